@@ -1,0 +1,124 @@
+"""Benchmarks (not tests). ``python bench/run.py [NAME ...]`` prints one JSON object keyed by
+benchmark name.
+
+reception: on a generated database of 1,000,000 dossiers (cached between runs under
+``bench/.cache``), the median time to save a dossier and produce its receipt PDF, against a
+bare reportlab page with the same content measured in the same run; and the cold start of the
+desktop program to a usable main window, offscreen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CACHE = ROOT / "bench" / ".cache"
+
+from bench.generate import PASSWORD, ensure_database  # noqa: E402
+
+
+def _median_ms(samples: list[float]) -> float:
+    return round(statistics.median(samples) * 1000, 2)
+
+
+def reception(dossiers: int = 1_000_000, rounds: int = 60) -> dict:
+    from datetime import UTC, datetime
+
+    from bench.bare_page import render_bare_page
+    from oneStop.domain.models import Applicant, DossierDraft
+    from oneStop.services.app import App
+    from oneStop.services.printing import receipt_document
+
+    data_dir = ensure_database(CACHE / f"reception-{dossiers}", dossiers)
+    app = App(data_dir)
+    try:
+        official = app.auth.login("bench", PASSWORD)
+        procedure = app.catalog.search("dang ky khai sinh")[0]
+        draft = DossierDraft(
+            procedure_code=procedure.code,
+            applicant=Applicant(
+                name="Nguyễn Thị Hường", citizen_id="038190012345", phone="0912345678",
+                address="Thôn 3, xã Quảng Phú, tỉnh Thanh Hóa",
+            ),
+        )
+        # warm up (fonts, caches), not measured
+        warm = app.reception.receive(official, draft)
+        app.printing.receipt(official, warm.code)
+
+        save_and_receipt: list[float] = []
+        codes = []
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            dossier = app.reception.receive(official, draft)
+            printed = app.printing.receipt(official, dossier.code)
+            save_and_receipt.append(time.perf_counter() - t0)
+            assert printed.pdf.startswith(b"%PDF")
+            codes.append(dossier.code)
+
+        agency = app.setup.agency()
+        document = receipt_document(dossier, agency, official.full_name, app.profiles[0],
+                                    printed_at=datetime.now(UTC), reprint=False)
+        render_bare_page(document)
+        bare: list[float] = []
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            render_bare_page(document)
+            bare.append(time.perf_counter() - t0)
+        with app.uow() as uow:
+            from sqlalchemy import func, select
+
+            from oneStop.persistence.models import DossierRow
+
+            in_db = uow.session.scalar(select(func.count()).select_from(DossierRow))
+    finally:
+        app.close()
+    result = {
+        "dossiers_in_db": in_db,
+        "save_and_receipt_ms": _median_ms(save_and_receipt),
+        "bare_page_ms": _median_ms(bare),
+    }
+    result["ratio"] = round(result["save_and_receipt_ms"] / result["bare_page_ms"], 2)
+    result["cold_start_ms"] = cold_start(data_dir)
+    result["targets"] = {"save_and_receipt_ms": 60, "ratio": 1.5, "cold_start_ms": 2000}
+    return result
+
+
+def cold_start(data_dir: Path, runs: int = 5) -> float:
+    """Process start to a usable main window, offscreen (median of several runs)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    samples = []
+    for _ in range(runs):
+        t0 = time.time()
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "cold_start.py"), str(data_dir), PASSWORD],
+            capture_output=True, text=True, env=env, check=True,
+        ).stdout
+        ready = float(out.strip().splitlines()[-1])
+        samples.append(ready - t0)
+    return _median_ms(samples)
+
+
+BENCHMARKS = {"reception": reception}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("names", nargs="*", default=list(BENCHMARKS))
+    parser.add_argument("--dossiers", type=int, default=1_000_000, help="size of the generated database")
+    args = parser.parse_args()
+    results = {}
+    for name in args.names:
+        results[name] = BENCHMARKS[name](dossiers=args.dossiers)
+    print(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

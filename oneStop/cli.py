@@ -1,0 +1,415 @@
+"""The command line: a thin layer over the services.
+
+``onestop`` with no command starts the desktop program (the ``ui`` package hands its starter
+in, so the core never imports Qt). Errors go to stderr in Vietnamese with a non-zero exit;
+nothing is written on error.
+
+The command line trusts the operating-system account that can open the data folder: it takes
+``--user`` without a password, and checks that user's role in the core like every other call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from dataclasses import asdict
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from oneStop import __version__
+from oneStop.domain.clock import to_local
+from oneStop.domain.errors import NotSetUp, OneStopError, UserNotFound, ValidationError
+from oneStop.domain.models import (
+    Applicant,
+    AttachmentDraft,
+    Channel,
+    Dossier,
+    DossierDraft,
+    Event,
+    Procedure,
+    ReturnMethod,
+    Role,
+    User,
+)
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+# --- JSON views ---------------------------------------------------------------------------------
+
+
+def dossier_json(d: Dossier) -> dict[str, Any]:
+    return {
+        "id": str(d.id),
+        "code": d.code,
+        "status": d.status.value,
+        "status_code": d.status.national_code,
+        "received_at": to_local(d.received_at).isoformat(),
+        "due_at": to_local(d.due_at).isoformat(),
+        "procedure": asdict(d.procedure),
+        "applicant": asdict(d.applicant),
+        "owner": asdict(d.owner) if d.owner else None,
+        "channel": d.channel.value,
+        "sets": d.sets,
+        "documents": [{"name": x.name, "form": x.form.value, "count": x.count} for x in d.documents],
+        "fee": d.fee,
+        "return_method": d.return_method.value,
+        "delivery_address": d.delivery_address,
+        "priority": d.priority,
+        "priority_reason": d.priority_reason,
+        "notes": d.notes,
+        "attachments": [asdict(a) for a in d.attachments],
+        "received_by": d.received_by,
+        "counter": d.counter,
+        "register": {"volume": d.register_volume, "number": d.register_number},
+        "profile": d.profile_id,
+        "postal_tracking": d.postal_tracking,
+        "print_count": d.print_count,
+        "reprint_count": d.reprint_count,
+        "synced": d.synced,
+    }
+
+
+def event_json(e: Event) -> dict[str, Any]:
+    return {
+        "id": str(e.id),
+        "kind": e.kind,
+        "counter_id": e.counter_id,
+        "seq": e.seq,
+        "actor": e.actor,
+        "device_time": e.device_time.isoformat(),
+        "business_time": e.business_time.isoformat(),
+        "payload": dict(e.payload),
+    }
+
+
+def procedure_json(p: Procedure) -> dict[str, Any]:
+    data = asdict(p)
+    data["documents"] = [
+        {"name": d.name, "form": d.form.value, "count": d.count, "mandatory": d.mandatory} for d in p.documents
+    ]
+    return data
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+# --- the parser -----------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"onestop: lỗi: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="onestop", description="oneStop: tiếp nhận và trả kết quả hồ sơ tại Bộ phận Một cửa")
+    p.add_argument("--version", action="version", version=f"oneStop {__version__}")
+    p.add_argument("--data-dir", type=Path, help="thư mục dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    s = sub.add_parser("setup", help="thiết lập ban đầu: cơ quan, quầy, quản trị viên")
+    s.add_argument("--agency-code", required=True, help="mã định danh điện tử, ví dụ 000.17.22.H56")
+    s.add_argument("--agency-name", required=True, help="tên bộ phận tiếp nhận")
+    s.add_argument("--managing-agency", help="cơ quan chủ quản (mặc định: như tên cơ quan)")
+    s.add_argument("--province", default="", help="tỉnh, thành phố")
+    s.add_argument("--place", default="", help="địa danh ghi trên phiếu")
+    s.add_argument("--counter", type=int, required=True, help="số quầy của máy này")
+    s.add_argument("--admin", required=True, help="tên đăng nhập của quản trị viên")
+    s.add_argument("--admin-name", default="Quản trị viên", help="họ tên quản trị viên")
+    s.add_argument("--no-sample-catalog", action="store_true", help="không nạp danh mục thủ tục mẫu")
+
+    u = sub.add_parser("users", help="người dùng").add_subparsers(dest="action", required=True, parser_class=_Parser)
+    ua = u.add_parser("add", help="thêm người dùng (mật khẩu từ ONESTOP_PASSWORD hoặc nhập)")
+    ua.add_argument("username")
+    ua.add_argument("--role", required=True, choices=[r.value for r in Role])
+    ua.add_argument("--full-name", required=True)
+    ua.add_argument("--by", help="quản trị viên thực hiện (mặc định: quản trị viên đầu tiên)")
+    ul = u.add_parser("list", help="danh sách người dùng")
+    ul.add_argument("--by")
+    ul.add_argument("--json", action="store_true")
+
+    c = sub.add_parser("catalog", help="danh mục thủ tục").add_subparsers(dest="action", required=True, parser_class=_Parser)
+    ci = c.add_parser("import", help="nhập danh mục từ CSV hoặc XLSX")
+    ci.add_argument("file", type=Path)
+    ci.add_argument("--by")
+    ce = c.add_parser("export", help="xuất danh mục ra CSV hoặc XLSX")
+    ce.add_argument("file", type=Path)
+    ce.add_argument("--by")
+    cl = c.add_parser("list", help="tìm thủ tục")
+    cl.add_argument("--search", default="")
+    cl.add_argument("--json", action="store_true")
+
+    r = sub.add_parser("receive", help="tiếp nhận một hồ sơ")
+    r.add_argument("--user", required=True)
+    r.add_argument("--procedure", required=True, help="mã thủ tục")
+    r.add_argument("--name", required=True, help="họ tên người nộp (hoặc tên tổ chức)")
+    r.add_argument("--organisation", action="store_true", help="người nộp là tổ chức")
+    r.add_argument("--tax-code", default="")
+    r.add_argument("--citizen-id", default="")
+    r.add_argument("--phone", default="")
+    r.add_argument("--email", default="")
+    r.add_argument("--address", default="")
+    r.add_argument("--owner-name", default="", help="chủ hồ sơ, nếu khác người nộp")
+    r.add_argument("--owner-citizen-id", default="")
+    r.add_argument("--channel", choices=[c.value for c in Channel], default="direct")
+    r.add_argument("--return-by-post", action="store_true")
+    r.add_argument("--delivery-address", default="")
+    r.add_argument("--sets", type=int, default=1)
+    r.add_argument("--fee", type=int, help="phí, lệ phí (đồng); mặc định theo thủ tục")
+    r.add_argument("--priority", action="store_true", help="ưu tiên (người cao tuổi, khuyết tật …)")
+    r.add_argument("--priority-reason", default="")
+    r.add_argument("--notes", default="")
+    r.add_argument("--tracking", default="", help="số hiệu bưu gửi")
+    r.add_argument("--attach", type=Path, action="append", default=[], help="tệp scan đính kèm (lặp lại được)")
+    r.add_argument("--received-at", help="thời điểm nhận, ISO-8601 (mặc định: bây giờ)")
+    r.add_argument("--json", action="store_true")
+
+    d = sub.add_parser("dossier", help="hồ sơ").add_subparsers(dest="action", required=True, parser_class=_Parser)
+    ds = d.add_parser("show", help="một hồ sơ và lịch sử của nó")
+    ds.add_argument("code")
+    ds.add_argument("--user")
+    ds.add_argument("--json", action="store_true")
+    dl = d.add_parser("list", help="danh sách hồ sơ")
+    dl.add_argument("--date", type=date.fromisoformat)
+    dl.add_argument("--search", default="")
+    dl.add_argument("--user")
+    dl.add_argument("--limit", type=int, default=1000)
+    dl.add_argument("--json", action="store_true")
+
+    pr = sub.add_parser("print", help="in phiếu").add_subparsers(dest="action", required=True, parser_class=_Parser)
+    prr = pr.add_parser("receipt", help="in Giấy tiếp nhận hồ sơ và hẹn trả kết quả (lần sau là bản in lại)")
+    prr.add_argument("code")
+    prr.add_argument("--out", type=Path, required=True)
+    prr.add_argument("--paper", choices=["A4", "A5", "a4", "a5"])
+    prr.add_argument("--user")
+    return p
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+def _password(prompt: str) -> str:
+    env = os.environ.get("ONESTOP_PASSWORD")
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise ValidationError("password", "đặt biến môi trường ONESTOP_PASSWORD hoặc chạy trong cửa sổ lệnh để nhập")
+    first = getpass.getpass(prompt)
+    if getpass.getpass("Nhập lại mật khẩu: ") != first:
+        raise ValidationError("password", "hai lần nhập không khớp")
+    return first
+
+
+def _actor(app, username: str | None) -> User:  # type: ignore[no-untyped-def]
+    """The named user, or the first active administrator."""
+    if username:
+        return app.auth.get_user(username.strip().lower())
+    from sqlalchemy import select
+
+    from oneStop.persistence.models import UserRow
+
+    with app.uow() as uow:
+        row = uow.session.scalars(
+            select(UserRow).where(UserRow.role == Role.ADMIN.value, UserRow.active.is_(True)).order_by(UserRow.created_at)
+        ).first()
+    if row is None:
+        raise UserNotFound("(quản trị viên)")
+    return User(row.username, row.full_name, Role(row.role), row.active)
+
+
+def _parse_when(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError("received_at", "phải theo ISO-8601, ví dụ 2026-11-23T09:30:00+07:00") from None
+    if value.tzinfo is None:
+        from oneStop.domain.clock import VN_TZ
+
+        value = value.replace(tzinfo=VN_TZ)  # a bare local time is Vietnam time
+    return value
+
+
+def cmd_setup(app, args) -> int:  # type: ignore[no-untyped-def]
+    from oneStop.services.setup import SetupRequest
+
+    password = _password("Mật khẩu quản trị viên: ")
+    admin = app.setup.set_up(
+        SetupRequest(
+            agency_code=args.agency_code,
+            agency_name=args.agency_name,
+            managing_agency=args.managing_agency or args.agency_name,
+            province=args.province or "—",
+            counter=args.counter,
+            admin_username=args.admin,
+            admin_full_name=args.admin_name,
+            admin_password=password,
+            place=args.place,
+            load_sample_catalog=not args.no_sample_catalog,
+        )
+    )
+    counter = app.setup.counter()
+    print(f"Đã thiết lập {counter.agency_code}, quầy {counter.number}; quản trị viên {admin.username}.")
+    return 0
+
+
+def cmd_users(app, args) -> int:  # type: ignore[no-untyped-def]
+    actor = _actor(app, args.by)
+    if args.action == "add":
+        user = app.auth.add_user(actor, args.username, args.full_name, args.role, _password("Mật khẩu: "))
+        print(f"Đã thêm {user.username} ({user.role.label}).")
+    else:
+        users = app.auth.list_users(actor)
+        if args.json:
+            _print_json([{**asdict(u), "role": u.role.value} for u in users])
+        else:
+            for u in users:
+                print(f"{u.username}\t{u.role.value}\t{u.full_name}{'' if u.active else ' (khóa)'}")
+    return 0
+
+
+def cmd_catalog(app, args) -> int:  # type: ignore[no-untyped-def]
+    if args.action == "list":
+        procs = app.catalog.search(args.search, limit=10_000)
+        if args.json:
+            _print_json([procedure_json(p) for p in procs])
+        else:
+            for p in procs:
+                print(f"{p.code}\t{p.processing_days} ngày\t{p.fee} đ\t{p.name}")
+        return 0
+    actor = _actor(app, args.by)
+    if args.action == "import":
+        report = app.catalog.import_file(actor, args.file)
+        if not report.ok:
+            for err in report.errors:
+                print(str(err), file=sys.stderr)
+            print(f"Không nhập: {len(report.errors)} lỗi; danh mục không thay đổi.", file=sys.stderr)
+            return EXIT_ERROR
+        print(f"Đã nhập: {report.added} thêm mới, {report.updated} cập nhật, {report.unchanged} không đổi.")
+        return 0
+    count = app.catalog.export_file(actor, args.file)
+    print(f"Đã xuất {count} thủ tục ra {args.file}.")
+    return 0
+
+
+def cmd_receive(app, args) -> int:  # type: ignore[no-untyped-def]
+    actor = app.auth.get_user(args.user.strip().lower())
+    attachments = []
+    for path in args.attach:
+        try:
+            attachments.append(AttachmentDraft(path.name, path.read_bytes()))
+        except OSError as exc:
+            raise ValidationError("attachment", f"không đọc được {path}: {exc.strerror}") from None
+    owner = None
+    if args.owner_name or args.owner_citizen_id:
+        owner = Applicant(name=args.owner_name, citizen_id=args.owner_citizen_id)
+    draft = DossierDraft(
+        procedure_code=args.procedure,
+        applicant=Applicant(
+            name=args.name,
+            citizen_id=args.citizen_id,
+            phone=args.phone,
+            email=args.email,
+            address=args.address,
+            is_organisation=args.organisation,
+            tax_code=args.tax_code,
+        ),
+        owner=owner,
+        channel=Channel(args.channel),
+        sets=args.sets,
+        fee=args.fee,
+        return_method=ReturnMethod.POST if args.return_by_post else ReturnMethod.COUNTER,
+        delivery_address=args.delivery_address,
+        priority=args.priority,
+        priority_reason=args.priority_reason,
+        notes=args.notes,
+        attachments=tuple(attachments),
+        received_at=_parse_when(args.received_at),
+        postal_tracking=args.tracking,
+    )
+    dossier = app.reception.receive(actor, draft)
+    if args.json:
+        _print_json(dossier_json(dossier))
+    else:
+        print(f"{dossier.code}\thẹn trả {to_local(dossier.due_at):%H:%M %d/%m/%Y}")
+    return 0
+
+
+def cmd_dossier(app, args) -> int:  # type: ignore[no-untyped-def]
+    actor = _actor(app, args.user)
+    if args.action == "show":
+        detail = app.dossiers.show(actor, args.code)
+        if args.json:
+            _print_json({**dossier_json(detail.dossier), "masked": detail.masked,
+                         "events": [event_json(e) for e in detail.events]})
+        else:
+            d = detail.dossier
+            print(f"{d.code}  {d.status.label}\n{d.applicant.name} — {d.procedure.name}")
+            print(f"Nhận {to_local(d.received_at):%H:%M %d/%m/%Y}, hẹn trả {to_local(d.due_at):%H:%M %d/%m/%Y}")
+            for e in detail.events:
+                print(f"  {to_local(e.device_time):%d/%m/%Y %H:%M:%S}  {e.kind}  {e.actor}")
+        return 0
+    dossiers = app.dossiers.find(actor, args.search, day=args.date, limit=args.limit)
+    if args.json:
+        _print_json([dossier_json(d) for d in dossiers])
+    else:
+        for d in dossiers:
+            print(f"{d.code}\t{to_local(d.received_at):%H:%M}\t{d.applicant.name}\t{d.procedure.name}")
+    return 0
+
+
+def cmd_print(app, args) -> int:  # type: ignore[no-untyped-def]
+    actor = _actor(app, args.user)
+    printed = app.printing.receipt(actor, args.code, paper=args.paper)
+    out: Path = args.out
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        tmp.write_bytes(printed.pdf)
+        tmp.replace(out)
+    except OSError as exc:
+        raise ValidationError("paper", f"không ghi được {out}: {exc.strerror}") from None
+    print(f"{'Bản in lại' if printed.reprint else 'Bản in'} {printed.code} → {out}")
+    return 0
+
+
+COMMANDS: dict[str, Callable[..., int]] = {
+    "setup": cmd_setup,
+    "users": cmd_users,
+    "catalog": cmd_catalog,
+    "receive": cmd_receive,
+    "dossier": cmd_dossier,
+    "print": cmd_print,
+}
+
+
+def main(argv: Sequence[str] | None = None, *, start_gui: Callable[[Path | None], int] | None = None) -> int:
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.command is None:
+        if start_gui is None:
+            print("onestop: giao diện không có sẵn; dùng --help để xem các lệnh", file=sys.stderr)
+            return EXIT_USAGE
+        return start_gui(args.data_dir)
+    from oneStop.services.app import App
+
+    try:
+        with App(args.data_dir) as app:
+            if args.command != "setup" and not app.setup.is_set_up():
+                raise NotSetUp()
+            return COMMANDS[args.command](app, args)
+    except OneStopError as exc:
+        print(f"onestop: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

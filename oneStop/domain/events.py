@@ -1,0 +1,200 @@
+"""Events: what happened, and the projection that turns a dossier's events into its state.
+
+An event is immutable. Its identity is a UUID v7 made on the PC; ``(counter_id, seq)`` is a
+gapless per-counter sequence (so a lost event shows as a gap); ``content_hash`` is the SHA-256
+of its canonical form (so the same id with different content is caught when syncing).
+
+The projection is a pure function: ``project(events)`` replays a dossier's events, in order,
+into a :class:`~oneStop.domain.models.Dossier`. The database keeps the projection up to date in
+the same transaction as each event, and can rebuild it from the events alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import asdict, replace
+from datetime import datetime
+from typing import Any, Iterable, Mapping
+
+import uuid6
+
+from oneStop.domain.clock import to_utc
+from oneStop.domain.models import (
+    Applicant,
+    AttachmentRef,
+    Channel,
+    Dossier,
+    DossierStatus,
+    DocumentForm,
+    Event,
+    ProcedureSnapshot,
+    ReceivedDocument,
+    ReturnMethod,
+)
+
+
+class Kind:
+    """Event kinds. Dossier events carry a ``dossier_id``; the others are audit facts."""
+
+    DOSSIER_RECEIVED = "dossier.received"
+    RECEIPT_PRINTED = "receipt.printed"
+    RECEIPT_REPRINTED = "receipt.reprinted"
+    ATTACHMENT_ADDED = "dossier.attachment_added"
+    PERSONAL_DATA_VIEWED = "dossier.viewed"
+
+    AGENCY_SET_UP = "agency.set_up"
+    USER_CREATED = "user.created"
+    USER_UPDATED = "user.updated"
+    USER_LOGGED_IN = "user.logged_in"
+    USER_LOGIN_FAILED = "user.login_failed"
+    CATALOG_IMPORTED = "catalog.imported"
+    CATALOG_EXPORTED = "catalog.exported"
+    SETTING_CHANGED = "setting.changed"
+    CALENDAR_OVERRIDE_SET = "calendar.override_set"
+    CALENDAR_OVERRIDE_REMOVED = "calendar.override_removed"
+
+
+def new_event_id() -> uuid.UUID:
+    """A UUID v7: time-ordered, made without any network."""
+    return uuid.UUID(int=uuid6.uuid7().int)
+
+
+def canonical(event: Event) -> str:
+    """The text whose hash identifies an event's content."""
+    body = {
+        "id": str(event.id),
+        "counter_id": event.counter_id,
+        "seq": event.seq,
+        "kind": event.kind,
+        "actor": event.actor,
+        "device_time": to_utc(event.device_time).isoformat(),
+        "business_time": event.business_time.isoformat(),
+        "dossier_id": str(event.dossier_id) if event.dossier_id else None,
+        "payload": event.payload,
+        "schema": event.schema,
+    }
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def content_hash(event: Event) -> str:
+    return hashlib.sha256(canonical(event).encode("utf-8")).hexdigest()
+
+
+# --- dossier <-> payload ----------------------------------------------------------------------
+
+
+def applicant_to_dict(a: Applicant) -> dict[str, Any]:
+    return asdict(a)
+
+
+def applicant_from_dict(d: Mapping[str, Any]) -> Applicant:
+    return Applicant(**d)
+
+
+def dossier_to_payload(d: Dossier) -> dict[str, Any]:
+    """Everything the ``dossier.received`` event must carry to rebuild the dossier alone."""
+    return {
+        "code": d.code,
+        "agency_code": d.agency_code,
+        "counter": d.counter,
+        "procedure": asdict(d.procedure),
+        "applicant": applicant_to_dict(d.applicant),
+        "owner": applicant_to_dict(d.owner) if d.owner else None,
+        "channel": d.channel.value,
+        "sets": d.sets,
+        "documents": [
+            {"name": x.name, "form": x.form.value, "count": x.count} for x in d.documents
+        ],
+        "fee": d.fee,
+        "return_method": d.return_method.value,
+        "delivery_address": d.delivery_address,
+        "priority": d.priority,
+        "priority_reason": d.priority_reason,
+        "notes": d.notes,
+        "attachments": [asdict(a) for a in d.attachments],
+        "received_at": to_utc(d.received_at).isoformat(),
+        "due_at": to_utc(d.due_at).isoformat(),
+        "received_by": d.received_by,
+        "register_volume": d.register_volume,
+        "register_number": d.register_number,
+        "profile_id": d.profile_id,
+        "postal_tracking": d.postal_tracking,
+    }
+
+
+def dossier_from_payload(dossier_id: uuid.UUID, p: Mapping[str, Any]) -> Dossier:
+    return Dossier(
+        id=dossier_id,
+        code=p["code"],
+        agency_code=p["agency_code"],
+        counter=p["counter"],
+        procedure=ProcedureSnapshot(**p["procedure"]),
+        applicant=applicant_from_dict(p["applicant"]),
+        owner=applicant_from_dict(p["owner"]) if p.get("owner") else None,
+        channel=Channel(p["channel"]),
+        sets=p["sets"],
+        documents=tuple(
+            ReceivedDocument(x["name"], DocumentForm(x["form"]), x["count"]) for x in p["documents"]
+        ),
+        fee=p["fee"],
+        return_method=ReturnMethod(p["return_method"]),
+        delivery_address=p["delivery_address"],
+        priority=p["priority"],
+        priority_reason=p["priority_reason"],
+        notes=p["notes"],
+        attachments=tuple(AttachmentRef(**a) for a in p.get("attachments", ())),
+        received_at=datetime.fromisoformat(p["received_at"]),
+        due_at=datetime.fromisoformat(p["due_at"]),
+        status=DossierStatus.RECEIVED,
+        received_by=p["received_by"],
+        register_volume=p["register_volume"],
+        register_number=p["register_number"],
+        profile_id=p["profile_id"],
+        postal_tracking=p.get("postal_tracking", ""),
+    )
+
+
+# --- projection -------------------------------------------------------------------------------
+
+
+class ProjectionError(ValueError):
+    """The events do not make a dossier (e.g. a print before the dossier was received)."""
+
+
+def apply(state: Dossier | None, event: Event) -> Dossier | None:
+    """The dossier after one more event. Unknown kinds leave the state as it is."""
+    kind = event.kind
+    if kind == Kind.DOSSIER_RECEIVED:
+        if state is not None:
+            raise ProjectionError(f"dossier {event.dossier_id} received twice")
+        assert event.dossier_id is not None
+        return dossier_from_payload(event.dossier_id, event.payload)
+    if state is None:
+        if kind.startswith("dossier.") or kind.startswith("receipt."):
+            raise ProjectionError(f"{kind} before dossier.received for {event.dossier_id}")
+        return None
+    if kind == Kind.RECEIPT_PRINTED:
+        return replace(state, print_count=state.print_count + 1)
+    if kind == Kind.RECEIPT_REPRINTED:
+        return replace(
+            state, print_count=state.print_count + 1, reprint_count=state.reprint_count + 1
+        )
+    if kind == Kind.ATTACHMENT_ADDED:
+        ref = AttachmentRef(**event.payload["attachment"])
+        return replace(state, attachments=state.attachments + (ref,))
+    return state
+
+
+def order_key(event: Event) -> tuple[int, datetime, str]:
+    """Replay order of one dossier's events: its reception first (whatever another PC's clock
+    said), then device time, then id (UUID v7 is time-ordered)."""
+    return (0 if event.kind == Kind.DOSSIER_RECEIVED else 1, to_utc(event.device_time), str(event.id))
+
+
+def project(events: Iterable[Event]) -> Dossier | None:
+    state: Dossier | None = None
+    for event in sorted(events, key=order_key):
+        state = apply(state, event)
+    return state

@@ -1,0 +1,238 @@
+"""Rows to value objects and back. Nothing outside persistence sees a row."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from oneStop.domain.clock import local_date, to_local
+from oneStop.domain.events import applicant_from_dict, applicant_to_dict
+from oneStop.domain.models import (
+    Agency,
+    Applicant,
+    AttachmentRef,
+    Channel,
+    DocumentForm,
+    Dossier,
+    DossierStatus,
+    Event,
+    Procedure,
+    ProcedureSnapshot,
+    ReceivedDocument,
+    RequiredDocument,
+    ReturnMethod,
+    Role,
+    User,
+)
+from oneStop.domain.text import search_key
+from oneStop.persistence.models import (
+    AgencyRow,
+    DossierRow,
+    EventRow,
+    ProcedureRow,
+    UserRow,
+)
+
+
+def event_row(event: Event, digest: str) -> EventRow:
+    return EventRow(
+        id=event.id,
+        counter_id=event.counter_id,
+        seq=event.seq,
+        kind=event.kind,
+        dossier_id=event.dossier_id,
+        actor=event.actor,
+        device_time=event.device_time,
+        business_time=event.business_time.isoformat(),
+        business_date=event.business_time.date(),
+        payload=dict(event.payload),
+        schema=event.schema,
+        content_hash=digest,
+    )
+
+
+def event_from_row(row: EventRow) -> Event:
+    return Event(
+        id=row.id,
+        counter_id=row.counter_id,
+        seq=row.seq,
+        kind=row.kind,
+        actor=row.actor,
+        device_time=row.device_time,
+        business_time=datetime.fromisoformat(row.business_time),
+        dossier_id=row.dossier_id,
+        payload=row.payload,
+        schema=row.schema,
+    )
+
+
+def _dossier_columns(d: Dossier) -> dict[str, Any]:
+    a = d.applicant
+    return dict(
+        code=d.code,
+        agency_code=d.agency_code,
+        counter=d.counter,
+        received_date=local_date(d.received_at),
+        received_at=d.received_at,
+        due_at=d.due_at,
+        status=d.status.value,
+        channel=d.channel.value,
+        sets=d.sets,
+        fee=d.fee,
+        return_method=d.return_method.value,
+        delivery_address=d.delivery_address,
+        priority=d.priority,
+        priority_reason=d.priority_reason,
+        notes=d.notes,
+        postal_tracking=d.postal_tracking,
+        received_by=d.received_by,
+        register_volume=d.register_volume,
+        register_number=d.register_number,
+        profile_id=d.profile_id,
+        procedure_code=d.procedure.code,
+        procedure_name=d.procedure.name,
+        procedure_field=d.procedure.field,
+        procedure_agency=d.procedure.agency,
+        processing_days=d.procedure.processing_days,
+        processing_hours=d.procedure.processing_hours,
+        applicant_name=a.name,
+        applicant_key=search_key(a.name),
+        citizen_id=a.citizen_id,
+        citizen_id_legacy=a.citizen_id_legacy,
+        phone=a.phone,
+        email=a.email,
+        address=a.address,
+        is_organisation=a.is_organisation,
+        tax_code=a.tax_code,
+        owner=applicant_to_dict(d.owner) if d.owner else None,
+        documents=[{"name": x.name, "form": x.form.value, "count": x.count} for x in d.documents],
+        attachments=[asdict(x) for x in d.attachments],
+        print_count=d.print_count,
+        reprint_count=d.reprint_count,
+    )
+
+
+def new_dossier_row(d: Dossier, now: datetime) -> DossierRow:
+    return DossierRow(id=d.id, updated_at=now, **_dossier_columns(d))
+
+
+def update_dossier_row(row: DossierRow, d: Dossier, now: datetime) -> None:
+    for key, value in _dossier_columns(d).items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+    row.updated_at = now
+
+
+def dossier_from_row(row: DossierRow, *, synced: bool = False) -> Dossier:
+    return Dossier(
+        id=row.id,
+        code=row.code,
+        agency_code=row.agency_code,
+        counter=row.counter,
+        procedure=ProcedureSnapshot(
+            code=row.procedure_code,
+            name=row.procedure_name,
+            field=row.procedure_field,
+            agency=row.procedure_agency,
+            processing_days=row.processing_days,
+            processing_hours=row.processing_hours,
+        ),
+        applicant=Applicant(
+            name=row.applicant_name,
+            citizen_id=row.citizen_id,
+            citizen_id_legacy=row.citizen_id_legacy,
+            phone=row.phone,
+            email=row.email,
+            address=row.address,
+            is_organisation=row.is_organisation,
+            tax_code=row.tax_code,
+        ),
+        owner=applicant_from_dict(row.owner) if row.owner else None,
+        channel=Channel(row.channel),
+        sets=row.sets,
+        documents=tuple(
+            ReceivedDocument(x["name"], DocumentForm(x["form"]), x["count"]) for x in row.documents
+        ),
+        fee=row.fee,
+        return_method=ReturnMethod(row.return_method),
+        delivery_address=row.delivery_address,
+        priority=row.priority,
+        priority_reason=row.priority_reason,
+        notes=row.notes,
+        attachments=tuple(AttachmentRef(**x) for x in row.attachments),
+        received_at=row.received_at,
+        due_at=row.due_at,
+        status=DossierStatus(row.status),
+        received_by=row.received_by,
+        register_volume=row.register_volume,
+        register_number=row.register_number,
+        profile_id=row.profile_id,
+        postal_tracking=row.postal_tracking,
+        print_count=row.print_count,
+        reprint_count=row.reprint_count,
+        synced=synced,
+    )
+
+
+def procedure_to_row_values(p: Procedure, now: datetime) -> dict[str, Any]:
+    return dict(
+        code=p.code,
+        name=p.name,
+        field=p.field,
+        agency=p.agency,
+        processing_days=p.processing_days,
+        processing_hours=p.processing_hours,
+        fee=p.fee,
+        fee_note=p.fee_note,
+        postal_in=p.postal_in,
+        postal_out=p.postal_out,
+        active=p.active,
+        documents=[
+            {"name": d.name, "form": d.form.value, "count": d.count, "mandatory": d.mandatory}
+            for d in p.documents
+        ],
+        search_key=search_key(f"{p.code} {p.name} {p.field}"),
+        updated_at=now,
+    )
+
+
+def procedure_from_row(row: ProcedureRow) -> Procedure:
+    return Procedure(
+        code=row.code,
+        name=row.name,
+        field=row.field,
+        agency=row.agency,
+        processing_days=row.processing_days,
+        processing_hours=row.processing_hours,
+        fee=row.fee,
+        fee_note=row.fee_note,
+        documents=tuple(
+            RequiredDocument(d["name"], DocumentForm(d["form"]), d["count"], d.get("mandatory", True))
+            for d in row.documents
+        ),
+        postal_in=row.postal_in,
+        postal_out=row.postal_out,
+        active=row.active,
+    )
+
+
+def user_from_row(row: UserRow) -> User:
+    return User(username=row.username, full_name=row.full_name, role=Role(row.role), active=row.active)
+
+
+def agency_from_row(row: AgencyRow) -> Agency:
+    return Agency(
+        code=row.code,
+        name=row.name,
+        managing_agency=row.managing_agency,
+        province=row.province,
+        place=row.place,
+        address=row.address,
+        hotline=row.hotline,
+        lookup_url=row.lookup_url,
+    )
+
+
+def local_business_time(value: datetime) -> datetime:
+    return to_local(value)

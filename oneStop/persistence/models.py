@@ -1,0 +1,229 @@
+"""The local database: SQLAlchemy 2 typed mappings.
+
+``events`` is the source of truth (append-only); ``dossiers`` is its projection, written in
+the same transaction and rebuildable from the events. The rest is reference data (agency,
+counters, users, catalog, calendar overrides, settings) and the number issuers.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from oneStop.persistence.types import JsonText, UtcDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class AgencyRow(Base):
+    __tablename__ = "agencies"
+
+    code: Mapped[str] = mapped_column(String(13), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    managing_agency: Mapped[str] = mapped_column(String(300))
+    province: Mapped[str] = mapped_column(String(100))
+    place: Mapped[str] = mapped_column(String(100), default="")
+    address: Mapped[str] = mapped_column(String(500), default="")
+    hotline: Mapped[str] = mapped_column(String(30), default="")
+    lookup_url: Mapped[str] = mapped_column(String(200), default="")
+
+
+class CounterRow(Base):
+    """A counter (a PC) of an agency. ``last_seq`` is its gapless event sequence."""
+
+    __tablename__ = "counters"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # "<agency>#<number>"
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
+    number: Mapped[int] = mapped_column(Integer)
+    is_local: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    __table_args__ = (UniqueConstraint("agency_code", "number"),)
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    username: Mapped[str] = mapped_column(String(50), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ProcedureRow(Base):
+    __tablename__ = "procedures"
+
+    code: Mapped[str] = mapped_column(String(30), primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    field: Mapped[str] = mapped_column(String(200))
+    agency: Mapped[str] = mapped_column(String(300))
+    processing_days: Mapped[int] = mapped_column(Integer)
+    processing_hours: Mapped[int] = mapped_column(Integer, default=0)
+    fee: Mapped[int] = mapped_column(BigInteger, default=0)
+    fee_note: Mapped[str] = mapped_column(String(500), default="")
+    postal_in: Mapped[bool] = mapped_column(Boolean, default=True)
+    postal_out: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    documents: Mapped[list[dict[str, Any]]] = mapped_column(JsonText)
+    search_key: Mapped[str] = mapped_column(String(800))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CalendarOverrideRow(Base):
+    __tablename__ = "calendar_overrides"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(4))  # "off" | "work"
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class SettingRow(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JsonText)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class EventRow(Base):
+    """One immutable fact. Never updated except ``central_seq`` (set when the central
+    database acknowledges it)."""
+
+    __tablename__ = "events"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    counter_id: Mapped[str] = mapped_column(String(40))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(60))
+    dossier_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    actor: Mapped[str] = mapped_column(String(50))
+    device_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    business_time: Mapped[str] = mapped_column(String(32))  # ISO-8601 with +07:00
+    business_date: Mapped[date] = mapped_column(Date)
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonText)
+    schema: Mapped[int] = mapped_column(Integer, default=1)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    central_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("counter_id", "seq"),
+        Index("ix_events_dossier", "dossier_id", "device_time"),
+        Index("ix_events_business_date_kind", "business_date", "kind"),
+    )
+
+
+class DossierRow(Base):
+    """The current state of a dossier: a projection of its events."""
+
+    __tablename__ = "dossiers"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    agency_code: Mapped[str] = mapped_column(String(13))
+    counter: Mapped[int] = mapped_column(Integer)
+    received_date: Mapped[date] = mapped_column(Date)  # business date, Asia/Ho_Chi_Minh
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(30))
+    channel: Mapped[str] = mapped_column(String(10))
+    sets: Mapped[int] = mapped_column(Integer)
+    fee: Mapped[int] = mapped_column(BigInteger)
+    return_method: Mapped[str] = mapped_column(String(10))
+    delivery_address: Mapped[str] = mapped_column(String(500))
+    priority: Mapped[bool] = mapped_column(Boolean)
+    priority_reason: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str] = mapped_column(Text)
+    postal_tracking: Mapped[str] = mapped_column(String(40))
+    received_by: Mapped[str] = mapped_column(String(50))
+    register_volume: Mapped[str] = mapped_column(String(20))
+    register_number: Mapped[int] = mapped_column(Integer)
+    profile_id: Mapped[str] = mapped_column(String(40))
+    procedure_code: Mapped[str] = mapped_column(String(30))
+    procedure_name: Mapped[str] = mapped_column(String(500))
+    procedure_field: Mapped[str] = mapped_column(String(200))
+    procedure_agency: Mapped[str] = mapped_column(String(300))
+    processing_days: Mapped[int] = mapped_column(Integer)
+    processing_hours: Mapped[int] = mapped_column(Integer)
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    applicant_key: Mapped[str] = mapped_column(String(200))  # accent-folded, lower-case
+    citizen_id: Mapped[str] = mapped_column(String(12))
+    citizen_id_legacy: Mapped[bool] = mapped_column(Boolean)
+    phone: Mapped[str] = mapped_column(String(15))
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(500))
+    is_organisation: Mapped[bool] = mapped_column(Boolean)
+    tax_code: Mapped[str] = mapped_column(String(20))
+    owner: Mapped[dict[str, Any] | None] = mapped_column(JsonText, nullable=True)
+    documents: Mapped[list[dict[str, Any]]] = mapped_column(JsonText)
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JsonText)
+    print_count: Mapped[int] = mapped_column(Integer, default=0)
+    reprint_count: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        Index("ix_dossiers_received_date_counter", "received_date", "counter"),
+        Index("ix_dossiers_citizen_id", "citizen_id"),
+        Index("ix_dossiers_phone", "phone"),
+        Index("ix_dossiers_applicant_key", "applicant_key"),
+        Index("ix_dossiers_status_due", "status", "due_at"),
+    )
+
+
+class AttachmentRow(Base):
+    """A scanned paper, stored once by content hash in the data folder."""
+
+    __tablename__ = "attachments"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    mime: Mapped[str] = mapped_column(String(100))
+    stored_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DailySequenceRow(Base):
+    """Last dossier number issued by a counter on a business day (inside its block)."""
+
+    __tablename__ = "daily_sequences"
+
+    agency_code: Mapped[str] = mapped_column(String(13), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    counter: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class RegisterSequenceRow(Base):
+    """Running numbers of a counter's tracking book (Sổ theo dõi hồ sơ), one volume a year."""
+
+    __tablename__ = "register_sequences"
+
+    counter_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    volume: Mapped[str] = mapped_column(String(20), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)

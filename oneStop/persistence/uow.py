@@ -1,0 +1,162 @@
+"""Unit of work: one session, one transaction, per user action.
+
+Events are appended here, with the counter's next gapless sequence number, and the dossier
+projection is written in the same transaction, so either both are stored or neither is.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Mapping
+
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from oneStop.domain.clock import to_local, utcnow
+from oneStop.domain.errors import NotSetUp, StorageProblem
+from oneStop.domain.events import apply, content_hash, new_event_id
+from oneStop.domain.models import Dossier, Event
+from oneStop.persistence import mapping
+from oneStop.persistence.db import Database
+from oneStop.persistence.models import CounterRow, DossierRow, EventRow
+
+
+class UnitOfWork:
+    """``with uow_factory(write=True) as uow: ...; uow.commit()``. Leaving without commit
+    rolls everything back."""
+
+    def __init__(self, db: Database, *, write: bool, clock=utcnow) -> None:  # type: ignore[no-untyped-def]
+        self._db = db
+        self._write = write
+        self._clock = clock
+        self._committed = False
+        self._counter_id: str | None = None
+        self.session: Session
+
+    def __enter__(self) -> "UnitOfWork":
+        engine = self._db.writer if self._write else self._db.reader
+        self.session = Session(engine, expire_on_commit=False, autoflush=True)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._write and not self._committed:
+                self.session.rollback()
+        finally:
+            self.session.close()  # a reader's objects stay readable after the block
+
+    def commit(self) -> None:
+        if not self._write:
+            raise RuntimeError("read-only unit of work")
+        try:
+            self.session.commit()
+        except OperationalError as exc:
+            self.session.rollback()
+            raise StorageProblem(_storage_message(exc)) from exc
+        self._committed = True
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    # --- events ------------------------------------------------------------------------------
+
+    @property
+    def counter_id(self) -> str:
+        if self._counter_id is None:
+            found = self.session.scalar(select(CounterRow.id).where(CounterRow.is_local.is_(True)))
+            if found is None:
+                raise NotSetUp()
+            self._counter_id = found
+        return self._counter_id
+
+    def append(
+        self,
+        kind: str,
+        actor: str,
+        *,
+        dossier_id: uuid.UUID | None = None,
+        payload: Mapping[str, Any] | None = None,
+        business_time: datetime | None = None,
+    ) -> Event:
+        """Write one event with the local counter's next sequence number."""
+        if not self._write:
+            raise RuntimeError("read-only unit of work")
+        counter_id = self.counter_id
+        seq = self.session.execute(
+            update(CounterRow)
+            .where(CounterRow.id == counter_id)
+            .values(last_seq=CounterRow.last_seq + 1)
+            .returning(CounterRow.last_seq)
+        ).scalar_one()
+        device_time = self._clock()
+        event = Event(
+            id=new_event_id(),
+            counter_id=counter_id,
+            seq=seq,
+            kind=kind,
+            actor=actor,
+            device_time=device_time,
+            business_time=to_local(business_time or device_time).replace(microsecond=0),
+            dossier_id=dossier_id,
+            payload=dict(payload or {}),
+        )
+        self.session.add(mapping.event_row(event, content_hash(event)))
+        return event
+
+    # --- dossier projection ------------------------------------------------------------------
+
+    def dossier_row(self, dossier_id: uuid.UUID) -> DossierRow | None:
+        return self.session.get(DossierRow, dossier_id)
+
+    def project(self, event: Event) -> Dossier | None:
+        """Apply a dossier event to the stored projection (in this transaction)."""
+        assert event.dossier_id is not None
+        row = self.session.get(DossierRow, event.dossier_id)
+        before = mapping.dossier_from_row(row) if row is not None else None
+        after = apply(before, event)
+        if after is None:
+            return None
+        if row is None:
+            self.session.add(mapping.new_dossier_row(after, self._clock()))
+        else:
+            mapping.update_dossier_row(row, after, self._clock())
+        return after
+
+    def record(self, kind: str, actor: str, dossier_id: uuid.UUID, payload: Mapping[str, Any],
+               business_time: datetime | None = None) -> tuple[Event, Dossier]:
+        """Append a dossier event and project it; return both."""
+        event = self.append(kind, actor, dossier_id=dossier_id, payload=payload,
+                            business_time=business_time)
+        dossier = self.project(event)
+        assert dossier is not None
+        return event, dossier
+
+    def check_writable(self) -> None:
+        """Fail early, before any dossier number is used, if the database cannot be written."""
+        try:
+            self.session.execute(text("SELECT 1"))
+        except OperationalError as exc:
+            raise StorageProblem(_storage_message(exc)) from exc
+
+
+def _storage_message(exc: OperationalError) -> str:
+    text_ = str(exc.orig).lower() if exc.orig else str(exc).lower()
+    if "full" in text_:
+        return "Ổ đĩa đã đầy: không thể lưu dữ liệu. Hãy giải phóng dung lượng rồi lưu lại."
+    if "readonly" in text_ or "read-only" in text_:
+        return "Thư mục dữ liệu chỉ cho phép đọc: không thể lưu dữ liệu."
+    if "locked" in text_ or "busy" in text_:
+        return "Cơ sở dữ liệu đang bận: hãy thử lại sau giây lát."
+    return f"Không thể ghi cơ sở dữ liệu: {exc.orig or exc}"
+
+
+def business_date_of(event: Event) -> date:
+    return event.business_time.date()

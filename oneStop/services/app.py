@@ -1,0 +1,90 @@
+"""The core opened on a data folder: the database (migrated), the attachment store and the
+services the UI, the command line and the tests call."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+import platformdirs
+
+from oneStop.domain.clock import utcnow
+from oneStop.domain.profiles import RegulationProfile, load_profiles
+from oneStop.persistence import migrate
+from oneStop.persistence.attachments import AttachmentStore
+from oneStop.persistence.db import DB_FILENAME, Database
+from oneStop.persistence.uow import UnitOfWork
+from oneStop.resources import resources_path
+from oneStop.services.auth import AuthService
+from oneStop.services.calendar import CalendarService
+from oneStop.services.catalog import CatalogService
+from oneStop.services.dossiers import DossierService
+from oneStop.services.printing import PrintService
+from oneStop.services.reception import ReceptionService
+from oneStop.services.settings_store import SettingsService
+from oneStop.services.setup import SetupService
+
+APP_NAME = "oneStop"
+
+
+def default_data_dir() -> Path:
+    """``ONESTOP_DATA_DIR`` if set, else the per-user data folder of the platform
+    (``%LOCALAPPDATA%\\oneStop`` on Windows, ``~/.local/share/oneStop`` on Linux)."""
+    env = os.environ.get("ONESTOP_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / DB_FILENAME
+
+    @property
+    def attachments(self) -> Path:
+        return self.root / "attachments"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+
+class App:
+    """Everything the core offers, opened on one data folder."""
+
+    def __init__(self, data_dir: Path | None = None, *, clock: Callable[[], datetime] = utcnow) -> None:
+        self.paths = DataPaths(Path(data_dir) if data_dir else default_data_dir())
+        self.paths.root.mkdir(parents=True, exist_ok=True)
+        self.db = Database.open_file(self.paths.database)
+        migrate.upgrade(self.db.url)
+        self.clock = clock
+        self.profiles: tuple[RegulationProfile, ...] = load_profiles(resources_path("profiles"))
+        store = AttachmentStore(self.paths.attachments)
+
+        self.settings = SettingsService(self.uow)
+        self.calendar = CalendarService(self.uow, self.settings)
+        self.catalog = CatalogService(self.uow)
+        self.auth = AuthService(self.uow)
+        self.setup = SetupService(self.uow, self.catalog)
+        self.reception = ReceptionService(self.uow, self.calendar, self.settings, store, self.profiles)
+        self.dossiers = DossierService(self.uow, store)
+        self.printing = PrintService(self.uow, self.settings, self.profiles)
+
+    def uow(self, *, write: bool = False) -> UnitOfWork:
+        return UnitOfWork(self.db, write=write, clock=self.clock)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    def __enter__(self) -> "App":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,180 @@
+"""Receiving a dossier at the counter: validate, number, date, store — one transaction."""
+
+from __future__ import annotations
+
+import mimetypes
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from oneStop import settings as S
+from oneStop.domain import codes
+from oneStop.domain.clock import local_date, to_local, to_utc
+from oneStop.domain.drafts import normalise_draft
+from oneStop.domain.errors import InvalidFormat, SequenceExhausted, StorageProblem
+from oneStop.domain.events import Kind, dossier_to_payload, new_event_id
+from oneStop.domain.models import (
+    AttachmentDraft,
+    AttachmentRef,
+    Dossier,
+    DossierDraft,
+    DossierStatus,
+    ProcedureSnapshot,
+    User,
+)
+from oneStop.domain.permissions import Permission
+from oneStop.domain.profiles import RegulationProfile, profile_for
+from oneStop.persistence.attachments import AttachmentStore
+from oneStop.persistence.models import AttachmentRow, CounterRow, DailySequenceRow, RegisterSequenceRow
+from oneStop.persistence.uow import UnitOfWork
+from oneStop.services.base import UowFactory, authorize
+from oneStop.services.calendar import CalendarService
+from oneStop.services.catalog import CatalogService
+from oneStop.services.settings_store import SettingsService
+
+#: A received_at this far in the device's future is refused (a typo or a wrong clock).
+MAX_FUTURE = timedelta(minutes=5)
+
+
+class ReceptionService:
+    def __init__(
+        self,
+        uow: UowFactory,
+        calendar: CalendarService,
+        settings: SettingsService,
+        attachments: AttachmentStore,
+        profiles: tuple[RegulationProfile, ...],
+    ) -> None:
+        self._uow = uow
+        self._calendar = calendar
+        self._settings = settings
+        self._attachments = attachments
+        self._profiles = profiles
+
+    def appointment(self, procedure_days: int, procedure_hours: int, received_at: datetime) -> datetime:
+        """The appointment for a dossier received at ``received_at`` (shown live on screen)."""
+        return self._calendar.calendar().appointment(received_at, procedure_days, procedure_hours)
+
+    def receive(self, actor: User, draft: DossierDraft) -> Dossier:
+        """Record a complete dossier, give it its code and appointment, and return it.
+
+        Raises ValidationErrors (every bad field at once), ProcedureNotFound, PermissionDenied
+        or SequenceExhausted; on any error nothing is written."""
+        with self._uow(write=True) as uow:
+            official = authorize(uow, actor, Permission.RECEIVE)
+            procedure = CatalogService.get_in(uow, draft.procedure_code)
+            now = uow.now()
+            received_at = draft.received_at or now
+            clean = normalise_draft(draft, procedure, today=local_date(now))
+            if to_utc(received_at) > now + MAX_FUTURE:
+                raise InvalidFormat("received_at", "không được ở tương lai")
+            if not procedure.active:
+                raise InvalidFormat("procedure", f"thủ tục {procedure.code} đã ngừng áp dụng")
+            due_at = self.appointment(procedure.processing_days, procedure.processing_hours, received_at)
+
+            counter = uow.session.scalar(select(CounterRow).where(CounterRow.is_local.is_(True)))
+            assert counter is not None
+            day = local_date(received_at)
+            settings = self._settings.all()
+            number = self._next_number(uow, counter.agency_code, counter.number, day, settings)
+            code = codes.format_dossier_code(counter.agency_code, day, number, settings[S.CODE_DIGITS.key])
+            volume = str(to_local(received_at).year)
+            register_number = self._next_register_number(uow, counter.id, volume)
+            refs = self._store_attachments(uow, clean.attachments)
+
+            dossier = Dossier(
+                id=new_event_id(),
+                code=code,
+                agency_code=counter.agency_code,
+                counter=counter.number,
+                procedure=ProcedureSnapshot(
+                    code=procedure.code,
+                    name=procedure.name,
+                    field=procedure.field,
+                    agency=procedure.agency,
+                    processing_days=procedure.processing_days,
+                    processing_hours=procedure.processing_hours,
+                ),
+                applicant=clean.applicant,
+                owner=clean.owner,
+                channel=clean.channel,
+                sets=clean.sets,
+                documents=clean.documents or (),
+                fee=clean.fee or 0,
+                return_method=clean.return_method,
+                delivery_address=clean.delivery_address,
+                priority=clean.priority,
+                priority_reason=clean.priority_reason,
+                notes=clean.notes,
+                attachments=refs,
+                received_at=to_utc(received_at),
+                due_at=to_utc(due_at),
+                status=DossierStatus.RECEIVED,
+                received_by=official.username,
+                register_volume=volume,
+                register_number=register_number,
+                profile_id=profile_for(self._profiles, day).id,
+                postal_tracking=clean.postal_tracking,
+            )
+            _, stored = uow.record(
+                Kind.DOSSIER_RECEIVED, official.username, dossier.id, dossier_to_payload(dossier),
+                business_time=received_at,
+            )
+            uow.commit()
+            return stored
+
+    @staticmethod
+    def _next_number(uow: UnitOfWork, agency_code: str, counter: int, day: date, settings: dict) -> int:
+        """The next number of this counter's block for the day; refuse past the block's end."""
+        digits = settings[S.CODE_DIGITS.key]
+        first, last = codes.sequence_block(counter, settings[S.CODE_BLOCK_SIZE.key], digits)
+        stmt = (
+            sqlite_insert(DailySequenceRow)
+            .values(agency_code=agency_code, day=day, counter=counter, last_number=first)
+            .on_conflict_do_update(
+                index_elements=["agency_code", "day", "counter"],
+                set_={"last_number": DailySequenceRow.last_number + 1},
+            )
+            .returning(DailySequenceRow.last_number)
+        )
+        number = uow.session.execute(stmt).scalar_one()
+        if number < first:  # the block moved up since the day began: jump to its start
+            number = first
+            uow.session.execute(
+                update(DailySequenceRow)
+                .where(DailySequenceRow.agency_code == agency_code, DailySequenceRow.day == day,
+                       DailySequenceRow.counter == counter)
+                .values(last_number=first)
+            )
+        if number > last:
+            raise SequenceExhausted(counter, day.strftime("%d/%m/%Y"), first, last)
+        return number
+
+    @staticmethod
+    def _next_register_number(uow: UnitOfWork, counter_id: str, volume: str) -> int:
+        stmt = (
+            sqlite_insert(RegisterSequenceRow)
+            .values(counter_id=counter_id, volume=volume, last_number=1)
+            .on_conflict_do_update(
+                index_elements=["counter_id", "volume"],
+                set_={"last_number": RegisterSequenceRow.last_number + 1},
+            )
+            .returning(RegisterSequenceRow.last_number)
+        )
+        return uow.session.execute(stmt).scalar_one()
+
+    def _store_attachments(self, uow: UnitOfWork, drafts: tuple[AttachmentDraft, ...]) -> tuple[AttachmentRef, ...]:
+        refs = []
+        for att in drafts:
+            try:
+                digest = self._attachments.put(att.content)
+            except OSError as exc:
+                raise StorageProblem(f"Không lưu được tệp đính kèm “{att.filename}”: {exc.strerror or exc}") from exc
+            mime = att.mime
+            if mime == "application/octet-stream":
+                mime = mimetypes.guess_type(att.filename)[0] or mime
+            if uow.session.get(AttachmentRow, digest) is None:
+                uow.session.add(AttachmentRow(sha256=digest, size=len(att.content), mime=mime, stored_at=uow.now()))
+            refs.append(AttachmentRef(sha256=digest, filename=att.filename, size=len(att.content), mime=mime))
+        return tuple(refs)

@@ -1,0 +1,115 @@
+"""Every setting declared once: key, type, default, Vietnamese help text, scope.
+
+Values live in the local database (``settings`` table). ``agency`` settings are the same on
+every counter of the agency (the central database will publish them); ``device`` settings
+belong to this PC (its printer, for instance).
+
+>>> RECEIPT_PAPER.parse("a4")
+'A4'
+>>> CUTOFF.parse("15:30")
+'15:30'
+>>> CODE_BLOCK_SIZE.parse("0")
+Traceback (most recent call last):
+...
+oneStop.domain.errors.ValidationError: Thiết lập: Khối số hồ sơ của mỗi quầy (mỗi ngày): phải từ 1 đến 9999
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from oneStop.domain.errors import ValidationError
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+    help: str
+    scope: str  # "agency" | "device"
+    parse: Callable[[Any], Any]
+
+
+REGISTRY: dict[str, Setting] = {}
+
+
+def _declare(key: str, default: Any, help: str, parse: Callable[[Any], Any], scope: str = "agency") -> Setting:
+    def checked(value: Any) -> Any:
+        try:
+            return parse(value)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError("setting", f"{help}: {exc}") from None
+
+    setting = Setting(key, default, help, scope, checked)
+    REGISTRY[key] = setting
+    return setting
+
+
+def _int_range(lo: int, hi: int) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        number = int(value)
+        if not lo <= number <= hi:
+            raise ValueError(f"phải từ {lo} đến {hi}")
+        return number
+
+    return parse
+
+
+def _choice(*choices: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = str(value).strip().upper()
+        if text not in choices:
+            raise ValueError(f"phải là một trong {', '.join(choices)}")
+        return text
+
+    return parse
+
+
+def _hhmm(optional: bool) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = "" if value is None else str(value).strip()
+        if optional and text == "":
+            return ""
+        m = re.fullmatch(r"(\d{1,2})[:hH](\d{2})", text)
+        if not m or int(m[1]) > 23 or int(m[2]) > 59:
+            raise ValueError("phải có dạng giờ:phút, ví dụ 15:00")
+        return f"{int(m[1]):02d}:{m[2]}"
+
+    return parse
+
+
+def _text(max_len: int) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = "" if value is None else str(value).strip()
+        if len(text) > max_len:
+            raise ValueError(f"dài quá {max_len} ký tự")
+        return text
+
+    return parse
+
+
+RECEIPT_PAPER = _declare("receipt.paper", "A5", "Khổ giấy in phiếu tiếp nhận", _choice("A5", "A4"))
+WORK_START = _declare("calendar.work_start", "07:30", "Giờ bắt đầu làm việc", _hhmm(False))
+WORK_END = _declare("calendar.work_end", "17:00", "Giờ kết thúc làm việc", _hhmm(False))
+CUTOFF = _declare(
+    "calendar.cutoff",
+    "15:00",
+    "Giờ chốt tiếp nhận: hồ sơ nhận sau giờ này tính từ ngày làm việc tiếp theo (để trống: không áp dụng)",
+    _hhmm(True),
+)
+CODE_BLOCK_SIZE = _declare(
+    "codes.block_size", 1000, "Khối số hồ sơ của mỗi quầy (mỗi ngày)", _int_range(1, 9999)
+)
+CODE_DIGITS = _declare("codes.digits", 4, "Số chữ số của số thứ tự trong mã hồ sơ", _int_range(4, 7))
+PRINTER = _declare("print.printer", "", "Máy in phiếu của quầy này", _text(200), scope="device")
+PRINT_COPIES = _declare("print.copies", 2, "Số liên phiếu tiếp nhận", _int_range(1, 3))
+LANGUAGE = _declare("ui.language", "vi", "Ngôn ngữ giao diện", _text(10), scope="device")
+
+
+def get(key: str) -> Setting:
+    try:
+        return REGISTRY[key]
+    except KeyError:
+        raise ValidationError("setting", f"không có thiết lập {key}") from None

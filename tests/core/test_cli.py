@@ -1,0 +1,147 @@
+"""The command line, end to end on a real data folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from oneStop import __version__
+from oneStop.cli import main
+
+PASSWORD = "mat-khau-an-toan"
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch, capsys):  # type: ignore[no-untyped-def]
+    data = tmp_path / "data"
+    monkeypatch.setenv("ONESTOP_PASSWORD", PASSWORD)
+
+    def _run(*args: str) -> tuple[int, str, str]:
+        code = main(["--data-dir", str(data), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+@pytest.fixture
+def ready(run):  # type: ignore[no-untyped-def]
+    code, out, err = run("setup", "--agency-code", "000.17.22.H56", "--agency-name", "Bộ phận Một cửa xã Quảng Phú",
+                         "--managing-agency", "UBND xã Quảng Phú", "--province", "Thanh Hóa", "--counter", "1",
+                         "--admin", "admin")
+    assert code == 0, err
+    code, out, err = run("users", "add", "hoa", "--role", "official", "--full-name", "Nguyễn Thị Hoa")
+    assert code == 0, err
+    return run
+
+
+def _birth_code(run) -> str:  # type: ignore[no-untyped-def]
+    code, out, _ = run("catalog", "list", "--search", "dang ky khai sinh", "--json")
+    assert code == 0
+    found = json.loads(out)
+    assert found, "the sample catalog has birth registration"
+    assert any(p["name"].startswith("Đăng ký khai sinh") for p in found)
+    return next(p["code"] for p in found if p["name"].startswith("Đăng ký khai sinh"))
+
+
+def _receive(run, *extra: str) -> dict:  # type: ignore[no-untyped-def]
+    code, out, err = run("receive", "--user", "hoa", "--procedure", _birth_code(run), "--name", "Phạm Văn Nam",
+                         "--citizen-id", "038095001234", "--phone", "0987654321",
+                         "--address", "Thôn Đông, xã Quảng Phú", "--json", *extra)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_version(run):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+
+
+def test_receive_prints_the_dossier_as_json(ready):
+    dossier = _receive(ready, "--received-at", "2026-11-20T09:30:00+07:00")
+    assert dossier["code"] == "000.17.22.H56-261120-0001"
+    assert dossier["received_at"] == "2026-11-20T09:30:00+07:00"
+    assert dossier["due_at"] >= dossier["received_at"]
+    assert set(dossier["procedure"]) >= {"code", "name", "processing_days"}
+    assert dossier["applicant"]["name"] == "Phạm Văn Nam"
+    assert dossier["documents"], "documents come from the procedure"
+
+
+def test_show_and_list_and_print_and_reprint(ready, tmp_path):
+    dossier = _receive(ready)
+    code, out, err = ready("dossier", "show", dossier["code"], "--user", "hoa", "--json")
+    assert code == 0, err
+    shown = json.loads(out)
+    assert [e["kind"] for e in shown["events"]] == ["dossier.received"]
+
+    day = shown["received_at"][:10]
+    code, out, _ = ready("dossier", "list", "--date", day, "--json")
+    assert [d["code"] for d in json.loads(out)] == [dossier["code"]]
+
+    first, second = tmp_path / "r1.pdf", tmp_path / "r2.pdf"
+    assert ready("print", "receipt", dossier["code"], "--out", str(first), "--user", "hoa")[0] == 0
+    assert ready("print", "receipt", dossier["code"], "--out", str(second), "--paper", "A4", "--user", "hoa")[0] == 0
+    text1 = "".join(p.extract_text() for p in PdfReader(first).pages)
+    text2 = "".join(p.extract_text() for p in PdfReader(second).pages)
+    assert "BẢN IN LẠI" not in text1 and "BẢN IN LẠI" in text2
+    code, out, _ = ready("dossier", "show", dossier["code"], "--json")
+    kinds = [e["kind"] for e in json.loads(out)["events"]]
+    assert kinds == ["dossier.received", "receipt.printed", "receipt.reprinted"]
+
+
+def test_errors_go_to_stderr_with_a_non_zero_exit_and_write_nothing(ready):
+    code, out, err = ready("receive", "--user", "hoa", "--procedure", _birth_code(ready), "--name", "Phạm Văn Nam",
+                           "--citizen-id", "99999", "--address", "Xã Quảng Phú", "--json")
+    assert code != 0 and out == ""
+    assert "Số định danh cá nhân (CCCD)" in err
+    code, out, _ = ready("dossier", "list", "--json")
+    assert json.loads(out) == []
+    code, out, err = ready("receive", "--user", "hoa", "--procedure", "0.000000", "--name", "A",
+                           "--citizen-id", "038095001234", "--address", "X", "--json")
+    assert code != 0 and "0.000000" in err
+
+
+def test_receive_before_setup_says_so(run):
+    code, out, err = run("dossier", "list", "--json")
+    assert code != 0 and "thiết lập" in err
+
+
+def test_catalog_export_and_reimport_round_trip(ready, tmp_path):
+    target = tmp_path / "catalog.xlsx"
+    code, out, err = ready("catalog", "export", str(target))
+    assert code == 0, err
+    code, out, err = ready("catalog", "import", str(target))
+    assert code == 0, err
+    assert "0 thêm mới, 0 cập nhật" in out
+
+
+def test_bad_catalog_rows_are_reported_and_nothing_is_imported(ready, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "ma_thu_tuc,ten_thu_tuc,linh_vuc,co_quan_giai_quyet,so_ngay_giai_quyet,so_gio_giai_quyet,le_phi,"
+        "ghi_chu_le_phi,tiep_nhan_buu_chinh,tra_ket_qua_buu_chinh,thanh_phan_ho_so,hieu_luc\n"
+        "8.000001,Thủ tục mới,Hộ tịch,UBND cấp xã,3,0,0,,có,có,Tờ khai [bản chính x1],có\n"
+        "8.000002,Thủ tục lỗi,Hộ tịch,UBND cấp xã,-1,0,abc,,có,có,Tờ khai [bản chính x1],có\n",
+        encoding="utf-8",
+    )
+    code, out, err = ready("catalog", "import", str(bad))
+    assert code != 0
+    assert "Dòng 3" in err
+    code, out, _ = ready("catalog", "list", "--search", "thu tuc moi", "--json")
+    assert json.loads(out) == []
+
+
+def test_the_installed_entry_point_runs(tmp_path):
+    env = {**os.environ, "ONESTOP_DATA_DIR": str(tmp_path / "d")}
+    exe = Path(sys.executable).with_name("onestop")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "ui.main"]
+    result = subprocess.run([*cmd, "--version"], capture_output=True, text=True, env=env)
+    assert result.returncode == 0
+    assert __version__ in result.stdout

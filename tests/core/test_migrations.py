@@ -1,0 +1,35 @@
+"""The schema comes from Alembic migrations, and they agree with the models."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect
+
+from oneStop.persistence import migrate
+from oneStop.persistence.db import sqlite_url
+from oneStop.persistence.models import Base
+
+
+def test_empty_database_upgrades_to_head_and_matches_the_models(tmp_path):
+    url = sqlite_url(tmp_path / "fresh.sqlite3")
+    assert migrate.upgrade(url) is True
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        tables = set(inspect(conn).get_table_names())
+    engine.dispose()
+    assert diff == []
+    assert {"events", "dossiers", "procedures", "users", "counters"} <= tables
+
+
+def test_schema_head_constant_is_alembics_head(tmp_path):
+    cfg = migrate._alembic_config(None)
+    assert ScriptDirectory.from_config(cfg).get_current_head() == migrate.SCHEMA_HEAD
+
+
+def test_an_up_to_date_database_is_left_alone(tmp_path):
+    url = sqlite_url(tmp_path / "db.sqlite3")
+    migrate.upgrade(url)
+    assert migrate.upgrade(url) is False
