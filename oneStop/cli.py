@@ -148,6 +148,25 @@ def build_parser() -> argparse.ArgumentParser:
     cl.add_argument("--search", default="")
     cl.add_argument("--json", action="store_true")
 
+    k = sub.add_parser("calendar", help="lịch làm việc: ngày nghỉ, ngày làm bù").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    ks = k.add_parser("set", help="đặt một ngày nghỉ thêm hoặc ngày làm việc bù")
+    ks.add_argument("day", type=date.fromisoformat, help="YYYY-MM-DD")
+    kind = ks.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--off", dest="kind", action="store_const", const="off", help="ngày nghỉ")
+    kind.add_argument("--work", dest="kind", action="store_const", const="work", help="ngày làm việc bù")
+    ks.add_argument("--note", default="")
+    ks.add_argument("--by")
+    kr = k.add_parser("remove", help="bỏ một ngày khỏi bảng điều chỉnh")
+    kr.add_argument("day", type=date.fromisoformat)
+    kr.add_argument("--by")
+    kl = k.add_parser("list", help="bảng điều chỉnh và ngày làm việc")
+    kl.add_argument("--json", action="store_true")
+    kd = k.add_parser("due", help="tính ngày hẹn trả")
+    kd.add_argument("--days", type=int, required=True)
+    kd.add_argument("--hours", type=int, default=0)
+    kd.add_argument("--from", dest="start", help="thời điểm nhận, ISO-8601 (mặc định: bây giờ)")
+
     r = sub.add_parser("receive", help="tiếp nhận một hồ sơ")
     r.add_argument("--user", required=True)
     r.add_argument("--procedure", required=True, help="mã thủ tục")
@@ -302,6 +321,28 @@ def cmd_catalog(app, args) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
+def cmd_calendar(app, args) -> int:  # type: ignore[no-untyped-def]
+    if args.action == "list":
+        rows = [{"day": o.day.isoformat(), "kind": o.kind, "note": o.note} for o in app.calendar.overrides()]
+        if args.json:
+            _print_json(rows)
+        else:
+            for r in rows:
+                print(f"{r['day']}\t{'nghỉ' if r['kind'] == 'off' else 'làm bù'}\t{r['note']}")
+        return 0
+    if args.action == "due":
+        start = _parse_when(args.start) or app.clock()
+        due = app.reception.appointment(args.days, args.hours, start)
+        print(to_local(due).isoformat())
+        return 0
+    actor = _actor(app, args.by)
+    if args.action == "set":
+        app.calendar.set_override(actor, args.day, args.kind, args.note)
+    else:
+        app.calendar.remove_override(actor, args.day)
+    return 0
+
+
 def cmd_receive(app, args) -> int:  # type: ignore[no-untyped-def]
     actor = app.auth.get_user(args.user.strip().lower())
     attachments = []
@@ -386,6 +427,7 @@ COMMANDS: dict[str, Callable[..., int]] = {
     "setup": cmd_setup,
     "users": cmd_users,
     "catalog": cmd_catalog,
+    "calendar": cmd_calendar,
     "receive": cmd_receive,
     "dossier": cmd_dossier,
     "print": cmd_print,

@@ -145,3 +145,16 @@ def test_the_installed_entry_point_runs(tmp_path):
     result = subprocess.run([*cmd, "--version"], capture_output=True, text=True, env=env)
     assert result.returncode == 0
     assert __version__ in result.stdout
+
+
+def test_calendar_overrides_change_the_computed_appointment(ready):
+    code, out, _ = ready("calendar", "due", "--days", "1", "--from", "2026-12-03T09:00:00+07:00")
+    assert out.strip() == "2026-12-04T09:00:00+07:00"
+    assert ready("calendar", "set", "2026-12-04", "--off", "--note", "Nghỉ bù của tỉnh")[0] == 0
+    code, out, _ = ready("calendar", "due", "--days", "1", "--from", "2026-12-03T09:00:00+07:00")
+    assert out.strip() == "2026-12-07T09:00:00+07:00"
+    assert ready("calendar", "set", "2026-12-05", "--work", "--note", "Làm bù")[0] == 0
+    code, out, _ = ready("calendar", "due", "--days", "1", "--from", "2026-12-03T09:00:00+07:00")
+    assert out.strip() == "2026-12-05T09:00:00+07:00"
+    code, out, _ = ready("calendar", "list", "--json")
+    assert [r["day"] for r in json.loads(out)] == ["2026-12-04", "2026-12-05"]
