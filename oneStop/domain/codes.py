@@ -1,0 +1,261 @@
+"""Agency codes and dossier codes (mã hồ sơ, Thông tư 01/2018/TT-VPCP).
+
+A dossier code is ``<agency code>-<yymmdd>-<daily sequence>``: the receiving agency's
+electronic identifier (QCVN 102:2016/BTTTT: at most 13 characters, lowest level first, dot
+separated, the last group the province such as H56), the date of receipt and a zero-padded
+number that restarts every day. Counters working offline share the day's numbers in blocks
+(:func:`sequence_block`) so two counters never issue the same code.
+
+>>> format_dossier_code("000.17.22.H56", date(2021, 5, 31), 1)
+'000.17.22.H56-210531-0001'
+>>> parse_dossier_code(" 000.17.22.h56-210531-0001 ")
+('000.17.22.H56', datetime.date(2021, 5, 31), 1)
+>>> sequence_block(2, 1000)
+(1001, 2000)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from oneStop.domain.errors import InvalidAgencyCode, InvalidDossierCode, ValidationError
+
+__all__ = [
+    "AGENCY_CODE_MAX_LENGTH",
+    "compact_agency_code",
+    "validate_agency_code",
+    "is_valid_agency_code",
+    "compact_dossier_code",
+    "format_dossier_code",
+    "parse_dossier_code",
+    "validate_dossier_code",
+    "is_valid_dossier_code",
+    "sequence_block",
+    "max_counters",
+]
+
+AGENCY_CODE_MAX_LENGTH = 13
+#: Allowed lengths of the daily sequence: 4 in the circular, 6–7 in ministry systems.
+SEQUENCE_DIGITS = (4, 7)
+
+_GROUP = re.compile(r"[A-Z0-9]+")
+_PROVINCE_GROUP = re.compile(r"[A-Z][0-9]{2}")
+_DOSSIER = re.compile(r"(?P<agency>[^-]+)-(?P<day>[0-9]{6})-(?P<seq>[0-9]+)")
+
+
+def _strip_invisible(s: str) -> str:
+    """Without whitespace and control or format characters (scanners add CR, LF, GS …)."""
+    return "".join(ch for ch in s if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf"))
+
+
+# --- agency codes ------------------------------------------------------------------------------
+
+
+def compact_agency_code(s: str) -> str:
+    """The code without spaces, upper-cased.
+
+    >>> compact_agency_code(" 000.17.22.h56 ")
+    '000.17.22.H56'
+    """
+    return _strip_invisible(s or "").upper()
+
+
+def validate_agency_code(s: str, field: str = "agency_code") -> str:
+    """Return the compact agency code, or raise :class:`InvalidAgencyCode` naming ``field``.
+
+    >>> validate_agency_code("H56")
+    'H56'
+    >>> validate_agency_code("000.17.22")
+    Traceback (most recent call last):
+    ...
+    oneStop.domain.errors.InvalidAgencyCode: Mã định danh điện tử của cơ quan: nhóm cuối «22» phải là mã tỉnh: một chữ cái và 2 chữ số (ví dụ H56)
+    """
+    if not isinstance(s, str):
+        raise InvalidAgencyCode(field, "phải là văn bản")
+    code = compact_agency_code(s)
+    if not code:
+        raise InvalidAgencyCode(field, "không được để trống")
+    if len(code) > AGENCY_CODE_MAX_LENGTH:
+        raise InvalidAgencyCode(field, f"dài quá {AGENCY_CODE_MAX_LENGTH} ký tự")
+    groups = code.split(".")
+    if any(not g for g in groups):
+        raise InvalidAgencyCode(field, "có nhóm trống (dấu chấm ở đầu, ở cuối hoặc hai dấu chấm liền nhau)")
+    if not all(g.isascii() and _GROUP.fullmatch(g) for g in groups):
+        raise InvalidAgencyCode(field, "chỉ được gồm chữ cái không dấu, chữ số và dấu chấm")
+    if not _PROVINCE_GROUP.fullmatch(groups[-1]):
+        raise InvalidAgencyCode(
+            field, f"nhóm cuối «{groups[-1]}» phải là mã tỉnh: một chữ cái và 2 chữ số (ví dụ H56)"
+        )
+    return code
+
+
+def is_valid_agency_code(s: str) -> bool:
+    """
+    >>> is_valid_agency_code("000.17.22.H56"), is_valid_agency_code("0000.17.22.H56")
+    (True, False)
+    """
+    try:
+        validate_agency_code(s)
+    except ValidationError:
+        return False
+    return True
+
+
+# --- dossier codes -----------------------------------------------------------------------------
+
+
+def _digit_range(digits: int | tuple[int, int]) -> tuple[int, int]:
+    low, high = (digits, digits) if isinstance(digits, int) else digits
+    return low, high
+
+
+def compact_dossier_code(s: str) -> str:
+    """The code without whitespace and control characters, upper-cased.
+
+    >>> compact_dossier_code("000.17.22.h56-210531-0001\\r\\n")
+    '000.17.22.H56-210531-0001'
+    """
+    return _strip_invisible(s or "").upper()
+
+
+def format_dossier_code(agency_code: str, day: date, seq: int, digits: int = 4) -> str:
+    """The dossier code for the ``seq``-th dossier of ``day`` at the agency.
+
+    Raises ``ValueError`` when ``seq`` does not fit in ``digits`` digits (never wrap around),
+    :class:`InvalidAgencyCode` for a bad agency code.
+
+    >>> format_dossier_code("H56", date(2026, 11, 23), 12, digits=6)
+    'H56-261123-000012'
+    >>> format_dossier_code("H56", date(2026, 11, 23), 10000)
+    Traceback (most recent call last):
+    ...
+    ValueError: Số thứ tự 10000 không hợp lệ: phải từ 1 đến 9999
+    """
+    if not isinstance(digits, int) or not 1 <= digits <= 9:
+        raise ValueError(f"Số chữ số của số thứ tự ({digits}) không hợp lệ")
+    last = 10**digits - 1
+    if isinstance(seq, bool) or not isinstance(seq, int) or not 1 <= seq <= last:
+        raise ValueError(f"Số thứ tự {seq} không hợp lệ: phải từ 1 đến {last}")
+    agency = validate_agency_code(agency_code)
+    return f"{agency}-{day:%y%m%d}-{seq:0{digits}d}"
+
+
+def parse_dossier_code(
+    s: str, field: str = "dossier_code", *, digits: int | tuple[int, int] = SEQUENCE_DIGITS
+) -> tuple[str, date, int]:
+    """The agency code, the date of receipt and the daily number of a dossier code.
+
+    Raises :class:`InvalidDossierCode` naming ``field`` when ``s`` is not a dossier code.
+    ``digits`` is the allowed length of the number: one length, or (shortest, longest).
+
+    >>> parse_dossier_code("000.17.22.H56-261123-1234567")
+    ('000.17.22.H56', datetime.date(2026, 11, 23), 1234567)
+    >>> parse_dossier_code("000.17.22.H56-261323-0001")
+    Traceback (most recent call last):
+    ...
+    oneStop.domain.errors.InvalidDossierCode: Mã hồ sơ: ngày tiếp nhận «261323» (yymmdd) không phải ngày có thật
+    """
+    if not isinstance(s, str):
+        raise InvalidDossierCode(field, "phải là văn bản")
+    code = compact_dossier_code(s)
+    if not code:
+        raise InvalidDossierCode(field, "không được để trống")
+    found = _DOSSIER.fullmatch(code) if code.isascii() else None
+    if found is None:
+        raise InvalidDossierCode(
+            field, "phải có dạng <mã cơ quan>-<yymmdd>-<số thứ tự>, ví dụ 000.17.22.H56-210531-0001"
+        )
+    try:
+        agency = validate_agency_code(found["agency"])
+    except InvalidAgencyCode as exc:
+        problem = f"mã cơ quan «{found['agency']}» không hợp lệ ({exc.problem})"
+        raise InvalidDossierCode(field, problem) from None
+    raw_day = found["day"]
+    try:
+        day = date(2000 + int(raw_day[:2]), int(raw_day[2:4]), int(raw_day[4:]))
+    except ValueError:
+        problem = f"ngày tiếp nhận «{raw_day}» (yymmdd) không phải ngày có thật"
+        raise InvalidDossierCode(field, problem) from None
+    low, high = _digit_range(digits)
+    raw_seq = found["seq"]
+    if not low <= len(raw_seq) <= high:
+        wanted = f"{low}" if low == high else f"từ {low} đến {high}"
+        raise InvalidDossierCode(field, f"số thứ tự «{raw_seq}» phải gồm {wanted} chữ số")
+    seq = int(raw_seq)
+    if seq < 1:
+        raise InvalidDossierCode(field, "số thứ tự phải từ 1 trở lên")
+    return agency, day, seq
+
+
+def validate_dossier_code(
+    s: str, field: str = "dossier_code", *, digits: int | tuple[int, int] = SEQUENCE_DIGITS
+) -> str:
+    """Return the compact dossier code, or raise :class:`InvalidDossierCode` naming ``field``.
+
+    >>> validate_dossier_code(" 000.17.22.h56-210531-0001 ")
+    '000.17.22.H56-210531-0001'
+    >>> validate_dossier_code("000.17.22.H56-210531-01")
+    Traceback (most recent call last):
+    ...
+    oneStop.domain.errors.InvalidDossierCode: Mã hồ sơ: số thứ tự «01» phải gồm từ 4 đến 7 chữ số
+    """
+    parse_dossier_code(s, field, digits=digits)
+    return compact_dossier_code(s)
+
+
+def is_valid_dossier_code(s: str, *, digits: int | tuple[int, int] = SEQUENCE_DIGITS) -> bool:
+    """
+    >>> is_valid_dossier_code("000.17.22.H56-210531-0001")
+    True
+    >>> is_valid_dossier_code("C0000.17.22.H56-210531-0001")      # a scanner prefix glued on
+    False
+    """
+    try:
+        parse_dossier_code(s, digits=digits)
+    except ValidationError:
+        return False
+    return True
+
+
+# --- per-counter blocks of the daily sequence ---------------------------------------------------
+
+
+def sequence_block(counter: int, block_size: int, digits: int = 4) -> tuple[int, int]:
+    """The first and last daily number counter ``counter`` may issue.
+
+    Counter k gets [(k-1)·block_size + 1, k·block_size], the last block cut at the largest
+    number that fits in ``digits`` digits.
+
+    >>> sequence_block(1, 1000), sequence_block(10, 1000)
+    ((1, 1000), (9001, 9999))
+    >>> sequence_block(11, 1000)
+    Traceback (most recent call last):
+    ...
+    ValueError: Quầy số 11 không có khối số: với khối 1000 số và số thứ tự 4 chữ số chỉ có 10 quầy
+    """
+    if isinstance(counter, bool) or not isinstance(counter, int) or counter < 1:
+        raise ValueError(f"Số quầy {counter!r} không hợp lệ: phải từ 1 trở lên")
+    count = max_counters(block_size, digits)
+    if counter > count:
+        raise ValueError(
+            f"Quầy số {counter} không có khối số: với khối {block_size} số và số thứ tự "
+            f"{digits} chữ số chỉ có {count} quầy"
+        )
+    first = (counter - 1) * block_size + 1
+    return first, min(counter * block_size, 10**digits - 1)
+
+
+def max_counters(block_size: int, digits: int = 4) -> int:
+    """How many counters get a block of ``block_size`` numbers (the last may be shorter).
+
+    >>> max_counters(1000), max_counters(500, 6), max_counters(10000)
+    (10, 2000, 1)
+    """
+    if isinstance(block_size, bool) or not isinstance(block_size, int) or block_size < 1:
+        raise ValueError(f"Kích thước khối số {block_size!r} không hợp lệ: phải từ 1 trở lên")
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
+        raise ValueError(f"Số chữ số của số thứ tự {digits!r} không hợp lệ")
+    last = 10**digits - 1
+    return (last - 1) // block_size + 1

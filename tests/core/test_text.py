@@ -1,0 +1,127 @@
+"""Vietnamese text: NFC at the edge, cleaning, accent-insensitive search keys."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from oneStop.domain.errors import InvalidFormat, InvalidLength, ValidationError
+from oneStop.domain.text import clean, fold, matches, nfc, search_key
+
+NFD_NGUYEN = "Nguye\u0302\u0303n"  # "Nguyễn" as an input method may type it
+
+
+def test_nfc_composes_decomposed_input():
+    assert nfc(NFD_NGUYEN) == "Nguyễn"
+    assert unicodedata.is_normalized("NFC", nfc(NFD_NGUYEN))
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("  Nguyễn   Văn  An ", "Nguyễn Văn An"),
+        ("Nguyễn\tVăn\t\tAn", "Nguyễn Văn An"),
+        ("Nguyễn\nVăn\r\nAn", "Nguyễn Văn An"),
+        ("Nguy\x00ễn\x07 Văn\x1b An", "Nguyễn Văn An"),
+        ("Nguyễn\u00a0Văn\u2003An", "Nguyễn Văn An"),
+        ("Ngu\u200byễn\ufeff Văn An", "Nguyễn Văn An"),
+        (f"{NFD_NGUYEN} Văn An", "Nguyễn Văn An"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_clean_single_line(raw, expected):
+    result = clean(raw, "applicant_name", max_len=100)
+    assert result == expected
+    assert unicodedata.is_normalized("NFC", result)
+
+
+def test_clean_multiline_keeps_line_breaks_and_trims_each_line():
+    raw = "  Dòng một  \r\n\r\n\tDòng   hai\rDòng ba\u2028Dòng bốn \x00 "
+    assert clean(raw, "notes", max_len=200, multiline=True) == "Dòng một\n\nDòng hai\nDòng ba\nDòng bốn"
+
+
+def test_clean_counts_characters_after_normalising():
+    # 13 characters in NFC, 15 code points in NFD: the NFC length is what counts
+    assert clean(f"{NFD_NGUYEN} Văn An", "applicant_name", max_len=13) == "Nguyễn Văn An"
+    assert clean("  " + "a" * 10 + "  ", "notes", max_len=10) == "a" * 10
+
+
+def test_clean_refuses_too_long_and_names_the_field():
+    with pytest.raises(InvalidLength) as caught:
+        clean("x" * 301, "address", max_len=300)
+    assert caught.value.field == "address"
+    assert str(caught.value) == "Địa chỉ: dài quá 300 ký tự"
+
+
+@pytest.mark.parametrize("raw", [None, "", "   ", "\t\n", "\x00\x01", "\u200b"])
+def test_clean_required_refuses_empty(raw):
+    with pytest.raises(InvalidLength) as caught:
+        clean(raw, "owner_name", max_len=100, required=True)
+    assert str(caught.value) == "Họ tên chủ hồ sơ: không được để trống"
+    assert isinstance(caught.value, ValidationError)
+
+
+def test_clean_refuses_non_text():
+    with pytest.raises(InvalidFormat):
+        clean(123, "notes", max_len=10)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Đăng ký khai sinh", "Dang ky khai sinh"),
+        ("ĐẶNG THỊ HƯỜNG", "DANG THI HUONG"),
+        ("đường Lê Lợi", "duong Le Loi"),
+        ("Ơn Ưng Ăn Ân Ê Ô", "On Ung An An E O"),
+        (NFD_NGUYEN, "Nguyen"),
+        ("abc 123", "abc 123"),
+    ],
+)
+def test_fold_removes_diacritics_and_keeps_case(raw, expected):
+    assert fold(raw) == expected
+
+
+def test_fold_is_the_same_for_nfc_and_nfd_input():
+    text = "Cấp đổi Giấy chứng nhận quyền sử dụng đất"
+    assert fold(unicodedata.normalize("NFD", text)) == fold(text)
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("  Đăng ký  KHAI SINH ", "dang ky khai sinh"),
+        ("ĐĂNG\u00a0KÝ\nKẾT HÔN\t", "dang ky ket hon"),
+        ("", ""),
+    ],
+)
+def test_search_key(raw, expected):
+    assert search_key(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "query, text",
+    [
+        ("dang ky", "Đăng ký khai sinh"),
+        ("DANG KY", "Đăng ký khai sinh"),
+        ("khai sinh đăng", "Đăng ký khai sinh"),
+        ("huong", "Đặng Thị Hường"),
+        ("nguy", NFD_NGUYEN + " Văn An"),
+        ("", "bất kỳ"),
+    ],
+)
+def test_matches(query, text):
+    assert matches(query, text)
+
+
+@pytest.mark.parametrize(
+    "query, text",
+    [
+        ("ket hon", "Đăng ký khai sinh"),
+        ("dang ky ket", "Đăng ký khai sinh"),
+        ("d", ""),
+    ],
+)
+def test_does_not_match(query, text):
+    assert not matches(query, text)
