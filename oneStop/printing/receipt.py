@@ -1,0 +1,230 @@
+"""Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả (rules §2.1), as PDF bytes.
+
+One page per copy ("Liên 1: Lưu", "Liên 2: Giao người nộp"); a copy whose content does not fit
+continues on a further page. The dossier code is printed as text, as a Code128 barcode drawn
+from python-barcode's module pattern, and as a QR code. A reprint carries "BẢN IN LẠI" with
+its time, in the body and as a watermark.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from oneStop.printing import fonts
+from oneStop.printing.barcodes import code128_width, draw_code128, draw_qr
+from oneStop.printing.layout import (
+    SERIF,
+    SERIF_BOLD,
+    SERIF_BOLD_ITALIC,
+    SERIF_ITALIC,
+    PageWriter,
+    fit_size,
+    money,
+    paper as paper_of,
+    vn_date,
+    vn_time,
+)
+
+FORM_COLUMNS = ("ban_chinh", "ban_sao_chung_thuc", "ban_photo")
+REPRINT = "BẢN IN LẠI"
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    """One received document: its name, its form (a ``DocumentForm`` value) and count."""
+
+    name: str
+    form: str
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class ReceiptDocument:
+    """Everything printed on the receipt, already in local time and words."""
+
+    code: str
+    receiving_unit: str
+    applicant_name: str
+    procedure_name: str
+    received_at: datetime
+    due_at: datetime
+    managing_agency: str = ""
+    place: str = ""
+    form_number: str = "Mẫu số 01"
+    title: str = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
+    owner_name: str = ""
+    organisation: bool = False
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    citizen_id: str = ""
+    documents: tuple[ReceiptLine, ...] = ()
+    sets: int = 1
+    processing_days: int = 0
+    processing_hours: int = 0
+    return_by_post: bool = False
+    delivery_address: str = ""
+    register_volume: str = ""
+    register_number: int = 0
+    fee: int = 0
+    official_name: str = ""
+    lookup_url: str = ""
+    hotline: str = ""
+    qr_text: str = ""
+    priority: bool = False
+    printed_at: datetime | None = None
+    reprint_at: datetime | None = None
+    copies: tuple[str, ...] = ("Liên 1: Lưu", "Liên 2: Giao người nộp")
+
+
+def processing_time(days: int, hours: int) -> str:
+    """The legal processing time in words.
+
+    >>> processing_time(5, 0)
+    '05 ngày làm việc'
+    >>> processing_time(0, 8)
+    '08 giờ làm việc'
+    >>> processing_time(1, 4)
+    '01 ngày 04 giờ làm việc'
+    >>> processing_time(0, 0)
+    'trả kết quả ngay trong ngày'
+    """
+    if days and hours:
+        return f"{days:02d} ngày {hours:02d} giờ làm việc"
+    if days:
+        return f"{days:02d} ngày làm việc"
+    if hours:
+        return f"{hours:02d} giờ làm việc"
+    return "trả kết quả ngay trong ngày"
+
+
+def render_receipt(doc: ReceiptDocument, *, paper: str = "A5") -> bytes:
+    """The receipt as PDF bytes, one copy after the other."""
+    fonts.register()
+    page = paper_of(paper)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(page.width, page.height), initialFontName=SERIF, initialFontSize=page.body)
+    canvas.setTitle(f"{doc.title} {doc.code}")
+    canvas.setAuthor(doc.receiving_unit)
+    canvas.setSubject(doc.code)
+    canvas.setCreator("oneStop")
+    for number, copy in enumerate(doc.copies or ("",)):
+        if number:
+            canvas.showPage()
+        _draw_copy(canvas, doc, page, copy)
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _draw_copy(canvas: Canvas, doc: ReceiptDocument, page, copy: str) -> None:  # type: ignore[no-untyped-def]
+    body = page.body
+    reprint_line = f"{REPRINT} lúc {doc.reprint_at:%H:%M ngày %d/%m/%Y}" if doc.reprint_at else ""
+
+    def continuation(w: PageWriter) -> None:
+        if reprint_line:
+            w.watermark(REPRINT)
+        w.line(f"{doc.title} — {doc.code} ({copy}, tiếp theo)", font=SERIF_ITALIC, size=body * 0.9)
+        w.skip(body * 0.3)
+
+    w = PageWriter(canvas, page, on_new_page=continuation)
+    if reprint_line:
+        w.watermark(REPRINT)
+    w.header(doc.managing_agency, doc.receiving_unit, vn_date(doc.received_at, doc.place), form_number=doc.form_number)
+
+    # 1. title
+    title_size = fit_size(doc.title, SERIF_BOLD, page.title, w.width)
+    w.line(doc.title, font=SERIF_BOLD, size=title_size, align="center", leading=title_size * 1.35)
+    if reprint_line:
+        w.line(reprint_line, font=SERIF_BOLD, size=body, align="center")
+
+    # 2–3. the code, its barcode and QR, the copy marker
+    module = 0.254 * mm  # 3 dots at 300 dpi, 6 at 600
+    bar_height = 10 * mm
+    qr_size = 19 * mm
+    block_top = w.y
+    w.rich([("Mã hồ sơ: ", SERIF), (doc.code, SERIF_BOLD)], size=body * 1.05)
+    bar_y = w.y - bar_height - body * 0.1
+    draw_code128(canvas, doc.code, w.x - 10 * module, bar_y, module=module, height=bar_height)
+    qr_x = w.x + w.width - qr_size + 2 * mm
+    draw_qr(canvas, doc.qr_text or doc.code, qr_x, block_top - qr_size + body * 0.2, qr_size)
+    if copy:
+        canvas.setFont(SERIF_ITALIC, body)
+        canvas.drawRightString(qr_x - 2 * mm, bar_y + bar_height - body, fonts.printable(copy, SERIF_ITALIC))
+    w.y = min(bar_y, block_top - qr_size + body * 0.2) - body * 0.3
+    assert code128_width(doc.code, module) < w.width - qr_size  # the symbol never runs into the QR
+
+    # 4–6. who submitted what
+    who = " tiếp nhận hồ sơ của tổ chức: " if doc.organisation else " tiếp nhận hồ sơ của: "
+    w.rich([(doc.receiving_unit, SERIF), (who, SERIF), (doc.applicant_name, SERIF_BOLD)])
+    if doc.owner_name:
+        w.rich([("Chủ hồ sơ: ", SERIF), (doc.owner_name, SERIF_BOLD)])
+    w.rich([("Địa chỉ: ", SERIF), (doc.address or "……………………………………", SERIF)])
+    contact = [("Số điện thoại: ", SERIF), (doc.phone or "…………………", SERIF)]
+    if doc.citizen_id:
+        contact += [("      Số định danh cá nhân: ", SERIF), (doc.citizen_id, SERIF)]
+    w.rich(contact)
+    if doc.email:
+        w.rich([("Email: ", SERIF), (doc.email, SERIF)])
+    if doc.priority:
+        w.line("Đối tượng được ưu tiên hỗ trợ (người cao tuổi, người khuyết tật …)", font=SERIF_ITALIC)
+    w.rich([("Nội dung yêu cầu giải quyết: ", SERIF), (doc.procedure_name, SERIF_BOLD)])
+
+    # 7–8. the documents
+    w.skip(body * 0.15)
+    w.line("1. Thành phần hồ sơ nộp gồm:")
+    rows = []
+    for number, line in enumerate(doc.documents, 1):
+        counts = [str(line.count) if line.form == form else "" for form in FORM_COLUMNS]
+        rows.append([str(number), line.name, *counts])
+    if not rows:
+        rows.append(["", "(không có giấy tờ kèm theo)", "", "", ""])
+    w.table(
+        ("TT", "Tên giấy tờ", "Bản chính", "Bản sao chứng thực", "Bản photo"),
+        rows,
+        (0.06, 0.53, 0.12, 0.17, 0.12),
+        size=body * 0.92,
+        align=("center", "left", "center", "center", "center"),
+    )
+
+    # 9–13. counts and times
+    w.line(f"2. Số lượng hồ sơ: {doc.sets:02d} (bộ)")
+    w.line(f"3. Thời gian giải quyết hồ sơ theo quy định: {processing_time(doc.processing_days, doc.processing_hours)}")
+    w.line(f"4. Thời gian nhận hồ sơ: {vn_time(doc.received_at)}")
+    w.rich([("5. Thời gian trả kết quả giải quyết hồ sơ: ", SERIF), (vn_time(doc.due_at), SERIF_BOLD)])
+    if doc.return_by_post:
+        w.rich(
+            [
+                ("6. Đăng ký nhận kết quả tại: ", SERIF),
+                ("qua dịch vụ bưu chính công ích", SERIF_BOLD),
+                (f", địa chỉ nhận: {doc.delivery_address or doc.address}", SERIF),
+            ]
+        )
+    else:
+        w.rich([("6. Đăng ký nhận kết quả tại: ", SERIF), (doc.receiving_unit, SERIF)])
+    volume = doc.register_volume or "……"
+    number = f"{doc.register_number:d}" if doc.register_number else "……"
+    w.line(f"Vào Sổ theo dõi hồ sơ, Quyển số: {volume}   Số thứ tự: {number}", font=SERIF_ITALIC)
+    w.skip(body * 0.2)
+
+    # 15. signatures
+    w.signatures((("NGƯỜI NỘP HỒ SƠ", doc.applicant_name), ("NGƯỜI TIẾP NHẬN HỒ SƠ", doc.official_name)))
+
+    # 16. the local lines
+    fee = f"Phí, lệ phí đã thu: {money(doc.fee)}." if doc.fee else "Phí, lệ phí: không thu."
+    if doc.printed_at:
+        fee += f"   In lúc {doc.printed_at:%H:%M ngày %d/%m/%Y}."
+    lookup = []
+    if doc.lookup_url:
+        lookup.append(f"Tra cứu hồ sơ tại: {doc.lookup_url}")
+    if doc.hotline:
+        lookup.append(f"Đường dây nóng: {doc.hotline}")
+    small = body * 0.88
+    w.line(fee, font=SERIF_ITALIC, size=small)
+    w.line("Khi đến nhận kết quả, Ông/Bà mang theo Giấy này.", font=SERIF_BOLD_ITALIC, size=small)
+    if lookup:
+        w.line(" — ".join(lookup) + ".", font=SERIF_ITALIC, size=small)

@@ -1,0 +1,1 @@
+"""Bundled data files: fonts, profiles, the sample catalog, translations, sounds."""
