@@ -23,6 +23,7 @@ from typing import Any, Callable, Sequence
 from oneStop import __version__
 from oneStop.domain.clock import to_local
 from oneStop.domain.errors import NotSetUp, OneStopError, UserNotFound, ValidationError
+from oneStop.domain.lifecycle import Transition
 from oneStop.domain.models import (
     Applicant,
     AttachmentDraft,
@@ -72,7 +73,20 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
         "print_count": d.print_count,
         "reprint_count": d.reprint_count,
         "synced": d.synced,
+        "processing_agency": d.processing_agency,
+        "transferred_at": _iso(d.transferred_at),
+        "result_at": _iso(d.result_at),
+        "returned_at": _iso(d.returned_at),
+        "finished_at": _iso(d.finished_at),
+        "supplement_count": d.supplement_count,
+        "paused_seconds": d.paused_seconds,
+        "apology_count": d.apology_count,
+        "original_due_at": _iso(d.original_due_at),
     }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return to_local(value).isoformat() if value else None
 
 
 def event_json(e: Event) -> dict[str, Any]:
@@ -204,6 +218,23 @@ def build_parser() -> argparse.ArgumentParser:
     dl.add_argument("--limit", type=int, default=1000)
     dl.add_argument("--json", action="store_true")
 
+    t = sub.add_parser("transition", help="cập nhật quá trình giải quyết hồ sơ (chuyển, bổ sung, trả kết quả …)")
+    t.add_argument("code", help="mã hồ sơ")
+    t.add_argument("--user", required=True)
+    t.add_argument("--to", required=True, choices=[x.value for x in Transition], help="thao tác")
+    t.add_argument("--reason", help="lý do (bổ sung, từ chối, xin lỗi, dừng, rút)")
+    t.add_argument("--agency", help="cơ quan nhận (chuyển) hoặc cơ quan giao kết quả")
+    t.add_argument("--document", action="append", default=[], metavar="TÊN[:HÌNH THỨC[:SỐ LƯỢNG]]",
+                   help="giấy tờ cần bổ sung (lặp lại được)")
+    t.add_argument("--new-due", help="ngày hẹn trả mới, ISO-8601 (xin lỗi và hẹn lại)")
+    t.add_argument("--collected-by", help="họ tên người nhận kết quả tại quầy")
+    t.add_argument("--collected-id", help="số định danh của người nhận kết quả")
+    t.add_argument("--method", choices=["counter", "post"], help="trả kết quả tại quầy hay qua bưu chính")
+    t.add_argument("--amount", type=int, help="số tiền nghĩa vụ tài chính (đồng)")
+    t.add_argument("--note")
+    t.add_argument("--at", help="thời điểm, ISO-8601 (mặc định: bây giờ)")
+    t.add_argument("--json", action="store_true")
+
     pr = sub.add_parser("print", help="in phiếu").add_subparsers(dest="action", required=True, parser_class=_Parser)
     prr = pr.add_parser("receipt", help="in Giấy tiếp nhận hồ sơ và hẹn trả kết quả (lần sau là bản in lại)")
     prr.add_argument("code")
@@ -245,13 +276,13 @@ def _actor(app, username: str | None) -> User:  # type: ignore[no-untyped-def]
     return User(row.username, row.full_name, Role(row.role), row.active)
 
 
-def _parse_when(text: str | None) -> datetime | None:
+def _parse_when(text: str | None, field: str = "received_at") -> datetime | None:
     if not text:
         return None
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise ValidationError("received_at", "phải theo ISO-8601, ví dụ 2026-11-23T09:30:00+07:00") from None
+        raise ValidationError(field, "phải theo ISO-8601, ví dụ 2026-11-23T09:30:00+07:00") from None
     if value.tzinfo is None:
         from oneStop.domain.clock import VN_TZ
 
@@ -409,6 +440,35 @@ def cmd_dossier(app, args) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
+def cmd_transition(app, args) -> int:  # type: ignore[no-untyped-def]
+    actor = app.auth.get_user(args.user.strip().lower())
+    transition = Transition(args.to)
+    payload: dict[str, Any] = {
+        "reason": args.reason,
+        "note": args.note,
+        "collected_by": args.collected_by,
+        "collected_id": args.collected_id,
+        "method": args.method,
+        "amount": args.amount,
+        "new_due_at": _parse_when(args.new_due, "new_due_at").isoformat() if args.new_due else None,
+    }
+    if args.agency:
+        payload["from_agency" if transition is Transition.RESULT_RECEIVED else "to_agency"] = args.agency
+    if args.document:
+        documents = []
+        for item in args.document:
+            name, _, rest = item.partition(":")
+            form, _, count = rest.partition(":")
+            documents.append({"name": name, "form": form or None, "count": count or 1})
+        payload["documents"] = documents
+    dossier = app.lifecycle.transition(actor, args.code, transition, payload, at=_parse_when(args.at, "at"))
+    if args.json:
+        _print_json(dossier_json(dossier))
+    else:
+        print(f"{dossier.code}\t{dossier.status.label}")
+    return 0
+
+
 def cmd_print(app, args) -> int:  # type: ignore[no-untyped-def]
     actor = _actor(app, args.user)
     printed = app.printing.receipt(actor, args.code, paper=args.paper)
@@ -431,6 +491,7 @@ COMMANDS: dict[str, Callable[..., int]] = {
     "receive": cmd_receive,
     "dossier": cmd_dossier,
     "print": cmd_print,
+    "transition": cmd_transition,
 }
 
 

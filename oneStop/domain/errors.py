@@ -56,6 +56,16 @@ FIELD_LABELS: dict[str, str] = {
     "attachment": "Tệp đính kèm",
     "paper": "Khổ giấy",
     "setting": "Thiết lập",
+    "reason": "Lý do",
+    "to_agency": "Cơ quan nhận hồ sơ",
+    "from_agency": "Cơ quan giao",
+    "new_due_at": "Ngày hẹn trả mới",
+    "method": "Hình thức trả kết quả",
+    "collected_by": "Họ tên người nhận kết quả",
+    "collected_id": "Giấy tờ tùy thân của người nhận kết quả",
+    "at": "Thời điểm",
+    "transition": "Thao tác",
+    "amount": "Số tiền",
 }
 
 

@@ -20,6 +20,7 @@ from typing import Any, Iterable, Mapping
 
 import uuid6
 
+from oneStop.domain import lifecycle
 from oneStop.domain.clock import to_utc
 from oneStop.domain.models import (
     Applicant,
@@ -184,6 +185,9 @@ def apply(state: Dossier | None, event: Event) -> Dossier | None:
     if kind == Kind.ATTACHMENT_ADDED:
         ref = AttachmentRef(**event.payload["attachment"])
         return replace(state, attachments=state.attachments + (ref,))
+    transition = lifecycle.Transition.of_kind(kind)
+    if transition is not None:
+        return lifecycle.apply(state, transition, event.payload, event.business_time)
     return state
 
 

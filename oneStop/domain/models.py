@@ -321,6 +321,19 @@ class Dossier:
     print_count: int = 0
     reprint_count: int = 0
     synced: bool = False
+    # after reception (oneStop.domain.lifecycle)
+    processing_agency: str = ""
+    transferred_at: datetime | None = None
+    result_at: datetime | None = None  # the result became ready (first time)
+    returned_at: datetime | None = None
+    finished_at: datetime | None = None  # end of processing in the sense of rules §4.3
+    supplement_count: int = 0
+    paused_seconds: int = 0  # time spent waiting for supplements, finished waits
+    paused_since: datetime | None = None  # a supplement wait running now
+    resume_status: "DossierStatus | None" = None  # the state to go back to after a wait
+    apology_count: int = 0
+    original_due_at: datetime | None = None  # the appointment before an apology moved it
+    conflicts: int = 0  # recorded transitions that contradicted the state (sync); see lifecycle
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from oneStop.domain.models import Role
 
 class Permission(StrEnum):
     RECEIVE = "receive"  # record a dossier
+    PROCESS = "process"  # move a dossier along its lifecycle (transfer, supplement, return …)
     PRINT = "print"  # print and reprint a dossier's forms
     VIEW_DOSSIERS = "view_dossiers"  # lists and details (personal data masked)
     VIEW_PERSONAL_DATA = "view_personal_data"  # unmasked ID numbers and phones
@@ -32,6 +33,7 @@ class Permission(StrEnum):
 
 _LABELS = {
     Permission.RECEIVE: "tiếp nhận hồ sơ",
+    Permission.PROCESS: "cập nhật quá trình giải quyết hồ sơ",
     Permission.PRINT: "in phiếu của hồ sơ",
     Permission.VIEW_DOSSIERS: "xem hồ sơ",
     Permission.VIEW_PERSONAL_DATA: "xem đầy đủ dữ liệu cá nhân",
@@ -47,6 +49,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OFFICIAL: frozenset(
         {
             Permission.RECEIVE,
+            Permission.PROCESS,
             Permission.PRINT,
             Permission.VIEW_DOSSIERS,
             Permission.VIEW_PERSONAL_DATA,
@@ -55,6 +58,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.SUPERVISOR: frozenset(
         {
+            Permission.PROCESS,
             Permission.PRINT,
             Permission.VIEW_DOSSIERS,
             Permission.SUPERVISE,

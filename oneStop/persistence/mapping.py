@@ -110,6 +110,19 @@ def _dossier_columns(d: Dossier) -> dict[str, Any]:
         attachments=[asdict(x) for x in d.attachments],
         print_count=d.print_count,
         reprint_count=d.reprint_count,
+        processing_agency=d.processing_agency,
+        transferred_at=d.transferred_at,
+        result_at=d.result_at,
+        returned_at=d.returned_at,
+        finished_at=d.finished_at,
+        finished_date=local_date(d.finished_at) if d.finished_at else None,
+        supplement_count=d.supplement_count,
+        paused_seconds=d.paused_seconds,
+        paused_since=d.paused_since,
+        resume_status=d.resume_status.value if d.resume_status else None,
+        apology_count=d.apology_count,
+        original_due_at=d.original_due_at,
+        conflicts=d.conflicts,
     )
 
 
@@ -172,6 +185,18 @@ def dossier_from_row(row: DossierRow, *, synced: bool = False) -> Dossier:
         print_count=row.print_count,
         reprint_count=row.reprint_count,
         synced=synced,
+        processing_agency=row.processing_agency,
+        transferred_at=row.transferred_at,
+        result_at=row.result_at,
+        returned_at=row.returned_at,
+        finished_at=row.finished_at,
+        supplement_count=row.supplement_count,
+        paused_seconds=row.paused_seconds,
+        paused_since=row.paused_since,
+        resume_status=DossierStatus(row.resume_status) if row.resume_status else None,
+        apology_count=row.apology_count,
+        original_due_at=row.original_due_at,
+        conflicts=row.conflicts,
     )
 
 

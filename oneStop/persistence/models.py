@@ -187,9 +187,24 @@ class DossierRow(Base):
     print_count: Mapped[int] = mapped_column(Integer, default=0)
     reprint_count: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # after reception (schema 0002)
+    processing_agency: Mapped[str] = mapped_column(String(300), server_default="")
+    transferred_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    result_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    returned_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    finished_date: Mapped[date | None] = mapped_column(Date, nullable=True)  # business date
+    supplement_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    paused_seconds: Mapped[int] = mapped_column(Integer, server_default="0")
+    paused_since: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    resume_status: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    apology_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    original_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    conflicts: Mapped[int] = mapped_column(Integer, server_default="0")
 
     __table_args__ = (
         Index("ix_dossiers_received_date_counter", "received_date", "counter"),
+        Index("ix_dossiers_finished_date", "finished_date"),
         Index("ix_dossiers_citizen_id", "citizen_id"),
         Index("ix_dossiers_phone", "phone"),
         Index("ix_dossiers_applicant_key", "applicant_key"),

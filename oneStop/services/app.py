@@ -22,6 +22,7 @@ from oneStop.services.auth import AuthService
 from oneStop.services.calendar import CalendarService
 from oneStop.services.catalog import CatalogService
 from oneStop.services.dossiers import DossierService
+from oneStop.services.lifecycle import LifecycleService
 from oneStop.services.printing import PrintService
 from oneStop.services.reception import ReceptionService
 from oneStop.services.settings_store import SettingsService
@@ -76,6 +77,7 @@ class App:
         self.reception = ReceptionService(self.uow, self.calendar, self.settings, store, self.profiles)
         self.dossiers = DossierService(self.uow, store)
         self.printing = PrintService(self.uow, self.settings, self.profiles)
+        self.lifecycle = LifecycleService(self.uow)
 
     def uow(self, *, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self.db, write=write, clock=self.clock)

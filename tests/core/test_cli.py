@@ -158,3 +158,27 @@ def test_calendar_overrides_change_the_computed_appointment(ready):
     assert out.strip() == "2026-12-05T09:00:00+07:00"
     code, out, _ = ready("calendar", "list", "--json")
     assert [r["day"] for r in json.loads(out)] == ["2026-12-04", "2026-12-05"]
+
+
+def test_transitions_from_the_command_line(ready):
+    dossier = _receive(ready, "--received-at", "2026-11-20T09:30:00+07:00")
+    code = dossier["code"]
+    rc, out, err = ready("transition", code, "--user", "hoa", "--to", "transferred", "--agency", "Phòng Tư pháp",
+                         "--at", "2026-11-20T14:00:00+07:00", "--json")
+    assert rc == 0, err
+    moved = json.loads(out)
+    assert moved["status"] == "in_progress" and moved["processing_agency"] == "Phòng Tư pháp"
+    assert moved["transferred_at"] == "2026-11-20T14:00:00+07:00"
+    rc, out, err = ready("transition", code, "--user", "hoa", "--to", "supplement_requested", "--reason", "Thiếu giấy",
+                         "--document", "Giấy chứng sinh:ban_chinh:1", "--json")
+    assert rc == 0, err
+    assert json.loads(out)["status"] == "supplement_requested"
+    # refused from this state: a clear Vietnamese reason on stderr, exit 1, nothing written
+    rc, out, err = ready("transition", code, "--user", "hoa", "--to", "returned", "--collected-by", "Phạm Văn Nam")
+    assert rc == 1 and "Yêu cầu bổ sung giấy tờ" in err and out == ""
+    rc, out, _ = ready("dossier", "show", code, "--json")
+    kinds = [e["kind"] for e in json.loads(out)["events"]]
+    assert kinds == ["dossier.received", "dossier.transferred", "dossier.supplement_requested"]
+    # an official may not stop processing: the role is checked in the core
+    rc, _, err = ready("transition", code, "--user", "hoa", "--to", "stopped", "--reason", "x")
+    assert rc == 1 and "không có quyền" in err

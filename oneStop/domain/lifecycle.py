@@ -1,0 +1,314 @@
+"""The dossier's life after reception (rules §4.1–4.3): which transitions are allowed from
+which states and by whom, what each one does to the projected dossier, and whether a dossier
+was early, on time or late.
+
+Two functions keep two different promises:
+
+* :func:`check` is asked *before* a transition is recorded: it refuses, with a Vietnamese
+  reason, a transition the dossier's state does not allow.
+* :func:`apply` replays a transition that *was* recorded. It never refuses: an event is a fact,
+  and facts from two counters may contradict each other (both returned the same dossier); the
+  projection keeps the facts and flags the contradiction for a supervisor.
+
+>>> rule(Transition.TRANSFERRED).target
+<DossierStatus.IN_PROGRESS: 'in_progress'>
+>>> DossierStatus.RETURNED in rule(Transition.WITHDRAWN).sources
+False
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Mapping
+
+from oneStop.domain.clock import to_utc
+from oneStop.domain.errors import OneStopError, ValidationError
+from oneStop.domain.models import Dossier, DossierStatus, Role
+from oneStop.domain.permissions import Permission
+
+S = DossierStatus
+OPEN = frozenset({S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.FINANCIAL_OBLIGATION})
+TERMINAL = frozenset({S.REFUSED, S.WITHDRAWN, S.STOPPED, S.RETURNED})
+#: States that end processing in the sense of §4.3 (the first one reached is the end).
+ENDS_PROCESSING = frozenset({S.REFUSED, S.WITHDRAWN, S.STOPPED, S.RESULT_READY, S.RETURNED})
+
+
+class Transition(StrEnum):
+    """What can happen to a received dossier; the value is the event kind's suffix and the
+    name the command line takes (``onestop transition CODE --to transferred``)."""
+
+    TRANSFERRED = "transferred"
+    RESULT_RECEIVED = "result_received"
+    SUPPLEMENT_REQUESTED = "supplement_requested"
+    SUPPLEMENT_RECEIVED = "supplement_received"
+    REFUSED = "refused"
+    APOLOGISED = "apologised"
+    FINANCIAL_REQUESTED = "financial_requested"
+    FINANCIAL_MET = "financial_met"
+    STOPPED = "stopped"
+    WITHDRAWN = "withdrawn"
+    RESULT_READY = "result_ready"
+    RETURNED = "returned"
+
+    @property
+    def kind(self) -> str:
+        """The event kind recorded for this transition."""
+        return f"dossier.{self.value}"
+
+    @property
+    def label(self) -> str:
+        return rule(self).label
+
+    @classmethod
+    def of_kind(cls, kind: str) -> "Transition | None":
+        if not kind.startswith("dossier."):
+            return None
+        try:
+            return cls(kind.removeprefix("dossier."))
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class Rule:
+    label: str  # the action in words: "chuyển hồ sơ đến cơ quan giải quyết"
+    sources: frozenset[DossierStatus]
+    target: DossierStatus | None  # None: the state does not change (apology) or is restored
+    permission: Permission
+    requires: tuple[str, ...] = ()  # payload fields that must not be empty
+
+
+_RULES: dict[Transition, Rule] = {
+    Transition.TRANSFERRED: Rule(
+        "chuyển hồ sơ đến cơ quan giải quyết", frozenset({S.RECEIVED, S.IN_PROGRESS}), S.IN_PROGRESS,
+        Permission.PROCESS, ("to_agency",),
+    ),
+    Transition.RESULT_RECEIVED: Rule(
+        "nhận kết quả từ cơ quan giải quyết", frozenset({S.IN_PROGRESS}), S.RESULT_READY, Permission.PROCESS,
+    ),
+    Transition.SUPPLEMENT_REQUESTED: Rule(
+        "yêu cầu bổ sung, hoàn thiện hồ sơ", frozenset({S.RECEIVED, S.IN_PROGRESS}), S.SUPPLEMENT_REQUESTED,
+        Permission.PROCESS, ("documents", "reason"),
+    ),
+    Transition.SUPPLEMENT_RECEIVED: Rule(
+        "nhận hồ sơ bổ sung", frozenset({S.SUPPLEMENT_REQUESTED}), None, Permission.PROCESS,
+    ),
+    Transition.REFUSED: Rule(
+        "từ chối tiếp nhận, giải quyết hồ sơ", frozenset({S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED}),
+        S.REFUSED, Permission.PROCESS, ("reason",),
+    ),
+    Transition.APOLOGISED: Rule(
+        "xin lỗi và hẹn lại ngày trả kết quả", OPEN, None, Permission.SUPERVISE, ("reason", "new_due_at"),
+    ),
+    Transition.FINANCIAL_REQUESTED: Rule(
+        "yêu cầu thực hiện nghĩa vụ tài chính", frozenset({S.RECEIVED, S.IN_PROGRESS}), S.FINANCIAL_OBLIGATION,
+        Permission.PROCESS,
+    ),
+    Transition.FINANCIAL_MET: Rule(
+        "ghi nhận đã thực hiện nghĩa vụ tài chính", frozenset({S.FINANCIAL_OBLIGATION}), None, Permission.PROCESS,
+    ),
+    Transition.STOPPED: Rule("dừng xử lý hồ sơ", OPEN, S.STOPPED, Permission.SUPERVISE, ("reason",)),
+    Transition.WITHDRAWN: Rule("ghi nhận công dân rút hồ sơ", OPEN, S.WITHDRAWN, Permission.PROCESS),
+    Transition.RESULT_READY: Rule(
+        "ghi nhận đã có kết quả", frozenset({S.RECEIVED, S.IN_PROGRESS}), S.RESULT_READY, Permission.PROCESS,
+    ),
+    Transition.RETURNED: Rule(
+        "trả kết quả", frozenset({S.RESULT_READY}), S.RETURNED, Permission.PROCESS, ("method",),
+    ),
+}
+
+
+def rule(transition: Transition) -> Rule:
+    return _RULES[transition]
+
+
+def allowed_transitions(dossier: Dossier, role: Role | None = None) -> list[Transition]:
+    """The transitions :func:`check` would accept now (for menus)."""
+    from oneStop.domain.permissions import allowed
+
+    result = []
+    for transition, r in _RULES.items():
+        if dossier.status not in r.sources:
+            continue
+        if role is not None and not allowed(role, r.permission):
+            continue
+        if transition is Transition.APOLOGISED and dossier.apology_count:
+            continue
+        result.append(transition)
+    return result
+
+
+class TransitionRefused(OneStopError):
+    """A transition the dossier's state does not allow; the message says why in Vietnamese."""
+
+    def __init__(self, code: str, transition: Transition, message: str) -> None:
+        self.code = code
+        self.transition = transition
+        super().__init__(message)
+
+
+def _states(states: frozenset[DossierStatus]) -> str:
+    ordered = [s for s in DossierStatus if s in states]
+    return ", ".join(f"«{s.label}»" for s in ordered)
+
+
+def check(dossier: Dossier, transition: Transition, payload: Mapping[str, Any], at: datetime) -> None:
+    """Refuse a transition that does not make sense now, saying why. ``at`` is when it
+    happens (aware)."""
+    r = rule(transition)
+    if dossier.status not in r.sources:
+        raise TransitionRefused(
+            dossier.code,
+            transition,
+            f"Không thể {r.label} cho hồ sơ {dossier.code}: hồ sơ đang ở trạng thái «{dossier.status.label}»; "
+            f"chỉ làm được khi hồ sơ ở trạng thái {_states(r.sources)}.",
+        )
+    for name in r.requires:
+        value = payload.get(name)
+        if value in (None, "", [], ()):
+            raise ValidationError(name, "không được để trống")
+    received = to_utc(dossier.received_at)
+    if to_utc(at) < received:
+        raise ValidationError("at", "không được trước thời điểm tiếp nhận hồ sơ")
+    if transition is Transition.APOLOGISED:
+        if dossier.apology_count:
+            raise TransitionRefused(
+                dossier.code,
+                transition,
+                f"Hồ sơ {dossier.code} đã được xin lỗi và hẹn lại một lần; chỉ được hẹn lại một lần.",
+            )
+        new_due = datetime.fromisoformat(str(payload["new_due_at"]))
+        if new_due.tzinfo is None:
+            raise ValidationError("new_due_at", "phải có múi giờ")
+        if to_utc(new_due) <= to_utc(dossier.due_at):
+            raise ValidationError("new_due_at", "phải sau ngày hẹn trả hiện tại")
+    if transition is Transition.RETURNED:
+        method = payload.get("method")
+        if method not in ("counter", "post"):
+            raise ValidationError("method", "phải là tại quầy (counter) hoặc qua bưu chính (post)")
+        if method == "counter" and not str(payload.get("collected_by") or "").strip():
+            raise ValidationError("collected_by", "không được để trống khi trả kết quả tại quầy")
+    if transition is Transition.SUPPLEMENT_REQUESTED:
+        for item in payload["documents"]:
+            if not str(item.get("name") if isinstance(item, Mapping) else item).strip():
+                raise ValidationError("documents", "mỗi giấy tờ cần bổ sung phải có tên")
+
+
+def apply(state: Dossier, transition: Transition, payload: Mapping[str, Any], at: datetime) -> Dossier:
+    """The dossier after a recorded transition that happened at ``at`` (aware)."""
+    at = to_utc(at)
+    r = rule(transition)
+    changes: dict[str, Any] = {}
+    conflict = state.status not in r.sources
+    if transition is Transition.TRANSFERRED:
+        changes["processing_agency"] = str(payload.get("to_agency", ""))
+        if state.transferred_at is None:
+            changes["transferred_at"] = at
+    elif transition is Transition.SUPPLEMENT_REQUESTED:
+        changes.update(
+            supplement_count=state.supplement_count + 1,
+            paused_since=at,
+            resume_status=state.status if state.status in OPEN else S.IN_PROGRESS,
+        )
+    elif transition is Transition.SUPPLEMENT_RECEIVED:
+        paused = 0
+        if state.paused_since is not None:
+            paused = max(0, int((at - to_utc(state.paused_since)).total_seconds()))
+        changes.update(
+            paused_seconds=state.paused_seconds + paused,
+            paused_since=None,
+            status=state.resume_status or S.IN_PROGRESS,
+            resume_status=None,
+        )
+    elif transition is Transition.FINANCIAL_REQUESTED:
+        changes["resume_status"] = state.status if state.status in OPEN else S.IN_PROGRESS
+    elif transition is Transition.FINANCIAL_MET:
+        changes.update(status=state.resume_status or S.IN_PROGRESS, resume_status=None)
+    elif transition is Transition.APOLOGISED:
+        changes.update(
+            apology_count=state.apology_count + 1,
+            original_due_at=state.original_due_at or state.due_at,
+            due_at=to_utc(datetime.fromisoformat(str(payload["new_due_at"]))),
+        )
+    elif transition is Transition.RETURNED:
+        changes["returned_at"] = state.returned_at or at
+    if transition in (Transition.RESULT_READY, Transition.RESULT_RECEIVED):
+        changes["result_at"] = state.result_at or at
+    if r.target is not None:
+        changes["status"] = r.target
+    target = changes.get("status", state.status)
+    if target in ENDS_PROCESSING and state.finished_at is None:
+        changes["finished_at"] = at
+        if state.paused_since is not None:  # refused or withdrawn while waiting: the wait ends
+            changes["paused_seconds"] = state.paused_seconds + max(
+                0, int((at - to_utc(state.paused_since)).total_seconds())
+            )
+            changes["paused_since"] = None
+    if conflict:
+        changes["conflicts"] = state.conflicts + 1
+    return replace(state, **changes)
+
+
+# --- early, on time, late (§4.3) ---------------------------------------------------------------
+
+
+class Timeliness(StrEnum):
+    EARLY = "early"  # finished before the appointment by at least the threshold
+    ON_TIME = "on_time"
+    LATE = "late"
+    IN_TIME = "in_time"  # still in progress, within the deadline
+    OVERDUE = "overdue"  # still in progress, past the deadline
+
+    @property
+    def label(self) -> str:
+        return {
+            "early": "Trước hạn",
+            "on_time": "Đúng hạn",
+            "late": "Quá hạn",
+            "in_time": "Đang xử lý trong hạn",
+            "overdue": "Đang xử lý quá hạn",
+        }[self.value]
+
+    @property
+    def finished(self) -> bool:
+        return self in (Timeliness.EARLY, Timeliness.ON_TIME, Timeliness.LATE)
+
+
+def effective_due(dossier: Dossier, now: datetime, *, apology_counts_late: bool = True) -> datetime:
+    """The appointment pushed back by the time spent waiting for supplements (including a wait
+    still running at ``now``). With ``apology_counts_late`` the original appointment is used: a
+    new appointment after an apology does not make a late dossier on time."""
+    due = to_utc(dossier.original_due_at if apology_counts_late and dossier.original_due_at else dossier.due_at)
+    paused = dossier.paused_seconds
+    if dossier.paused_since is not None and dossier.finished_at is None:
+        paused += max(0, int((to_utc(now) - to_utc(dossier.paused_since)).total_seconds()))
+    return due + timedelta(seconds=paused)
+
+
+def classify(
+    dossier: Dossier,
+    now: datetime,
+    working_days_between,  # type: ignore[no-untyped-def]  # (date, date) -> int, the calendar's
+    *,
+    early_days: int = 1,
+    apology_counts_late: bool = True,
+) -> Timeliness:
+    """Early / on time / late for a finished dossier; in time / overdue for one in progress.
+
+    A dossier asked more than once for supplements counts as late (§4.3).
+    """
+    from oneStop.domain.clock import to_local
+
+    due = effective_due(dossier, now, apology_counts_late=apology_counts_late)
+    if dossier.finished_at is None:
+        if dossier.supplement_count > 1 or to_utc(now) > due:
+            return Timeliness.OVERDUE
+        return Timeliness.IN_TIME
+    end = to_utc(dossier.finished_at)
+    if dossier.supplement_count > 1 or end > due:
+        return Timeliness.LATE
+    if working_days_between(to_local(end).date(), to_local(due).date()) >= early_days:
+        return Timeliness.EARLY
+    return Timeliness.ON_TIME
