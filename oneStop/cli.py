@@ -241,6 +241,12 @@ def build_parser() -> argparse.ArgumentParser:
     prr.add_argument("--out", type=Path, required=True)
     prr.add_argument("--paper", choices=["A4", "A5", "a4", "a5"])
     prr.add_argument("--user")
+    prf = pr.add_parser("form", help="in Mẫu 02 (supplement), 03 (refusal), 04 (apology), 05 (control-sheet)")
+    prf.add_argument("kind", choices=["supplement", "refusal", "apology", "control-sheet"])
+    prf.add_argument("code")
+    prf.add_argument("--out", type=Path, required=True)
+    prf.add_argument("--paper", choices=["A4", "A5", "a4", "a5"])
+    prf.add_argument("--user")
     return p
 
 
@@ -471,16 +477,24 @@ def cmd_transition(app, args) -> int:  # type: ignore[no-untyped-def]
 
 def cmd_print(app, args) -> int:  # type: ignore[no-untyped-def]
     actor = _actor(app, args.user)
+    if args.action == "form":
+        form = app.printing.form(actor, args.kind, args.code, paper=args.paper)
+        _write_atomically(args.out, form.pdf)
+        print(f"{args.kind} {form.code} → {args.out}")
+        return 0
     printed = app.printing.receipt(actor, args.code, paper=args.paper)
-    out: Path = args.out
+    _write_atomically(args.out, printed.pdf)
+    print(f"{'Bản in lại' if printed.reprint else 'Bản in'} {printed.code} → {args.out}")
+    return 0
+
+
+def _write_atomically(out: Path, data: bytes) -> None:
     tmp = out.with_name(out.name + ".tmp")
     try:
-        tmp.write_bytes(printed.pdf)
+        tmp.write_bytes(data)
         tmp.replace(out)
     except OSError as exc:
-        raise ValidationError("paper", f"không ghi được {out}: {exc.strerror}") from None
-    print(f"{'Bản in lại' if printed.reprint else 'Bản in'} {printed.code} → {out}")
-    return 0
+        raise ValidationError("out", f"không ghi được {out}: {exc.strerror}") from None
 
 
 COMMANDS: dict[str, Callable[..., int]] = {

@@ -67,6 +67,17 @@ def _choice(*choices: str) -> Callable[[Any], str]:
     return parse
 
 
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "co", "có", "on"):
+        return True
+    if text in ("0", "false", "no", "khong", "không", "off"):
+        return False
+    raise ValueError("phải là có (true) hoặc không (false)")
+
+
 def _hhmm(optional: bool) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         text = "" if value is None else str(value).strip()
@@ -105,6 +116,12 @@ CODE_BLOCK_SIZE = _declare(
 CODE_DIGITS = _declare("codes.digits", 4, "Số chữ số của số thứ tự trong mã hồ sơ", _int_range(4, 7))
 PRINTER = _declare("print.printer", "", "Máy in phiếu của quầy này", _text(200), scope="device")
 PRINT_COPIES = _declare("print.copies", 2, "Số liên phiếu tiếp nhận", _int_range(1, 3))
+EARLY_DAYS = _declare(
+    "lifecycle.early_days", 1, "Số ngày làm việc trước hẹn để tính là trả trước hạn", _int_range(1, 30)
+)
+APOLOGY_COUNTS_LATE = _declare(
+    "lifecycle.apology_counts_late", True, "Hồ sơ đã xin lỗi, hẹn lại vẫn tính là quá hạn", _bool
+)
 LANGUAGE = _declare("ui.language", "vi", "Ngôn ngữ giao diện", _text(10), scope="device")
 
 

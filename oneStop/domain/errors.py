@@ -66,6 +66,7 @@ FIELD_LABELS: dict[str, str] = {
     "at": "Thời điểm",
     "transition": "Thao tác",
     "amount": "Số tiền",
+    "out": "Tệp kết quả",
 }
 
 

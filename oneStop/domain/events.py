@@ -42,6 +42,7 @@ class Kind:
     DOSSIER_RECEIVED = "dossier.received"
     RECEIPT_PRINTED = "receipt.printed"
     RECEIPT_REPRINTED = "receipt.reprinted"
+    FORM_PRINTED = "form.printed"  # Mẫu 02–05; payload {"form": kind}
     ATTACHMENT_ADDED = "dossier.attachment_added"
     PERSONAL_DATA_VIEWED = "dossier.viewed"
 

@@ -321,7 +321,13 @@ class PageWriter:
         align = align or ["left"] * len(headers)
 
         def cell_lines(texts: Sequence[str], font: str) -> list[list[list[Run]]]:
-            return [wrap_runs([(t, font)], size, w - 2 * pad) for t, w in zip(texts, cols)]
+            cells = []
+            for text, w in zip(texts, cols):
+                lines: list[list[Run]] = []
+                for paragraph in str(text).split("\n"):
+                    lines.extend(wrap_runs([(paragraph, font)], size, w - 2 * pad))
+                cells.append(lines)
+            return cells
 
         def draw_row(lines: list[list[list[Run]]], height: float, aligns: Sequence[str]) -> None:
             top = self.y
@@ -360,6 +366,8 @@ class PageWriter:
         w = self.width / len(blocks)
         top = self.y
         for i, (title, name) in enumerate(blocks):
+            if not title:
+                continue  # an empty block keeps its place (the signature sits on the right)
             cx = self.x + w * i + w / 2
             y = top - p.body
             self.c.setFont(SERIF_BOLD, fit_size(title, SERIF_BOLD, p.body, w - 4))

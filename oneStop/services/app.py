@@ -76,7 +76,7 @@ class App:
         self.setup = SetupService(self.uow, self.catalog)
         self.reception = ReceptionService(self.uow, self.calendar, self.settings, store, self.profiles)
         self.dossiers = DossierService(self.uow, store)
-        self.printing = PrintService(self.uow, self.settings, self.profiles)
+        self.printing = PrintService(self.uow, self.settings, self.profiles, self.calendar)
         self.lifecycle = LifecycleService(self.uow)
 
     def uow(self, *, write: bool = False) -> UnitOfWork:

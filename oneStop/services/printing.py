@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from oneStop import settings as S
 from oneStop.domain.clock import to_local
@@ -13,12 +14,25 @@ from oneStop.domain.permissions import Permission
 from oneStop.domain.profiles import RegulationProfile
 from oneStop.persistence.mapping import agency_from_row, dossier_from_row
 from oneStop.persistence.models import AgencyRow, UserRow
+from oneStop.domain import lifecycle
+from oneStop.services.form_builders import build_form
 from oneStop.printing.receipt import ReceiptDocument, ReceiptLine, render_receipt
 from oneStop.services.base import UowFactory, authorize
 from oneStop.services.dossiers import DossierService
 from oneStop.services.settings_store import SettingsService
 
+if TYPE_CHECKING:
+    from oneStop.services.calendar import CalendarService
+
 PAPERS = ("A5", "A4")
+FORM_KINDS = ("supplement", "refusal", "apology", "control-sheet")
+_PROFILE_KEYS = {"supplement": "supplement", "refusal": "refusal", "apology": "apology", "control-sheet": "control_sheet"}
+_DEFAULT_FORMS = {
+    "supplement": ("Mẫu số 02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"),
+    "refusal": ("Mẫu số 03", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"),
+    "apology": ("Mẫu số 04", "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"),
+    "control-sheet": ("Mẫu số 05", "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"),
+}
 
 
 @dataclass(frozen=True)
@@ -78,11 +92,71 @@ def receipt_document(
     )
 
 
+@dataclass(frozen=True)
+class PrintedForm:
+    kind: str
+    code: str
+    pdf: bytes
+    paper: str
+
+
 class PrintService:
-    def __init__(self, uow: UowFactory, settings: SettingsService, profiles: tuple[RegulationProfile, ...]) -> None:
+    def __init__(
+        self,
+        uow: UowFactory,
+        settings: SettingsService,
+        profiles: tuple[RegulationProfile, ...],
+        calendar: "CalendarService | None" = None,
+    ) -> None:
         self._uow = uow
         self._settings = settings
         self._profiles = {p.id: p for p in profiles}
+        self._calendar = calendar
+
+    def form(self, actor: User, kind: str, code: str, *, paper: str | None = None) -> PrintedForm:
+        """Mẫu 02 (supplement), 03 (refusal), 04 (apology) or 05 (control-sheet) of a dossier,
+        built from its events. Printing is recorded as an event."""
+        if kind not in FORM_KINDS:
+            raise InvalidFormat("paper", f"không có mẫu «{kind}»; chọn một trong: {', '.join(FORM_KINDS)}")
+        paper = (paper or "A5").upper()
+        if paper not in PAPERS:
+            raise InvalidFormat("paper", "phải là A5 hoặc A4")
+        with self._uow(write=True) as uow:
+            official = authorize(uow, actor, Permission.PRINT)
+            row = DossierService._row_by_code(uow, code)
+            dossier = dossier_from_row(row)
+            events = DossierService._events(uow, dossier.id)
+            agency_row = uow.session.get(AgencyRow, dossier.agency_code) or uow.session.query(AgencyRow).first()
+            agency = agency_from_row(agency_row)
+            names = {u.username: u.full_name for u in uow.session.query(UserRow).all()}
+            now = uow.now()
+            spec = self._form_spec(dossier, kind)
+            pdf = build_form(kind, dossier, events, agency, names, spec, now=now, paper=paper,
+                             classify=self._classifier(now))
+            uow.append(Kind.FORM_PRINTED, official.username, dossier_id=dossier.id, payload={"form": kind, "paper": paper})
+            uow.commit()
+        return PrintedForm(kind, dossier.code, pdf, paper)
+
+    def _form_spec(self, dossier: Dossier, kind: str) -> tuple[str, str]:
+        profile = self._profiles.get(dossier.profile_id)
+        key = _PROFILE_KEYS[kind]
+        if profile is not None and key in profile.forms:
+            spec = profile.form(key)
+            return spec.number, spec.title
+        return _DEFAULT_FORMS[kind]
+
+    def _classifier(self, now):  # type: ignore[no-untyped-def]
+        if self._calendar is None:
+            return None
+        calendar = self._calendar.calendar()
+        early = self._settings.get(S.EARLY_DAYS)
+        apology_late = self._settings.get(S.APOLOGY_COUNTS_LATE)
+
+        def classify(dossier: Dossier) -> str:
+            return lifecycle.classify(dossier, now, calendar.working_days_between, early_days=early,
+                                      apology_counts_late=apology_late).label
+
+        return classify
 
     def receipt(self, actor: User, code: str, *, paper: str | None = None) -> PrintedReceipt:
         """The receipt PDF of a dossier. The first print is the original; every later one is a

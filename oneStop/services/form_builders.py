@@ -1,0 +1,168 @@
+"""From a dossier and its events to the printable documents of Mẫu 02–05.
+
+The control sheet (Mẫu 05) *is* the dossier's history: one row per handover event.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable, Mapping, Sequence
+
+from oneStop.domain.clock import to_local
+from oneStop.domain.errors import OneStopError
+from oneStop.domain.events import Kind
+from oneStop.domain.lifecycle import Transition
+from oneStop.domain.models import Agency, DocumentForm, Dossier, Event
+from oneStop.printing.forms import (
+    ApologyDocument,
+    ControlRow,
+    ControlSheetDocument,
+    DocumentLine,
+    FormHeader,
+    Party,
+    RefusalDocument,
+    SupplementDocument,
+    render_apology,
+    render_control_sheet,
+    render_refusal,
+    render_supplement,
+)
+
+APPLICANT = "Người nộp hồ sơ"
+UNIT = "Bộ phận tiếp nhận và trả kết quả"
+
+
+class NothingToPrint(OneStopError):
+    """The form needs an event the dossier does not have (e.g. a refusal slip for a dossier
+    that was never refused)."""
+
+
+def _last(events: Sequence[Event], transition: Transition) -> Event | None:
+    found = [e for e in events if e.kind == transition.kind]
+    return found[-1] if found else None
+
+
+def _party(d: Dossier) -> Party:
+    a = d.applicant
+    return Party(a.name, a.address, a.phone, a.email, a.is_organisation)
+
+
+def build_form(
+    kind: str,
+    dossier: Dossier,
+    events: Sequence[Event],
+    agency: Agency,
+    names: Mapping[str, str],
+    spec: tuple[str, str],
+    *,
+    now: datetime,
+    paper: str,
+    classify: Callable[[Dossier], str] | None,
+) -> bytes:
+    def header(dated: datetime) -> FormHeader:
+        return FormHeader(spec[0], spec[1], agency.managing_agency, agency.name, agency.place or agency.province,
+                          to_local(dated))
+
+    if kind == "supplement":
+        event = _last(events, Transition.SUPPLEMENT_REQUESTED)
+        if event is None:
+            raise NothingToPrint(f"Hồ sơ {dossier.code} chưa có yêu cầu bổ sung nào để in Phiếu yêu cầu bổ sung.")
+        documents = tuple(
+            DocumentLine(d["name"], DocumentForm(d.get("form", "ban_chinh")).label, int(d.get("count", 1)))
+            for d in event.payload.get("documents", [])
+        )
+        return render_supplement(
+            SupplementDocument(header(event.business_time), dossier.code, _party(dossier), dossier.procedure.name,
+                               documents, event.payload.get("reason", ""), names.get(event.actor, event.actor),
+                               lookup_url=agency.lookup_url),
+            paper=paper,
+        )
+    if kind == "refusal":
+        event = _last(events, Transition.REFUSED)
+        if event is None:
+            raise NothingToPrint(f"Hồ sơ {dossier.code} không bị từ chối: không có Phiếu từ chối để in.")
+        return render_refusal(
+            RefusalDocument(header(event.business_time), dossier.code, _party(dossier), dossier.procedure.name,
+                            event.payload.get("reason", ""), names.get(event.actor, event.actor)),
+            paper=paper,
+        )
+    if kind == "apology":
+        event = _last(events, Transition.APOLOGISED)
+        if event is None:
+            raise NothingToPrint(f"Hồ sơ {dossier.code} chưa có văn bản xin lỗi và hẹn lại.")
+        previous = datetime.fromisoformat(event.payload.get("previous_due_at") or dossier.original_due_at.isoformat())
+        return render_apology(
+            ApologyDocument(
+                header(event.business_time), dossier.code, _party(dossier), dossier.procedure.name,
+                received_at=to_local(dossier.received_at), original_due_at=to_local(previous),
+                new_due_at=to_local(datetime.fromisoformat(event.payload["new_due_at"])),
+                reason=event.payload.get("reason", ""), signer_name=names.get(event.actor, event.actor),
+                return_place=agency.name,
+            ),
+            paper=paper,
+        )
+    if kind == "control-sheet":
+        return render_control_sheet(control_sheet(dossier, events, agency, names, header(now), classify), paper=paper)
+    raise ValueError(kind)
+
+
+def control_sheet(
+    dossier: Dossier,
+    events: Sequence[Event],
+    agency: Agency,
+    names: Mapping[str, str],
+    header: FormHeader,
+    classify: Callable[[Dossier], str] | None,
+) -> ControlSheetDocument:
+    """The rows of Mẫu 05 from the events, in the order they happened."""
+    rows: list[ControlRow] = []
+    holder = UNIT  # who has the dossier now
+    cooperating: list[str] = []
+    result = classify(dossier) if classify and dossier.finished_at else ""
+    finished_at = dossier.finished_at
+    for e in events:
+        at = to_local(e.business_time)
+        who = names.get(e.actor, e.actor)
+        p = e.payload
+        ends = finished_at is not None and abs((e.business_time - finished_at).total_seconds()) < 1
+        if e.kind == Kind.DOSSIER_RECEIVED:
+            rows.append(ControlRow(APPLICANT, UNIT, at, note="Tiếp nhận hồ sơ", giver_name=dossier.applicant.name,
+                                   taker_name=who))
+            continue
+        transition = Transition.of_kind(e.kind)
+        if transition is None:
+            continue
+        if transition is Transition.TRANSFERRED:
+            to = p.get("to_agency", "")
+            rows.append(ControlRow(p.get("from_agency") or holder, to, at, note=p.get("note", ""), giver_name=who))
+            if holder not in (UNIT, to) and to not in cooperating:
+                cooperating.append(to)
+            holder = to
+        elif transition is Transition.RESULT_RECEIVED:
+            rows.append(ControlRow(p.get("from_agency") or holder, UNIT, at, result if ends else "",
+                                   note="Nhận kết quả", taker_name=who))
+            holder = UNIT
+        elif transition is Transition.RESULT_READY:
+            rows.append(ControlRow(holder, UNIT, at, result if ends else "", note="Đã có kết quả", taker_name=who))
+            holder = UNIT
+        elif transition is Transition.SUPPLEMENT_REQUESTED:
+            rows.append(ControlRow(holder, APPLICANT, at, note=f"Yêu cầu bổ sung: {p.get('reason', '')}",
+                                   giver_name=who))
+        elif transition is Transition.SUPPLEMENT_RECEIVED:
+            rows.append(ControlRow(APPLICANT, holder, at, note="Nhận hồ sơ bổ sung", taker_name=who))
+        elif transition is Transition.RETURNED:
+            taker = p.get("collected_by") or ("Bưu chính công ích" if p.get("method") == "post" else APPLICANT)
+            rows.append(ControlRow(UNIT, taker, at, result if ends else "", note="Trả kết quả", giver_name=who))
+        elif transition in (Transition.REFUSED, Transition.STOPPED, Transition.WITHDRAWN):
+            rows.append(ControlRow(holder, APPLICANT, at, result if ends else "",
+                                   note=f"{transition.label.capitalize()}: {p.get('reason', '')}".rstrip(": "),
+                                   giver_name=who))
+        elif transition is Transition.APOLOGISED:
+            new_due = to_local(datetime.fromisoformat(p["new_due_at"]))
+            rows.append(ControlRow(holder, APPLICANT, at,
+                                   note=f"Xin lỗi, hẹn lại {new_due:%H:%M %d/%m/%Y}: {p.get('reason', '')}",
+                                   giver_name=who))
+    return ControlSheetDocument(
+        header, dossier.code, dossier.applicant.name, to_local(dossier.received_at), to_local(dossier.due_at),
+        dossier.processing_agency or dossier.procedure.agency, tuple(rows), tuple(cooperating),
+    )

@@ -1,0 +1,102 @@
+"""Mẫu 02–05 printed from the dossier's events and read back."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pytest
+
+from oneStop.domain.lifecycle import Transition
+from oneStop.services.form_builders import NothingToPrint
+from tests.core.helpers import add_procedure, counts, draft
+from tests.core.pdf_tools import decode, font_names, page_images, page_texts
+
+
+def squash(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+@pytest.fixture
+def dossier(app, admin, official):  # type: ignore[no-untyped-def]
+    add_procedure(app)
+    return app.reception.receive(official, draft())
+
+
+def text_of(pdf: bytes) -> str:
+    return squash(" ".join(page_texts(pdf)))
+
+
+def test_supplement_request_lists_what_is_missing_and_why(app, official, dossier, clock):
+    clock.advance(hours=2)
+    app.lifecycle.transition(official, dossier.code, Transition.SUPPLEMENT_REQUESTED, {
+        "reason": "Giấy chứng sinh bị mờ, không đọc được",
+        "documents": [{"name": "Giấy chứng sinh", "form": "ban_chinh", "count": 1},
+                      {"name": "Bản sao sổ hộ khẩu", "form": "ban_sao_chung_thuc", "count": 2}],
+    })
+    before = counts(app)["events"]
+    form = app.printing.form(official, "supplement", dossier.code)
+    text = text_of(form.pdf)
+    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text and "Mẫu số 02" in text
+    assert "Giấy chứng sinh" in text and "2 bản sao chứng thực" in text
+    assert "Lý do: Giấy chứng sinh bị mờ, không đọc được" in text
+    assert "NGƯỜI HƯỚNG DẪN" in text and "Nguyễn Thị Hoa" in text
+    assert counts(app)["events"] == before + 1  # printing is an event
+    assert all(embedded for _, embedded in font_names(form.pdf))
+
+
+def test_refusal_slip_carries_the_reason(app, official, dossier):
+    app.lifecycle.transition(official, dossier.code, Transition.REFUSED, {"reason": "Không thuộc thẩm quyền của xã"})
+    text = text_of(app.printing.form(official, "refusal", dossier.code).pdf)
+    assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text
+    assert "Không thuộc thẩm quyền của xã" in text
+    assert "NGƯỜI NỘP HỒ SƠ" in text and "NGƯỜI TIẾP NHẬN HỒ SƠ" in text
+
+
+def test_apology_letter_gives_both_appointments(app, official, supervisor, dossier):
+    app.lifecycle.transition(supervisor, dossier.code, Transition.APOLOGISED, {
+        "reason": "Phải xác minh thông tin tại nơi cư trú cũ", "new_due_at": "2026-12-08T16:00:00+07:00"})
+    text = text_of(app.printing.form(official, "apology", dossier.code).pdf)
+    assert "Mẫu số 04" in text and "Kính gửi: Ông/Bà Nguyễn Thị Hường" in text
+    assert "09 giờ 15 phút, ngày 01 tháng 12 năm 2026" in text  # the original appointment
+    assert "16 giờ 00 phút, ngày 08 tháng 12 năm 2026" in text  # the new one
+    assert "Lê Văn Bình" in text  # signed by the supervisor who recorded it
+
+
+def test_control_sheet_is_the_history_printed(app, official, supervisor, dossier, clock):
+    steps = [
+        (Transition.TRANSFERRED, {"to_agency": "Công chức Tư pháp - Hộ tịch"}),
+        (Transition.RESULT_RECEIVED, {}),
+        (Transition.RETURNED, {"collected_by": "Nguyễn Thị Hường"}),
+    ]
+    for transition, payload in steps:
+        clock.advance(hours=5)
+        app.lifecycle.transition(official, dossier.code, transition, payload)
+    form = app.printing.form(supervisor, "control-sheet", dossier.code)
+    text = text_of(form.pdf)
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text
+    assert f"Mã hồ sơ: {dossier.code}" in text
+    assert "(Kèm theo hồ sơ của: Nguyễn Thị Hường)" in text
+    assert "2. Nhận: Công chức Tư pháp - Hộ tịch" in text
+    assert "1. Giao: Công chức Tư pháp - Hộ tịch" in text  # the result comes back
+    assert "Trước hạn" in text  # finished days before the appointment
+    assert decode(page_images(form.pdf)[0]).get("Code128") == [dossier.code]
+
+
+def test_a_form_without_its_event_is_refused_clearly(app, official, dossier):
+    with pytest.raises(NothingToPrint, match="không bị từ chối"):
+        app.printing.form(official, "refusal", dossier.code)
+
+
+def test_print_form_from_the_command_line(app, official, dossier, tmp_path, capsys):
+    from oneStop.cli import main
+
+    out = tmp_path / "kiem-soat.pdf"
+    data_dir = app.paths.root
+    app.close()
+    assert main(["--data-dir", str(data_dir), "print", "form", "control-sheet", dossier.code, "--out", str(out),
+                 "--user", "hoa.nt"]) == 0
+    assert "PHIẾU KIỂM SOÁT" in text_of(out.read_bytes())
+    assert main(["--data-dir", str(data_dir), "dossier", "show", dossier.code, "--json", "--user", "hoa.nt"]) == 0
+    shown = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    assert "form.printed" in [e["kind"] for e in shown["events"]]
