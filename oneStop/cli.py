@@ -235,6 +235,20 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--at", help="thời điểm, ISO-8601 (mặc định: bây giờ)")
     t.add_argument("--json", action="store_true")
 
+    lg = sub.add_parser("log", help="Sổ theo dõi hồ sơ (Mẫu 06) của một ngày hoặc một khoảng ngày")
+    lg.add_argument("--date", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
+    lg.add_argument("--to", type=date.fromisoformat, help="đến ngày (YYYY-MM-DD)")
+    lg.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
+    lg.add_argument("--out", type=Path, help="tệp kết quả (json: mặc định ra màn hình)")
+    lg.add_argument("--user")
+    lg.add_argument("--counter", type=int)
+    lg.add_argument("--official", help="tên đăng nhập của công chức tiếp nhận")
+    lg.add_argument("--procedure", help="mã thủ tục")
+    lg.add_argument("--field", help="lĩnh vực")
+    lg.add_argument("--channel", choices=[c.value for c in Channel])
+    lg.add_argument("--status")
+    lg.add_argument("--overdue", action="store_true", help="chỉ hồ sơ đang giải quyết đã quá hạn")
+
     pr = sub.add_parser("print", help="in phiếu").add_subparsers(dest="action", required=True, parser_class=_Parser)
     prr = pr.add_parser("receipt", help="in Giấy tiếp nhận hồ sơ và hẹn trả kết quả (lần sau là bản in lại)")
     prr.add_argument("code")
@@ -475,6 +489,26 @@ def cmd_transition(app, args) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
+def cmd_log(app, args) -> int:  # type: ignore[no-untyped-def]
+    from oneStop.services.supervision import LogFilter
+
+    actor = _actor(app, args.user)
+    log = app.supervision.daily_log(
+        actor, args.date, args.to,
+        LogFilter(counter=args.counter, official=args.official, procedure=args.procedure, field=args.field,
+                  channel=args.channel, status=args.status, overdue=args.overdue),
+    )
+    data = app.supervision.export_log(actor, log, args.format)
+    if args.out is None:
+        if args.format != "json":
+            raise ValidationError("out", "cần --out cho định dạng xlsx hoặc pdf")
+        sys.stdout.write(data.decode("utf-8") + "\n")
+    else:
+        _write_atomically(args.out, data)
+        print(f"Sổ theo dõi: {len(log.rows)} hồ sơ → {args.out}")
+    return 0
+
+
 def cmd_print(app, args) -> int:  # type: ignore[no-untyped-def]
     actor = _actor(app, args.user)
     if args.action == "form":
@@ -506,6 +540,7 @@ COMMANDS: dict[str, Callable[..., int]] = {
     "dossier": cmd_dossier,
     "print": cmd_print,
     "transition": cmd_transition,
+    "log": cmd_log,
 }
 
 

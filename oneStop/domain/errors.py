@@ -67,6 +67,8 @@ FIELD_LABELS: dict[str, str] = {
     "transition": "Thao tác",
     "amount": "Số tiền",
     "out": "Tệp kết quả",
+    "format": "Định dạng",
+    "status": "Trạng thái",
 }
 
 

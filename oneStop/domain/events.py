@@ -43,6 +43,7 @@ class Kind:
     RECEIPT_PRINTED = "receipt.printed"
     RECEIPT_REPRINTED = "receipt.reprinted"
     FORM_PRINTED = "form.printed"  # Mẫu 02–05; payload {"form": kind}
+    LOG_EXPORTED = "log.exported"  # the tracking book printed or exported
     ATTACHMENT_ADDED = "dossier.attachment_added"
     PERSONAL_DATA_VIEWED = "dossier.viewed"
 

@@ -280,10 +280,25 @@ def effective_due(dossier: Dossier, now: datetime, *, apology_counts_late: bool 
     """The appointment pushed back by the time spent waiting for supplements (including a wait
     still running at ``now``). With ``apology_counts_late`` the original appointment is used: a
     new appointment after an apology does not make a late dossier on time."""
-    due = to_utc(dossier.original_due_at if apology_counts_late and dossier.original_due_at else dossier.due_at)
-    paused = dossier.paused_seconds
-    if dossier.paused_since is not None and dossier.finished_at is None:
-        paused += max(0, int((to_utc(now) - to_utc(dossier.paused_since)).total_seconds()))
+    return _effective_due(
+        dossier.due_at, dossier.original_due_at, dossier.paused_seconds, dossier.paused_since, dossier.finished_at,
+        now, apology_counts_late,
+    )
+
+
+def _effective_due(
+    due_at: datetime,
+    original_due_at: datetime | None,
+    paused_seconds: int,
+    paused_since: datetime | None,
+    finished_at: datetime | None,
+    now: datetime,
+    apology_counts_late: bool,
+) -> datetime:
+    due = to_utc(original_due_at if apology_counts_late and original_due_at else due_at)
+    paused = paused_seconds
+    if paused_since is not None and finished_at is None:
+        paused += max(0, int((to_utc(now) - to_utc(paused_since)).total_seconds()))
     return due + timedelta(seconds=paused)
 
 
@@ -299,15 +314,43 @@ def classify(
 
     A dossier asked more than once for supplements counts as late (§4.3).
     """
+    return classify_times(
+        due_at=dossier.due_at,
+        original_due_at=dossier.original_due_at,
+        paused_seconds=dossier.paused_seconds,
+        paused_since=dossier.paused_since,
+        finished_at=dossier.finished_at,
+        supplement_count=dossier.supplement_count,
+        now=now,
+        working_days_between=working_days_between,
+        early_days=early_days,
+        apology_counts_late=apology_counts_late,
+    )
+
+
+def classify_times(
+    *,
+    due_at: datetime,
+    original_due_at: datetime | None,
+    paused_seconds: int,
+    paused_since: datetime | None,
+    finished_at: datetime | None,
+    supplement_count: int,
+    now: datetime,
+    working_days_between,  # type: ignore[no-untyped-def]
+    early_days: int = 1,
+    apology_counts_late: bool = True,
+) -> Timeliness:
+    """:func:`classify` on the bare columns (for lists and reports over many dossiers)."""
     from oneStop.domain.clock import to_local
 
-    due = effective_due(dossier, now, apology_counts_late=apology_counts_late)
-    if dossier.finished_at is None:
-        if dossier.supplement_count > 1 or to_utc(now) > due:
+    due = _effective_due(due_at, original_due_at, paused_seconds, paused_since, finished_at, now, apology_counts_late)
+    if finished_at is None:
+        if supplement_count > 1 or to_utc(now) > due:
             return Timeliness.OVERDUE
         return Timeliness.IN_TIME
-    end = to_utc(dossier.finished_at)
-    if dossier.supplement_count > 1 or end > due:
+    end = to_utc(finished_at)
+    if supplement_count > 1 or end > due:
         return Timeliness.LATE
     if working_days_between(to_local(end).date(), to_local(due).date()) >= early_days:
         return Timeliness.EARLY

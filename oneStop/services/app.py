@@ -26,6 +26,7 @@ from oneStop.services.lifecycle import LifecycleService
 from oneStop.services.printing import PrintService
 from oneStop.services.reception import ReceptionService
 from oneStop.services.settings_store import SettingsService
+from oneStop.services.supervision import SupervisionService
 from oneStop.services.setup import SetupService
 
 APP_NAME = "oneStop"
@@ -78,6 +79,7 @@ class App:
         self.dossiers = DossierService(self.uow, store)
         self.printing = PrintService(self.uow, self.settings, self.profiles, self.calendar)
         self.lifecycle = LifecycleService(self.uow)
+        self.supervision = SupervisionService(self.uow, self.calendar, self.settings)
 
     def uow(self, *, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self.db, write=write, clock=self.clock)
