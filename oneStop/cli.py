@@ -249,6 +249,12 @@ def build_parser() -> argparse.ArgumentParser:
     lg.add_argument("--status")
     lg.add_argument("--overdue", action="store_true", help="chỉ hồ sơ đang giải quyết đã quá hạn")
 
+    rp = sub.add_parser("report", help="báo cáo định kỳ Biểu II.06a (tháng, quý, 6 tháng, năm)")
+    rp.add_argument("--period", required=True, help="2026-10 (tháng), 2026-Q3 (quý), 2026-H1 (6 tháng), 2026 (năm)")
+    rp.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
+    rp.add_argument("--out", type=Path, help="tệp kết quả (json: mặc định ra màn hình)")
+    rp.add_argument("--user")
+
     pr = sub.add_parser("print", help="in phiếu").add_subparsers(dest="action", required=True, parser_class=_Parser)
     prr = pr.add_parser("receipt", help="in Giấy tiếp nhận hồ sơ và hẹn trả kết quả (lần sau là bản in lại)")
     prr.add_argument("code")
@@ -509,6 +515,20 @@ def cmd_log(app, args) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
+def cmd_report(app, args) -> int:  # type: ignore[no-untyped-def]
+    actor = _actor(app, args.user)
+    report = app.reports.periodic(actor, args.period)
+    data = app.reports.export(actor, report, args.format)
+    if args.out is None:
+        if args.format != "json":
+            raise ValidationError("out", "cần --out cho định dạng xlsx hoặc pdf")
+        sys.stdout.write(data.decode("utf-8") + "\n")
+    else:
+        _write_atomically(args.out, data)
+        print(f"{report.period.label}: {report.total.received} hồ sơ → {args.out}")
+    return 0
+
+
 def cmd_print(app, args) -> int:  # type: ignore[no-untyped-def]
     actor = _actor(app, args.user)
     if args.action == "form":
@@ -541,6 +561,7 @@ COMMANDS: dict[str, Callable[..., int]] = {
     "print": cmd_print,
     "transition": cmd_transition,
     "log": cmd_log,
+    "report": cmd_report,
 }
 
 

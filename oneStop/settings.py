@@ -119,9 +119,6 @@ PRINT_COPIES = _declare("print.copies", 2, "Số liên phiếu tiếp nhận", _
 EARLY_DAYS = _declare(
     "lifecycle.early_days", 1, "Số ngày làm việc trước hẹn để tính là trả trước hạn", _int_range(1, 30)
 )
-APOLOGY_COUNTS_LATE = _declare(
-    "lifecycle.apology_counts_late", True, "Hồ sơ đã xin lỗi, hẹn lại vẫn tính là quá hạn", _bool
-)
 LANGUAGE = _declare("ui.language", "vi", "Ngôn ngữ giao diện", _text(10), scope="device")
 
 

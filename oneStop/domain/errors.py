@@ -68,6 +68,7 @@ FIELD_LABELS: dict[str, str] = {
     "amount": "Số tiền",
     "out": "Tệp kết quả",
     "format": "Định dạng",
+    "period": "Kỳ báo cáo",
     "status": "Trạng thái",
 }
 

@@ -44,6 +44,7 @@ class Kind:
     RECEIPT_REPRINTED = "receipt.reprinted"
     FORM_PRINTED = "form.printed"  # Mẫu 02–05; payload {"form": kind}
     LOG_EXPORTED = "log.exported"  # the tracking book printed or exported
+    REPORT_EXPORTED = "report.exported"  # Biểu II.06a
     ATTACHMENT_ADDED = "dossier.attachment_added"
     PERSONAL_DATA_VIEWED = "dossier.viewed"
 

@@ -31,6 +31,9 @@ class RegulationProfile:
     effective_from: date
     effective_to: date | None = None
     forms: Mapping[str, FormSpec] = field(default_factory=dict)
+    #: States whose dossiers Biểu II.06a leaves out once they end (e.g. "withdrawn"); by
+    #: default every ended dossier counts as resolved.
+    report_excluded_states: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RegulationProfile":
@@ -40,6 +43,7 @@ class RegulationProfile:
             effective_from=date.fromisoformat(data["effective_from"]),
             effective_to=date.fromisoformat(data["effective_to"]) if data.get("effective_to") else None,
             forms={k: FormSpec(v["number"], v["title"]) for k, v in data.get("forms", {}).items()},
+            report_excluded_states=tuple(data.get("report", {}).get("excluded_states", ())),
         )
 
     def form(self, kind: str) -> FormSpec:

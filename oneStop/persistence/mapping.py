@@ -123,7 +123,20 @@ def _dossier_columns(d: Dossier) -> dict[str, Any]:
         apology_count=d.apology_count,
         original_due_at=d.original_due_at,
         conflicts=d.conflicts,
+        **_deadline_columns(d),
     )
+
+
+def _deadline_columns(d: Dossier) -> dict[str, Any]:
+    """The §4.3 deadline (first appointment plus finished supplement waits) and whether the
+    dossier finished after it; a running wait is added at query time (``paused_since``)."""
+    from datetime import timedelta
+
+    deadline = (d.original_due_at or d.due_at) + timedelta(seconds=d.paused_seconds)
+    late = None
+    if d.finished_at is not None:
+        late = d.supplement_count > 1 or d.finished_at > deadline
+    return {"deadline_at": deadline, "deadline_date": local_date(deadline), "finished_late": late}
 
 
 def new_dossier_row(d: Dossier, now: datetime) -> DossierRow:

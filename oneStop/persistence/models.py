@@ -201,10 +201,16 @@ class DossierRow(Base):
     apology_count: Mapped[int] = mapped_column(Integer, server_default="0")
     original_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     conflicts: Mapped[int] = mapped_column(Integer, server_default="0")
+    # the deadline §4.3 judges by: the first appointment (an apology does not move it) plus the
+    # finished supplement waits; and whether the dossier finished after it
+    deadline_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    deadline_date: Mapped[date | None] = mapped_column(Date, nullable=True)  # business date
+    finished_late: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
     __table_args__ = (
         Index("ix_dossiers_received_date_counter", "received_date", "counter"),
         Index("ix_dossiers_finished_date", "finished_date"),
+        Index("ix_dossiers_received_by_date", "received_by", "received_date"),
         Index("ix_dossiers_citizen_id", "citizen_id"),
         Index("ix_dossiers_phone", "phone"),
         Index("ix_dossiers_applicant_key", "applicant_key"),

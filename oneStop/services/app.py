@@ -27,6 +27,7 @@ from oneStop.services.printing import PrintService
 from oneStop.services.reception import ReceptionService
 from oneStop.services.settings_store import SettingsService
 from oneStop.services.supervision import SupervisionService
+from oneStop.services.reports import ReportService
 from oneStop.services.setup import SetupService
 
 APP_NAME = "oneStop"
@@ -80,6 +81,9 @@ class App:
         self.printing = PrintService(self.uow, self.settings, self.profiles, self.calendar)
         self.lifecycle = LifecycleService(self.uow)
         self.supervision = SupervisionService(self.uow, self.calendar, self.settings)
+        current = max(self.profiles, key=lambda p: p.effective_from) if self.profiles else None
+        excluded = tuple(current.report_excluded_states) if current else ()
+        self.reports = ReportService(self.uow, self.calendar, self.settings, excluded)
 
     def uow(self, *, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self.db, write=write, clock=self.clock)

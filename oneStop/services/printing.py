@@ -150,11 +150,9 @@ class PrintService:
             return None
         calendar = self._calendar.calendar()
         early = self._settings.get(S.EARLY_DAYS)
-        apology_late = self._settings.get(S.APOLOGY_COUNTS_LATE)
 
         def classify(dossier: Dossier) -> str:
-            return lifecycle.classify(dossier, now, calendar.working_days_between, early_days=early,
-                                      apology_counts_late=apology_late).label
+            return lifecycle.classify(dossier, now, calendar.working_days_between, early_days=early).label
 
         return classify
 

@@ -139,7 +139,6 @@ class SupervisionService:
         calendar = self._calendar.calendar()
         values = self._settings.all()
         early_days = values[S.EARLY_DAYS.key]
-        apology_late = values[S.APOLOGY_COUNTS_LATE.key]
         with self._uow() as uow:
             authorize(uow, actor, Permission.VIEW_DOSSIERS)
             full = can(uow, actor, Permission.VIEW_PERSONAL_DATA)
@@ -168,7 +167,6 @@ class SupervisionService:
                 due_at=r.due_at, original_due_at=r.original_due_at, paused_seconds=r.paused_seconds,
                 paused_since=r.paused_since, finished_at=r.finished_at, supplement_count=r.supplement_count,
                 now=now, working_days_between=calendar.working_days_between, early_days=early_days,
-                apology_counts_late=apology_late,
             )
             if filter.overdue and timeliness is not Timeliness.OVERDUE:
                 continue
