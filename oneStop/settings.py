@@ -119,6 +119,14 @@ PRINT_COPIES = _declare("print.copies", 2, "Số liên phiếu tiếp nhận", _
 EARLY_DAYS = _declare(
     "lifecycle.early_days", 1, "Số ngày làm việc trước hẹn để tính là trả trước hạn", _int_range(1, 30)
 )
+TARGET_POSTAL_IN = _declare(
+    "targets.postal_in_percent", 5, "Chỉ tiêu tỉ lệ hồ sơ tiếp nhận qua bưu chính công ích (%)", _int_range(0, 100)
+)
+TARGET_POSTAL_OUT = _declare(
+    "targets.postal_out_percent", 20, "Chỉ tiêu tỉ lệ kết quả trả qua bưu chính công ích (%)", _int_range(0, 100)
+)
+DUE_SOON_DAYS = _declare("targets.due_soon_days", 2, "Số ngày làm việc tới để cảnh báo hồ sơ sắp đến hạn",
+                         _int_range(1, 10))
 LANGUAGE = _declare("ui.language", "vi", "Ngôn ngữ giao diện", _text(10), scope="device")
 
 

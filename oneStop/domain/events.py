@@ -45,6 +45,7 @@ class Kind:
     FORM_PRINTED = "form.printed"  # Mẫu 02–05; payload {"form": kind}
     LOG_EXPORTED = "log.exported"  # the tracking book printed or exported
     REPORT_EXPORTED = "report.exported"  # Biểu II.06a
+    DAY_SIGNED_OFF = "day.signed_off"  # a supervisor's sign-off of a day, with a comment
     ATTACHMENT_ADDED = "dossier.attachment_added"
     PERSONAL_DATA_VIEWED = "dossier.viewed"
 

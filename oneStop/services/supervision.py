@@ -9,19 +9,21 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from oneStop import settings as S
 from oneStop.domain import phone as phone_
-from oneStop.domain.clock import to_local
+from oneStop.domain.clock import VN_TZ, to_local
 from oneStop.domain.errors import ValidationError
-from oneStop.domain.lifecycle import Timeliness, classify_times
+from oneStop.domain.events import Kind
+from oneStop.domain.lifecycle import OPEN, Timeliness, Transition, classify_times
 from oneStop.domain.models import Channel, DossierStatus, ReturnMethod, User
 from oneStop.domain.permissions import Permission
-from oneStop.persistence.models import DossierRow
+from oneStop.domain.text import clean
+from oneStop.persistence.models import CounterRow, DossierRow, EventRow, UserRow
 from oneStop.services.base import UowFactory, authorize, can
 from oneStop.services.calendar import CalendarService
 from oneStop.services.settings_store import SettingsService
@@ -206,7 +208,6 @@ class SupervisionService:
         """The book as ``json``, ``xlsx`` or ``pdf`` bytes; the export is recorded as an event."""
         import json
 
-        from oneStop.domain.events import Kind
         from oneStop.persistence.mapping import agency_from_row
         from oneStop.persistence.models import AgencyRow
         from oneStop.printing.tracking_book import render_tracking_book, tracking_book_xlsx
@@ -231,6 +232,227 @@ class SupervisionService:
             uow.commit()
         return data
 
+    def day_review(self, actor: User, day: date, counter: int | None = None) -> DayReview:
+        """What each counter did on ``day``, what falls due on the next working day, what is
+        overdue now, and whether the day was signed off (and changed since)."""
+        calendar = self._calendar.calendar()
+        with self._uow() as uow:
+            authorize(uow, actor, Permission.VIEW_DOSSIERS)
+            now = uow.now()
+            counters = {r.id: r.number for r in uow.session.query(CounterRow).all()}
+            e = EventRow
+            rows = uow.session.execute(
+                select(e.counter_id, e.kind, func.count()).where(e.business_date == day).group_by(e.counter_id, e.kind)
+            ).all()
+            returns = uow.session.execute(
+                select(e.counter_id, e.payload).where(e.business_date == day, e.kind == Transition.RETURNED.kind)
+            ).all()
+            post_returns = Counter(cid for cid, payload in returns if payload.get("method") == "post").items()
+            postal_in = uow.session.execute(
+                select(DossierRow.counter, func.count()).where(DossierRow.received_date == day,
+                                                                DossierRow.channel == Channel.POSTAL.value)
+                .group_by(DossierRow.counter)
+            ).all()
+            next_day = calendar.next_working_day(day)
+            start = datetime.combine(next_day, datetime.min.time(), tzinfo=VN_TZ)
+            open_states = [s.value for s in OPEN]
+            due = uow.session.scalars(
+                select(DossierRow.code).where(DossierRow.status.in_(open_states), DossierRow.due_at >= start,
+                                              DossierRow.due_at < start + timedelta(days=1)).order_by(DossierRow.due_at)
+            ).all()
+            overdue_rows = uow.session.execute(
+                select(DossierRow.code, DossierRow.deadline_at, DossierRow.paused_since, DossierRow.supplement_count)
+                .where(DossierRow.status.in_(open_states), DossierRow.due_at < now).order_by(DossierRow.due_at)
+            ).all()
+            sign_off_row = uow.session.scalars(
+                select(e).where(e.kind == Kind.DAY_SIGNED_OFF, e.business_date == day).order_by(e.device_time.desc())
+            ).all()
+            sign_off_row = next((r for r in sign_off_row if r.payload.get("counter") == counter), None)
+            sign_off = None
+            changed: list[dict[str, Any]] = []
+            if sign_off_row is not None:
+                names = {u.username: u.full_name for u in uow.session.query(UserRow).all()}
+                p = sign_off_row.payload
+                sign_off = SignOff(day, p.get("counter"), sign_off_row.actor, names.get(sign_off_row.actor, ""),
+                                   to_local(sign_off_row.device_time), p.get("comment", ""), p.get("seq_through", 0))
+                received_ids = select(DossierRow.id).where(DossierRow.received_date == day)
+                if counter is not None:
+                    received_ids = received_ids.where(DossierRow.counter == counter)
+                later = uow.session.scalars(
+                    select(e).where(
+                        e.device_time > sign_off_row.device_time,
+                        e.kind.not_in(AUDIT_ONLY | {Kind.DAY_SIGNED_OFF}),
+                        or_(e.business_date == day, e.dossier_id.in_(received_ids)),
+                    ).order_by(e.device_time)
+                ).all()
+                changed = [
+                    {"kind": r.kind, "actor": r.actor, "at": to_local(r.device_time).isoformat(),
+                     "business_date": r.business_date.isoformat(), "seq": r.seq, "counter_id": r.counter_id}
+                    for r in later
+                    if counter is None or counters.get(r.counter_id) == counter
+                ]
+        by_counter: dict[int, dict[str, int]] = {}
+        for counter_id, kind, n in rows:
+            number = counters.get(counter_id, 0)
+            by_counter.setdefault(number, {})[kind] = n
+        for counter_id, n in post_returns:
+            by_counter.setdefault(counters.get(counter_id, 0), {})["to_post"] = n
+        for number, n in postal_in:
+            by_counter.setdefault(number, {})["postal_in"] = n
+        days = [
+            CounterDay(
+                counter=number,
+                received=k.get(Kind.DOSSIER_RECEIVED, 0),
+                returned=k.get(Transition.RETURNED.kind, 0),
+                refused=k.get(Transition.REFUSED.kind, 0),
+                supplement_requested=k.get(Transition.SUPPLEMENT_REQUESTED.kind, 0),
+                reprinted=k.get(Kind.RECEIPT_REPRINTED, 0),
+                to_post=k.get("to_post", 0),
+                postal_received=k.get("postal_in", 0),
+            )
+            for number, k in sorted(by_counter.items())
+            if counter is None or number == counter
+        ]
+        overdue = tuple(
+            r.code for r in overdue_rows
+            if r.supplement_count > 1 or now > r.deadline_at + (now - r.paused_since if r.paused_since else timedelta(0))
+        )
+        return DayReview(day, tuple(days), tuple(due), overdue, sign_off, tuple(changed))
+
+    def sign_off(self, actor: User, day: date, comment: str = "", counter: int | None = None) -> SignOff:
+        """The supervisor signs the day off, with a comment; recorded as an event. Signing again
+        (after changes) records a new sign-off: the latest one is the one that counts."""
+        comment = clean(comment, "notes", max_len=2000, multiline=True)
+        with self._uow(write=True) as uow:
+            supervisor = authorize(uow, actor, Permission.SUPERVISE)
+            now = uow.now()
+            if day > to_local(now).date():
+                raise ValidationError("date", "không thể ký duyệt một ngày chưa tới")
+            through = uow.session.scalar(select(func.max(EventRow.seq)).where(EventRow.counter_id == uow.counter_id)) or 0
+            event = uow.append(Kind.DAY_SIGNED_OFF, supervisor.username,
+                               payload={"day": day.isoformat(), "counter": counter, "comment": comment,
+                                        "seq_through": through},
+                               business_time=datetime.combine(day, datetime.min.time()).replace(hour=12, tzinfo=VN_TZ))
+            uow.commit()
+        return SignOff(day, counter, supervisor.username, supervisor.full_name, to_local(event.device_time), comment, through)
+
+    def officials(self, actor: User, date_from: date, date_to: date) -> list[OfficialFigures]:
+        """Per-official figures for the quantitative evaluation of staff, over a range of days."""
+        calendar = self._calendar.calendar()
+        early_days = self._settings.get(S.EARLY_DAYS)
+        with self._uow() as uow:
+            authorize(uow, actor, Permission.SUPERVISE)
+            now = uow.now()
+            names = {u.username: u.full_name for u in uow.session.query(UserRow).all()}
+            c = DossierRow
+            received = dict(uow.session.execute(
+                select(c.received_by, func.count()).where(c.received_date.between(date_from, date_to)).group_by(c.received_by)
+            ).all())
+            returned = dict(uow.session.execute(
+                select(EventRow.actor, func.count()).where(EventRow.business_date.between(date_from, date_to),
+                                                           EventRow.kind == Transition.RETURNED.kind)
+                .group_by(EventRow.actor)
+            ).all())
+            finished = uow.session.execute(
+                select(c.received_by, c.received_at, c.finished_at, c.due_at, c.original_due_at, c.paused_seconds,
+                       c.supplement_count)
+                .where(c.received_date.between(date_from, date_to), c.finished_at.is_not(None))
+            ).all()
+        stats: dict[str, list[float]] = {}
+        on_time: dict[str, int] = {}
+        for r in finished:
+            verdict = classify_times(due_at=r.due_at, original_due_at=r.original_due_at, paused_seconds=r.paused_seconds,
+                                     paused_since=None, finished_at=r.finished_at, supplement_count=r.supplement_count,
+                                     now=now, working_days_between=calendar.working_days_between, early_days=early_days)
+            stats.setdefault(r.received_by, []).append((r.finished_at - r.received_at).total_seconds() / 3600)
+            if verdict in (Timeliness.EARLY, Timeliness.ON_TIME):
+                on_time[r.received_by] = on_time.get(r.received_by, 0) + 1
+        people = sorted(set(received) | set(returned) | set(stats))
+        out = []
+        for username in people:
+            hours = stats.get(username, [])
+            done = len(hours)
+            good = on_time.get(username, 0)
+            out.append(OfficialFigures(
+                username, names.get(username, username), received.get(username, 0), returned.get(username, 0), done, good,
+                round(good / done, 4) if done else None, round(sum(hours) / done, 1) if done else None,
+            ))
+        return out
+
+    def dashboard(self, actor: User, day: date, period_start: date | None = None) -> "Dashboard":
+        """Today's and the period's figures (the period runs from ``period_start``, by default
+        the first of the month, to ``day``), the postal shares against the province's targets,
+        the on-time rate, the overdue and due-soon lists, and the last 14 days by channel."""
+        calendar = self._calendar.calendar()
+        values = self._settings.all()
+        start = period_start or day.replace(day=1)
+        soon_until = calendar.add_working_days(day, values[S.DUE_SOON_DAYS.key])
+        with self._uow() as uow:
+            authorize(uow, actor, Permission.SUPERVISE)
+            now = uow.now()
+            c = DossierRow
+            received_today = uow.session.scalar(select(func.count()).where(c.received_date == day)) or 0
+            by_channel = dict(uow.session.execute(
+                select(c.channel, func.count()).where(c.received_date.between(start, day)).group_by(c.channel)
+            ).all())
+            returns = uow.session.execute(
+                select(EventRow.business_date, EventRow.payload)
+                .where(EventRow.business_date.between(start, day), EventRow.kind == Transition.RETURNED.kind)
+            ).all()
+            finished = uow.session.execute(
+                select(c.finished_at, c.deadline_at, c.deadline_date, c.finished_date, c.finished_late)
+                .where(c.finished_date.between(start, day))
+            ).all()
+            open_states = [s.value for s in OPEN]
+            open_rows = uow.session.execute(
+                select(c.code, c.applicant_name, c.procedure_name, c.due_at, c.deadline_at, c.paused_since,
+                       c.supplement_count, c.counter)
+                .where(c.status.in_(open_states),
+                       c.due_at < datetime.combine(soon_until + timedelta(days=1), datetime.min.time(), tzinfo=VN_TZ))
+                .order_by(c.due_at)
+            ).all()
+            series_from = day - timedelta(days=13)
+            series = uow.session.execute(
+                select(c.received_date, c.channel, func.count())
+                .where(c.received_date.between(series_from, day)).group_by(c.received_date, c.channel)
+            ).all()
+        received = sum(by_channel.values())
+        postal_in = by_channel.get(Channel.POSTAL.value, 0)
+        returned = len(returns)
+        returned_today = sum(1 for d, _ in returns if d == day)
+        by_post = sum(1 for _, p in returns if p.get("method") == "post")
+        good = sum(1 for r in finished if not r.finished_late)  # early or on time
+        overdue, due_soon = [], []
+        for r in open_rows:
+            deadline = r.deadline_at + (now - r.paused_since if r.paused_since else timedelta(0))
+            item = DashboardItem(r.code, r.applicant_name, r.procedure_name, to_local(r.due_at), r.counter)
+            if r.supplement_count > 1 or now > deadline:
+                overdue.append(item)
+            elif r.paused_since is None:
+                due_soon.append(item)
+        days = {series_from + timedelta(days=i): {ch.value: 0 for ch in Channel} for i in range(14)}
+        for d, channel, n in series:
+            days[d][channel] = n
+        return Dashboard(
+            day=day,
+            period_start=start,
+            received_today=received_today,
+            returned_today=returned_today,
+            received=received,
+            received_by_channel={ch.value: by_channel.get(ch.value, 0) for ch in Channel},
+            returned=returned,
+            returned_by_post=by_post,
+            postal_in_share=round(postal_in / received, 4) if received else None,
+            postal_out_share=round(by_post / returned, 4) if returned else None,
+            target_postal_in=values[S.TARGET_POSTAL_IN.key] / 100,
+            target_postal_out=values[S.TARGET_POSTAL_OUT.key] / 100,
+            finished=len(finished),
+            on_time_rate=round(good / len(finished), 4) if finished else None,
+            overdue=tuple(overdue),
+            due_soon=tuple(due_soon),
+            daily=tuple((d, counts) for d, counts in sorted(days.items())),
+        )
+
 
 def totals(rows: list[LogRow]) -> dict[str, Any]:
     """The figures under the book: counts by status, channel, timeliness, return method."""
@@ -249,3 +471,107 @@ def totals(rows: list[LogRow]) -> dict[str, Any]:
         "on_time_rate": round(on_time / finished, 4) if finished else None,
     }
 
+
+# --- the day's review and sign-off ---------------------------------------------------------------
+
+#: Events that record looking, not doing: they never make a signed day "changed".
+AUDIT_ONLY = frozenset({"dossier.viewed", "log.exported", "report.exported", "user.logged_in", "user.login_failed"})
+
+
+@dataclass(frozen=True)
+class SignOff:
+    day: date
+    counter: int | None  # None: the whole agency
+    by: str
+    by_name: str
+    at: datetime  # local
+    comment: str
+    seq_through: int  # the last local event sequence number the supervisor saw
+
+
+@dataclass(frozen=True)
+class CounterDay:
+    counter: int
+    received: int
+    returned: int
+    refused: int
+    supplement_requested: int
+    reprinted: int
+    to_post: int  # results handed to the public postal service (returned by post)
+    postal_received: int  # dossiers received through the postal service
+
+
+@dataclass(frozen=True)
+class DayReview:
+    day: date
+    counters: tuple[CounterDay, ...]
+    due_next_working_day: tuple[str, ...]  # codes
+    overdue: tuple[str, ...]
+    sign_off: SignOff | None
+    changed_after_sign_off: tuple[dict[str, Any], ...]  # events written after the sign-off
+
+    @property
+    def signed(self) -> bool:
+        return self.sign_off is not None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "day": self.day.isoformat(),
+            "counters": [asdict(c) for c in self.counters],
+            "due_next_working_day": list(self.due_next_working_day),
+            "overdue": list(self.overdue),
+            "sign_off": {**asdict(self.sign_off), "day": self.day.isoformat(), "at": self.sign_off.at.isoformat()}
+            if self.sign_off else None,
+            "changed_after_sign_off": list(self.changed_after_sign_off),
+        }
+
+
+@dataclass(frozen=True)
+class OfficialFigures:
+    username: str
+    full_name: str
+    received: int
+    returned: int
+    finished: int
+    on_time: int  # early or on time, of the finished ones they received
+    on_time_rate: float | None
+    average_handling_hours: float | None  # reception to end of processing, finished ones
+
+
+@dataclass(frozen=True)
+class DashboardItem:
+    code: str
+    applicant: str
+    procedure: str
+    due_at: datetime  # local
+    counter: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    day: date
+    period_start: date
+    received_today: int
+    returned_today: int
+    received: int
+    received_by_channel: dict[str, int]
+    returned: int
+    returned_by_post: int
+    postal_in_share: float | None
+    postal_out_share: float | None
+    target_postal_in: float
+    target_postal_out: float
+    finished: int
+    on_time_rate: float | None
+    overdue: tuple[DashboardItem, ...]
+    due_soon: tuple[DashboardItem, ...]
+    daily: tuple[tuple[date, dict[str, int]], ...]  # last 14 days, received by channel
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["day"] = self.day.isoformat()
+        data["period_start"] = self.period_start.isoformat()
+        data["overdue"] = [{**asdict(i), "due_at": i.due_at.isoformat()} for i in self.overdue]
+        data["due_soon"] = [{**asdict(i), "due_at": i.due_at.isoformat()} for i in self.due_soon]
+        data["daily"] = [{"day": d.isoformat(), **counts} for d, counts in self.daily]
+        return data
