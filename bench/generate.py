@@ -1,8 +1,11 @@
 """Generate a realistic local database of N dossiers for the benchmarks (cached on disk).
 
-Dossiers are spread over nine counters of one agency and the 400 business days before today,
-each with its ``dossier.received`` event (the full snapshot) and a ``receipt.printed`` event,
-written with SQLAlchemy Core ``executemany`` in large batches.
+Dossiers are spread over nine counters of one agency and the 400 business days before today.
+Each lives a realistic life, about eight events: received (the full snapshot), receipt printed,
+sometimes reprinted, opened by officials, transferred to the processing agency, sometimes asked
+for supplements, result received back and returned (by post for some), the control sheet
+printed. Recent dossiers are still in progress. The projection is computed from the events by
+the real domain code; everything is written with SQLAlchemy Core ``executemany`` in batches.
 """
 
 from __future__ import annotations
@@ -40,9 +43,33 @@ def ensure_database(folder: Path, dossiers: int) -> Path:
     return folder
 
 
+def _life(rng: random.Random, days: int) -> list:  # type: ignore[type-arg]
+    """The transitions one dossier goes through after reception (some stop early)."""
+    from oneStop.domain.lifecycle import Transition as T
+
+    steps: list = []  # type: ignore[type-arg]
+    if rng.random() < 0.02:
+        return [(T.REFUSED, {"reason": "Không đủ điều kiện"})]
+    if rng.random() < 0.9:
+        steps.append((T.TRANSFERRED, {"to_agency": "Công chức chuyên môn", "from_agency": "Bộ phận Một cửa"}))
+    if rng.random() < 0.25:
+        steps.append((T.SUPPLEMENT_REQUESTED, {"reason": "Thiếu giấy tờ",
+                                               "documents": [{"name": "Giấy tờ bổ sung", "form": "ban_chinh", "count": 1}]}))
+        if rng.random() < 0.03:
+            return steps + [(T.WITHDRAWN, {"reason": "Công dân rút hồ sơ"})]
+        steps.append((T.SUPPLEMENT_RECEIVED, {}))
+    steps.append((T.RESULT_RECEIVED, {}) if steps and steps[0][0] is T.TRANSFERRED else (T.RESULT_READY, {}))
+    method = "post" if rng.random() < 0.2 else "counter"
+    steps.append((T.RETURNED, {"method": method, "collected_by": "" if method == "post" else "Người nhận"}))
+    return steps
+
+
 def generate(folder: Path, dossiers: int, seed: int = 7) -> None:
     from sqlalchemy import insert, update
 
+    from dataclasses import replace
+
+    from oneStop.domain import lifecycle
     from oneStop.domain.clock import VN_TZ, local_date, to_utc
     from oneStop.domain.events import Kind, dossier_to_payload
     from oneStop.domain.models import Applicant, Channel, Dossier, DossierStatus, ProcedureSnapshot, ReceivedDocument, ReturnMethod, Role
@@ -68,6 +95,8 @@ def generate(folder: Path, dossiers: int, seed: int = 7) -> None:
     per_day_counter = dossiers // (len(days) * COUNTERS) + 1
 
     now = datetime.now(UTC)
+    now_local = now.astimezone(VN_TZ)
+    calendar = app.calendar.calendar()
     seqs = {k: 0 for k in range(1, COUNTERS + 1)}
     with app.uow() as uow:
         seqs[1] = uow.session.get(CounterRow, f"{AGENCY}#1").last_seq  # setup's own events
@@ -115,18 +144,38 @@ def generate(folder: Path, dossiers: int, seed: int = 7) -> None:
                     register_number=register[(counter, volume)], profile_id="tt01-2018",
                     print_count=1,
                 )
-                cols = _dossier_columns(d)
+                d = replace(d, due_at=to_utc(calendar.appointment(received, p.processing_days, p.processing_hours)))
+                story: list[tuple[str, dict, datetime]] = [
+                    (Kind.DOSSIER_RECEIVED, dossier_to_payload(d), received),
+                    (Kind.RECEIPT_PRINTED, {"paper": "A5", "copies": 2}, received + timedelta(seconds=40)),
+                ]
+                if rng.random() < 0.1:
+                    story.append((Kind.RECEIPT_REPRINTED, {"paper": "A5", "copies": 2}, received + timedelta(hours=2)))
+                for _ in range(2):
+                    story.append((Kind.PERSONAL_DATA_VIEWED, {"dossier_id": str(d.id), "code": d.code},
+                                  received + timedelta(hours=rng.randrange(1, 200))))
+                at = received
+                state = d
+                for transition, payload in _life(rng, p.processing_days):
+                    at = at + timedelta(hours=rng.randrange(2, 30) * (4 if rng.random() < 0.1 else 1))
+                    if at > now_local:
+                        break
+                    story.append((transition.kind, payload, at))
+                    state = lifecycle.apply(state, transition, payload, at)
+                if rng.random() < 0.5 and state.finished_at is not None:
+                    story.append((Kind.FORM_PRINTED, {"form": "control-sheet", "paper": "A5"}, at + timedelta(minutes=5)))
+                cols = _dossier_columns(state)
                 cols["applicant_key"] = search_key(name)
                 dossier_rows.append({"id": d.id, "updated_at": now, **cols})
-                for kind, payload, offset in (
-                    (Kind.DOSSIER_RECEIVED, dossier_to_payload(d), 0),
-                    (Kind.RECEIPT_PRINTED, {"paper": "A5", "copies": 2}, 1),
-                ):
+                story.sort(key=lambda item: item[2])
+                for kind, payload, at in story:
                     seqs[counter] += 1
-                    at = received + timedelta(seconds=offset)
+                    if at > now_local:
+                        at = now_local
                     event_rows.append({
                         "id": uuid.UUID(int=rng.getrandbits(128)), "counter_id": f"{AGENCY}#{counter}",
-                        "seq": seqs[counter], "kind": kind, "dossier_id": d.id, "actor": "bench",
+                        "seq": seqs[counter], "kind": kind,
+                        "dossier_id": None if kind == Kind.PERSONAL_DATA_VIEWED else d.id, "actor": "bench",
                         "device_time": to_utc(at), "business_time": at.isoformat(), "business_date": local_date(at),
                         "payload": payload, "schema": 1,
                         "content_hash": hashlib.sha256(dumps(payload).encode()).hexdigest(),

@@ -37,7 +37,7 @@ def reception(dossiers: int = 1_000_000, rounds: int = 60) -> dict:
     from oneStop.services.app import App
     from oneStop.services.printing import receipt_document
 
-    data_dir = ensure_database(CACHE / f"reception-{dossiers}", dossiers)
+    data_dir = ensure_database(CACHE / f"lifecycle-{dossiers}", dossiers)
     app = App(data_dir)
     try:
         official = app.auth.login("bench", PASSWORD)
