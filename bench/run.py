@@ -123,7 +123,81 @@ def cold_start(data_dir: Path, runs: int = 5) -> float:
     return _median_ms(samples)
 
 
-BENCHMARKS = {"reception": reception}
+def supervision(dossiers: int = 1_000_000, rounds: int = 15) -> dict:
+    """The supervisor's tracking book for one day and the monthly report, on the same database;
+    the query plans are printed to show the indexes in use."""
+    import random
+    from datetime import date, timedelta
+
+    from sqlalchemy import text
+
+    from oneStop.services.app import App
+
+    data_dir = ensure_database(CACHE / f"lifecycle-{dossiers}", dossiers)
+    app = App(data_dir)
+    try:
+        admin = app.auth.login("admin", PASSWORD)
+        try:
+            supervisor = app.auth.login("sup", PASSWORD)
+        except Exception:
+            from oneStop.domain.models import Role
+
+            supervisor = app.auth.add_user(admin, "sup", "Giám sát", Role.SUPERVISOR, PASSWORD)
+        with app.uow() as uow:
+            first, last = uow.session.execute(text("SELECT min(received_date), max(received_date) FROM dossiers")).one()
+        first, last = date.fromisoformat(str(first)), date.fromisoformat(str(last))
+        rng = random.Random(1)
+        working = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        working = [d for d in working if d.weekday() < 5]
+        app.supervision.daily_log(supervisor, working[-1])  # warm up
+        log_samples, rows = [], []
+        for day in rng.sample(working, rounds):
+            t0 = time.perf_counter()
+            log = app.supervision.daily_log(supervisor, day)
+            log_samples.append(time.perf_counter() - t0)
+            rows.append(len(log.rows))
+        months = sorted({(d.year, d.month) for d in working})[1:-1]
+        app.reports.periodic(supervisor, f"{months[-1][0]}-{months[-1][1]:02d}")  # warm up
+        report_samples, received = [], []
+        for year, month in rng.sample(months, min(len(months), 8)):
+            t0 = time.perf_counter()
+            report = app.reports.periodic(supervisor, f"{year}-{month:02d}")
+            report_samples.append(time.perf_counter() - t0)
+            received.append(report.total.received)
+            assert report.identities_hold()
+        with app.uow() as uow:
+            in_db = uow.session.scalar(text("SELECT count(*) FROM dossiers"))
+            events = uow.session.scalar(text("SELECT count(*) FROM events"))
+            day = working[-5].isoformat()
+            plans = {
+                "daily_log": [r[-1] for r in uow.session.execute(text(
+                    "EXPLAIN QUERY PLAN SELECT * FROM dossiers WHERE received_date >= :d AND received_date <= :d"
+                    " ORDER BY received_at, code"), {"d": day})],
+                "report_new": [r[-1] for r in uow.session.execute(text(
+                    "EXPLAIN QUERY PLAN SELECT procedure_field, count(*) FROM dossiers"
+                    " WHERE received_date BETWEEN :a AND :b GROUP BY procedure_field"), {"a": day, "b": day})],
+                "report_carried_open": [r[-1] for r in uow.session.execute(text(
+                    "EXPLAIN QUERY PLAN SELECT procedure_field, count(*) FROM dossiers WHERE finished_date IS NULL"
+                    " AND received_date < :a GROUP BY procedure_field"), {"a": day})],
+                "report_carried_finished_later": [r[-1] for r in uow.session.execute(text(
+                    "EXPLAIN QUERY PLAN SELECT procedure_field, count(*) FROM dossiers WHERE finished_date >= :a"
+                    " AND received_date < :a GROUP BY procedure_field"), {"a": day})],
+            }
+    finally:
+        app.close()
+    return {
+        "dossiers_in_db": in_db,
+        "events_in_db": events,
+        "daily_log_ms": _median_ms(log_samples),
+        "daily_log_rows_median": statistics.median(rows),
+        "monthly_report_ms": _median_ms(report_samples),
+        "monthly_report_dossiers_median": statistics.median(received),
+        "plans": plans,
+        "targets": {"daily_log_ms": 200, "monthly_report_ms": 1000},
+    }
+
+
+BENCHMARKS = {"reception": reception, "supervision": supervision}
 
 
 def main() -> None:

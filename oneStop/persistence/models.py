@@ -209,7 +209,7 @@ class DossierRow(Base):
 
     __table_args__ = (
         Index("ix_dossiers_received_date_counter", "received_date", "counter"),
-        Index("ix_dossiers_finished_date", "finished_date"),
+        Index("ix_dossiers_finished_received", "finished_date", "received_date"),
         Index("ix_dossiers_received_by_date", "received_by", "received_date"),
         Index("ix_dossiers_citizen_id", "citizen_id"),
         Index("ix_dossiers_phone", "phone"),

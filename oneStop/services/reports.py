@@ -144,11 +144,12 @@ class ReportService:
             authorize(uow, actor, Permission.SUPERVISE)
             now = uow.now()
             new = grouped(origin_new, c.received_date.between(p.start, p.end))
-            carried = grouped(
-                literal("carried"),
-                and_(c.received_date < p.start, or_(c.finished_date.is_(None), c.finished_date >= p.start)),
-            )
-            records = [*uow.session.execute(new).all(), *uow.session.execute(carried).all()]
+            # carried over: received before the period, and not finished before it; asked as two
+            # questions so that each is answered from the (finished_date, received_date) index
+            still_open = grouped(literal("carried"), and_(c.finished_date.is_(None), c.received_date < p.start))
+            finished_later = grouped(literal("carried"), and_(c.finished_date >= p.start, c.received_date < p.start))
+            records = [*uow.session.execute(new).all(), *uow.session.execute(still_open).all(),
+                       *uow.session.execute(finished_later).all()]
 
         by_field: dict[str, ReportRow] = defaultdict(lambda: ReportRow(""))
         for r in records:
