@@ -69,6 +69,8 @@ FIELD_LABELS: dict[str, str] = {
     "out": "Tệp kết quả",
     "format": "Định dạng",
     "period": "Kỳ báo cáo",
+    "tracking": "Số hiệu bưu gửi",
+    "scan": "Mã quét",
     "status": "Trạng thái",
 }
 
@@ -231,11 +233,15 @@ class ErrorCollector:
         self.errors: list[ValidationError] = []
 
     def run(self, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """``fn(*args, **kwargs)``, or None with its validation error(s) kept: a validator that
+        itself collects (and raises :class:`ValidationErrors`) adds every one of its errors."""
         try:
             return fn(*args, **kwargs)
         except ValidationError as exc:
             self.errors.append(exc)
-            return None
+        except ValidationErrors as exc:
+            self.errors.extend(exc.errors)
+        return None
 
     def add(self, error: ValidationError) -> None:
         self.errors.append(error)
