@@ -202,6 +202,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--priority-reason", default="")
     r.add_argument("--notes", default="")
     r.add_argument("--tracking", default="", help="số hiệu bưu gửi")
+    r.add_argument("--handover-batch", help="lô nhận hồ sơ từ bưu chính (cần --tracking)")
+    r.add_argument("--postal-fee", type=int, default=0, help="phí bưu chính thu hộ (đồng)")
+    r.add_argument("--slip-originals", type=int, help="số bản chính ghi trên phiếu bưu chính")
+    r.add_argument("--slip-copies", type=int, help="số bản sao ghi trên phiếu bưu chính")
     r.add_argument("--attach", type=Path, action="append", default=[], help="tệp scan đính kèm (lặp lại được)")
     r.add_argument("--received-at", help="thời điểm nhận, ISO-8601 (mặc định: bây giờ)")
     r.add_argument("--json", action="store_true")
@@ -249,6 +253,53 @@ def build_parser() -> argparse.ArgumentParser:
     lg.add_argument("--status")
     lg.add_argument("--overdue", action="store_true", help="chỉ hồ sơ đang giải quyết đã quá hạn")
 
+    pu = sub.add_parser("postal-units", help="danh mục đơn vị, điểm phục vụ bưu chính").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    pua = pu.add_parser("add", help="thêm hoặc sửa một đơn vị bưu chính")
+    pua.add_argument("code")
+    pua.add_argument("--name", required=True)
+    pua.add_argument("--address", default="")
+    pua.add_argument("--phone", default="")
+    pua.add_argument("--inactive", action="store_true")
+    pua.add_argument("--by")
+    pul = pu.add_parser("list", help="danh sách đơn vị bưu chính")
+    pul.add_argument("--json", action="store_true")
+
+    h = sub.add_parser("handover", help="bàn giao với bưu chính công ích").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    ho = h.add_parser("open", help="mở một lô bàn giao; in ra số lô")
+    ho.add_argument("--direction", required=True, choices=["out", "in"], help="out: giao kết quả; in: nhận hồ sơ")
+    ho.add_argument("--user", required=True)
+    ho.add_argument("--postal-unit", required=True)
+    ho.add_argument("--postal-staff", required=True, help="họ tên nhân viên bưu chính")
+    ho.add_argument("--postal-staff-id", default="")
+    hs = h.add_parser("scan", help="quét một mã vào lô; in kết quả dạng JSON")
+    hs.add_argument("batch")
+    hs.add_argument("text")
+    hs.add_argument("--user", required=True)
+    hs.add_argument("--tracking", help="số hiệu bưu gửi của hồ sơ vừa quét")
+    hc = h.add_parser("close", help="đóng lô (khi mọi mục đã xong)")
+    hc.add_argument("batch")
+    hc.add_argument("--user", required=True)
+    hc.add_argument("--postal-staff")
+    hc.add_argument("--postal-staff-id")
+    hr = h.add_parser("remove", help="bỏ một mục khỏi lô (lô đã đóng: điều chỉnh, cần lý do)")
+    hr.add_argument("batch")
+    hr.add_argument("item")
+    hr.add_argument("--user", required=True)
+    hr.add_argument("--reason", required=True)
+    hsh = h.add_parser("show", help="một lô và các mục của nó")
+    hsh.add_argument("batch")
+    hsh.add_argument("--user", required=True)
+    hsh.add_argument("--json", action="store_true")
+    hout = h.add_parser("outcome", help="kết quả phát của bưu chính")
+    hout.add_argument("code")
+    how = hout.add_mutually_exclusive_group(required=True)
+    how.add_argument("--delivered", nargs="?", const="(người nhận theo địa chỉ)", metavar="NGƯỜI_NHẬN")
+    how.add_argument("--undeliverable", metavar="LÝ_DO")
+    hout.add_argument("--user", required=True)
+    hout.add_argument("--at")
+
     rp = sub.add_parser("report", help="báo cáo định kỳ Biểu II.06a (tháng, quý, 6 tháng, năm)")
     rp.add_argument("--period", required=True, help="2026-10 (tháng), 2026-Q3 (quý), 2026-H1 (6 tháng), 2026 (năm)")
     rp.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
@@ -261,6 +312,10 @@ def build_parser() -> argparse.ArgumentParser:
     prr.add_argument("--out", type=Path, required=True)
     prr.add_argument("--paper", choices=["A4", "A5", "a4", "a5"])
     prr.add_argument("--user")
+    prh = pr.add_parser("handover", help="in danh sách bàn giao của một lô (2 liên)")
+    prh.add_argument("batch")
+    prh.add_argument("--out", type=Path, required=True)
+    prh.add_argument("--user")
     prf = pr.add_parser("form", help="in Mẫu 02 (supplement), 03 (refusal), 04 (apology), 05 (control-sheet)")
     prf.add_argument("kind", choices=["supplement", "refusal", "apology", "control-sheet"])
     prf.add_argument("code")
@@ -435,7 +490,14 @@ def cmd_receive(app, args) -> int:  # type: ignore[no-untyped-def]
         received_at=_parse_when(args.received_at),
         postal_tracking=args.tracking,
     )
-    dossier = app.reception.receive(actor, draft)
+    if args.handover_batch:
+        if not args.tracking:
+            raise ValidationError("tracking", "cần --tracking khi tiếp nhận từ lô bưu chính")
+        dossier = app.handover.receive_item(actor, args.handover_batch, args.tracking, draft,
+                                            postal_fee=args.postal_fee, slip_originals=args.slip_originals,
+                                            slip_copies=args.slip_copies)
+    else:
+        dossier = app.reception.receive(actor, draft)
     if args.json:
         _print_json(dossier_json(dossier))
     else:
@@ -515,6 +577,65 @@ def cmd_log(app, args) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
+def cmd_postal_units(app, args) -> int:  # type: ignore[no-untyped-def]
+    if args.action == "add":
+        unit = app.handover.save_postal_unit(_actor(app, args.by), args.code, args.name, args.address, args.phone,
+                                             active=not args.inactive)
+        print(f"Đã lưu {unit.code}: {unit.name}")
+        return 0
+    units = app.handover.postal_units(include_inactive=True)
+    if args.json:
+        _print_json([asdict(u) for u in units])
+    else:
+        for u in units:
+            print(f"{u.code}\t{u.name}\t{'' if u.active else '(ngừng)'}")
+    return 0
+
+
+def batch_json(batch) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return {
+        "id": batch.id, "number": batch.number, "direction": batch.direction.value, "postal_unit": batch.postal_unit,
+        "staff_name": batch.staff_name, "staff_id": batch.staff_id, "opened_by": batch.opened_by,
+        "opened_at": to_local(batch.opened_at).isoformat(), "closed_by": batch.closed_by,
+        "closed_at": _iso(batch.closed_at), "corrections": batch.corrections,
+        "items": [{"id": i.id, "code": i.code, "tracking": i.tracking, "state": i.state, "added_by": i.added_by,
+                   "added_at": to_local(i.added_at).isoformat(), "postal_fee": i.postal_fee, "note": i.note}
+                  for i in batch.items],
+        "unresolved": len(batch.unresolved()),
+    }
+
+
+def cmd_handover(app, args) -> int:  # type: ignore[no-untyped-def]
+    actor = app.auth.get_user(args.user.strip().lower())
+    if args.action == "open":
+        batch = app.handover.open(actor, args.direction, args.postal_unit, args.postal_staff, args.postal_staff_id)
+        print(batch.number)
+    elif args.action == "scan":
+        result = app.handover.scan(actor, args.batch, args.text, tracking_number=args.tracking)
+        _print_json(result.to_json())
+    elif args.action == "close":
+        batch = app.handover.close(actor, args.batch, staff_name=args.postal_staff, staff_id=args.postal_staff_id)
+        print(f"Đã đóng lô {batch.number}: {len(batch.live_items())} mục.")
+    elif args.action == "remove":
+        batch = app.handover.remove_item(actor, args.batch, args.item, args.reason)
+        print(f"Đã bỏ mục khỏi lô {batch.number}.")
+    elif args.action == "show":
+        batch = app.handover.get(actor, args.batch)
+        if args.json:
+            _print_json(batch_json(batch))
+        else:
+            print(f"{batch.number}  {batch.direction.label}  {'đã đóng' if batch.closed else 'đang mở'}")
+            for i in batch.items:
+                print(f"  {i.code or '—'}\t{i.tracking or '—'}\t{i.state}")
+    else:
+        delivered = args.delivered is not None
+        dossier = app.handover.outcome(actor, args.code, delivered=delivered,
+                                       detail=args.delivered if delivered else args.undeliverable,
+                                       at=_parse_when(args.at, "at"))
+        print(f"{dossier.code}\t{dossier.status.label}")
+    return 0
+
+
 def cmd_report(app, args) -> int:  # type: ignore[no-untyped-def]
     actor = _actor(app, args.user)
     report = app.reports.periodic(actor, args.period)
@@ -531,6 +652,10 @@ def cmd_report(app, args) -> int:  # type: ignore[no-untyped-def]
 
 def cmd_print(app, args) -> int:  # type: ignore[no-untyped-def]
     actor = _actor(app, args.user)
+    if args.action == "handover":
+        _write_atomically(args.out, app.handover.print_list(actor, args.batch))
+        print(f"Danh sách bàn giao {args.batch} → {args.out}")
+        return 0
     if args.action == "form":
         form = app.printing.form(actor, args.kind, args.code, paper=args.paper)
         _write_atomically(args.out, form.pdf)
@@ -562,6 +687,8 @@ COMMANDS: dict[str, Callable[..., int]] = {
     "transition": cmd_transition,
     "log": cmd_log,
     "report": cmd_report,
+    "postal-units": cmd_postal_units,
+    "handover": cmd_handover,
 }
 
 

@@ -127,6 +127,10 @@ TARGET_POSTAL_OUT = _declare(
 )
 DUE_SOON_DAYS = _declare("targets.due_soon_days", 2, "Số ngày làm việc tới để cảnh báo hồ sơ sắp đến hạn",
                          _int_range(1, 10))
+TRACKING_FORMATS = _declare(
+    "postal.tracking_formats", "",
+    "Các dạng số hiệu bưu gửi khác S10 được chấp nhận (biểu thức chính quy, cách nhau bởi ;)", _text(500),
+)
 LANGUAGE = _declare("ui.language", "vi", "Ngôn ngữ giao diện", _text(10), scope="device")
 
 

@@ -70,6 +70,12 @@ FIELD_LABELS: dict[str, str] = {
     "format": "Định dạng",
     "period": "Kỳ báo cáo",
     "tracking": "Số hiệu bưu gửi",
+    "recipient": "Người nhận",
+    "batch": "Lô bàn giao",
+    "postal_unit": "Đơn vị bưu chính",
+    "staff_name": "Họ tên nhân viên bưu chính",
+    "staff_id": "Mã nhân viên bưu chính",
+    "direction": "Chiều bàn giao",
     "scan": "Mã quét",
     "status": "Trạng thái",
 }

@@ -25,7 +25,7 @@ from typing import Any, Mapping
 
 from oneStop.domain.clock import to_utc
 from oneStop.domain.errors import OneStopError, ValidationError
-from oneStop.domain.models import Dossier, DossierStatus, Role
+from oneStop.domain.models import Dossier, DossierStatus, ReturnMethod, Role
 from oneStop.domain.permissions import Permission
 
 S = DossierStatus
@@ -51,6 +51,8 @@ class Transition(StrEnum):
     WITHDRAWN = "withdrawn"
     RESULT_READY = "result_ready"
     RETURNED = "returned"
+    DELIVERED = "delivered"  # the post delivered the result (date, recipient)
+    UNDELIVERABLE = "undeliverable"  # the post brought it back: ready at the counter again
 
     @property
     def kind(self) -> str:
@@ -116,6 +118,13 @@ _RULES: dict[Transition, Rule] = {
     ),
     Transition.RETURNED: Rule(
         "trả kết quả", frozenset({S.RESULT_READY}), S.RETURNED, Permission.PROCESS, ("method",),
+    ),
+    Transition.DELIVERED: Rule(
+        "ghi nhận bưu chính đã phát kết quả", frozenset({S.RETURNED}), None, Permission.HANDOVER, ("recipient",),
+    ),
+    Transition.UNDELIVERABLE: Rule(
+        "ghi nhận bưu chính không phát được kết quả", frozenset({S.RETURNED}), S.RESULT_READY, Permission.HANDOVER,
+        ("reason",),
     ),
 }
 
@@ -190,6 +199,11 @@ def check(dossier: Dossier, transition: Transition, payload: Mapping[str, Any], 
             raise ValidationError("method", "phải là tại quầy (counter) hoặc qua bưu chính (post)")
         if method == "counter" and not str(payload.get("collected_by") or "").strip():
             raise ValidationError("collected_by", "không được để trống khi trả kết quả tại quầy")
+    if transition in (Transition.DELIVERED, Transition.UNDELIVERABLE) and not dossier.returned_by_post:
+        raise TransitionRefused(
+            dossier.code, transition,
+            f"Không thể {r.label} cho hồ sơ {dossier.code}: kết quả không được giao qua bưu chính.",
+        )
     if transition is Transition.SUPPLEMENT_REQUESTED:
         for item in payload["documents"]:
             if not str(item.get("name") if isinstance(item, Mapping) else item).strip():
@@ -234,6 +248,12 @@ def apply(state: Dossier, transition: Transition, payload: Mapping[str, Any], at
         )
     elif transition is Transition.RETURNED:
         changes["returned_at"] = state.returned_at or at
+        changes["returned_by_post"] = payload.get("method") == "post"
+    elif transition is Transition.DELIVERED:
+        changes["delivered_at"] = state.delivered_at or at
+    elif transition is Transition.UNDELIVERABLE:
+        changes.update(returned_at=None, returned_by_post=False, delivered_at=None,
+                       return_method=ReturnMethod.COUNTER)
     if transition in (Transition.RESULT_READY, Transition.RESULT_RECEIVED):
         changes["result_at"] = state.result_at or at
     if r.target is not None:

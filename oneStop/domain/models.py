@@ -334,6 +334,8 @@ class Dossier:
     apology_count: int = 0
     original_due_at: datetime | None = None  # the appointment before an apology moved it
     conflicts: int = 0  # recorded transitions that contradicted the state (sync); see lifecycle
+    returned_by_post: bool = False  # the result left with the postal service
+    delivered_at: datetime | None = None  # the post delivered it
 
 
 @dataclass(frozen=True)

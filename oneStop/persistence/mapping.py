@@ -123,6 +123,8 @@ def _dossier_columns(d: Dossier) -> dict[str, Any]:
         apology_count=d.apology_count,
         original_due_at=d.original_due_at,
         conflicts=d.conflicts,
+        returned_by_post=d.returned_by_post,
+        delivered_at=d.delivered_at,
         **_deadline_columns(d),
     )
 
@@ -210,6 +212,8 @@ def dossier_from_row(row: DossierRow, *, synced: bool = False) -> Dossier:
         apology_count=row.apology_count,
         original_due_at=row.original_due_at,
         conflicts=row.conflicts,
+        returned_by_post=row.returned_by_post,
+        delivered_at=row.delivered_at,
     )
 
 

@@ -206,11 +206,15 @@ class DossierRow(Base):
     deadline_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     deadline_date: Mapped[date | None] = mapped_column(Date, nullable=True)  # business date
     finished_late: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    # the postal service (schema 0004)
+    returned_by_post: Mapped[bool] = mapped_column(Boolean, server_default="0")
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     __table_args__ = (
         Index("ix_dossiers_received_date_counter", "received_date", "counter"),
         Index("ix_dossiers_finished_received", "finished_date", "received_date"),
         Index("ix_dossiers_received_by_date", "received_by", "received_date"),
+        Index("ix_dossiers_postal_tracking", "postal_tracking"),
         Index("ix_dossiers_citizen_id", "citizen_id"),
         Index("ix_dossiers_phone", "phone"),
         Index("ix_dossiers_applicant_key", "applicant_key"),
@@ -248,3 +252,58 @@ class RegisterSequenceRow(Base):
     counter_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     volume: Mapped[str] = mapped_column(String(20), primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer)
+
+
+class PostalUnitRow(Base):
+    """A postal unit or commune postal service point the counter works with (reference data)."""
+
+    __tablename__ = "postal_units"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(500))
+    phone: Mapped[str] = mapped_column(String(15))
+    active: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class HandoverBatchRow(Base):
+    """A handover batch with the postal service: a projection of its ``handover.*`` events."""
+
+    __tablename__ = "handover_batches"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    direction: Mapped[str] = mapped_column(String(3))
+    postal_unit: Mapped[str] = mapped_column(String(20))
+    staff_name: Mapped[str] = mapped_column(String(200))
+    staff_id: Mapped[str] = mapped_column(String(30))
+    opened_by: Mapped[str] = mapped_column(String(50))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    opened_date: Mapped[date] = mapped_column(Date)  # business date
+    closed_by: Mapped[str] = mapped_column(String(50))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    corrections: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_handover_batches_opened_date", "opened_date"),)
+
+
+class HandoverItemRow(Base):
+    __tablename__ = "handover_items"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    batch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("handover_batches.id"))
+    dossier_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    code: Mapped[str] = mapped_column(String(40))
+    tracking: Mapped[str] = mapped_column(String(40))
+    added_by: Mapped[str] = mapped_column(String(50))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    removed: Mapped[bool] = mapped_column(Boolean)
+    postal_fee: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(String(500))
+
+    __table_args__ = (
+        Index("ix_handover_items_batch", "batch_id"),
+        Index("ix_handover_items_dossier", "dossier_id"),
+        Index("ix_handover_items_tracking", "tracking"),
+    )

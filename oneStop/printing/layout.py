@@ -311,9 +311,12 @@ class PageWriter:
         *,
         size: float | None = None,
         align: Sequence[str] | None = None,
+        min_heights: Sequence[float] | None = None,
+        after_row: Callable[[int, list[float], float, float], None] | None = None,
     ) -> None:
         """A ruled table; ``widths`` are fractions of the usable width. The header row is
-        repeated when the table continues on a new page."""
+        repeated when the table continues on a new page. ``min_heights`` reserves room in a row
+        (for a barcode, say) and ``after_row(index, column_lefts, top, height)`` draws into it."""
         size = size or self.paper.body
         pad = size * 0.3
         leading = size * 1.2
@@ -347,13 +350,19 @@ class PageWriter:
         header_h = row_height(header_lines)
         self.ensure(header_h + leading * 2)
         draw_row(header_lines, header_h, ["center"] * len(headers))
-        for row in rows:
+        lefts = [self.x + sum(cols[:i]) for i in range(len(cols))]
+        for index, row in enumerate(rows):
             lines = cell_lines(row, SERIF)
             h = row_height(lines)
+            if min_heights is not None:
+                h = max(h, min_heights[index])
             if h > self.room():
                 self.new_page()
                 draw_row(header_lines, header_h, ["center"] * len(headers))
+            top = self.y
             draw_row(lines, h, align)
+            if after_row is not None:
+                after_row(index, lefts, top, h)
         self.y -= size * 0.6
 
     # -- signatures ----------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from oneStop.services.reception import ReceptionService
 from oneStop.services.settings_store import SettingsService
 from oneStop.services.supervision import SupervisionService
 from oneStop.services.reports import ReportService
+from oneStop.services.handover import HandoverService
 from oneStop.services.setup import SetupService
 
 APP_NAME = "oneStop"
@@ -84,6 +85,7 @@ class App:
         current = max(self.profiles, key=lambda p: p.effective_from) if self.profiles else None
         excluded = tuple(current.report_excluded_states) if current else ()
         self.reports = ReportService(self.uow, self.calendar, self.settings, excluded)
+        self.handover = HandoverService(self.uow, self.settings, self.reception, self.lifecycle)
 
     def uow(self, *, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self.db, write=write, clock=self.clock)

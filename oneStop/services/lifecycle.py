@@ -37,6 +37,8 @@ def normalise_payload(transition: Transition, payload: Mapping[str, Any]) -> dic
         "from_agency": 300,
         "result": 500,
         "collected_by": 200,
+        "recipient": 200,
+        "batch": 40,
         "tracking": 40,
     }
     for name, limit in text_fields.items():
