@@ -164,15 +164,25 @@ class SupervisionService:
             stmt = stmt.order_by(c.received_at, c.code)
             records = uow.session.execute(stmt).all()
         rows: list[LogRow] = []
+        memo: dict[tuple[date, date], int] = {}
+
+        def working_days(a: date, b: date) -> int:  # a day's dossiers share few (end, deadline) pairs
+            key = (a, b)
+            if key not in memo:
+                memo[key] = calendar.working_days_between(a, b)
+            return memo[key]
+
+        statuses = {s.value: s for s in DossierStatus}
+        methods = {m.value: m.label for m in ReturnMethod}
         for r in records:
             timeliness = classify_times(
                 due_at=r.due_at, original_due_at=r.original_due_at, paused_seconds=r.paused_seconds,
                 paused_since=r.paused_since, finished_at=r.finished_at, supplement_count=r.supplement_count,
-                now=now, working_days_between=calendar.working_days_between, early_days=early_days,
+                now=now, working_days_between=working_days, early_days=early_days,
             )
             if filter.overdue and timeliness is not Timeliness.OVERDUE:
                 continue
-            status = DossierStatus(r.status)
+            status = statuses[r.status]
             rows.append(
                 LogRow(
                     number=len(rows) + 1,
@@ -191,7 +201,7 @@ class SupervisionService:
                     transferred_at=to_local(r.transferred_at) if r.transferred_at else None,
                     result_at=to_local(r.result_at) if r.result_at else None,
                     returned_at=to_local(r.returned_at) if r.returned_at else None,
-                    return_method=ReturnMethod(r.return_method).label,
+                    return_method=methods[r.return_method],
                     channel=r.channel,
                     status=status.value,
                     status_label=status.label,
