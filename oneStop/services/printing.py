@@ -15,13 +15,12 @@ from oneStop.domain.profiles import RegulationProfile
 from oneStop.persistence.mapping import agency_from_row, dossier_from_row
 from oneStop.persistence.models import AgencyRow, UserRow
 from oneStop.domain import lifecycle
-from oneStop.services.form_builders import build_form
-from oneStop.printing.receipt import ReceiptDocument, ReceiptLine, render_receipt
 from oneStop.services.base import UowFactory, authorize
 from oneStop.services.dossiers import DossierService
 from oneStop.services.settings_store import SettingsService
 
 if TYPE_CHECKING:
+    from oneStop.printing.receipt import ReceiptDocument
     from oneStop.services.calendar import CalendarService
 
 PAPERS = ("A5", "A4")
@@ -52,7 +51,9 @@ def receipt_document(
     printed_at,  # type: ignore[no-untyped-def]
     reprint: bool,
     copies: int = 2,
-) -> ReceiptDocument:
+) -> "ReceiptDocument":
+    from oneStop.printing.receipt import ReceiptDocument, ReceiptLine  # reportlab: loaded when first needed
+
     form = profile.form("receipt") if profile else None
     owner = dossier.owner.name if dossier.owner and dossier.owner.name != dossier.applicant.name else ""
     all_copies = ("Liên 1: Lưu", "Liên 2: Giao người nộp", "Liên 3: Lưu bưu chính")
@@ -131,6 +132,8 @@ class PrintService:
             names = {u.username: u.full_name for u in uow.session.query(UserRow).all()}
             now = uow.now()
             spec = self._form_spec(dossier, kind)
+            from oneStop.services.form_builders import build_form  # reportlab: loaded when first needed
+
             pdf = build_form(kind, dossier, events, agency, names, spec, now=now, paper=paper,
                              classify=self._classifier(now))
             uow.append(Kind.FORM_PRINTED, official.username, dossier_id=dossier.id, payload={"form": kind, "paper": paper})
@@ -182,6 +185,8 @@ class PrintService:
                 reprint=reprint,
                 copies=values[S.PRINT_COPIES.key],
             )
+            from oneStop.printing.receipt import render_receipt
+
             pdf = render_receipt(document, paper=paper)
             uow.record(
                 Kind.RECEIPT_REPRINTED if reprint else Kind.RECEIPT_PRINTED,

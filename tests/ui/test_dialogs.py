@@ -1,0 +1,81 @@
+"""First start and sign-in."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QDialog
+
+from oneStop.domain.models import Role
+from tests.conftest import AGENCY_CODE, PASSWORD
+from ui.dialogs.first_run import FirstRunDialog
+from ui.dialogs.login import LoginDialog
+
+
+def fill_first_run(dialog: FirstRunDialog, **overrides: object) -> None:
+    values: dict[str, object] = dict(
+        agency_name="Bộ phận tiếp nhận và trả kết quả UBND xã Quảng Phú", managing_agency="UBND xã Quảng Phú",
+        agency_code=AGENCY_CODE, province="Thanh Hóa", place="Quảng Phú", counter=2,
+        admin_username="quantri", admin_full_name="Lê Văn Quản", admin_password=PASSWORD,
+        admin_password_again=PASSWORD)
+    values.update(overrides)
+    for name, value in values.items():
+        widget = getattr(dialog, name)
+        widget.setValue(value) if name == "counter" else widget.setText(value)
+
+
+@pytest.fixture
+def first_run(qtbot, app, tasks) -> FirstRunDialog:  # type: ignore[no-untyped-def]
+    dialog = FirstRunDialog(app, tasks)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_the_first_run_dialog_sets_up_an_empty_data_folder(qtbot, app, first_run):
+    assert not app.setup.is_set_up()
+    fill_first_run(first_run)
+    with qtbot.waitSignal(first_run.accepted, timeout=10000):
+        first_run.buttons.accepted.emit()
+    assert first_run.admin.username == "quantri" and first_run.admin.role is Role.ADMIN
+    assert app.setup.is_set_up()
+    assert app.setup.counter().number == 2
+    assert app.setup.agency().managing_agency == "UBND XÃ QUẢNG PHÚ"
+    assert app.catalog.search("dang ky khai sinh")  # the sample catalog was loaded
+    assert app.auth.login("quantri", PASSWORD).username == "quantri"
+
+
+def test_the_first_run_dialog_shows_each_refused_field_under_it(qtbot, app, first_run):
+    fill_first_run(first_run, agency_code="khong-hop-le", admin_username="Quản Trị", province="")
+    first_run.buttons.accepted.emit()
+    widget, label = first_run._fields["agency_code"]
+    qtbot.waitUntil(label.isVisible, timeout=10000)
+    assert widget.property("error") is True
+    assert label.text()  # the core's Vietnamese reason
+    assert first_run._fields["username"][1].isVisible()
+    assert "không được để trống" in first_run._fields["province"][1].text()
+    assert not first_run._fields["agency_name"][1].isVisible()
+    assert not app.setup.is_set_up()
+    assert first_run.result() != QDialog.DialogCode.Accepted
+
+
+def test_the_two_passwords_must_match(qtbot, app, first_run):
+    fill_first_run(first_run, admin_password_again="khac-mat-khau")
+    first_run.buttons.accepted.emit()
+    assert first_run._fields["password"][1].text() == "hai lần nhập không khớp"
+    qtbot.wait(50)
+    assert not app.setup.is_set_up()
+
+
+def test_login_with_a_wrong_password_says_so_and_a_right_one_signs_in(qtbot, app, tasks, official):
+    dialog = LoginDialog(app, tasks, agency_name="UBND XÃ QUẢNG PHÚ")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.username.setText("hoa.nt")
+    dialog.password.setText("sai-mat-khau")
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(dialog.error.isVisible, timeout=10000)
+    assert dialog.error.text() == "Tên đăng nhập hoặc mật khẩu không đúng"
+    dialog.password.setText(PASSWORD)
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        dialog.buttons.accepted.emit()
+    assert dialog.user == official

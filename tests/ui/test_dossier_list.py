@@ -1,0 +1,124 @@
+"""The dossier list: a scanned code finds and opens the dossier; the detail shows its history;
+a reprint is recorded."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from oneStop.domain.events import Kind
+from oneStop.domain.models import Applicant, DossierDraft
+from tests.core.helpers import TEST_PROCEDURE
+from tests.ui.helpers import read_pdf, type_text
+from ui.views.dossier_detail import DossierDetailDialog
+from ui.views.dossier_list import DossierListView, DossierTableModel
+
+
+@pytest.fixture
+def dossiers(app, official, procedure, clock):  # type: ignore[no-untyped-def]
+    """Three dossiers received at 09:15, 09:20 and 09:25 on Monday 23/11/2026."""
+    people = [("Nguyễn Thị Hường", "038190012345", "0912345678"), ("Phạm Văn Nam", "038095001234", "0987654321"),
+              ("Đặng Thị Lan", "001190054321", "0901234567")]
+    received = []
+    for name, number, phone in people:
+        received.append(app.reception.receive(official, DossierDraft(
+            procedure_code=TEST_PROCEDURE.code,
+            applicant=Applicant(name, number, phone=phone, address="Thôn 3, xã Quảng Phú"))))
+        clock.advance(minutes=5)
+    return received
+
+
+@pytest.fixture
+def list_view(qtbot, window, dossiers) -> DossierListView:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(window.dossiers.searched, timeout=5000):  # the list loads when shown
+        window.show_list()
+    return window.dossiers
+
+
+def search(qtbot, view: DossierListView, text: str) -> int:  # type: ignore[no-untyped-def]
+    view.search.clear()
+    with qtbot.waitSignal(view.searched, timeout=5000) as blocker:
+        type_text(view.search, text + "\n")
+    return blocker.args[0]
+
+
+def test_the_list_shows_the_newest_dossiers_with_their_columns(qtbot, list_view, dossiers):
+    model = list_view.model
+    assert model.rowCount() == 3
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["Mã hồ sơ", "Ngày nhận", "Người nộp", "Thủ tục", "Hẹn trả", "Trạng thái"]
+    row = [model.index(2, c).data() for c in range(model.columnCount())]
+    assert row == [dossiers[0].code, "09:15 23/11/2026", "Nguyễn Thị Hường", TEST_PROCEDURE.name, "09:15 01/12/2026",
+                   "Được tiếp nhận"]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("dang thi lan", ["Đặng Thị Lan"]),
+    ("038095001234", ["Phạm Văn Nam"]),
+    ("0912 345 678", ["Nguyễn Thị Hường"]),
+    ("Không có ai", []),
+])
+def test_search_by_name_without_accents_citizen_id_or_phone(qtbot, list_view, query, expected):
+    search(qtbot, list_view, query)
+    names = [list_view.model.dossier(r).applicant.name for r in range(list_view.model.rowCount())]
+    assert names == expected
+
+
+def test_a_scanned_code_finds_the_dossier_and_opens_it_with_its_timeline(qtbot, list_view, dossiers):
+    wanted = dossiers[1]
+    with qtbot.waitSignal(list_view.detail_opened, timeout=5000) as opened:
+        assert search(qtbot, list_view, f"]C0{wanted.code}") == 1  # a scanner's symbology prefix
+    detail: DossierDetailDialog = opened.args[0]
+    qtbot.waitUntil(lambda: detail.detail is not None, timeout=5000)
+    assert detail.heading.text() == f"{wanted.code} — Được tiếp nhận"
+    assert "Phạm Văn Nam" in detail.fields.text() and "038095001234" in detail.fields.text()
+    assert detail.timeline.rowCount() == 1
+    assert detail.timeline.item(0, 1).text() == "Tiếp nhận hồ sơ"
+    assert detail.timeline.item(0, 2).text() == "hoa.nt"
+    detail.close()
+
+
+def test_a_reprint_from_the_detail_is_recorded_in_the_timeline(qtbot, app, official, list_view, dossiers, printers,
+                                                               counter_printer):
+    code = dossiers[0].code
+    app.printing.receipt(official, code)  # the original was printed at the counter
+    detail = list_view.open_detail(code)
+    qtbot.waitUntil(lambda: detail.detail is not None, timeout=5000)
+    assert [e.kind for e in detail.detail.events] == [Kind.DOSSIER_RECEIVED, Kind.RECEIPT_PRINTED]
+    with qtbot.waitSignal(detail.loaded, timeout=10000):
+        detail.reprint_button.click()
+    assert [e.kind for e in detail.detail.events][-1] == Kind.RECEIPT_REPRINTED
+    assert detail.timeline.item(2, 1).text() == "In lại phiếu tiếp nhận"
+    assert detail.detail.dossier.reprint_count == 1
+    qtbot.waitUntil(lambda: len(printers.files) == 1 and printers.files[0].exists(), timeout=10000)
+    qtbot.waitUntil(list_view._tasks.is_idle, timeout=10000)
+    read_pdf(printers.files[0])
+    detail.close()
+
+
+def test_the_date_filter_limits_the_list_to_one_day(qtbot, app, official, clock, list_view, dossiers):
+    clock.advance(days=1)
+    app.reception.receive(official, DossierDraft(procedure_code=TEST_PROCEDURE.code,
+                                                 applicant=Applicant("Lê Văn Tư", "038095009999", address="Thôn 1")))
+    with qtbot.waitSignal(list_view.searched, timeout=5000) as blocker:
+        list_view.by_date.setChecked(True)  # the day the list was opened: Monday 23/11/2026
+    assert blocker.args == [3]
+    with qtbot.waitSignal(list_view.searched, timeout=5000) as blocker:
+        list_view.date.setDate(list_view.date.date().addDays(1))
+    assert blocker.args == [1]
+    assert list_view.model.dossier(0).applicant.name == "Lê Văn Tư"
+
+
+def test_a_dossier_saved_at_reception_appears_in_the_list(qtbot, window, app, official, procedure):
+    window.show_list()
+    qtbot.waitUntil(lambda: window.dossiers.status.text() == "Không tìm thấy hồ sơ nào.", timeout=5000)
+    app.reception.receive(official, DossierDraft(procedure_code=TEST_PROCEDURE.code,
+                                                 applicant=Applicant("Lê Văn Tư", "038095009999", address="Thôn 1")))
+    with qtbot.waitSignal(window.dossiers.searched, timeout=5000):
+        window.dossiers.mark_stale()
+    assert window.dossiers.model.rowCount() == 1
+
+
+def test_the_table_model_is_empty_without_dossiers(qapp):
+    model = DossierTableModel()
+    assert model.rowCount() == 0 and model.columnCount() == 6

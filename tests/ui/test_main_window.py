@@ -1,0 +1,116 @@
+"""The main window: status bar, pages and shortcuts, catalog import, settings."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from oneStop import settings as S
+from oneStop.services.catalog import ImportReport
+from tests.ui.conftest import PRINTER
+from ui.dialogs.import_report import ImportReportDialog
+from ui.dialogs.settings import SettingsDialog
+from ui.main_window import MainWindow
+
+HEADER = ("ma_thu_tuc,ten_thu_tuc,linh_vuc,co_quan_giai_quyet,so_ngay_giai_quyet,so_gio_giai_quyet,le_phi,"
+          "ghi_chu_le_phi,tiep_nhan_buu_chinh,tra_ket_qua_buu_chinh,thanh_phan_ho_so,hieu_luc")
+
+
+@pytest.fixture
+def admin_window(qtbot, app, tasks, admin):  # type: ignore[no-untyped-def]
+    main = MainWindow(app, tasks, admin)
+    qtbot.addWidget(main)
+    main.show()
+    with qtbot.waitSignal(main.ready, timeout=5000):
+        main.start()
+    yield main
+    qtbot.waitUntil(tasks.is_idle, timeout=10000)
+
+
+@pytest.fixture
+def reports(monkeypatch):  # type: ignore[no-untyped-def]
+    shown: list[tuple[ImportReport, str]] = []
+    monkeypatch.setattr(ImportReportDialog, "show_report",
+                        classmethod(lambda cls, parent, report, name: shown.append((report, name))))
+    return shown
+
+
+def test_the_main_window_opens_with_who_works_at_which_counter(window):
+    assert window.is_ready
+    assert window.user_label.text() == "Nguyễn Thị Hoa — Cán bộ tiếp nhận"
+    assert window.counter_label.text().startswith("Quầy số 1 · ")
+    assert "000.17.22.H56" in window.counter_label.text()
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Tiếp nhận hồ sơ (F2)",
+                                                                            "Danh sách hồ sơ (F3)"]
+    assert window.reception.picker.procedure_count > 30  # the sample catalog, held in memory
+    assert not window.import_action.isEnabled()  # an official does not manage the catalog
+
+
+def test_f3_opens_the_list_and_f2_goes_back_to_reception(qtbot, window):
+    window.activateWindow()
+    qtbot.keyClick(window.reception.picker.edit, Qt.Key.Key_F3)
+    assert window.tabs.currentWidget() is window.dossiers
+    assert window.dossiers.search.hasFocus()
+    qtbot.keyClick(window.dossiers.search, Qt.Key.Key_F2)
+    assert window.tabs.currentWidget() is window.reception
+    assert window.reception.picker.edit.hasFocus()
+
+
+def test_a_catalog_with_bad_rows_is_refused_with_every_row_error(qtbot, admin_window, tmp_path, monkeypatch, reports):
+    bad = tmp_path / "danh-muc.csv"
+    bad.write_text(HEADER + "\n9.000001,Thủ tục mới,Hộ tịch,UBND cấp xã,nam,0,-5,,có,có,Tờ khai [bản chính x1],có\n",
+                   encoding="utf-8")
+    monkeypatch.setattr(MainWindow, "ask_catalog_file", staticmethod(lambda parent: str(bad)))
+    admin_window.import_action.trigger()
+    qtbot.waitUntil(lambda: bool(reports), timeout=10000)
+    report, name = reports[0]
+    assert name == "danh-muc.csv"
+    assert not report.ok and len(report.errors) >= 2
+    dialog = ImportReportDialog(report, name)
+    qtbot.addWidget(dialog)
+    assert "Không nhập tệp danh-muc.csv" in dialog.summary.text()
+    assert "Dòng 2" in dialog.errors.toPlainText()
+    assert admin_window.reception.picker.search("thu tuc moi") == []
+
+
+def test_a_good_catalog_is_imported_and_searchable_at_once(qtbot, admin_window, tmp_path, monkeypatch, reports):
+    good = tmp_path / "danh-muc.csv"
+    good.write_text(HEADER + "\n9.000001,Thủ tục mới thêm,Hộ tịch,UBND cấp xã,3,0,10000,,có,có,"
+                    "Tờ khai [bản chính x1],có\n", encoding="utf-8")
+    monkeypatch.setattr(MainWindow, "ask_catalog_file", staticmethod(lambda parent: str(good)))
+    admin_window.import_action.trigger()
+    qtbot.waitUntil(lambda: bool(reports), timeout=10000)
+    assert reports[0][0].added == 1
+    assert [p.code for p in admin_window.reception.picker.search("thu tuc moi them")] == ["9.000001"]
+
+
+def test_the_settings_dialog_remembers_the_counters_printer(qtbot, app, window, printers, monkeypatch):
+    offered: dict[str, object] = {}
+
+    def ask(cls, parent, values, names, *, can_manage):  # type: ignore[no-untyped-def]
+        offered.update(values=values, names=names, can_manage=can_manage)
+        return {S.PRINTER.key: PRINTER}
+
+    monkeypatch.setattr(SettingsDialog, "ask", classmethod(ask))
+    window.settings_action.trigger()
+    qtbot.waitUntil(lambda: app.settings.get(S.PRINTER) == PRINTER, timeout=10000)
+    assert offered["names"] == [PRINTER, "Máy in tầng 2"]
+    assert offered["can_manage"] is False  # an official may choose the printer, not the paper
+
+
+def test_the_settings_dialog_reports_only_what_changed(qtbot):
+    values = {S.RECEIPT_PAPER.key: "A5", S.PRINTER.key: "", S.LANGUAGE.key: "vi"}
+    dialog = SettingsDialog(values, [PRINTER], can_manage=True)
+    qtbot.addWidget(dialog)
+    assert dialog.changes() == {}
+    dialog.paper.setCurrentIndex(dialog.paper.findData("A4"))
+    dialog.printer.setCurrentIndex(dialog.printer.findData(PRINTER))
+    assert dialog.changes() == {S.RECEIPT_PAPER.key: "A4", S.PRINTER.key: PRINTER}
+
+
+def test_the_paper_is_greyed_out_for_an_official(qtbot):
+    values = {S.RECEIPT_PAPER.key: "A5", S.PRINTER.key: "Máy cũ", S.LANGUAGE.key: "vi"}
+    dialog = SettingsDialog(values, [PRINTER], can_manage=False)
+    qtbot.addWidget(dialog)
+    assert not dialog.paper.isEnabled()
+    assert dialog.printer.currentData() == "Máy cũ"  # a printer no longer installed is still shown

@@ -1,0 +1,141 @@
+"""The one task runner: work off the GUI thread, results back on it, progress after a delay."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QPushButton
+
+from oneStop.domain.errors import DossierNotFound
+from ui.tasks import TaskRunner
+
+
+def test_the_job_runs_on_the_worker_and_the_result_comes_back_on_the_gui_thread(qtbot, tasks):
+    seen = {}
+
+    def job() -> str:
+        seen["job_thread"] = threading.current_thread()
+        return "xong"
+
+    def done(result: str) -> None:
+        seen["result"] = result
+        seen["done_thread"] = threading.current_thread()
+
+    tasks.submit(job, on_done=done)
+    qtbot.waitUntil(lambda: "result" in seen, timeout=3000)
+    assert seen["result"] == "xong"
+    assert seen["job_thread"] is not threading.main_thread()
+    assert seen["done_thread"] is threading.main_thread()
+    assert tasks.is_idle()
+
+
+def test_an_exception_is_delivered_to_on_error(qtbot, tasks, error_boxes):
+    errors: list[BaseException] = []
+
+    def job() -> None:
+        raise DossierNotFound("000.17.22.H56-261123-0099")
+
+    tasks.submit(job, on_done=lambda _r: pytest.fail("on_done must not run"), on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=3000)
+    assert isinstance(errors[0], DossierNotFound)
+    assert error_boxes == []
+
+
+def test_without_on_error_the_error_is_shown_in_vietnamese(qtbot, tasks, error_boxes):
+    tasks.submit(lambda: (_ for _ in ()).throw(DossierNotFound("X-1")))
+    qtbot.waitUntil(lambda: bool(error_boxes), timeout=3000)
+    assert "Không tìm thấy hồ sơ có mã X-1" in error_boxes[0][1]
+
+
+def test_the_gui_thread_stays_responsive_while_a_job_runs(qtbot, tasks):
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    done: list[bool] = []
+    tasks.submit(lambda: time.sleep(0.3), on_done=lambda _r: done.append(True))
+    qtbot.waitUntil(lambda: bool(done), timeout=3000)
+    timer.stop()
+    assert len(ticks) >= 5  # the timer kept firing during the 0.3 s job
+
+
+def test_jobs_run_one_after_another_in_submission_order(qtbot, tasks):
+    order: list[int] = []
+    for n in range(5):
+        tasks.submit(lambda n=n: (time.sleep(0.01 * (5 - n)), n)[1], on_done=order.append)
+    qtbot.waitUntil(lambda: len(order) == 5, timeout=3000)
+    assert order == [0, 1, 2, 3, 4]
+
+
+def test_the_progress_dialog_shows_only_for_a_slow_job_and_moves_with_progress(qtbot):
+    runner = TaskRunner(progress_delay_ms=100)
+    try:
+        quick: list[bool] = []
+        runner.submit(lambda: None, on_done=lambda _r: quick.append(True), progress_label="Nhanh")
+        qtbot.waitUntil(lambda: bool(quick), timeout=3000)
+        qtbot.wait(150)
+        assert runner.progress_dialog is None
+
+        release = threading.Event()
+        reported: list[tuple[int, int]] = []
+
+        def slow(progress) -> int:  # type: ignore[no-untyped-def]
+            progress(1, 4)
+            release.wait(3)
+            return 4
+
+        runner.submit(slow, on_done=lambda r: reported.append((r, r)), progress_label="Đang nhập danh mục…")
+        qtbot.waitUntil(lambda: runner.progress_dialog is not None and runner.progress_dialog.isVisible(), timeout=3000)
+        dialog = runner.progress_dialog
+        assert dialog.labelText() == "Đang nhập danh mục…"
+        qtbot.waitUntil(lambda: dialog.maximum() == 4 and dialog.value() == 1, timeout=3000)
+        release.set()
+        qtbot.waitUntil(lambda: bool(reported), timeout=3000)
+        assert runner.progress_dialog is None
+    finally:
+        runner.shutdown()
+
+
+def test_cancel_in_the_progress_dialog_sets_the_jobs_cancel_event(qtbot):
+    runner = TaskRunner(progress_delay_ms=50)
+    try:
+        result: list[str] = []
+
+        def job(cancel: threading.Event) -> str:
+            return "hủy" if cancel.wait(3) else "hết giờ"
+
+        runner.submit(job, on_done=result.append)
+        qtbot.waitUntil(lambda: runner.progress_dialog is not None and runner.progress_dialog.isVisible(), timeout=3000)
+        button = runner.progress_dialog.findChild(QPushButton)
+        assert button is not None and button.text() == "Hủy"
+        button.click()
+        qtbot.waitUntil(lambda: bool(result), timeout=3000)
+        assert result == ["hủy"]
+    finally:
+        runner.shutdown()
+
+
+def test_quiet_jobs_never_show_the_dialog(qtbot):
+    runner = TaskRunner(progress_delay_ms=20)
+    try:
+        done: list[bool] = []
+        runner.submit(lambda: time.sleep(0.15), on_done=lambda _r: done.append(True), quiet=True)
+        qtbot.waitUntil(lambda: bool(done), timeout=3000)
+        assert runner.progress_dialog is None
+    finally:
+        runner.shutdown()
+
+
+def test_shutdown_lets_queued_jobs_finish(qapp):
+    runner = TaskRunner()
+    ran: list[int] = []
+    for n in range(3):
+        runner.submit(lambda n=n: (time.sleep(0.02), ran.append(n)))
+    runner.shutdown()
+    assert ran == [0, 1, 2]
+    with pytest.raises(RuntimeError):
+        runner.submit(lambda: None)

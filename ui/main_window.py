@@ -1,0 +1,182 @@
+"""The main window: reception and the dossier list as tabs, a menu, and who is at which counter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from oneStop import settings as S
+from oneStop.domain.models import Agency, CounterIdentity, Procedure, User
+from oneStop.domain.permissions import Permission, allowed
+from oneStop.services.app import App
+from oneStop.services.catalog import ImportReport
+from ui import printing
+from ui.dialogs.import_report import ImportReportDialog
+from ui.dialogs.settings import SettingsDialog
+from ui.receipts import ReceiptPrinting
+from ui.tasks import TaskRunner
+from ui.views.dossier_list import DossierListView
+from ui.views.reception import ReceptionView
+
+
+
+class MainWindow(QMainWindow):
+    """Emits :attr:`ready` once the catalog and the counter are loaded: the window is usable."""
+
+    ready = Signal()
+
+    def __init__(self, app: App, tasks: TaskRunner, user: User, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._tasks = tasks
+        self.user = user
+        self.is_ready = False
+        self.setWindowTitle(self.tr("oneStop — Tiếp nhận hồ sơ một cửa"))
+        self.resize(1200, 820)
+
+        self.receipts = ReceiptPrinting(app, tasks, user, self)
+        self.reception = ReceptionView(app, tasks, user, self.receipts)
+        self.dossiers = DossierListView(app, tasks, user, self.receipts)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.reception, self.tr("Tiếp nhận hồ sơ (F2)"))
+        self.tabs.addTab(self.dossiers, self.tr("Danh sách hồ sơ (F3)"))
+        self.setCentralWidget(self.tabs)
+        self.reception.dossier_saved.connect(lambda _d: self.dossiers.mark_stale())
+
+        self.user_label = QLabel(self.tr("%1 — %2").replace("%1", user.full_name).replace("%2", user.role.label))
+        self.user_label.setObjectName("user_label")
+        self.counter_label = QLabel()
+        self.counter_label.setObjectName("counter_label")
+        self.statusBar().addWidget(self.user_label)
+        self.statusBar().addPermanentWidget(self.counter_label)
+        self._build_menu()
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("&Chương trình"))
+        self.import_action = QAction(self.tr("Nhập danh mục thủ tục…"), self)
+        self.import_action.triggered.connect(self.import_catalog)
+        self.import_action.setEnabled(allowed(self.user.role, Permission.MANAGE_CATALOG))
+        self.settings_action = QAction(self.tr("Thiết lập…"), self)
+        self.settings_action.triggered.connect(self.edit_settings)
+        self.quit_action = QAction(self.tr("Thoát"), self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        menu.addAction(self.import_action)
+        menu.addAction(self.settings_action)
+        menu.addSeparator()
+        menu.addAction(self.quit_action)
+
+        work = self.menuBar().addMenu(self.tr("&Hồ sơ"))
+        self.reception_action = QAction(self.tr("Tiếp nhận hồ sơ"), self)
+        self.reception_action.setShortcut(QKeySequence("F2"))
+        self.reception_action.triggered.connect(self.show_reception)
+        self.list_action = QAction(self.tr("Danh sách, tìm hồ sơ"), self)
+        self.list_action.setShortcut(QKeySequence("F3"))
+        self.list_action.triggered.connect(self.show_list)
+        work.addAction(self.reception_action)
+        work.addAction(self.list_action)
+
+    # --- start --------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Load what the window needs (counter, agency, catalog) in one task; then :attr:`ready`."""
+        app = self._app
+
+        def load() -> tuple[Agency, CounterIdentity, list[Procedure]]:
+            return app.setup.agency(), app.setup.counter(), app.catalog.all()
+
+        self._tasks.submit(load, on_done=self._on_loaded, parent=self,
+                           progress_label=self.tr("Đang nạp danh mục thủ tục…"))
+
+    def _on_loaded(self, loaded: tuple[Agency, CounterIdentity, list[Procedure]]) -> None:
+        agency, counter, procedures = loaded
+        self.counter_label.setText(
+            self.tr("Quầy số %1 · %2 · %3").replace("%1", str(counter.number)).replace("%2", agency.name).replace(
+                "%3", counter.agency_code)
+        )
+        self.reception.set_procedures(procedures)
+        self.show_reception()
+        self.is_ready = True
+        self.ready.emit()
+
+    # --- pages --------------------------------------------------------------------------------------
+
+    def show_reception(self) -> None:
+        self.tabs.setCurrentWidget(self.reception)
+        self.reception.picker.edit.setFocus()
+
+    def show_list(self) -> None:
+        self.tabs.setCurrentWidget(self.dossiers)
+        self.dossiers.focus_search()
+
+    # --- menu actions -----------------------------------------------------------------------------------
+
+    def import_catalog(self) -> None:
+        """Choose a CSV/XLSX file and import it (all or nothing), with progress; then the report."""
+        path = self.ask_catalog_file(self)
+        if not path:
+            return
+        app, user = self._app, self.user
+
+        def run(progress: Any) -> tuple[ImportReport, list[Procedure]]:
+            report = app.catalog.import_file(user, Path(path), progress=progress)
+            return report, app.catalog.all()
+
+        def done(result: tuple[ImportReport, list[Procedure]]) -> None:
+            report, procedures = result
+            self.reception.set_procedures(procedures)
+            ImportReportDialog.show_report(self, report, Path(path).name)
+
+        self._tasks.submit(run, on_done=done, parent=self, progress_label=self.tr("Đang nhập danh mục thủ tục…"))
+
+    @staticmethod
+    def ask_catalog_file(parent: QWidget) -> str:
+        caption = QCoreApplication.translate("MainWindow", "Chọn tệp danh mục thủ tục")
+        path, _ = QFileDialog.getOpenFileName(parent, caption, "", "CSV, Excel (*.csv *.xlsx)")
+        return path
+
+    def edit_settings(self) -> None:
+        """The settings dialog, with the current values and the system's printers (both read in
+        the task runner: listing network printers can take a while)."""
+        app = self._app
+        self._tasks.submit(lambda: (app.settings.all(), printing.available_printers()),
+                           on_done=self._on_settings_loaded, parent=self)
+
+    def _on_settings_loaded(self, loaded: tuple[dict[str, Any], list[str]]) -> None:
+        values, printers = loaded
+        changes = SettingsDialog.ask(self, values, printers,
+                                     can_manage=allowed(self.user.role, Permission.MANAGE_SETTINGS))
+        if not changes:
+            return
+        app, user = self._app, self.user
+
+        def save() -> None:
+            # device settings first: an official may change them even if the paper is refused
+            for key in sorted(changes, key=lambda k: S.get(k).scope != "device"):
+                app.settings.set(user, key, changes[key])
+
+        self._tasks.submit(save, on_done=lambda _r: self.statusBar().showMessage(self.tr("Đã lưu thiết lập."), 5000),
+                           parent=self)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        if not self._tasks.is_idle() and not self.confirm_quit_while_busy(self):
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    @staticmethod
+    def confirm_quit_while_busy(parent: QWidget) -> bool:
+        """Saves under way always finish; a receipt not yet printed can be reprinted from the list."""
+        box = QMessageBox(QMessageBox.Icon.Question, QCoreApplication.translate("MainWindow", "Đang xử lý"),
+                          QCoreApplication.translate("MainWindow", "Chương trình đang lưu hoặc in. Việc đang lưu sẽ "
+                                                     "được làm xong; phiếu chưa in có thể in lại từ Danh sách hồ sơ. "
+                                                     "Thoát?"), parent=parent)
+        quit_text = QCoreApplication.translate("MainWindow", "Thoát")
+        quit_button = box.addButton(quit_text, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QCoreApplication.translate("MainWindow", "Ở lại"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is quit_button

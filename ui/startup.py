@@ -1,0 +1,148 @@
+"""Starting the desktop program: fonts, the data folder (opened on the worker thread), the
+language, the first-run dialog on an empty folder, sign-in, then the main window.
+
+``ONESTOP_EXIT_AFTER_START=1`` quits as soon as the main window is usable and prints
+``ready_ms=<milliseconds since the process started>`` (the cold-start benchmark).
+``ONESTOP_USER`` and ``ONESTOP_PASSWORD`` together sign in without the dialog.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from oneStop import settings as S
+from oneStop.domain.models import User
+from oneStop.resources import resources_path
+from oneStop.services.app import App
+from ui.dialogs.first_run import FirstRunDialog
+from ui.dialogs.login import LoginDialog
+from ui.errors import show_error
+from ui.i18n import install_translator
+from ui.main_window import MainWindow
+from ui.tasks import TaskRunner
+from ui.widgets.common import STYLE_SHEET
+
+UI_FONT_FAMILY = "Liberation Sans"
+UI_FONT_POINTS = 10
+
+
+def load_fonts() -> list[str]:
+    """Register the bundled fonts (Vietnamese needs every diacritic); return their families."""
+    families: list[str] = []
+    for path in sorted(resources_path("fonts").glob("*.ttf")):
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id >= 0:
+            families.extend(QFontDatabase.applicationFontFamilies(font_id))
+    return sorted(set(families))
+
+
+def prepare_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with the bundled fonts, the font and the style sheet."""
+    qapp = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    assert isinstance(qapp, QApplication)
+    qapp.setApplicationName("oneStop")
+    qapp.setApplicationDisplayName("oneStop")
+    families = load_fonts()
+    if UI_FONT_FAMILY in families:
+        qapp.setFont(QFont(UI_FONT_FAMILY, UI_FONT_POINTS))
+    qapp.setStyleSheet(STYLE_SHEET)
+    return qapp
+
+
+class Startup(QObject):
+    """The start-up sequence, driven by task results (the event loop runs throughout)."""
+
+    def __init__(self, qapp: QApplication, tasks: TaskRunner, data_dir: Path | None, *, started_at: float) -> None:
+        super().__init__()
+        self._qapp = qapp
+        self._tasks = tasks
+        self._data_dir = data_dir
+        self._started_at = started_at
+        self._exit_after_start = os.environ.get("ONESTOP_EXIT_AFTER_START") == "1"
+        self.app: App | None = None
+        self.window: MainWindow | None = None
+        self.exit_code = 0
+
+    def begin(self) -> None:
+        data_dir = self._data_dir
+
+        def open_app() -> tuple[App, bool, str, str]:
+            app = App(data_dir)
+            set_up = app.setup.is_set_up()
+            agency = app.setup.agency().name if set_up else ""
+            return app, set_up, app.settings.get(S.LANGUAGE), agency
+
+        self._tasks.submit(open_app, on_done=self._on_opened, on_error=self._on_fatal,
+                           progress_label=self.tr("Đang mở dữ liệu…"))
+
+    def _on_opened(self, opened: tuple[App, bool, str, str]) -> None:
+        app, set_up, language, agency = opened
+        self.app = app
+        install_translator(self._qapp, language)
+        if not set_up:
+            admin = FirstRunDialog.ask(app, self._tasks)
+            if admin is None:
+                self._quit(0)
+                return
+            self._open_window(admin)
+            return
+        username, password = os.environ.get("ONESTOP_USER"), os.environ.get("ONESTOP_PASSWORD")
+        if username and password:
+            self._tasks.submit(lambda: app.auth.login(username, password), on_done=self._open_window,
+                               on_error=lambda _exc: self._ask_login(agency, username))
+        else:
+            self._ask_login(agency)
+
+    def _ask_login(self, agency: str, username: str = "") -> None:
+        assert self.app is not None
+        user = LoginDialog.ask(self.app, self._tasks, agency_name=agency, username=username)
+        if user is None:
+            self._quit(0)
+            return
+        self._open_window(user)
+
+    def _open_window(self, user: User) -> None:
+        assert self.app is not None
+        self.window = MainWindow(self.app, self._tasks, user)
+        self.window.ready.connect(self._on_ready)
+        self.window.show()
+        self._qapp.setQuitOnLastWindowClosed(True)
+        self.window.start()
+
+    def _on_ready(self) -> None:
+        if self._exit_after_start:
+            print(f"ready_ms={round((time.time() - self._started_at) * 1000)}", flush=True)
+            self._quit(0)
+
+    def _on_fatal(self, exc: BaseException) -> None:
+        show_error(None, exc)
+        self._quit(1)
+
+    def _quit(self, code: int) -> None:
+        self.exit_code = code
+        QTimer.singleShot(0, lambda: self._qapp.exit(code))
+
+
+def run(data_dir: Path | None, *, started_at: float | None = None) -> int:
+    """Run the desktop program until its window closes; the exit status."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    qapp = prepare_application()
+    qapp.setQuitOnLastWindowClosed(False)  # dialogs come and go before the main window opens
+    tasks = TaskRunner()
+    startup = Startup(qapp, tasks, data_dir, started_at=started_at or time.time())
+    QTimer.singleShot(0, startup.begin)
+    try:
+        code = qapp.exec()
+    finally:
+        tasks.shutdown()
+        if startup.app is not None:
+            startup.app.close()
+    return code or startup.exit_code

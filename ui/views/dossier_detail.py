@@ -1,0 +1,185 @@
+"""One dossier: its fields, its history (the events) and a Reprint button."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from oneStop.domain.events import Kind
+from oneStop.domain.models import Applicant, Dossier, Event, ReturnMethod, User
+from oneStop.services.app import App
+from oneStop.services.dossiers import DossierDetail
+from oneStop.services.printing import PrintedReceipt
+from ui import format as fmt
+from ui.receipts import ReceiptPrinting
+from ui.tasks import TaskRunner
+
+
+
+def event_label(kind: str) -> str:
+    """What an event of ``kind`` means, for the timeline."""
+    labels = {
+        Kind.DOSSIER_RECEIVED: QCoreApplication.translate("DossierDetailDialog", "Tiếp nhận hồ sơ"),
+        Kind.RECEIPT_PRINTED: QCoreApplication.translate("DossierDetailDialog", "In phiếu tiếp nhận"),
+        Kind.RECEIPT_REPRINTED: QCoreApplication.translate("DossierDetailDialog", "In lại phiếu tiếp nhận"),
+        Kind.ATTACHMENT_ADDED: QCoreApplication.translate("DossierDetailDialog", "Thêm tệp đính kèm"),
+        Kind.PERSONAL_DATA_VIEWED: QCoreApplication.translate("DossierDetailDialog", "Xem dữ liệu cá nhân"),
+    }
+    return labels.get(kind, kind)
+
+
+class DossierDetailDialog(QDialog):
+    """Loads ``app.dossiers.show`` in the task runner and shows it; reloads after a reprint."""
+
+    loaded = Signal(object)  # DossierDetail
+
+    def __init__(self, app: App, tasks: TaskRunner, user: User, receipts: ReceiptPrinting, code: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._tasks = tasks
+        self._user = user
+        self._receipts = receipts
+        self.code = code
+        self.detail: DossierDetail | None = None
+        self.setWindowTitle(self.tr("Hồ sơ %1").replace("%1", code))
+        self.resize(760, 680)
+
+        self.heading = QLabel(code)
+        self.heading.setObjectName("heading")
+        self.heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fields = QLabel(self.tr("Đang tải…"))
+        self.fields.setObjectName("fields")
+        self.fields.setWordWrap(True)
+        self.fields.setTextFormat(Qt.TextFormat.RichText)
+        self.fields.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.timeline = QTableWidget(0, 4)
+        self.timeline.setObjectName("timeline")
+        self.timeline.setHorizontalHeaderLabels([self.tr("Thời gian"), self.tr("Sự kiện"), self.tr("Người thực hiện"),
+                                                 self.tr("Chi tiết")])
+        self.timeline.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.timeline.verticalHeader().setVisible(False)
+        self.timeline.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.timeline.horizontalHeader().setStretchLastSection(True)
+        self.reprint_button = QPushButton(self.tr("In lại phiếu (Ctrl+P)"))
+        self.reprint_button.setShortcut("Ctrl+P")
+        self.reprint_button.setEnabled(False)
+        self.close_button = QPushButton(self.tr("Đóng"))
+        self.reprint_button.clicked.connect(self.reprint)
+        self.close_button.clicked.connect(self.close)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.reprint_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.fields)
+        layout.addWidget(QLabel(self.tr("Lịch sử hồ sơ")))
+        layout.addWidget(self.timeline, 1)
+        layout.addLayout(buttons)
+        receipts.receipt_made.connect(self._on_receipt_made)
+        self.reload()
+
+    def reload(self) -> None:
+        app, user, code = self._app, self._user, self.code
+        self._tasks.submit(lambda: app.dossiers.show(user, code), on_done=self._on_loaded, parent=self,
+                           progress_label=self.tr("Đang tải hồ sơ…"))
+
+    def _on_loaded(self, detail: DossierDetail) -> None:
+        self.detail = detail
+        d = detail.dossier
+        self.heading.setText(f"{d.code} — {d.status.label}")
+        self.fields.setText(self._fields_html(d, detail.masked))
+        self.timeline.setRowCount(len(detail.events))
+        for row, event in enumerate(detail.events):
+            for column, text in enumerate((fmt.date_time(event.business_time), event_label(event.kind), event.actor,
+                                           self._event_detail(event))):
+                self.timeline.setItem(row, column, QTableWidgetItem(text))
+        self.reprint_button.setEnabled(True)
+        self.loaded.emit(detail)
+
+    def reprint(self) -> None:
+        """Print the receipt again; the core marks it "BẢN IN LẠI" and records the reprint."""
+        self.reprint_button.setEnabled(False)
+        self._receipts.print_receipt(self.code, self)
+
+    def _on_receipt_made(self, receipt: PrintedReceipt) -> None:
+        if receipt.code == self.code:
+            self.reload()
+
+    def done(self, result: int) -> None:
+        try:
+            self._receipts.receipt_made.disconnect(self._on_receipt_made)
+        except (RuntimeError, TypeError):
+            pass
+        super().done(result)
+
+    # --- text ---------------------------------------------------------------------------------------
+
+    def _event_detail(self, event: Event) -> str:
+        payload = event.payload or {}
+        if event.kind in (Kind.RECEIPT_PRINTED, Kind.RECEIPT_REPRINTED):
+            return self.tr("Khổ %1, %2 liên").replace("%1", str(payload.get("paper", "?"))).replace(
+                "%2", str(payload.get("copies", "?")))
+        return ""
+
+    def _fields_html(self, d: Dossier, masked: bool) -> str:
+        """The dossier's fields as an HTML table (every value escaped)."""
+        rows: list[tuple[str, str]] = [
+            (self.tr("Thủ tục"), f"{d.procedure.name} ({d.procedure.code})"),
+            (self.tr("Người nộp"), _person(d.applicant)),
+        ]
+        if d.owner is not None:
+            rows.append((self.tr("Chủ hồ sơ"), _person(d.owner)))
+        delivery = f": {d.delivery_address}" if d.return_method is ReturnMethod.POST else ""
+        rows += [
+            (self.tr("Điện thoại"), d.applicant.phone or "—"),
+            (self.tr("Thư điện tử"), d.applicant.email or "—"),
+            (self.tr("Địa chỉ"), d.applicant.address or "—"),
+            (self.tr("Kênh tiếp nhận"), d.channel.label + (f" — {d.postal_tracking}" if d.postal_tracking else "")),
+            (self.tr("Nhận lúc"), fmt.appointment(d.received_at)),
+            (self.tr("Hẹn trả"), fmt.appointment(d.due_at)),
+            (self.tr("Nhận kết quả"), d.return_method.label + delivery),
+            (self.tr("Số bộ"), str(d.sets)),
+            (self.tr("Phí, lệ phí"), fmt.money(d.fee)),
+            (self.tr("Thành phần hồ sơ"),
+             "\n".join(f"{x.name} — {x.form.label} × {x.count}" for x in d.documents) or "—"),
+            (self.tr("Người tiếp nhận"), d.received_by),
+            (self.tr("Sổ theo dõi"), self.tr("quyển %1, số %2").replace("%1", d.register_volume).replace(
+                "%2", str(d.register_number))),
+            (self.tr("Số lần in"), self.tr("%1 (in lại %2)").replace("%1", str(d.print_count)).replace(
+                "%2", str(d.reprint_count))),
+        ]
+        if d.priority:
+            rows.append((self.tr("Ưu tiên"), d.priority_reason or self.tr("có")))
+        if d.notes:
+            rows.append((self.tr("Ghi chú"), d.notes))
+        if d.attachments:
+            rows.append((self.tr("Tệp đính kèm"), ", ".join(a.filename for a in d.attachments)))
+        cells = "".join(
+            f"<tr><td style='padding-right:12px; color:#555'>{escape(label)}</td>"
+            f"<td>{escape(value).replace(chr(10), '<br>')}</td></tr>"
+            for label, value in rows
+        )
+        masked_note = self.tr("Dữ liệu cá nhân được che theo vai trò của bạn.")
+        note = f"<p><i>{escape(masked_note)}</i></p>" if masked else ""
+        return f"<table>{cells}</table>{note}"
+
+
+def _person(a: Applicant) -> str:
+    return f"{a.name} — {a.citizen_id}" if a.citizen_id else a.name

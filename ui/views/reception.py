@@ -1,0 +1,658 @@
+"""Receiving a dossier at the counter, built for speed.
+
+Keyboard first: the tab order follows the form and Enter moves to the next field. Type a few
+words of the procedure without accents; the checklist, the fee and the appointment follow. A
+chip ID card's QR code read by a scanner into the ID or the name field fills the applicant; a
+returning applicant's details are filled from the citizen ID. Ctrl+S or F9 saves, then prints:
+the save comes first, so a dossier confirmed on screen is never lost to a printer problem.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import replace
+from datetime import datetime
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from oneStop.domain import citizen_id as cid
+from oneStop.domain.drafts import MAX_SETS
+from oneStop.domain.errors import InvalidLength, ValidationError, ValidationErrors
+from oneStop.domain.models import (
+    Applicant,
+    AttachmentDraft,
+    Channel,
+    Dossier,
+    DossierDraft,
+    Procedure,
+    ReturnMethod,
+    User,
+)
+from oneStop.services.app import App
+from ui import format as fmt
+from ui.errors import describe, field_errors, show_error
+from ui.receipts import ReceiptPrinting
+from ui.tasks import TaskRunner
+from ui.widgets.common import EnterMovesFocus, set_error
+from ui.widgets.documents import DocumentChecklistModel, DocumentChecklistView
+from ui.widgets.procedure_picker import ProcedurePicker
+
+#: How often the live appointment is recomputed (the clock moves, the cut-off passes).
+APPOINTMENT_REFRESH_MS = 30_000
+#: A scanner types the whole QR code within a few milliseconds per character; the code is read
+#: once the typing has paused this long.
+SCAN_PAUSE_MS = 150
+#: Fees typed at the counter stay below this (QSpinBox is 32-bit); the core allows more.
+MAX_FEE_ON_SCREEN = 2_000_000_000
+
+
+class ReceptionView(QWidget):
+    """The reception form. Emits :attr:`dossier_saved` once the core has recorded a dossier."""
+
+    dossier_saved = Signal(object)  # Dossier
+    applicant_filled = Signal(str)  # "chip" | "returning": the form was filled for the official
+    appointment_changed = Signal(object)  # datetime | None
+
+    def __init__(self, app: App, tasks: TaskRunner, user: User, receipts: ReceiptPrinting,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._tasks = tasks
+        self._user = user
+        self._receipts = receipts
+        self._saving = False
+        self._looked_up = ""  # the citizen ID last looked up
+        self._returning: Applicant | None = None
+        self._attachments: list[Path] = []
+        self.appointment: datetime | None = None  # the live appointment shown
+        self.last_saved: Dossier | None = None
+        self._build()
+        self._wire()
+        self._appointment_timer = QTimer(self)
+        self._appointment_timer.setInterval(APPOINTMENT_REFRESH_MS)
+        self._appointment_timer.timeout.connect(self.refresh_appointment)
+        self._appointment_timer.start()
+
+    # --- building -------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setProperty("role", "banner")
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.setVisible(False)
+        self.errors = QLabel()
+        self.errors.setObjectName("errors")
+        self.errors.setProperty("role", "field-error")
+        self.errors.setWordWrap(True)
+        self.errors.setVisible(False)
+
+        # procedure
+        self.picker = ProcedurePicker()
+        self.procedure_info = QLabel(self.tr("Chưa chọn thủ tục"))
+        self.procedure_info.setWordWrap(True)
+        self.appointment_label = QLabel()
+        self.appointment_label.setObjectName("appointment")
+        self.appointment_label.setProperty("role", "appointment")
+        procedure_box = QGroupBox(self.tr("Thủ tục hành chính (F2)"))
+        procedure_layout = QVBoxLayout(procedure_box)
+        procedure_layout.addWidget(self.picker)
+        procedure_layout.addWidget(self.procedure_info)
+        procedure_layout.addWidget(self.appointment_label)
+
+        # applicant
+        self.citizen_id = self._line("citizen_id", self.tr("12 chữ số, hoặc quét mã QR trên CCCD gắn chíp"))
+        self.name = self._line("name", self.tr("Họ và tên người nộp"))
+        self.phone = self._line("phone", self.tr("Ví dụ: 0912 345 678"))
+        self.email = self._line("email")
+        self.address = self._line("address", self.tr("Số nhà, thôn/phố, xã/phường, tỉnh/thành phố"))
+        self.organisation = QCheckBox(self.tr("Người nộp là tổ chức"))
+        self.organisation.setObjectName("organisation")
+        self.tax_code = self._line("tax_code", self.tr("Mã số thuế của tổ chức"))
+        self.tax_code.setVisible(False)
+        self.returning_hint = QLabel()
+        self.returning_hint.setObjectName("returning_hint")
+        self.returning_hint.setWordWrap(True)
+        self.returning_hint.setVisible(False)
+        self.use_returning = QPushButton(self.tr("Dùng thông tin lần trước"))
+        self.use_returning.setVisible(False)
+        self.owner_differs = QCheckBox(self.tr("Chủ hồ sơ khác người nộp"))
+        self.owner_differs.setObjectName("owner_differs")
+        self.owner_name = self._line("owner_name")
+        self.owner_citizen_id = self._line("owner_citizen_id")
+        self.owner_address = self._line("owner_address")
+        self.owner_box = QGroupBox(self.tr("Chủ hồ sơ"))
+        owner_form = QFormLayout(self.owner_box)
+        owner_form.addRow(self.tr("Họ tên chủ hồ sơ"), self.owner_name)
+        owner_form.addRow(self.tr("Số định danh"), self.owner_citizen_id)
+        owner_form.addRow(self.tr("Địa chỉ"), self.owner_address)
+        self.owner_box.setVisible(False)
+
+        applicant_box = QGroupBox(self.tr("Người nộp hồ sơ"))
+        applicant_form = QFormLayout(applicant_box)
+        applicant_form.addRow(self.tr("Số CCCD"), self.citizen_id)
+        self.name_label = QLabel(self.tr("Họ và tên"))
+        applicant_form.addRow(self.name_label, self.name)
+        applicant_form.addRow(self.tr("Điện thoại"), self.phone)
+        applicant_form.addRow(self.tr("Thư điện tử"), self.email)
+        applicant_form.addRow(self.tr("Địa chỉ"), self.address)
+        applicant_form.addRow("", self.organisation)
+        applicant_form.addRow(self.tr("Mã số thuế"), self.tax_code)
+        applicant_form.labelForField(self.tax_code).setVisible(False)
+        self._tax_label = applicant_form.labelForField(self.tax_code)
+        returning_row = QHBoxLayout()
+        returning_row.addWidget(self.returning_hint, 1)
+        returning_row.addWidget(self.use_returning)
+        applicant_form.addRow(returning_row)
+        applicant_form.addRow("", self.owner_differs)
+        applicant_form.addRow(self.owner_box)
+
+        # documents
+        self.documents_model = DocumentChecklistModel(self)
+        self.documents = DocumentChecklistView(self.documents_model)
+        self.documents.setMinimumHeight(150)
+        self.add_document = QPushButton(self.tr("Thêm giấy tờ khác"))
+        self.add_document.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.missing = QLabel()
+        self.missing.setObjectName("missing")
+        self.missing.setWordWrap(True)
+        self.missing.setProperty("role", "field-error")
+        documents_box = QGroupBox(self.tr("Thành phần hồ sơ (Dấu cách: đánh dấu đã nhận)"))
+        documents_layout = QVBoxLayout(documents_box)
+        documents_layout.addWidget(self.documents)
+        row = QHBoxLayout()
+        row.addWidget(self.missing, 1)
+        row.addWidget(self.add_document)
+        documents_layout.addLayout(row)
+
+        # reception details
+        self.fee = QSpinBox()
+        self.fee.setObjectName("fee")
+        self.fee.setRange(0, MAX_FEE_ON_SCREEN)
+        self.fee.setSingleStep(1000)
+        self.fee.setGroupSeparatorShown(True)
+        self.fee.setSuffix(" đ")
+        self.sets = QSpinBox()
+        self.sets.setObjectName("sets")
+        self.sets.setRange(1, MAX_SETS)
+        self.channel = QComboBox()
+        self.channel.setObjectName("channel")
+        for channel in (Channel.DIRECT, Channel.POSTAL, Channel.ONLINE):
+            self.channel.addItem(channel.label, channel.value)
+        self.tracking = self._line("tracking", self.tr("Số hiệu bưu gửi, ví dụ EE123456789VN"))
+        self.return_method = QComboBox()
+        self.return_method.setObjectName("return_method")
+        for method in (ReturnMethod.COUNTER, ReturnMethod.POST):
+            self.return_method.addItem(method.label, method.value)
+        self.delivery_address = self._line("delivery_address", self.tr("Để trống: gửi về địa chỉ người nộp"))
+        self.priority = QCheckBox(self.tr("Ưu tiên"))
+        self.priority.setObjectName("priority")
+        self.priority_reason = self._line("priority_reason", self.tr("Lý do: người cao tuổi, người khuyết tật, …"))
+        self.notes = QPlainTextEdit()
+        self.notes.setObjectName("notes")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(60)
+        self.attachments = QListWidget()
+        self.attachments.setObjectName("attachments")
+        self.attachments.setFixedHeight(60)
+        self.add_attachment = QPushButton(self.tr("Thêm tệp scan…"))
+        self.remove_attachment = QPushButton(self.tr("Bỏ tệp"))
+        self.remove_attachment.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+
+        details_box = QGroupBox(self.tr("Tiếp nhận"))
+        details = QFormLayout(details_box)
+        details.addRow(self.tr("Phí, lệ phí"), self.fee)
+        details.addRow(self.tr("Số bộ hồ sơ"), self.sets)
+        details.addRow(self.tr("Kênh tiếp nhận"), self.channel)
+        details.addRow(self.tr("Số hiệu bưu gửi"), self.tracking)
+        details.addRow(self.tr("Nhận kết quả"), self.return_method)
+        details.addRow(self.tr("Địa chỉ nhận kết quả"), self.delivery_address)
+        priority_row = QHBoxLayout()
+        priority_row.addWidget(self.priority)
+        priority_row.addWidget(self.priority_reason, 1)
+        details.addRow(self.tr("Ưu tiên"), priority_row)
+        details.addRow(self.tr("Ghi chú"), self.notes)
+        attachment_buttons = QVBoxLayout()
+        attachment_buttons.addWidget(self.add_attachment)
+        attachment_buttons.addWidget(self.remove_attachment)
+        attachment_row = QHBoxLayout()
+        attachment_row.addWidget(self.attachments, 1)
+        attachment_row.addLayout(attachment_buttons)
+        details.addRow(self.tr("Tệp đính kèm"), attachment_row)
+        self._tracking_label = details.labelForField(self.tracking)
+        self._delivery_label = details.labelForField(self.delivery_address)
+
+        self.save_button = QPushButton(self.tr("Lưu và in phiếu (Ctrl+S, F9)"))
+        self.save_button.setObjectName("save")
+        self.save_button.setDefault(True)
+        self.clear_button = QPushButton(self.tr("Nhập hồ sơ mới (Ctrl+N)"))
+        self.clear_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.save_button)
+
+        grid = QGridLayout()
+        grid.addWidget(procedure_box, 0, 0, 1, 2)
+        grid.addWidget(applicant_box, 1, 0)
+        grid.addWidget(documents_box, 1, 1)
+        grid.addWidget(details_box, 2, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.addLayout(grid)
+        body_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.errors)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+
+        # tab order: the order the official works in
+        chain = [self.picker.edit, self.citizen_id, self.name, self.phone, self.email, self.address,
+                 self.organisation, self.tax_code, self.owner_differs, self.owner_name, self.owner_citizen_id,
+                 self.owner_address, self.documents, self.fee, self.sets, self.channel, self.tracking,
+                 self.return_method, self.delivery_address, self.priority, self.priority_reason, self.notes,
+                 self.add_attachment, self.save_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+        self._enter = EnterMovesFocus(self)
+        self._enter.watch(self.citizen_id, self.name, self.phone, self.email, self.address, self.organisation,
+                          self.tax_code, self.owner_differs, self.owner_name, self.owner_citizen_id,
+                          self.owner_address, self.fee, self.sets, self.channel, self.tracking, self.return_method,
+                          self.delivery_address, self.priority, self.priority_reason)
+
+        # the widget each field key of the core points at
+        self._field_widgets: dict[str, QWidget] = {
+            "procedure": self.picker.edit, "procedure_code": self.picker.edit,
+            "applicant_name": self.name, "organisation": self.name, "citizen_id": self.citizen_id,
+            "owner_name": self.owner_name, "owner_citizen_id": self.owner_citizen_id,
+            "phone": self.phone, "email": self.email, "address": self.address,
+            "delivery_address": self.delivery_address, "documents": self.documents,
+            "document_name": self.documents, "document_count": self.documents, "fee": self.fee,
+            "sets": self.sets, "channel": self.channel, "return_method": self.return_method,
+            "notes": self.notes, "attachment": self.attachments,
+        }
+        self._update_visibility()
+
+    def _line(self, name: str, placeholder: str = "") -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setPlaceholderText(placeholder)
+        return edit
+
+    def _wire(self) -> None:
+        self.picker.procedure_chosen.connect(self._on_procedure_chosen)
+        self.citizen_id.textChanged.connect(self._on_citizen_id_changed)
+        self.citizen_id.textChanged.connect(lambda text: self._on_maybe_scanned(self.citizen_id, text))
+        self.name.textChanged.connect(lambda text: self._on_maybe_scanned(self.name, text))
+        self._scan_timer = QTimer(self)
+        self._scan_timer.setSingleShot(True)
+        self._scan_timer.setInterval(SCAN_PAUSE_MS)
+        self._scan_timer.timeout.connect(self._on_scan_finished)
+        self._scan_source: QLineEdit | None = None
+        self.use_returning.clicked.connect(lambda: self._fill_returning(overwrite=True))
+        self.organisation.toggled.connect(self._update_visibility)
+        self.owner_differs.toggled.connect(self._update_visibility)
+        self.channel.currentIndexChanged.connect(self._update_visibility)
+        self.return_method.currentIndexChanged.connect(self._update_visibility)
+        self.priority.toggled.connect(self._update_visibility)
+        for changed in (self.documents_model.dataChanged, self.documents_model.modelReset,
+                        self.documents_model.rowsInserted):
+            changed.connect(lambda *_: self._update_missing())
+        self.add_document.clicked.connect(self._on_add_document_clicked)
+        self.add_attachment.clicked.connect(self._on_add_attachment_clicked)
+        self.remove_attachment.clicked.connect(self._on_remove_attachment_clicked)
+        self.save_button.clicked.connect(self.save)
+        self.clear_button.clicked.connect(self.clear_form)
+        for keys in (QKeySequence.StandardKey.Save, QKeySequence(Qt.Key.Key_F9)):
+            shortcut = QShortcut(keys, self, self.save)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        new = QShortcut(QKeySequence.StandardKey.New, self, self.clear_form)
+        new.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def _update_visibility(self) -> None:
+        organisation = self.organisation.isChecked()
+        self.name_label.setText(self.tr("Tên tổ chức") if organisation else self.tr("Họ và tên"))
+        self.tax_code.setVisible(organisation)
+        self._tax_label.setVisible(organisation)
+        self.owner_box.setVisible(self.owner_differs.isChecked())
+        postal_in = self.channel.currentData() == Channel.POSTAL.value
+        self.tracking.setVisible(postal_in)
+        self._tracking_label.setVisible(postal_in)
+        by_post = self.return_method.currentData() == ReturnMethod.POST.value
+        self.delivery_address.setVisible(by_post)
+        self._delivery_label.setVisible(by_post)
+        self.priority_reason.setEnabled(self.priority.isChecked())
+
+    # --- the catalog -----------------------------------------------------------------------------------
+
+    def set_procedures(self, procedures: list[Procedure]) -> None:
+        self.picker.set_procedures(procedures)
+
+    # --- the procedure, fee and appointment -----------------------------------------------------------------
+
+    def _on_procedure_chosen(self, procedure: Procedure | None) -> None:
+        if procedure is None:
+            self.procedure_info.setText(self.tr("Chưa chọn thủ tục"))
+            self.documents_model.clear()
+            self.fee.setValue(0)
+            self._set_appointment(None)
+            return
+        if procedure.processing_days:
+            term = self.tr("%1 ngày làm việc").replace("%1", str(procedure.processing_days))
+            if procedure.processing_hours:
+                term += self.tr(" %1 giờ").replace("%1", str(procedure.processing_hours))
+        elif procedure.processing_hours:
+            term = self.tr("%1 giờ làm việc").replace("%1", str(procedure.processing_hours))
+        else:
+            term = self.tr("trả ngay trong ngày")
+        term_label = self.tr("Thời hạn giải quyết")
+        info = (f"<b>{escape(procedure.name)}</b> — {escape(procedure.field)} · {escape(procedure.code)}"
+                f"<br>{escape(term_label)}: {escape(term)}")
+        if procedure.fee_note:
+            info += f"<br><i>{escape(procedure.fee_note)}</i>"
+        self.procedure_info.setText(info)
+        self.documents_model.set_required(procedure.documents)
+        self.fee.setValue(min(procedure.fee, MAX_FEE_ON_SCREEN))
+        _enable_choice(self.channel, Channel.POSTAL.value, procedure.postal_in)
+        _enable_choice(self.return_method, ReturnMethod.POST.value, procedure.postal_out)
+        self.refresh_appointment()
+
+    def refresh_appointment(self) -> None:
+        """Recompute the appointment of the chosen procedure for a dossier received now."""
+        procedure = self.picker.chosen
+        if procedure is None:
+            return
+        app = self._app
+
+        def compute() -> tuple[Procedure, datetime]:
+            return procedure, app.reception.appointment(procedure.processing_days, procedure.processing_hours,
+                                                        app.clock())
+
+        self._tasks.submit(compute, on_done=self._on_appointment, quiet=True, parent=self)
+
+    def _on_appointment(self, result: tuple[Procedure, datetime]) -> None:
+        procedure, due = result
+        if procedure is self.picker.chosen:
+            self._set_appointment(due)
+
+    def _set_appointment(self, due: datetime | None) -> None:
+        self.appointment = due
+        text = self.tr("Hẹn trả kết quả: %1").replace("%1", fmt.appointment(due)) if due is not None else ""
+        self.appointment_label.setText(text)
+        self.appointment_changed.emit(due)
+
+    def _update_missing(self) -> None:
+        missing = self.documents_model.missing()
+        self.missing.setText(
+            self.tr("Chưa đánh dấu giấy tờ bắt buộc: %1").replace("%1", "; ".join(missing)) if missing else ""
+        )
+
+    def _on_add_document_clicked(self) -> None:
+        index = self.documents_model.add_row()
+        self.documents.setCurrentIndex(index)
+        self.documents.edit(index)
+
+    # --- the applicant: chip card and returning applicants ---------------------------------------------------
+
+    def _on_maybe_scanned(self, source: QLineEdit, text: str) -> None:
+        if "|" in text:
+            self._scan_source = source
+            self._scan_timer.start()
+
+    def _on_scan_finished(self) -> None:
+        source = self._scan_source
+        if source is None:
+            return
+        self.fill_from_chip_qr(source.text(), source)
+
+    def fill_from_chip_qr(self, text: str, source: QLineEdit | None = None) -> bool:
+        """Fill ID, name and address from a chip card's QR text; False if it is not one."""
+        card = cid.parse_chip_qr(text)
+        if card is None:
+            if source is not None:
+                problem = self.tr("Không đọc được mã QR trên CCCD; hãy quét lại")
+                set_error(source, problem)
+                source.setToolTip(problem)
+            return False
+        if source is not None:
+            set_error(source, None)
+            source.setToolTip("")
+        self.name.setText(card.full_name)
+        self.address.setText(card.address)
+        self.citizen_id.setText(card.citizen_id or card.old_id)
+        self.applicant_filled.emit("chip")
+        self.phone.setFocus()
+        return True
+
+    def _on_citizen_id_changed(self, text: str) -> None:
+        if "|" in text:
+            return
+        number = cid.compact(text)
+        if len(number) != cid.LENGTH or not number.isdigit() or number == self._looked_up:
+            return
+        self._looked_up = number
+        app, user = self._app, self._user
+        self._tasks.submit(lambda: (number, app.dossiers.last_applicant(user, number)),
+                           on_done=self._on_returning_found, on_error=lambda _exc: None, quiet=True, parent=self)
+
+    def _on_returning_found(self, result: tuple[str, Applicant | None]) -> None:
+        number, applicant = result
+        if applicant is None or cid.compact(self.citizen_id.text()) != number:
+            return
+        self._returning = applicant
+        self._fill_returning(overwrite=False)
+
+    def _fill_returning(self, *, overwrite: bool) -> None:
+        """Fill the empty fields (or all of them) with what the applicant gave last time."""
+        last = self._returning
+        if last is None:
+            return
+        differs = False
+        for edit, value in ((self.name, last.name), (self.phone, last.phone), (self.email, last.email),
+                            (self.address, last.address)):
+            if overwrite or not edit.text().strip():
+                edit.setText(value)
+            elif value and edit.text().strip() != value:
+                differs = True
+        if last.is_organisation and (overwrite or not self.organisation.isChecked()):
+            self.organisation.setChecked(True)
+            self.tax_code.setText(last.tax_code)
+        hint = self.tr("Người này đã nộp hồ sơ tại đây; đã điền thông tin lần trước.")
+        if differs:
+            hint = self.tr("Lần trước: %1, %2, %3").replace("%1", last.name).replace("%2", last.phone or "—").replace(
+                "%3", last.address or "—")
+        self.returning_hint.setText(hint)
+        self.returning_hint.setVisible(True)
+        self.use_returning.setVisible(differs)
+        self.applicant_filled.emit("returning")
+
+    # --- attachments ---------------------------------------------------------------------------------------
+
+    def _on_add_attachment_clicked(self) -> None:
+        for path in self.ask_attachment_files(self):
+            if Path(path) not in self._attachments:
+                self._attachments.append(Path(path))
+                self.attachments.addItem(Path(path).name)
+
+    def _on_remove_attachment_clicked(self) -> None:
+        row = self.attachments.currentRow()
+        if row >= 0:
+            self.attachments.takeItem(row)
+            del self._attachments[row]
+
+    @staticmethod
+    def ask_attachment_files(parent: QWidget) -> list[str]:
+        caption = QCoreApplication.translate("ReceptionView", "Chọn tệp scan giấy tờ")
+        files, _ = QFileDialog.getOpenFileNames(parent, caption, "",
+                                                "PDF, ảnh (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;*")
+        return files
+
+    # --- saving ---------------------------------------------------------------------------------------------
+
+    def draft(self) -> DossierDraft:
+        """What is on screen, as the core's draft (attachments are read when saving)."""
+        procedure = self.picker.chosen
+        if procedure is None:
+            raise ValidationErrors([InvalidLength("procedure", self.tr("chưa chọn thủ tục"))])
+        organisation = self.organisation.isChecked()
+        applicant = Applicant(
+            name=self.name.text(),
+            citizen_id=self.citizen_id.text(),
+            phone=self.phone.text(),
+            email=self.email.text(),
+            address=self.address.text(),
+            is_organisation=organisation,
+            tax_code=self.tax_code.text() if organisation else "",
+        )
+        owner = None
+        if self.owner_differs.isChecked():
+            owner = Applicant(name=self.owner_name.text(), citizen_id=self.owner_citizen_id.text(),
+                              address=self.owner_address.text())
+        channel = Channel(self.channel.currentData())
+        return_method = ReturnMethod(self.return_method.currentData())
+        return DossierDraft(
+            procedure_code=procedure.code,
+            applicant=applicant,
+            owner=owner,
+            channel=channel,
+            sets=self.sets.value(),
+            documents=self.documents_model.received(),
+            fee=self.fee.value(),
+            return_method=return_method,
+            delivery_address=self.delivery_address.text() if return_method is ReturnMethod.POST else "",
+            priority=self.priority.isChecked(),
+            priority_reason=self.priority_reason.text() if self.priority.isChecked() else "",
+            notes=self.notes.toPlainText(),
+            postal_tracking=self.tracking.text() if channel is Channel.POSTAL else "",
+        )
+
+    def save(self) -> None:
+        """Save the dossier (Ctrl+S, F9), then print its receipt."""
+        if self._saving:
+            return  # a second F9 while the first save runs
+        self._show_errors([])
+        try:
+            draft = self.draft()
+        except ValidationErrors as exc:
+            self._show_errors(exc.errors)
+            return
+        files = list(self._attachments)
+        app, user = self._app, self._user
+
+        def receive() -> Dossier:
+            return app.reception.receive(user, replace(draft, attachments=_read_attachments(files)))
+
+        self._saving = True
+        self.save_button.setEnabled(False)
+        self._tasks.submit(receive, on_done=self._on_saved, on_error=self._on_save_failed, parent=self,
+                           progress_label=self.tr("Đang lưu hồ sơ…"))
+
+    def _on_saved(self, dossier: Dossier) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        self.banner.setText(
+            self.tr("Đã tiếp nhận hồ sơ %1 — hẹn trả %2").replace("%1", dossier.code).replace(
+                "%2", fmt.appointment(dossier.due_at))
+        )
+        self.banner.setVisible(True)
+        self.last_saved = dossier
+        self.clear_form()
+        self.dossier_saved.emit(dossier)
+        self._receipts.print_receipt(dossier.code, self)
+
+    def _on_save_failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        errors = field_errors(exc)
+        if errors:
+            self._show_errors(errors)
+        else:
+            show_error(self, exc)
+
+    def _show_errors(self, errors: list[ValidationError]) -> None:
+        """Mark the fields the core refused, list the reasons, and put the cursor on the first."""
+        messages: dict[QWidget, list[str]] = {widget: [] for widget in self._field_widgets.values()}
+        for err in errors:
+            if err.field in self._field_widgets:
+                messages[self._field_widgets[err.field]].append(str(err))
+        for widget, texts in messages.items():
+            set_error(widget, "\n".join(texts) or None)
+            widget.setToolTip("\n".join(texts))
+        self.errors.setText(describe(ValidationErrors(errors)) if errors else "")
+        self.errors.setVisible(bool(errors))
+        first = next((self._field_widgets[e.field] for e in errors if e.field in self._field_widgets), None)
+        if first is not None:
+            first.setFocus()
+
+    def clear_form(self) -> None:
+        """Empty the form for the next applicant (the banner with the last code stays)."""
+        self._show_errors([])
+        self.picker.clear()
+        for edit in (self.citizen_id, self.name, self.phone, self.email, self.address, self.tax_code,
+                     self.owner_name, self.owner_citizen_id, self.owner_address, self.tracking,
+                     self.delivery_address, self.priority_reason):
+            edit.clear()
+        for box in (self.organisation, self.owner_differs, self.priority):
+            box.setChecked(False)
+        self.notes.clear()
+        self.sets.setValue(1)
+        self.channel.setCurrentIndex(0)
+        self.return_method.setCurrentIndex(0)
+        self.attachments.clear()
+        self._attachments.clear()
+        self._returning = None
+        self._looked_up = ""
+        self.returning_hint.setVisible(False)
+        self.use_returning.setVisible(False)
+        self.picker.edit.setFocus()
+
+
+def _read_attachments(paths: list[Path]) -> tuple[AttachmentDraft, ...]:
+    """Read the chosen files (in the task runner); a file that cannot be read is a field error."""
+    drafts = []
+    for path in paths:
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            problem = QCoreApplication.translate("ReceptionView", "không đọc được “%1”: %2")
+            problem = problem.replace("%1", path.name).replace("%2", reason)
+            raise ValidationErrors([ValidationError("attachment", problem)]) from exc
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        drafts.append(AttachmentDraft(path.name, content, mime))
+    return tuple(drafts)
+
+
+def _enable_choice(combo: QComboBox, value: str, enabled: bool) -> None:
+    """Grey out (or offer again) the entry of ``combo`` whose data is ``value``."""
+    item = combo.model().item(combo.findData(value))  # type: ignore[attr-defined]
+    item.setEnabled(enabled)
