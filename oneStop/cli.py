@@ -567,14 +567,7 @@ def cmd_log(app, args) -> int:  # type: ignore[no-untyped-def]
                   channel=args.channel, status=args.status, overdue=args.overdue),
     )
     data = app.supervision.export_log(actor, log, args.format)
-    if args.out is None:
-        if args.format != "json":
-            raise ValidationError("out", "cần --out cho định dạng xlsx hoặc pdf")
-        sys.stdout.write(data.decode("utf-8") + "\n")
-    else:
-        _write_atomically(args.out, data)
-        print(f"Sổ theo dõi: {len(log.rows)} hồ sơ → {args.out}")
-    return 0
+    return _deliver(args, data, f"Sổ theo dõi: {len(log.rows)} hồ sơ")
 
 
 def cmd_postal_units(app, args) -> int:  # type: ignore[no-untyped-def]
@@ -640,13 +633,18 @@ def cmd_report(app, args) -> int:  # type: ignore[no-untyped-def]
     actor = _actor(app, args.user)
     report = app.reports.periodic(actor, args.period)
     data = app.reports.export(actor, report, args.format)
+    return _deliver(args, data, f"{report.period.label}: {report.total.received} hồ sơ")
+
+
+def _deliver(args, data: bytes, summary: str) -> int:  # type: ignore[no-untyped-def]
+    """JSON to standard output unless ``--out``; XLSX and PDF to the ``--out`` file."""
     if args.out is None:
         if args.format != "json":
             raise ValidationError("out", "cần --out cho định dạng xlsx hoặc pdf")
         sys.stdout.write(data.decode("utf-8") + "\n")
     else:
         _write_atomically(args.out, data)
-        print(f"{report.period.label}: {report.total.received} hồ sơ → {args.out}")
+        print(f"{summary} → {args.out}")
     return 0
 
 

@@ -13,12 +13,7 @@ from datetime import date
 from oneStop.domain import citizen_id as cid
 from oneStop.domain import email as email_
 from oneStop.domain import phone as phone_
-from oneStop.domain.errors import (
-    ErrorCollector,
-    InvalidFormat,
-    InvalidLength,
-    ValidationError,
-)
+from oneStop.domain.errors import ErrorCollector, InvalidFormat, InvalidLength
 from oneStop.domain.models import (
     Applicant,
     DossierDraft,

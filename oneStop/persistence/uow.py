@@ -21,7 +21,7 @@ from oneStop.domain.events import apply, content_hash, new_event_id
 from oneStop.domain.models import Dossier, Event
 from oneStop.persistence import mapping
 from oneStop.persistence.db import Database
-from oneStop.persistence.models import CounterRow, DossierRow, EventRow
+from oneStop.persistence.models import CounterRow, DossierRow
 
 
 class UnitOfWork:

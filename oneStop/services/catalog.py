@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from oneStop.domain.errors import ProcedureNotFound, ValidationError
 from oneStop.domain.events import Kind

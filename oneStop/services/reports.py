@@ -24,7 +24,6 @@ from sqlalchemy import and_, case, func, literal, or_, select
 
 from oneStop import settings as S
 from oneStop.domain.clock import VN_TZ, to_utc
-from oneStop.domain.errors import ValidationError
 from oneStop.domain.models import Channel, User
 from oneStop.domain.periods import Period, parse_period
 from oneStop.domain.permissions import Permission
@@ -191,30 +190,22 @@ class ReportService:
         return report
 
     def export(self, actor: User, report: PeriodicReport, fmt: str) -> bytes:
-        import json
-
         from oneStop.domain.events import Kind
         from oneStop.persistence.mapping import agency_from_row
         from oneStop.persistence.models import AgencyRow
         from oneStop.printing.periodic_report import render_report_pdf, report_xlsx
+        from oneStop.services import exports
 
-        fmt = fmt.lower()
-        if fmt not in ("json", "xlsx", "pdf"):
-            raise ValidationError("format", "phải là json, xlsx hoặc pdf")
+        fmt = exports.export_format(fmt)
         with self._uow(write=True) as uow:
             official = authorize(uow, actor, Permission.SUPERVISE)
             agency = agency_from_row(uow.session.query(AgencyRow).first())
-            if fmt == "json":
-                data = json.dumps(report.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
-            elif fmt == "xlsx":
-                data = report_xlsx(report, agency)
-            else:
-                data = render_report_pdf(report, agency)
+            data = exports.render(fmt, data=report.to_json, xlsx=lambda: report_xlsx(report, agency),
+                                  pdf=lambda: render_report_pdf(report, agency))
             uow.append(Kind.REPORT_EXPORTED, official.username,
                        payload={"period": report.period.key, "format": fmt, "received": report.total.received})
             uow.commit()
         return data
-
 
 def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))

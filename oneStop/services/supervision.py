@@ -216,25 +216,20 @@ class SupervisionService:
 
     def export_log(self, actor: User, log: DailyLog, fmt: str) -> bytes:
         """The book as ``json``, ``xlsx`` or ``pdf`` bytes; the export is recorded as an event."""
-        import json
-
         from oneStop.persistence.mapping import agency_from_row
         from oneStop.persistence.models import AgencyRow
         from oneStop.printing.tracking_book import render_tracking_book, tracking_book_xlsx
+        from oneStop.services import exports
 
-        fmt = fmt.lower()
-        if fmt not in ("json", "xlsx", "pdf"):
-            raise ValidationError("format", "phải là json, xlsx hoặc pdf")
+        fmt = exports.export_format(fmt)
         with self._uow(write=True) as uow:
             official = authorize(uow, actor, Permission.VIEW_DOSSIERS)
             agency = agency_from_row(uow.session.query(AgencyRow).first())
-            if fmt == "json":
-                data = json.dumps(log.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
-            elif fmt == "xlsx":
-                data = tracking_book_xlsx(log, unit=agency.name)
-            else:
-                data = render_tracking_book(log, managing_agency=agency.managing_agency, unit=agency.name,
-                                            place=agency.place or agency.province)
+            data = exports.render(
+                fmt, data=log.to_json, xlsx=lambda: tracking_book_xlsx(log, unit=agency.name),
+                pdf=lambda: render_tracking_book(log, managing_agency=agency.managing_agency, unit=agency.name,
+                                                 place=agency.place or agency.province),
+            )
             uow.append(Kind.LOG_EXPORTED, official.username, payload={
                 "format": fmt, "date_from": log.date_from.isoformat(), "date_to": log.date_to.isoformat(),
                 "rows": len(log.rows), "masked": log.masked,
