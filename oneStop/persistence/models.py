@@ -137,6 +137,7 @@ class EventRow(Base):
         UniqueConstraint("counter_id", "seq"),
         Index("ix_events_dossier", "dossier_id", "device_time"),
         Index("ix_events_business_date_kind", "business_date", "kind"),
+        Index("ix_events_counter_central", "counter_id", "central_seq", "seq"),
     )
 
 
@@ -307,3 +308,14 @@ class HandoverItemRow(Base):
         Index("ix_handover_items_dossier", "dossier_id"),
         Index("ix_handover_items_tracking", "tracking"),
     )
+
+
+class SyncStateRow(Base):
+    """This PC's replication bookkeeping: the pull cursor, the central address (without its
+    secret), the last success and the last error."""
+
+    __tablename__ = "sync_state"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[Any] = mapped_column(JsonText)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,0 +1,66 @@
+"""The central database's tables (PostgreSQL). Separate metadata: the counter's SQLite
+database never has these."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+)
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+#: Every event any counter pushed. ``central_seq`` is assigned in commit order (the push
+#: transaction holds an advisory lock from numbering to commit), so a puller reading
+#: ``central_seq > cursor`` can never skip an event that commits late.
+events = Table(
+    "central_events",
+    metadata,
+    Column("central_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("id", Uuid, nullable=False, unique=True),
+    Column("agency_code", String(13), nullable=False),
+    Column("counter_id", String(40), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("kind", String(60), nullable=False),
+    Column("dossier_id", Uuid, nullable=True),
+    Column("actor", String(50), nullable=False),
+    Column("device_time", DateTime(timezone=True), nullable=False),
+    Column("business_time", String(32), nullable=False),
+    Column("business_date", Date, nullable=False),
+    Column("payload", Text, nullable=False),  # canonical JSON, as hashed
+    Column("schema", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("counter_id", "seq", name="uq_central_events_counter_seq"),
+    Index("ix_central_events_agency_seq", "agency_code", "central_seq"),
+)
+
+#: Events refused because the same id (or the same counter and sequence number) arrived
+#: with other content: kept whole, reported, never merged.
+quarantine = Table(
+    "central_quarantine",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("event_id", Uuid, nullable=False),
+    Column("counter_id", String(40), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("event", Text, nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

@@ -1,0 +1,185 @@
+"""Replication with a real PostgreSQL: counters working offline on the same day end with the
+same data everywhere, unique dossier codes, nothing lost, nothing doubled."""
+
+from __future__ import annotations
+
+import random
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from oneStop.domain.events import new_event_id
+from oneStop.domain.models import Event, Role
+from oneStop.persistence.mapping import event_from_row
+from oneStop.persistence.models import DossierRow, EventRow
+from oneStop.sync import central
+from oneStop.sync.client import SyncClient
+from tests.conftest import PASSWORD
+from tests.core.helpers import add_procedure, draft
+
+
+def official_of(app):  # type: ignore[no-untyped-def]
+    admin = app.auth.login("admin", PASSWORD)
+    return app.auth.add_user(admin, f"cb{app.setup.counter().number}", "Cán bộ", Role.OFFICIAL, PASSWORD)
+
+
+def codes(app) -> list[str]:  # type: ignore[no-untyped-def]
+    with app.uow() as uow:
+        return sorted(uow.session.scalars(select(DossierRow.code)))
+
+
+def event_ids(app) -> set[uuid.UUID]:  # type: ignore[no-untyped-def]
+    with app.uow() as uow:
+        return set(uow.session.scalars(select(EventRow.id)))
+
+
+def central_count(url: str) -> int:
+    engine = central.connect(url)
+    try:
+        with engine.connect() as c:
+            return c.scalar(select(func.count()).select_from(central.cm.events))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("n", [2, 10])
+def test_counters_offline_on_the_same_day_converge_in_any_order(central_url, counters, n):
+    apps = counters(n)
+    rng = random.Random(n)
+    for app in apps:
+        add_procedure(app)
+        user = official_of(app)
+        for _ in range(3):
+            app.reception.receive(user, draft())
+    clients = [SyncClient(app.uow, central_url) for app in apps]
+    order = list(range(n))
+    for _ in range(2):  # two rounds in random orders: everyone sees everything
+        rng.shuffle(order)
+        for i in order:
+            clients[i].sync()
+    expected = codes(apps[0])
+    assert len(expected) == 3 * n and len(set(expected)) == 3 * n  # unique codes without a network
+    everything = event_ids(apps[0])
+    for app in apps[1:]:
+        assert codes(app) == expected
+        assert event_ids(app) == everything
+    assert central_count(central_url) == len(everything)
+    assert all(c.waiting() == 0 for c in clients)
+
+
+def test_a_crash_after_the_central_commit_does_not_double_anything(central_url, counters):
+    (app,) = counters(1)
+    add_procedure(app)
+    app.reception.receive(official_of(app), draft())
+    client = SyncClient(app.uow, central_url)
+    with app.uow() as uow:  # the push reached the server, the PC died before marking it
+        events = [event_from_row(r) for r in uow.session.scalars(select(EventRow).order_by(EventRow.seq))]
+    engine = central.connect(central_url)
+    with engine.connect() as c:
+        first = central.push(c, "000.17.22.H56", events)
+    engine.dispose()
+    assert first.new == len(events)
+    result = client.sync()
+    assert result.pushed == 0 and result.acknowledged == len(events) and result.waiting == 0
+    assert central_count(central_url) == len(events)
+
+
+def test_the_same_id_with_other_content_is_quarantined(central_url, counters):
+    (app,) = counters(1)
+    client = SyncClient(app.uow, central_url)
+    client.sync()
+    with app.uow() as uow:
+        original = event_from_row(uow.session.scalars(select(EventRow).order_by(EventRow.seq)).first())
+    forged = Event(id=original.id, counter_id=original.counter_id, seq=original.seq, kind=original.kind,
+                   actor="someone-else", device_time=original.device_time, business_time=original.business_time,
+                   dossier_id=original.dossier_id, payload=original.payload)
+    engine = central.connect(central_url)
+    with engine.connect() as c:
+        result = central.push(c, "000.17.22.H56", [forged])
+        assert result.quarantined == (original.id,) and result.new == 0
+        (kept,) = central.quarantined(c)
+    engine.dispose()
+    assert kept["reason"].startswith("cùng mã sự kiện")
+    assert central_count(central_url) == len(event_ids(app))
+
+
+def test_a_gap_in_a_counters_sequence_is_reported(central_url):
+    now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+    def event(seq: int) -> Event:
+        return Event(id=new_event_id(), counter_id="000.17.22.H56#7", seq=seq, kind="user.logged_in", actor="a",
+                     device_time=now, business_time=now, payload={})
+
+    engine = central.connect(central_url)
+    with engine.connect() as c:
+        central.push(c, "000.17.22.H56", [event(1), event(2)])
+        result = central.push(c, "000.17.22.H56", [event(5)])
+    engine.dispose()
+    assert result.gaps == (("000.17.22.H56#7", 3, 4),)
+
+
+def test_many_concurrent_pushers_and_a_puller_never_skip_an_event(central_url):
+    """Pushers commit in any interleaving; the puller follows the cursor the whole time and
+    must see every event, each batch starting exactly where the last one ended."""
+    now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    pushers, batches, size = 8, 15, 7
+    pushed: set[uuid.UUID] = set()
+    lock = threading.Lock()
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def pusher(k: int) -> None:
+        engine = central.connect(central_url)
+        try:
+            with engine.connect() as c:
+                seq = 0
+                for _ in range(batches):
+                    batch = []
+                    for _ in range(size):
+                        seq += 1
+                        batch.append(Event(id=new_event_id(), counter_id=f"000.17.22.H56#{k}", seq=seq,
+                                           kind="user.logged_in", actor="a", device_time=now,
+                                           business_time=now + timedelta(seconds=seq), payload={"k": k}))
+                    central.push(c, "000.17.22.H56", batch)
+                    with lock:
+                        pushed.update(e.id for e in batch)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    seen: list[int] = []
+    ids: set[uuid.UUID] = set()
+
+    def puller() -> None:
+        engine = central.connect(central_url)
+        cursor = 0
+        try:
+            with engine.connect() as c:
+                while True:
+                    finished = done.is_set()
+                    batch = central.pull(c, "000.17.22.H56", cursor, 50)
+                    for item in batch:
+                        assert item.central_seq == cursor + 1, f"skipped from {cursor} to {item.central_seq}"
+                        cursor = item.central_seq
+                        seen.append(cursor)
+                        ids.add(item.event.id)
+                    if finished and not batch:
+                        return
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            engine.dispose()
+
+    threads = [threading.Thread(target=pusher, args=(k,)) for k in range(1, pushers + 1)]
+    reader = threading.Thread(target=puller)
+    reader.start()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    done.set()
+    reader.join(timeout=120)
+    assert not errors, errors
+    assert ids == pushed and len(seen) == pushers * batches * size
