@@ -300,6 +300,26 @@ def build_parser() -> argparse.ArgumentParser:
     hout.add_argument("--user", required=True)
     hout.add_argument("--at")
 
+    ce = sub.add_parser("central", help="cơ sở dữ liệu trung tâm (PostgreSQL)").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    cei = ce.add_parser("init", help="tạo hoặc nâng cấp lược đồ trung tâm")
+    cei.add_argument("--url", required=True)
+
+    sy = sub.add_parser("sync", help="đồng bộ với cơ sở dữ liệu trung tâm")
+    sy.add_argument("--central", help="địa chỉ postgresql://… (được ghi nhớ; mật khẩu vào kho mật khẩu của hệ điều hành)")
+    sy.add_argument("--user")
+    sy.add_argument("--json", action="store_true")
+    sya = sy.add_subparsers(dest="action", parser_class=_Parser)
+    sys_ = sya.add_parser("status", help="tình trạng đồng bộ")
+    sys_.add_argument("--json", action="store_true")
+    sye = sya.add_parser("export", help="ghi các sự kiện chưa gửi ra tệp (mang bằng USB)")
+    sye.add_argument("file", type=Path)
+    sye.add_argument("--user")
+    syi = sya.add_parser("import", help="gửi lên trung tâm các sự kiện trong tệp đã xuất ở máy khác")
+    syi.add_argument("file", type=Path)
+    syi.add_argument("--central")
+    syi.add_argument("--user")
+
     rp = sub.add_parser("report", help="báo cáo định kỳ Biểu II.06a (tháng, quý, 6 tháng, năm)")
     rp.add_argument("--period", required=True, help="2026-10 (tháng), 2026-Q3 (quý), 2026-H1 (6 tháng), 2026 (năm)")
     rp.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
@@ -629,6 +649,47 @@ def cmd_handover(app, args) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
+def cmd_central(app, args) -> int:  # type: ignore[no-untyped-def]
+    from oneStop.sync import central
+
+    try:
+        revision = central.init_central(args.url)
+    except ValueError as exc:
+        raise ValidationError("central_url", str(exc)) from None
+    print(f"Lược đồ trung tâm: {revision}")
+    return 0
+
+
+def cmd_sync(app, args) -> int:  # type: ignore[no-untyped-def]
+    if args.action == "status":
+        status = app.sync.status()
+        if args.json:
+            _print_json(status.to_json())
+        else:
+            print(f"Trung tâm: {status.central_url or '(chưa đặt)'}; chờ gửi: {status.waiting}; "
+                  f"lần thành công gần nhất: {status.last_success or 'chưa có'}")
+            if status.last_error:
+                print(f"Lỗi gần nhất: {status.last_error}")
+        return 0
+    actor = _actor(app, args.user)
+    if args.action == "export":
+        count = app.sync.export_waiting(actor, args.file)
+        print(f"Đã ghi {count} sự kiện chưa gửi vào {args.file}")
+        return 0
+    if args.action == "import":
+        result = app.sync.import_file(actor, args.file, args.central)
+        print(f"Đã gửi: {result.new} mới, {len(result.acknowledged) - result.new} đã có, "
+              f"{len(result.quarantined)} bị cách ly")
+        return 0
+    result = app.sync.sync(actor, args.central)
+    if args.json:
+        _print_json(result.to_json())
+    else:
+        print(f"Đã gửi {result.pushed}, đã nhận {result.pulled}, còn chờ {result.waiting}, "
+              f"cách ly {result.quarantined}")
+    return 0
+
+
 def cmd_report(app, args) -> int:  # type: ignore[no-untyped-def]
     actor = _actor(app, args.user)
     report = app.reports.periodic(actor, args.period)
@@ -687,6 +748,8 @@ COMMANDS: dict[str, Callable[..., int]] = {
     "report": cmd_report,
     "postal-units": cmd_postal_units,
     "handover": cmd_handover,
+    "central": cmd_central,
+    "sync": cmd_sync,
 }
 
 
@@ -701,7 +764,7 @@ def main(argv: Sequence[str] | None = None, *, start_gui: Callable[[Path | None]
 
     try:
         with App(args.data_dir) as app:
-            if args.command != "setup" and not app.setup.is_set_up():
+            if args.command not in ("setup", "central") and not app.setup.is_set_up():
                 raise NotSetUp()
             return COMMANDS[args.command](app, args)
     except OneStopError as exc:

@@ -76,6 +76,7 @@ FIELD_LABELS: dict[str, str] = {
     "staff_name": "Họ tên nhân viên bưu chính",
     "staff_id": "Mã nhân viên bưu chính",
     "direction": "Chiều bàn giao",
+    "central_url": "Địa chỉ cơ sở dữ liệu trung tâm",
     "scan": "Mã quét",
     "status": "Trạng thái",
 }

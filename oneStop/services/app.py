@@ -29,6 +29,7 @@ from oneStop.services.settings_store import SettingsService
 from oneStop.services.supervision import SupervisionService
 from oneStop.services.reports import ReportService
 from oneStop.services.handover import HandoverService
+from oneStop.services.sync import SyncService
 from oneStop.services.setup import SetupService
 
 APP_NAME = "oneStop"
@@ -86,6 +87,7 @@ class App:
         excluded = tuple(current.report_excluded_states) if current else ()
         self.reports = ReportService(self.uow, self.calendar, self.settings, excluded)
         self.handover = HandoverService(self.uow, self.settings, self.reception, self.lifecycle)
+        self.sync = SyncService(self.uow)
 
     def uow(self, *, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self.db, write=write, clock=self.clock)

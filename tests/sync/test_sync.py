@@ -183,3 +183,48 @@ def test_many_concurrent_pushers_and_a_puller_never_skip_an_event(central_url):
     reader.join(timeout=120)
     assert not errors, errors
     assert ids == pushed and len(seen) == pushers * batches * size
+
+
+def test_sync_from_the_command_line_and_the_usb_stick(central_url, counters, tmp_path, capsys, monkeypatch):
+    import json
+
+    from oneStop.cli import main
+
+    first, second = counters(2)
+    for app in (first, second):
+        add_procedure(app)
+        app.reception.receive(official_of(app), draft())
+    roots = [first.paths.root, second.paths.root]
+    first.close()
+    second.close()
+
+    def run(root, *args):  # type: ignore[no-untyped-def]
+        code = main(["--data-dir", str(root), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert run(roots[0], "central", "init", "--url", central_url)[0] == 0  # already at head: a no-op
+    # counter 2 has no network: its events go on a USB stick …
+    stick = tmp_path / "usb.jsonl"
+    code, out, err = run(roots[1], "sync", "export", str(stick))
+    assert code == 0, err
+    # … and counter 1 delivers them, then syncs itself
+    code, out, err = run(roots[0], "sync", "import", str(stick), "--central", central_url)
+    assert code == 0 and " mới" in out, err
+    code, out, err = run(roots[0], "sync", "import", str(stick), "--central", central_url)
+    assert "0 mới" in out  # idempotent
+    code, out, err = run(roots[0], "sync", "--central", central_url, "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["waiting"] == 0 and result["pulled"] > 0  # counter 2's events came back down
+    code, out, _ = run(roots[0], "sync", "status", "--json")
+    status = json.loads(out)
+    assert status["waiting"] == 0 and status["online"] and ":" not in status["central_url"].split("@")[0][13:]
+    # counter 2, online again: its events are acknowledged, not doubled
+    code, out, err = run(roots[1], "sync", "--central", central_url, "--json")
+    assert code == 0 and json.loads(out)["pushed"] == 0 and json.loads(out)["waiting"] == 0
+    # a wrong address is reported in words, and the counter keeps working
+    code, out, err = run(roots[1], "sync", "--central", "postgresql://x:y@127.0.0.1:1/none", "--json")
+    assert code == 1 and "máy chủ trung tâm" in err
+    code, out, _ = run(roots[1], "sync", "status", "--json")
+    assert json.loads(out)["last_error"] and not json.loads(out)["online"]

@@ -1,0 +1,202 @@
+"""Replication as a use case: sync now, say how it stands, and carry waiting events on a USB
+stick when the network will not (``export`` here, ``import`` on any connected PC)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from oneStop.domain.errors import OneStopError, ValidationError
+from oneStop.domain.events import canonical, content_hash
+from oneStop.domain.models import Event, User
+from oneStop.domain.permissions import Permission
+from oneStop.persistence.mapping import event_from_row
+from oneStop.persistence.models import AgencyRow, EventRow, SyncStateRow
+from oneStop.services.base import UowFactory, authorize
+from oneStop.sync import central, credentials
+from oneStop.sync.client import SyncClient, SyncResult
+
+EXPORT_FORMAT = "onestop-events/1"
+
+
+class CentralUnreachable(OneStopError):
+    pass
+
+
+class NoCentralConfigured(OneStopError):
+    def __init__(self) -> None:
+        super().__init__("Chưa có địa chỉ cơ sở dữ liệu trung tâm: dùng onestop sync --central postgresql://…")
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    central_url: str  # without its secret
+    waiting: int
+    last_success: str | None
+    last_error: str | None
+    last_attempt: str | None
+    online: bool
+    credential_note: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"central_url": self.central_url, "waiting": self.waiting, "last_success": self.last_success,
+                "last_error": self.last_error, "last_attempt": self.last_attempt, "online": self.online,
+                "credential_note": self.credential_note}
+
+
+def _words(exc: BaseException) -> str:
+    """A connection failure in words an official can act on."""
+    text = str(exc).lower()
+    if "password" in text or "authentication" in text:
+        return "Máy chủ trung tâm từ chối đăng nhập: kiểm tra tên và mật khẩu của quầy."
+    if "could not translate host" in text or "name or service not known" in text:
+        return "Không tìm thấy máy chủ trung tâm: kiểm tra địa chỉ hoặc kết nối mạng."
+    if "timeout" in text or "timed out" in text:
+        return "Máy chủ trung tâm không trả lời (hết thời gian chờ): mạng chậm hoặc mất kết nối."
+    if "connection refused" in text or "connect" in text:
+        return "Không kết nối được máy chủ trung tâm: mạng đang mất hoặc máy chủ chưa chạy."
+    return f"Đồng bộ không thành công: {exc}"
+
+
+class SyncService:
+    def __init__(self, uow: UowFactory) -> None:
+        self._uow = uow
+
+    def _get(self, key: str, default: Any = None) -> Any:
+        with self._uow() as uow:
+            row = uow.session.get(SyncStateRow, key)
+            return default if row is None else row.value
+
+    def _put(self, **values: Any) -> None:
+        with self._uow(write=True) as uow:
+            now = uow.now()
+            for key, value in values.items():
+                row = uow.session.get(SyncStateRow, key)
+                if row is None:
+                    uow.session.add(SyncStateRow(key=key, value=value, updated_at=now))
+                else:
+                    row.value, row.updated_at = value, now
+            uow.commit()
+
+    def configure(self, actor: User, url: str) -> str:
+        """Remember the central address (without its secret, which goes to the operating
+        system's credential store); return a note for the user ("" when all is well)."""
+        with self._uow() as uow:
+            authorize(uow, actor, Permission.MANAGE_SETTINGS)
+        try:
+            central.engine_url(url)
+        except ValueError as exc:
+            raise ValidationError("central_url", str(exc)) from None
+        bare, secret = credentials.split_secret(url)
+        note = ""
+        if secret:
+            try:
+                credentials.store(bare, secret)
+            except credentials.NoCredentialStore as exc:
+                note = str(exc)
+        self._put(central_url=bare, credential_note=note)
+        return note
+
+    def _url(self, url: str | None) -> str:
+        if url:
+            return url
+        bare = self._get("central_url")
+        if not bare:
+            raise NoCentralConfigured()
+        return credentials.with_secret(bare, credentials.load(bare))
+
+    def sync(self, actor: User, url: str | None = None) -> SyncResult:
+        """Push what waits, pull what others did. Failures are remembered in words."""
+        with self._uow() as uow:
+            authorize(uow, actor, Permission.VIEW_DOSSIERS)
+            now = uow.now().isoformat()
+        if url and _can_configure(self._uow, actor):
+            self.configure(actor, url)
+        target = self._url(url)
+        try:
+            result = SyncClient(self._uow, target).sync()
+        except OneStopError:
+            raise
+        except Exception as exc:  # network, server, authentication: keep working offline
+            self._put(last_error=_words(exc), last_attempt=now, online=False)
+            raise CentralUnreachable(_words(exc)) from exc
+        self._put(last_error="", last_attempt=now, online=True, last_success=now)
+        return result
+
+    def status(self) -> SyncStatus:
+        with self._uow() as uow:
+            waiting = uow.session.scalar(
+                select(func.count()).select_from(EventRow)
+                .where(EventRow.counter_id == uow.counter_id, EventRow.central_seq.is_(None))
+            ) or 0
+            values = {r.key: r.value for r in uow.session.scalars(select(SyncStateRow))}
+        return SyncStatus(values.get("central_url") or "", waiting, values.get("last_success"),
+                          values.get("last_error") or None, values.get("last_attempt"), bool(values.get("online")),
+                          values.get("credential_note") or "")
+
+    def export_waiting(self, actor: User, path: Path) -> int:
+        """Write this counter's waiting events to a file (for a USB stick)."""
+        with self._uow() as uow:
+            authorize(uow, actor, Permission.VIEW_DOSSIERS)
+            agency = uow.session.scalar(select(AgencyRow.code)) or ""
+            rows = uow.session.scalars(
+                select(EventRow).where(EventRow.counter_id == uow.counter_id, EventRow.central_seq.is_(None))
+                .order_by(EventRow.seq)
+            ).all()
+            events = [event_from_row(r) for r in rows]
+        lines = [json.dumps({"format": EXPORT_FORMAT, "agency": agency, "count": len(events)}, ensure_ascii=False)]
+        lines += [json.dumps({"event": json.loads(canonical(e)), "hash": content_hash(e)}, ensure_ascii=False)
+                  for e in events]
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        tmp.replace(path)
+        return len(events)
+
+    def import_file(self, actor: User, path: Path, url: str | None = None) -> central.PushResult:
+        """Deliver events exported on another PC to the central database (idempotent)."""
+        with self._uow() as uow:
+            authorize(uow, actor, Permission.VIEW_DOSSIERS)
+        try:
+            header, *body = path.read_text(encoding="utf-8").splitlines()
+            meta = json.loads(header)
+        except (OSError, ValueError) as exc:
+            raise ValidationError("attachment", f"không đọc được tệp {path}: {exc}") from None
+        if meta.get("format") != EXPORT_FORMAT:
+            raise ValidationError("attachment", f"{path} không phải tệp sự kiện của oneStop")
+        events = []
+        for number, line in enumerate(body, 2):
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            e = item["event"]
+            event = Event(id=uuid.UUID(e["id"]), counter_id=e["counter_id"], seq=e["seq"],
+                          kind=e["kind"], actor=e["actor"], device_time=datetime.fromisoformat(e["device_time"]),
+                          business_time=datetime.fromisoformat(e["business_time"]),
+                          dossier_id=uuid.UUID(e["dossier_id"]) if e["dossier_id"] else None,
+                          payload=e["payload"], schema=e["schema"])
+            if content_hash(event) != item["hash"]:
+                raise ValidationError("attachment", f"dòng {number} của {path} bị sửa đổi hoặc hỏng")
+            events.append(event)
+        engine = central.connect(self._url(url))
+        try:
+            with engine.connect() as connection:
+                return central.push(connection, meta["agency"], events)
+        except Exception as exc:
+            if isinstance(exc, OneStopError):
+                raise
+            raise CentralUnreachable(_words(exc)) from exc
+        finally:
+            engine.dispose()
+
+
+def _can_configure(uow_factory: UowFactory, actor: User) -> bool:
+    from oneStop.services.base import can
+
+    with uow_factory() as uow:
+        return can(uow, actor, Permission.MANAGE_SETTINGS)
