@@ -304,6 +304,10 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True, parser_class=_Parser)
     cei = ce.add_parser("init", help="tạo hoặc nâng cấp lược đồ trung tâm")
     cei.add_argument("--url", required=True)
+    cea = ce.add_parser("add-counter", help="tạo vai trò cơ sở dữ liệu của một quầy; dòng cuối là địa chỉ quầy dùng")
+    cea.add_argument("--url", required=True)
+    cea.add_argument("--agency-code", required=True)
+    cea.add_argument("--counter", type=int, required=True)
 
     sy = sub.add_parser("sync", help="đồng bộ với cơ sở dữ liệu trung tâm")
     sy.add_argument("--central", help="địa chỉ postgresql://… (được ghi nhớ; mật khẩu vào kho mật khẩu của hệ điều hành)")
@@ -653,6 +657,11 @@ def cmd_central(app, args) -> int:  # type: ignore[no-untyped-def]
     from oneStop.sync import central
 
     try:
+        if args.action == "add-counter":
+            counter_url = central.add_counter(args.url, args.agency_code, args.counter)
+            print(f"Đã tạo vai trò cho quầy {args.counter} của {args.agency_code}. Địa chỉ kết nối của quầy:")
+            print(counter_url)
+            return 0
         revision = central.init_central(args.url)
     except ValueError as exc:
         raise ValidationError("central_url", str(exc)) from None

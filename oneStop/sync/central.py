@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import Connection, Engine, create_engine, func, select, tuple_
+from sqlalchemy import Connection, Engine, create_engine, func, select, text, tuple_, update
 
 from oneStop.domain.events import canonical, content_hash
 from oneStop.domain.models import Event
@@ -61,6 +61,42 @@ def init_central(url: str) -> str:
             return ScriptDirectory.from_config(cfg).get_current_head() or ""
     finally:
         engine.dispose()
+
+
+def add_counter(url: str, agency_code: str, counter: int) -> str:
+    """Create the database role of one counter (its own login, row-level security keeps it to
+    its own events and its agency's) and return the URL the counter connects with."""
+    import re
+    import secrets
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    from oneStop.domain.codes import is_valid_agency_code
+
+    if not is_valid_agency_code(agency_code):
+        raise ValueError(f"mã định danh cơ quan «{agency_code}» không hợp lệ")
+    if not 1 <= counter <= 999:
+        raise ValueError("số quầy phải từ 1 đến 999")
+    counter_id = f"{agency_code}#{counter}"
+    role = "onestop_c_" + re.sub(r"[^a-z0-9]", "_", agency_code.lower()) + f"_{counter}"
+    password = secrets.token_urlsafe(24)
+    engine = connect(url)
+    try:
+        with engine.begin() as c:
+            exists = c.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
+            verb = "ALTER" if exists else "CREATE"
+            # DDL takes no parameters; the password is URL-safe base64 only, so it quotes plainly
+            c.execute(text(f"{verb} ROLE \"{role}\" LOGIN PASSWORD '{password}'"))
+            c.execute(text(f'GRANT onestop_counter TO "{role}"'))
+            database = c.scalar(text("SELECT current_database()"))
+            c.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"'))
+            c.execute(text("DELETE FROM central_counter_roles WHERE role_name = :r OR counter_id = :c"),
+                      {"r": role, "c": counter_id})
+            c.execute(cm.counter_roles.insert().values(role_name=role, counter_id=counter_id, agency_code=agency_code))
+    finally:
+        engine.dispose()
+    parts = urlsplit(url)
+    host = parts.netloc.split("@", 1)[-1]
+    return urlunsplit((parts.scheme, f"{role}:{quote(password, safe='')}@{host}", parts.path, parts.query, ""))
 
 
 @dataclass(frozen=True)
@@ -114,7 +150,7 @@ def push(connection: Connection, agency_code: str, batch: Sequence[Event]) -> Pu
         tops = dict(connection.execute(
             select(t.c.counter_id, func.max(t.c.seq)).where(t.c.counter_id.in_({e.counter_id for e in batch}))
             .group_by(t.c.counter_id)).all())
-        number = (connection.scalar(select(func.coalesce(func.max(t.c.central_seq), 0))) or 0) + 1
+        number = (connection.scalar(select(cm.numbering.c.last_seq).where(cm.numbering.c.id == 1)) or 0) + 1
         acknowledged: dict[uuid.UUID, int] = {}
         fresh: list[dict[str, Any]] = []
         refused: list[dict[str, Any]] = []
@@ -141,6 +177,7 @@ def push(connection: Connection, agency_code: str, batch: Sequence[Event]) -> Pu
             number += 1
         if fresh:
             connection.execute(t.insert(), fresh)
+            connection.execute(update(cm.numbering).where(cm.numbering.c.id == 1).values(last_seq=number - 1))
         if refused:
             connection.execute(cm.quarantine.insert(), refused)
     return PushResult(acknowledged, len(fresh), tuple(r["event_id"] for r in refused), tuple(gaps))

@@ -64,3 +64,21 @@ quarantine = Table(
     Column("reason", String(200), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+
+
+counter_roles = Table(
+    "central_counter_roles",
+    metadata,
+    Column("role_name", String(63), primary_key=True),
+    Column("counter_id", String(40), nullable=False, unique=True),
+    Column("agency_code", String(13), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+#: One row: the last central number handed out (updated under the push lock).
+numbering = Table(
+    "central_numbering",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("last_seq", BigInteger, nullable=False),
+)

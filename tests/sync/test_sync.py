@@ -228,3 +228,36 @@ def test_sync_from_the_command_line_and_the_usb_stick(central_url, counters, tmp
     assert code == 1 and "máy chủ trung tâm" in err
     code, out, _ = run(roots[1], "sync", "status", "--json")
     assert json.loads(out)["last_error"] and not json.loads(out)["online"]
+
+
+def test_each_counter_has_its_own_role_kept_to_its_own_events_and_agency(central_url, counters, capsys):
+    from sqlalchemy.exc import DBAPIError
+
+    from oneStop.cli import main
+
+    assert main(["central", "add-counter", "--url", central_url, "--agency-code", "000.17.22.H56",
+                 "--counter", "1"]) == 0
+    counter_url = capsys.readouterr().out.strip().splitlines()[-1]
+    assert counter_url.startswith("postgresql://onestop_c_000_17_22_h56_1:")
+    other_url = central.add_counter(central_url, "000.18.33.H15", 1)
+    now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+    def event(counter_id: str, seq: int = 1) -> Event:
+        return Event(id=new_event_id(), counter_id=counter_id, seq=seq, kind="user.logged_in", actor="a",
+                     device_time=now, business_time=now, payload={})
+
+    mine, other = central.connect(counter_url), central.connect(other_url)
+    try:
+        with mine.connect() as c:
+            assert central.push(c, "000.17.22.H56", [event("000.17.22.H56#1")]).new == 1
+            with pytest.raises(DBAPIError, match="row-level security"):
+                central.push(c, "000.17.22.H56", [event("000.17.22.H56#2")])  # another counter's identity
+        with other.connect() as c:
+            assert central.push(c, "000.18.33.H15", [event("000.18.33.H15#1")]).new == 1
+            assert central.pull(c, "000.17.22.H56", 0) == []  # another agency: invisible
+            assert [e.event.counter_id for e in central.pull(c, "000.18.33.H15", 0)] == ["000.18.33.H15#1"]
+        with mine.connect() as c:
+            assert [e.central_seq for e in central.pull(c, "000.17.22.H56", 0)] == [1]
+    finally:
+        mine.dispose()
+        other.dispose()
