@@ -131,6 +131,9 @@ TRACKING_FORMATS = _declare(
     "postal.tracking_formats", "",
     "Các dạng số hiệu bưu gửi khác S10 được chấp nhận (biểu thức chính quy, cách nhau bởi ;)", _text(500),
 )
+MAX_CLOCK_SKEW = _declare(
+    "sync.max_clock_skew_minutes", 5, "Độ lệch đồng hồ tối đa so với máy chủ trung tâm (phút)", _int_range(1, 120)
+)
 LANGUAGE = _declare("ui.language", "vi", "Ngôn ngữ giao diện", _text(10), scope="device")
 
 

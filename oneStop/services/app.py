@@ -87,7 +87,7 @@ class App:
         excluded = tuple(current.report_excluded_states) if current else ()
         self.reports = ReportService(self.uow, self.calendar, self.settings, excluded)
         self.handover = HandoverService(self.uow, self.settings, self.reception, self.lifecycle)
-        self.sync = SyncService(self.uow)
+        self.sync = SyncService(self.uow, self.clock)
 
     def uow(self, *, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self.db, write=write, clock=self.clock)

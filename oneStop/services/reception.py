@@ -12,7 +12,7 @@ from oneStop import settings as S
 from oneStop.domain import codes
 from oneStop.domain.clock import local_date, to_local, to_utc
 from oneStop.domain.drafts import normalise_draft
-from oneStop.domain.errors import InvalidFormat, SequenceExhausted, StorageProblem
+from oneStop.domain.errors import OneStopError, InvalidFormat, SequenceExhausted, StorageProblem
 from oneStop.domain.events import Kind, dossier_to_payload, new_event_id
 from oneStop.domain.models import (
     AttachmentDraft,
@@ -35,6 +35,36 @@ from oneStop.services.settings_store import SettingsService
 
 #: A received_at this far in the device's future is refused (a typo or a wrong clock).
 MAX_FUTURE = timedelta(minutes=5)
+
+
+class ClockWrong(OneStopError):
+    """The PC's clock cannot be trusted: dossier codes (which hold the date) are not issued."""
+
+
+def check_clock(uow, counter_id: str, now, max_skew_minutes: int) -> None:  # type: ignore[no-untyped-def]
+    """Refuse to issue codes while the clock is off against the central server by more than
+    the setting (measured at the last sync), or has gone back before this counter's own last
+    event."""
+    from datetime import timedelta
+
+    from oneStop.persistence.models import EventRow, SyncStateRow
+
+    last = uow.session.scalar(
+        select(EventRow.device_time).where(EventRow.counter_id == counter_id).order_by(EventRow.seq.desc()).limit(1)
+    )
+    if last is not None and now < last - timedelta(seconds=5):
+        raise ClockWrong(
+            f"Đồng hồ máy tính ({to_local(now):%H:%M %d/%m/%Y}) đang lùi về trước thao tác cuối cùng của quầy "
+            f"({to_local(last):%H:%M %d/%m/%Y}). Chưa cấp mã hồ sơ cho tới khi chỉnh lại giờ."
+        )
+    row = uow.session.get(SyncStateRow, "clock_offset_seconds")
+    if row is not None and row.value is not None and abs(float(row.value)) > max_skew_minutes * 60:
+        minutes = abs(float(row.value)) / 60
+        direction = "nhanh" if float(row.value) > 0 else "chậm"
+        raise ClockWrong(
+            f"Đồng hồ máy tính {direction} {minutes:.0f} phút so với máy chủ trung tâm (cho phép {max_skew_minutes} "
+            "phút). Chưa cấp mã hồ sơ cho tới khi chỉnh lại giờ và đồng bộ lại."
+        )
 
 
 class ReceptionService:
@@ -75,6 +105,7 @@ class ReceptionService:
 
             counter = uow.session.scalar(select(CounterRow).where(CounterRow.is_local.is_(True)))
             assert counter is not None
+            check_clock(uow, counter.id, now, self._settings.get(S.MAX_CLOCK_SKEW))
             day = local_date(received_at)
             settings = self._settings.all()
             number = self._next_number(uow, counter.agency_code, counter.number, day, settings)

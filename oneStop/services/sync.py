@@ -65,8 +65,11 @@ def _words(exc: BaseException) -> str:
 
 
 class SyncService:
-    def __init__(self, uow: UowFactory) -> None:
+    def __init__(self, uow: UowFactory, clock=None) -> None:  # type: ignore[no-untyped-def]
+        from oneStop.domain.clock import utcnow
+
         self._uow = uow
+        self._clock = clock or utcnow
 
     def _get(self, key: str, default: Any = None) -> Any:
         with self._uow() as uow:
@@ -120,7 +123,7 @@ class SyncService:
             self.configure(actor, url)
         target = self._url(url)
         try:
-            result = SyncClient(self._uow, target).sync()
+            result = SyncClient(self._uow, target, clock=self._clock).sync()
         except OneStopError:
             raise
         except Exception as exc:  # network, server, authentication: keep working offline

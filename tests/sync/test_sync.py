@@ -261,3 +261,21 @@ def test_each_counter_has_its_own_role_kept_to_its_own_events_and_agency(central
     finally:
         mine.dispose()
         other.dispose()
+
+
+def test_a_wrong_clock_stops_new_dossier_codes_until_it_is_right(central_url, counters, clock):
+    from oneStop.services.reception import ClockWrong
+
+    (app,) = counters(1)
+    add_procedure(app)
+    user = official_of(app)
+    clock.now = datetime.now(UTC) + timedelta(minutes=12)  # this PC runs 12 minutes fast
+    app.sync.sync(app.auth.login("admin", PASSWORD), central_url)
+    with pytest.raises(ClockWrong, match="nhanh 12 phút"):
+        app.reception.receive(user, draft())
+    clock.now = datetime.now(UTC)  # set right, synced again: codes flow
+    app.sync.sync(app.auth.login("admin", PASSWORD))
+    app.reception.receive(user, draft())
+    clock.advance(hours=-2)  # the clock jumps back before the counter's own last event
+    with pytest.raises(ClockWrong, match="lùi về trước"):
+        app.reception.receive(user, draft())
