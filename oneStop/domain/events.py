@@ -46,6 +46,7 @@ class Kind:
     LOG_EXPORTED = "log.exported"  # the tracking book printed or exported
     REPORT_EXPORTED = "report.exported"  # Biểu II.06a
     DAY_SIGNED_OFF = "day.signed_off"  # a supervisor's sign-off of a day, with a comment
+    CONFLICT_RESOLVED = "dossier.conflict_resolved"  # a supervisor settles contradictory facts
     ATTACHMENT_ADDED = "dossier.attachment_added"
     PERSONAL_DATA_VIEWED = "dossier.viewed"
 
@@ -189,6 +190,8 @@ def apply(state: Dossier | None, event: Event) -> Dossier | None:
     if kind == Kind.ATTACHMENT_ADDED:
         ref = AttachmentRef(**event.payload["attachment"])
         return replace(state, attachments=state.attachments + (ref,))
+    if kind == Kind.CONFLICT_RESOLVED:
+        return replace(state, conflicts=0)
     transition = lifecycle.Transition.of_kind(kind)
     if transition is not None:
         return lifecycle.apply(state, transition, event.payload, event.business_time)

@@ -150,6 +150,25 @@ class DossierService:
         except (OSError, ValueError) as exc:
             raise NotFound(f"Không đọc được tệp đính kèm {sha256[:12]}…: {exc}") from exc
 
+    def conflicts(self, actor: User) -> list[Dossier]:
+        """Dossiers whose events contradict each other (e.g. returned by two counters): kept,
+        flagged, for a supervisor to settle with :meth:`resolve_conflict`."""
+        with self._uow() as uow:
+            authorize(uow, actor, Permission.SUPERVISE)
+            rows = uow.session.scalars(select(DossierRow).where(DossierRow.conflicts > 0).order_by(DossierRow.code))
+            return [dossier_from_row(r) for r in rows]
+
+    def resolve_conflict(self, actor: User, code: str, note: str) -> Dossier:
+        from oneStop.domain.text import clean
+
+        note = clean(note, "notes", max_len=1000, required=True, multiline=True)
+        with self._uow(write=True) as uow:
+            supervisor = authorize(uow, actor, Permission.SUPERVISE)
+            row = self._row_by_code(uow, code)
+            _, dossier = uow.record(Kind.CONFLICT_RESOLVED, supervisor.username, row.id, {"note": note})
+            uow.commit()
+        return dossier
+
     def rebuild_projection(self, actor: User) -> int:
         """Drop the dossier table's contents and replay every dossier event; return the count."""
         with self._uow(write=True) as uow:

@@ -37,10 +37,12 @@ class SyncResult:
     waiting: int  # events of this counter not yet acknowledged
     quarantined: int
     gaps: tuple[tuple[str, int, int], ...] = ()
+    mismatches: tuple[dict[str, Any], ...] = ()  # counts per counter and day that differ from the centre
 
     def to_json(self) -> dict[str, Any]:
         return {"pushed": self.pushed, "acknowledged": self.acknowledged, "pulled": self.pulled,
-                "waiting": self.waiting, "quarantined": self.quarantined, "gaps": [list(g) for g in self.gaps]}
+                "waiting": self.waiting, "quarantined": self.quarantined, "gaps": [list(g) for g in self.gaps],
+                "mismatches": list(self.mismatches)}
 
 
 class SyncClient:
@@ -70,10 +72,27 @@ class SyncClient:
                 self._measure_clock(connection)
                 pushed, acknowledged, quarantined, gaps = self._push(connection)
                 pulled = self._pull(connection)
+                mismatches = self._compare(connection)
         finally:
             engine.dispose()
         self._remember("last_success", self._clock().isoformat())
-        return SyncResult(pushed, acknowledged, pulled, self.waiting(), quarantined, gaps)
+        self._remember("mismatches", list(mismatches))
+        return SyncResult(pushed, acknowledged, pulled, self.waiting(), quarantined, gaps, mismatches)
+
+    def _compare(self, connection) -> tuple[dict[str, Any], ...]:  # type: ignore[no-untyped-def]
+        """Dossiers received per counter and day, here and at the centre; the differences."""
+        kinds = ("dossier.received",)
+        with self._uow() as uow:
+            agency = self._agency(uow)
+            local = {(c, d.isoformat()): n for c, d, n in uow.session.execute(
+                select(EventRow.counter_id, EventRow.business_date, func.count())
+                .where(EventRow.kind.in_(kinds)).group_by(EventRow.counter_id, EventRow.business_date))}
+        remote = central.counts_by_counter_and_day(connection, agency, kinds)
+        return tuple(
+            {"counter_id": counter, "day": day, "local": local.get((counter, day), 0), "central": remote.get((counter, day), 0)}
+            for counter, day in sorted(set(local) | set(remote))
+            if local.get((counter, day), 0) != remote.get((counter, day), 0)
+        )
 
     def _measure_clock(self, connection) -> None:  # type: ignore[no-untyped-def]
         """The PC clock against the server's, halfway through a round trip (seconds; positive:

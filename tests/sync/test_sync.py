@@ -279,3 +279,50 @@ def test_a_wrong_clock_stops_new_dossier_codes_until_it_is_right(central_url, co
     clock.advance(hours=-2)  # the clock jumps back before the counter's own last event
     with pytest.raises(ClockWrong, match="lùi về trước"):
         app.reception.receive(user, draft())
+
+
+def test_contradictory_facts_are_kept_flagged_and_settled_by_a_supervisor(central_url, counters):
+    from oneStop.domain.lifecycle import Transition
+
+    first, second = counters(2)
+    add_procedure(first)
+    add_procedure(second)
+    one, two = official_of(first), official_of(second)
+    d = first.reception.receive(one, draft())
+    a, b = SyncClient(first.uow, central_url), SyncClient(second.uow, central_url)
+    a.sync()
+    b.sync()
+    # offline, both counters hand the same result out
+    for app, user in ((first, one), (second, two)):
+        app.lifecycle.transition(user, d.code, Transition.RESULT_READY, {})
+        app.lifecycle.transition(user, d.code, Transition.RETURNED, {"collected_by": user.full_name})
+    a.sync()
+    b.sync()
+    a.sync()
+    for app in (first, second):
+        admin = app.auth.login("admin", PASSWORD)
+        (flagged,) = app.dossiers.conflicts(admin)
+        assert flagged.code == d.code and flagged.conflicts >= 1
+        kinds = [e.kind for e in app.dossiers.show(admin, d.code).events]
+        assert kinds.count("dossier.returned") == 2  # both facts kept
+    first.dossiers.resolve_conflict(first.auth.login("admin", PASSWORD), d.code, "Chỉ quầy 1 trả thật; quầy 2 ghi nhầm")
+    a.sync()
+    b.sync()
+    assert second.dossiers.conflicts(second.auth.login("admin", PASSWORD)) == []
+
+
+def test_counts_are_compared_with_the_centre_after_each_sync(central_url, counters):
+    (app,) = counters(1)
+    add_procedure(app)
+    app.reception.receive(official_of(app), draft())
+    client = SyncClient(app.uow, central_url)
+    assert client.sync().mismatches == ()
+    # a dossier event the centre has but this PC lost (say, restored from an old backup)
+    with app.uow(write=True) as uow:
+        from sqlalchemy import delete
+
+        lost = uow.session.scalar(select(EventRow.id).where(EventRow.kind == "dossier.received"))
+        uow.session.execute(delete(EventRow).where(EventRow.id == lost))
+        uow.commit()
+    (mismatch,) = client.sync().mismatches
+    assert mismatch["local"] == 0 and mismatch["central"] == 1
