@@ -230,8 +230,9 @@ def handover(dossiers: int = 1_000_000, rounds: int = 60) -> dict:
         app.handover.scan(postal, batch.number, codes[0])  # warm up
         scan, bare = [], []
         raw = sqlite3.connect(app.paths.database)
+        base = int(time.time()) % 90_000_000  # tracking numbers unique to this run
         for i, code in enumerate(codes[1:]):
-            serial = f"{i + 10_000_000:08d}"
+            serial = f"{base + i:08d}"
             t0 = time.perf_counter()
             result = app.handover.scan(postal, batch.number, code + "\r", tracking_number=f"RR{serial}{calc_check_digit(serial)}VN")
             scan.append(time.perf_counter() - t0)
