@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
 
 from oneStop.domain.models import Role
@@ -74,3 +77,33 @@ def supervisor(app, admin):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def postal(app, admin):  # type: ignore[no-untyped-def]
     return app.auth.add_user(admin, "buu.dien", "Trần Văn Bưu", Role.POSTAL, PASSWORD)
+
+
+# --- a real PostgreSQL for the central database ------------------------------------------------
+# Started once per test session by ``pgserver`` (from pip alone, also as root), only when a test
+# asks for it; a fresh database per test. No test skips for want of a server.
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory):  # type: ignore[no-untyped-def]
+    import pgserver
+
+    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    yield server
+    server.cleanup()
+
+
+def _with_database(uri: str, name: str) -> str:
+    parts = urlsplit(uri)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+@pytest.fixture
+def central_url(postgres) -> str:  # type: ignore[no-untyped-def]
+    """A new, empty central database with the current schema."""
+    name = f"central_{uuid.uuid4().hex[:12]}"
+    postgres.psql(f"CREATE DATABASE {name};")
+    url = _with_database(postgres.get_uri(), name)
+    from oneStop.sync import central
+
+    central.init_central(url)
+    return url

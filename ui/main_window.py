@@ -18,6 +18,7 @@ from ui import printing
 from ui.dialogs.import_report import ImportReportDialog
 from ui.dialogs.settings import SettingsDialog
 from ui.receipts import ReceiptPrinting
+from ui.sync_status import SyncController
 from ui.tasks import TaskRunner
 from ui.views.dossier_list import DossierListView
 from ui.views.reception import ReceptionView
@@ -52,6 +53,8 @@ class MainWindow(QMainWindow):
         self.counter_label = QLabel()
         self.counter_label.setObjectName("counter_label")
         self.statusBar().addWidget(self.user_label)
+        self.sync = SyncController(app, user, self)
+        self.statusBar().addPermanentWidget(self.sync.label)
         self.statusBar().addPermanentWidget(self.counter_label)
         self._build_menu()
 
@@ -65,6 +68,10 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction(self.tr("Thoát"), self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
+        self.sync_action = QAction(self.tr("Đồng bộ với trung tâm ngay"), self)
+        self.sync_action.setShortcut(QKeySequence("F5"))
+        self.sync_action.triggered.connect(self.sync.sync_now)
+        menu.addAction(self.sync_action)
         menu.addAction(self.import_action)
         menu.addAction(self.settings_action)
         menu.addSeparator()
@@ -99,6 +106,8 @@ class MainWindow(QMainWindow):
                 "%3", counter.agency_code)
         )
         self.reception.set_procedures(procedures)
+        self.reception.dossier_saved.connect(lambda _d: self.sync.refresh())
+        self.sync.start()
         self.show_reception()
         self.is_ready = True
         self.ready.emit()
@@ -166,6 +175,11 @@ class MainWindow(QMainWindow):
         if not self._tasks.is_idle() and not self.confirm_quit_while_busy(self):
             event.ignore()
             return
+        waiting = self.sync.waiting_for_central()
+        if waiting and not SyncController.confirm_quit_with_waiting(self, waiting):
+            event.ignore()
+            return
+        self.sync.shutdown()
         super().closeEvent(event)
 
     @staticmethod

@@ -42,7 +42,10 @@ def engine_url(url: str) -> str:
 
 
 def connect(url: str, **kwargs: Any) -> Engine:
-    return create_engine(engine_url(url), pool_pre_ping=True, **kwargs)
+    """An engine on the central database; a dead network fails within ``connect_timeout``
+    seconds instead of hanging."""
+    connect_args = {"connect_timeout": 10, **kwargs.pop("connect_args", {})}
+    return create_engine(engine_url(url), pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 def init_central(url: str) -> str:

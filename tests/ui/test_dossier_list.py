@@ -70,7 +70,7 @@ def test_a_scanned_code_finds_the_dossier_and_opens_it_with_its_timeline(qtbot, 
         assert search(qtbot, list_view, f"]C0{wanted.code}") == 1  # a scanner's symbology prefix
     detail: DossierDetailDialog = opened.args[0]
     qtbot.waitUntil(lambda: detail.detail is not None, timeout=5000)
-    assert detail.heading.text() == f"{wanted.code} — Được tiếp nhận"
+    assert detail.heading.text() == f"{wanted.code} — Được tiếp nhận · chưa gửi lên trung tâm"
     assert "Phạm Văn Nam" in detail.fields.text() and "038095001234" in detail.fields.text()
     assert detail.timeline.rowCount() == 1
     assert detail.timeline.item(0, 1).text() == "Tiếp nhận hồ sơ"

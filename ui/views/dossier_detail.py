@@ -103,7 +103,8 @@ class DossierDetailDialog(QDialog):
     def _on_loaded(self, detail: DossierDetail) -> None:
         self.detail = detail
         d = detail.dossier
-        self.heading.setText(f"{d.code} — {d.status.label}")
+        central = self.tr("đã lên trung tâm") if d.synced else self.tr("chưa gửi lên trung tâm")
+        self.heading.setText(f"{d.code} — {d.status.label} · {central}")
         self.fields.setText(self._fields_html(d, detail.masked))
         self.timeline.setRowCount(len(detail.events))
         for row, event in enumerate(detail.events):

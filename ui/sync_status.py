@@ -1,0 +1,123 @@
+"""Background sync with the central database, and what the window says about it.
+
+Sync runs on its own worker thread, not on the task runner's, so a slow or cut network never
+holds up a save at the counter; the database sees it as one more connection (SQLite WAL).
+Results come back to the GUI thread through a queued signal.
+The status bar shows online/offline, the events waiting, the last successful sync and the last
+error in words. Closing the program with events waiting warns.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+from oneStop.domain.models import User
+from oneStop.services.app import App
+
+#: Minutes between background syncs.
+INTERVAL_MINUTES = 5
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SyncStatus", text)
+
+
+class SyncController(QObject):
+    """Schedules syncs, runs them off the GUI thread, and keeps :attr:`label` up to date."""
+
+    status_changed = Signal(object)  # SyncStatus
+    _finished = Signal(object, object, object)  # callback, result, error (from the worker thread)
+
+    def __init__(self, app: App, user: User, parent: QWidget | None = None, *, interval_minutes: int = INTERVAL_MINUTES):
+        super().__init__(parent)
+        self._app = app
+        self._user = user
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="onestop-sync")
+        self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._busy = False
+        self.status = None
+        self.label = QLabel(_tr("Chưa đồng bộ"))
+        self.label.setObjectName("sync_label")
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_minutes * 60_000)
+        self.timer.timeout.connect(self.sync_now)
+
+    def start(self) -> None:
+        self.refresh()
+        self.timer.start()
+
+    def _submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]) -> None:
+        def run() -> None:
+            try:
+                result = fn()
+            except BaseException as exc:  # delivered to on_error on the GUI thread
+                self._finished.emit(on_error, None, exc)
+            else:
+                self._finished.emit(on_done, result, None)
+
+        self._pool.submit(run)
+
+    def _deliver(self, callback: Callable[..., None], result: Any, error: BaseException | None) -> None:
+        callback(error if error is not None else result)
+
+    def refresh(self) -> None:
+        self._submit(self._app.sync.status, self._show, lambda _e: None)
+
+    def sync_now(self) -> None:
+        """One sync in the background, unless one is running or no central address is set."""
+        if self._busy or (self.status is not None and not self.status.central_url):
+            return
+        self._busy = True
+        self.label.setText(_tr("Đang đồng bộ…"))
+
+        def run():  # type: ignore[no-untyped-def]
+            self._app.sync.sync(self._user)
+            return self._app.sync.status()
+
+        self._submit(run, self._done, self._failed)
+
+    def _done(self, status) -> None:  # type: ignore[no-untyped-def]
+        self._busy = False
+        self._show(status)
+
+    def _failed(self, _exc: BaseException) -> None:
+        self._busy = False
+        self.refresh()  # the service kept the error in words
+
+    def _show(self, status) -> None:  # type: ignore[no-untyped-def]
+        self.status = status
+        if not status.central_url:
+            text = _tr("Chưa nối với trung tâm · chờ gửi: %1").replace("%1", str(status.waiting))
+        elif status.online:
+            when = (status.last_success or "")[11:16]
+            text = _tr("Trực tuyến · chờ gửi: %1 · đồng bộ lúc %2").replace("%1", str(status.waiting)).replace("%2", when)
+        else:
+            text = _tr("Ngoại tuyến · chờ gửi: %1").replace("%1", str(status.waiting))
+        self.label.setText(text)
+        self.label.setToolTip(status.last_error or "")
+        self.label.setStyleSheet("" if status.online or not status.central_url else "color: #b26a00;")
+        self.status_changed.emit(status)
+
+    def waiting_for_central(self) -> int:
+        """Events not yet at the centre (as last counted), when there is a centre to send them to."""
+        status = self.status
+        return status.waiting if status is not None and status.central_url else 0
+
+    def shutdown(self) -> None:
+        self.timer.stop()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    @staticmethod
+    def confirm_quit_with_waiting(parent: QWidget, waiting: int) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, _tr("Còn dữ liệu chưa gửi"),
+                          _tr("Còn %1 thao tác chưa gửi lên cơ sở dữ liệu trung tâm. Dữ liệu vẫn an toàn trên máy "
+                              "này và sẽ được gửi khi có mạng; nếu máy sắp không dùng nữa, hãy xuất ra USB "
+                              "(onestop sync export). Thoát?").replace("%1", str(waiting)), parent=parent)
+        quit_button = box.addButton(_tr("Thoát"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_tr("Ở lại"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is quit_button
