@@ -46,10 +46,12 @@ class SyncResult:
 
 
 class SyncClient:
-    def __init__(self, uow: Callable[..., UnitOfWork], url: str, *, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, uow: Callable[..., UnitOfWork], url: str, *, clock: Callable[[], datetime] = utcnow,
+                 batch: int = BATCH) -> None:
         self._uow = uow
         self._url = url
         self._clock = clock
+        self._batch = batch
 
     # --- the local side ----------------------------------------------------------------------
 
@@ -116,7 +118,7 @@ class SyncClient:
                 agency = self._agency(uow)
                 rows = uow.session.scalars(
                     select(EventRow).where(EventRow.counter_id == uow.counter_id, EventRow.central_seq.is_(None))
-                    .order_by(EventRow.seq).limit(BATCH)
+                    .order_by(EventRow.seq).limit(self._batch)
                 ).all()
                 batch = [event_from_row(r) for r in rows]
             if not batch:
@@ -140,7 +142,7 @@ class SyncClient:
             with self._uow() as uow:
                 agency = self._agency(uow)
                 cursor = self._state(uow, CURSOR, 0)
-            batch = central.pull(connection, agency, cursor, BATCH)
+            batch = central.pull(connection, agency, cursor, self._batch)
             if not batch:
                 return pulled
             with self._uow(write=True) as uow:
