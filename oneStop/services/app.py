@@ -87,7 +87,11 @@ class App:
         excluded = tuple(current.report_excluded_states) if current else ()
         self.reports = ReportService(self.uow, self.calendar, self.settings, excluded)
         self.handover = HandoverService(self.uow, self.settings, self.reception, self.lifecycle)
-        self.sync = SyncService(self.uow, self.clock)
+        self.sync = SyncService(self.uow, self.clock, on_reference_changed=self._reference_changed)
+
+    def _reference_changed(self) -> None:
+        self.settings.invalidate()
+        self.calendar.invalidate()
 
     def uow(self, *, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self.db, write=write, clock=self.clock)

@@ -121,7 +121,9 @@ class AuthService:
         uow.append(
             Kind.USER_CREATED,
             actor,
-            payload={"username": row.username, "full_name": row.full_name, "role": row.role},
+            # the Argon2 hash travels to the agency's other counters, so that offline login works
+            payload={"username": row.username, "full_name": row.full_name, "role": row.role,
+                     "password_hash": row.password_hash, "active": row.active},
         )
 
     def set_password(self, actor: User, username: str, password: str) -> None:
@@ -132,7 +134,8 @@ class AuthService:
             if row is None:
                 raise UserNotFound(username)
             row.password_hash = hash_password(validate_password(password))
-            uow.append(Kind.USER_UPDATED, actor.username, payload={"username": username, "password": "changed"})
+            uow.append(Kind.USER_UPDATED, actor.username,
+                       payload={"username": username, "password": "changed", "password_hash": row.password_hash})
             uow.commit()
 
     def set_active(self, actor: User, username: str, active: bool) -> None:

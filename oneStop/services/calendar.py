@@ -31,9 +31,10 @@ class CalendarService:
         self._settings = settings
         self._calendar: WorkingCalendar | None = None
         self._lock = Lock()
-        settings.changed_listeners.append(lambda key: self._invalidate() if key.startswith("calendar.") else None)
+        settings.changed_listeners.append(lambda key: self.invalidate() if key.startswith("calendar.") else None)
 
-    def _invalidate(self) -> None:
+    def invalidate(self) -> None:
+        """Forget the cached calendar (the overrides or the hours changed, here or by sync)."""
         with self._lock:
             self._calendar = None
 
@@ -69,7 +70,7 @@ class CalendarService:
             uow.append(Kind.CALENDAR_OVERRIDE_SET, actor.username,
                        payload={"day": day.isoformat(), "kind": kind, "note": note})
             uow.commit()
-        self._invalidate()
+        self.invalidate()
         return CalendarOverride(day, kind, note)
 
     def remove_override(self, actor: User, day: date) -> None:
@@ -80,4 +81,4 @@ class CalendarService:
                 uow.session.delete(row)
                 uow.append(Kind.CALENDAR_OVERRIDE_REMOVED, actor.username, payload={"day": day.isoformat()})
                 uow.commit()
-        self._invalidate()
+        self.invalidate()

@@ -76,6 +76,7 @@ class CatalogService:
         added = updated = unchanged = 0
         now = uow.now()
         codes = []
+        changed = []
         for p in procedures:
             values = procedure_to_row_values(p, now)
             row = uow.session.get(ProcedureRow, p.code)
@@ -90,10 +91,13 @@ class CatalogService:
                     setattr(row, key, value)
                 updated += 1
             codes.append(p.code)
+            changed.append({k: v for k, v in values.items() if k not in ("search_key", "updated_at")})
         uow.append(
             Kind.CATALOG_IMPORTED,
             actor,
-            payload={"source": source, "added": added, "updated": updated, "unchanged": unchanged, "codes": codes},
+            # the procedures themselves travel, so that every counter of the agency gets them
+            payload={"source": source, "added": added, "updated": updated, "unchanged": unchanged, "codes": codes,
+                     "procedures": changed},
         )
         return added, updated, unchanged
 

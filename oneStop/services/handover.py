@@ -114,7 +114,8 @@ class HandoverService:
                 for key, value in values.items():
                     setattr(row, key, value)
             uow.append("postal_unit.saved", admin.username, payload={"code": code, "name": unit.name,
-                                                                      "address": unit.address, "active": active})
+                                                                      "address": unit.address, "phone": unit.phone,
+                                                                      "active": active})
             uow.commit()
         return unit
 

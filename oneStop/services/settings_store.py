@@ -29,6 +29,10 @@ class SettingsService:
         self._cache: dict[str, Any] | None = None
         self.changed_listeners: list = []
 
+    def invalidate(self) -> None:
+        """Forget the cached values (changed by a sync from another counter)."""
+        self._cache = None
+
     def all(self) -> dict[str, Any]:
         if self._cache is None:
             with self._uow() as uow:

@@ -65,11 +65,12 @@ def _words(exc: BaseException) -> str:
 
 
 class SyncService:
-    def __init__(self, uow: UowFactory, clock=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, uow: UowFactory, clock=None, on_reference_changed=None) -> None:  # type: ignore[no-untyped-def]
         from oneStop.domain.clock import utcnow
 
         self._uow = uow
         self._clock = clock or utcnow
+        self._on_reference_changed = on_reference_changed or (lambda: None)
 
     def _get(self, key: str, default: Any = None) -> Any:
         with self._uow() as uow:
@@ -123,7 +124,10 @@ class SyncService:
             self.configure(actor, url)
         target = self._url(url)
         try:
-            result = SyncClient(self._uow, target, clock=self._clock).sync()
+            client = SyncClient(self._uow, target, clock=self._clock)
+            result = client.sync()
+            if client.reference_changed:
+                self._on_reference_changed()  # cached calendars and settings are stale now
         except OneStopError:
             raise
         except Exception as exc:  # network, server, authentication: keep working offline

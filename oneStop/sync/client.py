@@ -23,7 +23,7 @@ from oneStop.domain.events import ProjectionError, content_hash, project
 from oneStop.persistence.mapping import event_from_row, event_row, new_dossier_row
 from oneStop.persistence.models import AgencyRow, DossierRow, EventRow, SyncStateRow
 from oneStop.persistence.uow import UnitOfWork
-from oneStop.sync import central
+from oneStop.sync import central, reference
 
 BATCH = 500
 CURSOR = "central_cursor"
@@ -52,6 +52,7 @@ class SyncClient:
         self._url = url
         self._clock = clock
         self._batch = batch
+        self.reference_changed = False  # a pulled catalog, calendar, user or setting change
 
     # --- the local side ----------------------------------------------------------------------
 
@@ -165,6 +166,8 @@ class SyncClient:
                     pulled += 1
                     if event.dossier_id is not None:
                         touched.add(event.dossier_id)
+                    elif reference.apply(uow, event):
+                        self.reference_changed = True
                 uow.session.flush()
                 for dossier_id in touched:
                     _reproject(uow, dossier_id)

@@ -326,3 +326,32 @@ def test_counts_are_compared_with_the_centre_after_each_sync(central_url, counte
         uow.commit()
     (mismatch,) = client.sync().mismatches
     assert mismatch["local"] == 0 and mismatch["central"] == 1
+
+
+def test_reference_data_reaches_every_counter(central_url, counters):
+    from datetime import date
+
+    from oneStop import settings as S
+    from oneStop.domain.models import Procedure
+
+    first, second = counters(2)
+    admin = first.auth.login("admin", PASSWORD)
+    first.auth.add_user(admin, "lan.pt", "Phạm Thị Lan", Role.OFFICIAL, "mat-khau-cua-lan")
+    first.calendar.set_override(admin, date(2026, 12, 31), "off", "Nghỉ bù theo quyết định của tỉnh")
+    first.settings.set(admin, S.TARGET_POSTAL_OUT, 30)
+    first.settings.set(admin, S.PRINTER, "Máy in quầy 1")  # this PC's own: must not travel
+    first.handover.save_postal_unit(admin, "BC-QP", "Bưu cục Quảng Phú", phone="02373000000")
+    with first.uow(write=True) as uow:
+        first.catalog.store(uow, [Procedure("9.888001", "Thủ tục mới của tỉnh", "Tư pháp", "UBND xã", 3)],
+                            actor="admin", source="test")
+        uow.commit()
+    assert second.calendar.calendar().is_working_day(date(2026, 12, 31))  # cached before the sync
+    SyncClient(first.uow, central_url).sync()
+    second.sync.sync(second.auth.login("admin", PASSWORD), central_url)
+    # the official created on counter 1 signs in on counter 2, offline from now on
+    assert second.auth.login("lan.pt", "mat-khau-cua-lan").full_name == "Phạm Thị Lan"
+    assert not second.calendar.calendar().is_working_day(date(2026, 12, 31))
+    assert second.settings.get(S.TARGET_POSTAL_OUT) == 30
+    assert second.settings.get(S.PRINTER) != "Máy in quầy 1"
+    assert [u.code for u in second.handover.postal_units()] == ["BC-QP"]
+    assert second.catalog.get("9.888001").name == "Thủ tục mới của tỉnh"

@@ -1,0 +1,101 @@
+"""Reference data that travels with the events: what an administrator changes on one counter
+(the procedure catalog, holiday overrides, users with their password hashes, agency-wide
+settings such as the targets, postal units) reaches every counter of the agency through the
+central database and is applied here, written straight to the tables (no new event: that
+would echo back). The last change in central order wins, the same on every counter."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from oneStop import settings as S
+from oneStop.domain.models import Event
+from oneStop.persistence.mapping import procedure_to_row_values
+from oneStop.persistence.models import (
+    CalendarOverrideRow,
+    PostalUnitRow,
+    ProcedureRow,
+    SettingRow,
+    UserRow,
+)
+from oneStop.persistence.uow import UnitOfWork
+
+
+def _upsert(uow: UnitOfWork, model, key, values: dict) -> None:  # type: ignore[no-untyped-def]
+    row = uow.session.get(model, key)
+    if row is None:
+        uow.session.add(model(**values))
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+
+
+def _override_set(uow: UnitOfWork, e: Event) -> None:
+    day = date.fromisoformat(e.payload["day"])
+    _upsert(uow, CalendarOverrideRow, day, {"day": day, "kind": e.payload["kind"], "note": e.payload.get("note", "")})
+
+
+def _override_removed(uow: UnitOfWork, e: Event) -> None:
+    row = uow.session.get(CalendarOverrideRow, date.fromisoformat(e.payload["day"]))
+    if row is not None:
+        uow.session.delete(row)
+
+
+def _user(uow: UnitOfWork, e: Event) -> None:
+    p = e.payload
+    row = uow.session.get(UserRow, p["username"])
+    if row is None:
+        if "password_hash" not in p or "role" not in p:
+            return  # an older event without the hash: nothing to log in with
+        uow.session.add(UserRow(username=p["username"], full_name=p.get("full_name", p["username"]), role=p["role"],
+                                password_hash=p["password_hash"], active=p.get("active", True),
+                                created_at=e.device_time))
+        return
+    for name in ("full_name", "role", "password_hash", "active"):
+        if name in p:
+            setattr(row, name, p[name])
+
+
+def _setting(uow: UnitOfWork, e: Event) -> None:
+    spec = S.REGISTRY.get(e.payload.get("key", ""))
+    if spec is None or spec.scope != "agency":
+        return  # a device setting (a printer) belongs to its own PC
+    _upsert(uow, SettingRow, spec.key, {"key": spec.key, "value": e.payload["new"], "updated_at": e.device_time})
+
+
+def _catalog(uow: UnitOfWork, e: Event) -> None:
+    from oneStop.domain.models import DocumentForm, Procedure, RequiredDocument
+
+    for values in e.payload.get("procedures", ()):
+        p = Procedure(**{**values, "documents": tuple(
+            RequiredDocument(d["name"], DocumentForm(d["form"]), d["count"], d.get("mandatory", True))
+            for d in values.get("documents", ()))})
+        _upsert(uow, ProcedureRow, p.code, procedure_to_row_values(p, e.device_time))
+
+
+def _postal_unit(uow: UnitOfWork, e: Event) -> None:
+    p = e.payload
+    _upsert(uow, PostalUnitRow, p["code"], {"code": p["code"], "name": p["name"], "address": p.get("address", ""),
+                                            "phone": p.get("phone", ""), "active": p.get("active", True),
+                                            "updated_at": e.device_time})
+
+
+APPLIERS: dict[str, Callable[[UnitOfWork, Event], None]] = {
+    "calendar.override_set": _override_set,
+    "calendar.override_removed": _override_removed,
+    "user.created": _user,
+    "user.updated": _user,
+    "setting.changed": _setting,
+    "catalog.imported": _catalog,
+    "postal_unit.saved": _postal_unit,
+}
+
+
+def apply(uow: UnitOfWork, event: Event) -> bool:
+    """Apply a pulled reference event; True if it was one."""
+    applier = APPLIERS.get(event.kind)
+    if applier is None:
+        return False
+    applier(uow, event)
+    return True
