@@ -308,6 +308,10 @@ def build_parser() -> argparse.ArgumentParser:
     cea.add_argument("--url", required=True)
     cea.add_argument("--agency-code", required=True)
     cea.add_argument("--counter", type=int, required=True)
+    ces = ce.add_parser("add-supervisor", help="tạo vai trò chỉ đọc cho giám sát; dòng cuối là địa chỉ kết nối")
+    ces.add_argument("--url", required=True)
+    ces.add_argument("--name", required=True, help="tên vai trò, chữ thường không dấu")
+    ces.add_argument("--agency-code", action="append", required=True, help="lặp lại cho nhiều cơ quan")
 
     sy = sub.add_parser("sync", help="đồng bộ với cơ sở dữ liệu trung tâm")
     sy.add_argument("--central", help="địa chỉ postgresql://… (được ghi nhớ; mật khẩu vào kho mật khẩu của hệ điều hành)")
@@ -661,6 +665,11 @@ def cmd_central(app, args) -> int:  # type: ignore[no-untyped-def]
             counter_url = central.add_counter(args.url, args.agency_code, args.counter)
             print(f"Đã tạo vai trò cho quầy {args.counter} của {args.agency_code}. Địa chỉ kết nối của quầy:")
             print(counter_url)
+            return 0
+        if args.action == "add-supervisor":
+            supervisor_url = central.add_supervisor(args.url, args.name, args.agency_code)
+            print(f"Đã tạo vai trò giám sát {args.name}. Địa chỉ kết nối:")
+            print(supervisor_url)
             return 0
         revision = central.init_central(args.url)
     except ValueError as exc:

@@ -102,6 +102,39 @@ def add_counter(url: str, agency_code: str, counter: int) -> str:
     return urlunsplit((parts.scheme, f"{role}:{quote(password, safe='')}@{host}", parts.path, parts.query, ""))
 
 
+def add_supervisor(url: str, name: str, agency_codes: Sequence[str]) -> str:
+    """Create (or renew) a supervisor's read-only login for the given agencies; return its URL."""
+    import re
+    import secrets
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    from oneStop.domain.codes import is_valid_agency_code
+
+    for code in agency_codes:
+        if not is_valid_agency_code(code):
+            raise ValueError(f"mã định danh cơ quan «{code}» không hợp lệ")
+    if not re.fullmatch(r"[a-z][a-z0-9_]{1,40}", name or ""):
+        raise ValueError("tên vai trò giám sát chỉ gồm chữ thường không dấu, số và _")
+    role = f"onestop_s_{name}"
+    password = secrets.token_urlsafe(24)
+    engine = connect(url)
+    try:
+        with engine.begin() as c:
+            exists = c.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
+            verb = "ALTER" if exists else "CREATE"
+            c.execute(text(f"{verb} ROLE \"{role}\" LOGIN PASSWORD '{password}'"))
+            c.execute(text(f'GRANT onestop_supervisor TO "{role}"'))
+            database = c.scalar(text("SELECT current_database()"))
+            c.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"'))
+            c.execute(cm.supervisor_roles.delete().where(cm.supervisor_roles.c.role_name == role))
+            c.execute(cm.supervisor_roles.insert(), [{"role_name": role, "agency_code": a} for a in agency_codes])
+    finally:
+        engine.dispose()
+    parts = urlsplit(url)
+    host = parts.netloc.split("@", 1)[-1]
+    return urlunsplit((parts.scheme, f"{role}:{quote(password, safe='')}@{host}", parts.path, parts.query, ""))
+
+
 @dataclass(frozen=True)
 class PushResult:
     acknowledged: dict[uuid.UUID, int]  # event id -> central number (new and already there)

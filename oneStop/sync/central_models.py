@@ -82,3 +82,11 @@ numbering = Table(
     Column("id", Integer, primary_key=True),
     Column("last_seq", BigInteger, nullable=False),
 )
+
+
+supervisor_roles = Table(
+    "central_supervisor_roles",
+    metadata,
+    Column("role_name", String(63), primary_key=True),
+    Column("agency_code", String(13), primary_key=True),
+)

@@ -355,3 +355,28 @@ def test_reference_data_reaches_every_counter(central_url, counters):
     assert second.settings.get(S.PRINTER) != "Máy in quầy 1"
     assert [u.code for u in second.handover.postal_units()] == ["BC-QP"]
     assert second.catalog.get("9.888001").name == "Thủ tục mới của tỉnh"
+
+
+def test_a_supervisor_reads_its_agencies_and_writes_nothing(central_url, counters, capsys):
+    from sqlalchemy.exc import DBAPIError
+
+    from oneStop.cli import main
+
+    (app,) = counters(1)
+    SyncClient(app.uow, central_url).sync()
+    assert main(["central", "add-supervisor", "--url", central_url, "--name", "ld_quangphu",
+                 "--agency-code", "000.17.22.H56"]) == 0
+    url = capsys.readouterr().out.strip().splitlines()[-1]
+    elsewhere = central.add_supervisor(central_url, "ld_khac", ["000.18.33.H15"])
+    engine, other = central.connect(url), central.connect(elsewhere)
+    try:
+        with engine.connect() as c:
+            seen = central.pull(c, "000.17.22.H56", 0)
+            assert len(seen) == len(event_ids(app))
+            with pytest.raises(DBAPIError, match="permission denied"):
+                central.push(c, "000.17.22.H56", [seen[0].event])
+        with other.connect() as c:
+            assert central.pull(c, "000.17.22.H56", 0) == []
+    finally:
+        engine.dispose()
+        other.dispose()
