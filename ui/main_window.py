@@ -20,6 +20,7 @@ from ui.dialogs.settings import SettingsDialog
 from ui.receipts import ReceiptPrinting
 from ui.sync_status import SyncController
 from ui.tasks import TaskRunner
+from ui.views.daily_log import DailyLogView
 from ui.views.dossier_list import DossierListView
 from ui.views.reception import ReceptionView
 
@@ -45,6 +46,10 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.reception, self.tr("Tiếp nhận hồ sơ (F2)"))
         self.tabs.addTab(self.dossiers, self.tr("Danh sách hồ sơ (F3)"))
+        self.daily_log: DailyLogView | None = None
+        if allowed(user.role, Permission.SUPERVISE):  # the core checks again on every call
+            self.daily_log = DailyLogView(app, tasks, user)
+            self.tabs.addTab(self.daily_log, self.tr("Sổ theo dõi, ký duyệt (F4)"))
         self.setCentralWidget(self.tabs)
         self.reception.dossier_saved.connect(lambda _d: self.dossiers.mark_stale())
 
@@ -86,6 +91,11 @@ class MainWindow(QMainWindow):
         self.list_action.triggered.connect(self.show_list)
         work.addAction(self.reception_action)
         work.addAction(self.list_action)
+        if self.daily_log is not None:
+            self.log_action = QAction(self.tr("Sổ theo dõi, ký duyệt"), self)
+            self.log_action.setShortcut(QKeySequence("F4"))
+            self.log_action.triggered.connect(self.show_daily_log)
+            work.addAction(self.log_action)
 
     # --- start --------------------------------------------------------------------------------------
 
@@ -117,6 +127,11 @@ class MainWindow(QMainWindow):
     def show_reception(self) -> None:
         self.tabs.setCurrentWidget(self.reception)
         self.reception.picker.edit.setFocus()
+
+    def show_daily_log(self) -> None:
+        if self.daily_log is not None:
+            self.tabs.setCurrentWidget(self.daily_log)
+            self.daily_log.refresh()
 
     def show_list(self) -> None:
         self.tabs.setCurrentWidget(self.dossiers)
