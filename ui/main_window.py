@@ -20,6 +20,7 @@ from ui.dialogs.settings import SettingsDialog
 from ui.receipts import ReceiptPrinting
 from ui.sync_status import SyncController
 from ui.tasks import TaskRunner
+from ui.views.dashboard import DashboardView
 from ui.views.daily_log import DailyLogView
 from ui.views.dossier_list import DossierListView
 from ui.views.reception import ReceptionView
@@ -47,9 +48,13 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.reception, self.tr("Tiếp nhận hồ sơ (F2)"))
         self.tabs.addTab(self.dossiers, self.tr("Danh sách hồ sơ (F3)"))
         self.daily_log: DailyLogView | None = None
+        self.dashboard: DashboardView | None = None
         if allowed(user.role, Permission.SUPERVISE):  # the core checks again on every call
             self.daily_log = DailyLogView(app, tasks, user)
             self.tabs.addTab(self.daily_log, self.tr("Sổ theo dõi, ký duyệt (F4)"))
+            self.dashboard = DashboardView(app, tasks, user)
+            self.dashboard.dossier_requested.connect(self.dossiers.open_detail)
+            self.tabs.addTab(self.dashboard, self.tr("Tổng quan"))
         self.setCentralWidget(self.tabs)
         self.reception.dossier_saved.connect(lambda _d: self.dossiers.mark_stale())
 
