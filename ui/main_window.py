@@ -21,6 +21,7 @@ from ui.receipts import ReceiptPrinting
 from ui.sync_status import SyncController
 from ui.tasks import TaskRunner
 from ui.views.dashboard import DashboardView
+from ui.views.reports import ReportView
 from ui.views.daily_log import DailyLogView
 from ui.views.dossier_list import DossierListView
 from ui.views.reception import ReceptionView
@@ -55,6 +56,8 @@ class MainWindow(QMainWindow):
             self.dashboard = DashboardView(app, tasks, user)
             self.dashboard.dossier_requested.connect(self.dossiers.open_detail)
             self.tabs.addTab(self.dashboard, self.tr("Tổng quan"))
+            self.reports = ReportView(app, tasks, user)
+            self.tabs.addTab(self.reports, self.tr("Báo cáo định kỳ"))
         self.setCentralWidget(self.tabs)
         self.reception.dossier_saved.connect(lambda _d: self.dossiers.mark_stale())
 

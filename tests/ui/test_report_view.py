@@ -1,0 +1,37 @@
+"""Biểu II.06a and the per-official figures in the supervisor's window."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from oneStop.domain.clock import VN_TZ, to_utc
+from oneStop.domain.lifecycle import Transition
+from tests.core.helpers import add_procedure, draft
+from ui.views.reports import ReportView
+
+
+def test_a_month_by_field_with_officials_and_its_export(qtbot, app, tasks, official, supervisor, clock, tmp_path,
+                                                        monkeypatch):
+    add_procedure(app)
+    clock.now = to_utc(datetime(2026, 12, 2, 10, 0, tzinfo=VN_TZ))
+    for day in (3, 10, 20):
+        d = app.reception.receive(official, draft(received_at=datetime(2026, 11, day, 9, 0, tzinfo=VN_TZ)))
+        app.lifecycle.transition(official, d.code, Transition.RESULT_READY, {},
+                                 at=datetime(2026, 11, day, 15, 0, tzinfo=VN_TZ))
+    view = ReportView(app, tasks, supervisor)
+    qtbot.addWidget(view)
+    view.year.setValue(2026)
+    view.part.setValue(11)
+    assert view.period_key() == "2026-11"
+    with qtbot.waitSignal(view.loaded, timeout=10000):
+        view.show_button.click()
+    total = [view.table.item(view.table.rowCount() - 1, c).text() for c in range(view.table.columnCount())]
+    assert total[0] == "Tổng cộng" and total[1] == "3" and total[5] == "3" and total[6] == "3"  # all early
+    assert view.officials.item(0, 0).text() == "Nguyễn Thị Hoa" and view.officials.item(0, 4).text() == "100.0%"
+    target = tmp_path / "bc.xlsx"
+    monkeypatch.setattr(ReportView, "ask_save_path", classmethod(lambda cls, parent, s, f: str(target)))
+    with qtbot.waitSignal(view.exported, timeout=10000):
+        view.xlsx_button.click()
+    assert target.stat().st_size > 1000
+    view.kind.setCurrentIndex(view.kind.findData("quarter"))
+    assert view.part.maximum() == 4
