@@ -58,6 +58,17 @@ def test_filter_by_channel(qtbot, view, day):
     assert view.model.rowCount() == 1 and view.model.index(0, 1).data() == day[1].code
 
 
+def test_filter_by_official_procedure_and_field(qtbot, view, day):
+    view.official.setText("hoa.nt")
+    view.procedure.setText("9.999001")
+    view.field.setText("Hộ tịch")
+    load(qtbot, view)
+    assert view.model.rowCount() == 3
+    view.official.setText("someone.else")
+    load(qtbot, view)
+    assert view.model.rowCount() == 0
+
+
 @pytest.mark.parametrize("kind", ["xlsx", "pdf"])
 def test_export(qtbot, view, day, tmp_path, monkeypatch, kind):
     load(qtbot, view)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -148,6 +149,12 @@ class DailyLogView(QWidget):
         self.counter = QSpinBox()
         self.counter.setRange(0, 999)
         self.counter.setSpecialValueText(_tr("Mọi quầy"))
+        self.official = QLineEdit()
+        self.official.setPlaceholderText(_tr("tên đăng nhập"))
+        self.procedure = QLineEdit()
+        self.procedure.setPlaceholderText(_tr("mã thủ tục"))
+        self.field = QLineEdit()
+        self.field.setPlaceholderText(_tr("lĩnh vực"))
         self.overdue = QCheckBox(_tr("Chỉ hồ sơ quá hạn"))
         self.show_button = QPushButton(_tr("Xem sổ"))
         self.show_button.clicked.connect(self.refresh)
@@ -157,9 +164,15 @@ class DailyLogView(QWidget):
                               (_tr("Trạng thái"), self.status), (_tr("Quầy"), self.counter)):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
-        filters.addWidget(self.overdue)
-        filters.addWidget(self.show_button)
         filters.addStretch(1)
+        more = QHBoxLayout()
+        for label, widget in ((_tr("Công chức"), self.official), (_tr("Thủ tục"), self.procedure),
+                              (_tr("Lĩnh vực"), self.field)):
+            more.addWidget(QLabel(label))
+            more.addWidget(widget)
+        more.addWidget(self.overdue)
+        more.addWidget(self.show_button)
+        more.addStretch(1)
 
         self.model = DailyLogModel(self)
         self.table = QTableView()
@@ -186,6 +199,7 @@ class DailyLogView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
+        layout.addLayout(more)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.totals)
         layout.addLayout(actions)
@@ -194,8 +208,10 @@ class DailyLogView(QWidget):
     # --- loading ---------------------------------------------------------------------------------
 
     def current_filter(self) -> LogFilter:
-        return LogFilter(counter=self.counter.value() or None, channel=self.channel.currentData(),
-                         status=self.status.currentData(), overdue=self.overdue.isChecked())
+        return LogFilter(counter=self.counter.value() or None, official=self.official.text().strip() or None,
+                         procedure=self.procedure.text().strip() or None, field=self.field.text().strip() or None,
+                         channel=self.channel.currentData(), status=self.status.currentData(),
+                         overdue=self.overdue.isChecked())
 
     def _dates(self) -> tuple[date, date]:
         return self.date_from.date().toPython(), self.date_to.date().toPython()
