@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QFileDialog,
+    QMenu,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -19,11 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from oneStop.domain.events import Kind
+from oneStop.domain.lifecycle import Transition
 from oneStop.domain.models import Applicant, Dossier, Event, ReturnMethod, User
 from oneStop.services.app import App
 from oneStop.services.dossiers import DossierDetail
 from oneStop.services.printing import PrintedReceipt
 from ui import format as fmt
+from ui.dialogs.transition import TransitionDialog
 from ui.receipts import ReceiptPrinting
 from ui.tasks import TaskRunner
 
@@ -37,7 +42,11 @@ def event_label(kind: str) -> str:
         Kind.RECEIPT_REPRINTED: QCoreApplication.translate("DossierDetailDialog", "In lại phiếu tiếp nhận"),
         Kind.ATTACHMENT_ADDED: QCoreApplication.translate("DossierDetailDialog", "Thêm tệp đính kèm"),
         Kind.PERSONAL_DATA_VIEWED: QCoreApplication.translate("DossierDetailDialog", "Xem dữ liệu cá nhân"),
+        Kind.FORM_PRINTED: QCoreApplication.translate("DossierDetailDialog", "In phiếu"),
     }
+    transition = Transition.of_kind(kind)
+    if transition is not None:
+        return transition.label.capitalize()
     return labels.get(kind, kind)
 
 
@@ -45,6 +54,7 @@ class DossierDetailDialog(QDialog):
     """Loads ``app.dossiers.show`` in the task runner and shows it; reloads after a reprint."""
 
     loaded = Signal(object)  # DossierDetail
+    form_saved = Signal(str)  # the PDF written
 
     def __init__(self, app: App, tasks: TaskRunner, user: User, receipts: ReceiptPrinting, code: str,
                  parent: QWidget | None = None) -> None:
@@ -55,6 +65,7 @@ class DossierDetailDialog(QDialog):
         self._receipts = receipts
         self.code = code
         self.detail: DossierDetail | None = None
+        self.allowed: list[Transition] = []
         self.setWindowTitle(self.tr("Hồ sơ %1").replace("%1", code))
         self.resize(760, 680)
 
@@ -79,10 +90,24 @@ class DossierDetailDialog(QDialog):
         self.reprint_button.setShortcut("Ctrl+P")
         self.reprint_button.setEnabled(False)
         self.close_button = QPushButton(self.tr("Đóng"))
+        self.action_button = QPushButton(self.tr("Cập nhật quá trình giải quyết…"))
+        self.action_button.setEnabled(False)
+        self.action_menu = QMenu(self)
+        self.action_button.setMenu(self.action_menu)
+        self.forms_button = QPushButton(self.tr("In phiếu…"))
+        self.forms_menu = QMenu(self)
+        for kind, label in (("supplement", self.tr("Phiếu yêu cầu bổ sung (Mẫu 02)")),
+                            ("refusal", self.tr("Phiếu từ chối (Mẫu 03)")),
+                            ("apology", self.tr("Phiếu xin lỗi, hẹn lại (Mẫu 04)")),
+                            ("control-sheet", self.tr("Phiếu kiểm soát (Mẫu 05)"))):
+            self.forms_menu.addAction(label, lambda k=kind: self.save_form(k))
+        self.forms_button.setMenu(self.forms_menu)
         self.reprint_button.clicked.connect(self.reprint)
         self.close_button.clicked.connect(self.close)
 
         buttons = QHBoxLayout()
+        buttons.addWidget(self.action_button)
+        buttons.addWidget(self.forms_button)
         buttons.addStretch(1)
         buttons.addWidget(self.reprint_button)
         buttons.addWidget(self.close_button)
@@ -112,7 +137,51 @@ class DossierDetailDialog(QDialog):
                                            self._event_detail(event))):
                 self.timeline.setItem(row, column, QTableWidgetItem(text))
         self.reprint_button.setEnabled(True)
+        self._load_actions()
         self.loaded.emit(detail)
+
+    # --- lifecycle and forms -------------------------------------------------------------------------
+
+    def _load_actions(self) -> None:
+        app, user, code = self._app, self._user, self.code
+        self._tasks.submit(lambda: app.lifecycle.allowed(user, code), on_done=self._on_actions, parent=self, quiet=True)
+
+    def _on_actions(self, transitions: list[Transition]) -> None:
+        self.action_menu.clear()
+        self.allowed = list(transitions)
+        for transition in transitions:
+            self.action_menu.addAction(transition.label.capitalize(), lambda t=transition: self.record(t))
+        self.action_button.setEnabled(bool(transitions))
+
+    def record(self, transition: Transition) -> None:
+        payload = TransitionDialog.ask(self, transition)
+        if payload is None:
+            return
+        app, user, code = self._app, self._user, self.code
+        self._tasks.submit(lambda: app.lifecycle.transition(user, code, transition, payload),
+                           on_done=lambda _d: self.reload(), parent=self)
+
+    @classmethod
+    def ask_save_path(cls, parent: QWidget, suggested: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(parent, QCoreApplication.translate("DossierDetailDialog", "Lưu phiếu"),
+                                              suggested, "PDF (*.pdf)")
+        return path
+
+    def save_form(self, kind: str) -> None:
+        path = self.ask_save_path(self, f"{kind}-{self.code}.pdf")
+        if not path:
+            return
+        app, user, code = self._app, self._user, self.code
+
+        def write() -> str:
+            form = app.printing.form(user, kind, code)
+            target = Path(path)
+            tmp = target.with_name(target.name + ".tmp")
+            tmp.write_bytes(form.pdf)
+            tmp.replace(target)
+            return str(target)
+
+        self._tasks.submit(write, on_done=lambda p: self.form_saved.emit(p), parent=self)
 
     def reprint(self) -> None:
         """Print the receipt again; the core marks it "BẢN IN LẠI" and records the reprint."""
