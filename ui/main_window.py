@@ -24,6 +24,7 @@ from ui.views.dashboard import DashboardView
 from ui.views.reports import ReportView
 from ui.views.daily_log import DailyLogView
 from ui.views.dossier_list import DossierListView
+from ui.views.handover import HandoverView
 from ui.views.reception import ReceptionView
 
 
@@ -48,6 +49,10 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.reception, self.tr("Tiếp nhận hồ sơ (F2)"))
         self.tabs.addTab(self.dossiers, self.tr("Danh sách hồ sơ (F3)"))
+        self.handover: HandoverView | None = None
+        if allowed(user.role, Permission.HANDOVER):
+            self.handover = HandoverView(app, tasks, user)
+            self.tabs.addTab(self.handover, self.tr("Bàn giao bưu chính"))
         self.daily_log: DailyLogView | None = None
         self.dashboard: DashboardView | None = None
         if allowed(user.role, Permission.SUPERVISE):  # the core checks again on every call

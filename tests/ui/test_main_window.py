@@ -40,8 +40,10 @@ def test_the_main_window_opens_with_who_works_at_which_counter(window):
     assert window.user_label.text() == "Nguyễn Thị Hoa — Cán bộ tiếp nhận"
     assert window.counter_label.text().startswith("Quầy số 1 · ")
     assert "000.17.22.H56" in window.counter_label.text()
+    # an official receives, searches and hands results to the post; the supervisor's tabs are not theirs
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Tiếp nhận hồ sơ (F2)",
-                                                                            "Danh sách hồ sơ (F3)"]
+                                                                            "Danh sách hồ sơ (F3)",
+                                                                            "Bàn giao bưu chính"]
     assert window.reception.picker.procedure_count > 30  # the sample catalog, held in memory
     assert not window.import_action.isEnabled()  # an official does not manage the catalog
 
