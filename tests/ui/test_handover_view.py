@@ -111,3 +111,38 @@ def test_every_outcome_has_its_own_sound_file():
     assert len(sizes) == len(OUTCOMES)  # distinct sounds, not one file copied
     with pytest.raises(ValueError):
         player.play("applause")
+
+
+def test_an_incoming_batch_receives_a_postal_dossier(qtbot, app, tasks, official, ready, monkeypatch):
+    from ui.views.handover import ReceiveItemDialog
+
+    v = HandoverView(app, tasks, official, sounds=SoundPlayer(muted=True))
+    qtbot.addWidget(v)
+    v.show()
+    monkeypatch.setattr(OpenBatchDialog, "ask", classmethod(lambda cls, parent, units: ("in", units[0].code,
+                                                                                        "Trần Văn Bưu", "")))
+    with qtbot.waitSignal(v.batch_changed, timeout=10000):
+        v.open_batch()
+    assert wedge(qtbot, v, "EB000717618HK").outcome.value == "accepted"
+    assert v.receive_button.isEnabled()
+    monkeypatch.setattr(ReceiveItemDialog, "ask", classmethod(lambda cls, parent, tracking: {
+        "procedure": "9.999001", "name": "Lê Văn Gửi", "citizen_id": "038190012345", "phone": "0912345678",
+        "address": "Thôn 2", "postal_fee": "25000", "slip_originals": "1", "slip_copies": "2"}))
+    with qtbot.waitSignal(v.received, timeout=10000) as got:
+        v.receive_selected()
+    dossier = got.args[0]
+    assert dossier.channel.value == "postal" and dossier.postal_tracking == "EB000717618HK"
+    assert "hẹn trả" in v.banner.text() and v.unresolved.text() == ""
+
+
+def test_a_delivery_outcome_from_the_screen(qtbot, app, view, ready, monkeypatch):
+    from ui.views.handover import OutcomeDialog
+
+    wedge(qtbot, view, ready[0].code)
+    wedge(qtbot, view, "RR123456785VN")
+    with qtbot.waitSignal(view.batch_changed, timeout=10000):
+        view.close_button.click()
+    monkeypatch.setattr(OutcomeDialog, "ask", classmethod(lambda cls, parent: (ready[0].code, False, "Sai địa chỉ")))
+    with qtbot.waitSignal(view.outcome_recorded, timeout=10000) as got:
+        view.outcome_button.click()
+    assert got.args[0].status.value == "result_ready"

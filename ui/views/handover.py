@@ -77,10 +77,71 @@ class OpenBatchDialog(QDialog):
                 dialog.staff_id.text())
 
 
+class ReceiveItemDialog(QDialog):
+    """An incoming postal item received as a dossier: the procedure, the applicant, and what the
+    postal slip says (counted against the documents) and the fee the post collected."""
+
+    FIELDS = ("procedure", "name", "citizen_id", "phone", "address", "postal_fee", "slip_originals", "slip_copies")
+
+    def __init__(self, tracking: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_tr("Tiếp nhận bưu gửi %1").replace("%1", tracking))
+        self.inputs = {name: QLineEdit() for name in self.FIELDS}
+        labels = (_tr("Mã thủ tục"), _tr("Họ tên người nộp"), _tr("Số định danh"), _tr("Số điện thoại"),
+                  _tr("Địa chỉ"), _tr("Phí bưu chính thu hộ (đồng)"), _tr("Số bản chính theo phiếu"),
+                  _tr("Số bản sao theo phiếu"))
+        form = QFormLayout(self)
+        for name, label in zip(self.FIELDS, labels):
+            form.addRow(label, self.inputs[name])
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, str]:
+        return {name: widget.text() for name, widget in self.inputs.items()}
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, tracking: str) -> dict[str, str] | None:
+        dialog = cls(tracking, parent)
+        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class OutcomeDialog(QDialog):
+    """What the post says about a result it carried."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_tr("Kết quả phát của bưu chính"))
+        self.code = QLineEdit()
+        self.delivered = QComboBox()
+        self.delivered.addItem(_tr("Đã phát"), True)
+        self.delivered.addItem(_tr("Không phát được (trả về quầy)"), False)
+        self.detail = QLineEdit()
+        self.detail.setPlaceholderText(_tr("người nhận, hoặc lý do không phát được"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(_tr("Mã hồ sơ"), self.code)
+        form.addRow(_tr("Kết quả"), self.delivered)
+        form.addRow(_tr("Chi tiết"), self.detail)
+        form.addRow(buttons)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None) -> tuple[str, bool, str] | None:
+        dialog = cls(parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.code.text(), bool(dialog.delivered.currentData()), dialog.detail.text()
+
+
 class HandoverView(QWidget):
     scan_answered = Signal(object)  # ScanResult
     batch_changed = Signal(object)  # HandoverBatch
     list_saved = Signal(str)
+    received = Signal(object)  # Dossier received from an incoming item
+    outcome_recorded = Signal(object)  # Dossier after a delivery outcome
 
     def __init__(self, app: App, tasks: TaskRunner, user: User, parent: QWidget | None = None, *,
                  sounds: SoundPlayer | None = None) -> None:
@@ -102,6 +163,10 @@ class HandoverView(QWidget):
         self.unresolved = QLabel()
         self.close_button = QPushButton(_tr("Đóng lô"))
         self.print_button = QPushButton(_tr("In danh sách bàn giao"))
+        self.receive_button = QPushButton(_tr("Tiếp nhận hồ sơ…"))
+        self.receive_button.clicked.connect(self.receive_selected)
+        self.outcome_button = QPushButton(_tr("Kết quả phát…"))
+        self.outcome_button.clicked.connect(self.record_outcome)
         self.close_button.clicked.connect(self.close_batch)
         self.print_button.clicked.connect(self.save_list)
         top = QHBoxLayout()
@@ -109,6 +174,8 @@ class HandoverView(QWidget):
         top.addWidget(self.batch_label, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.unresolved, 1)
+        bottom.addWidget(self.receive_button)
+        bottom.addWidget(self.outcome_button)
         bottom.addWidget(self.close_button)
         bottom.addWidget(self.print_button)
         layout = QVBoxLayout(self)
@@ -124,6 +191,7 @@ class HandoverView(QWidget):
         self.scan.setEnabled(live)
         self.close_button.setEnabled(live)
         self.print_button.setEnabled(self.batch is not None)
+        self.receive_button.setEnabled(live and self.batch is not None and self.batch.direction.value == "in")
 
     # --- batches -------------------------------------------------------------------------------------
 
@@ -188,6 +256,53 @@ class HandoverView(QWidget):
 
         self._tasks.submit(lambda: app.handover.close(user, ref), on_done=self._show_batch, on_error=refused,
                            parent=self)
+
+    def receive_selected(self) -> None:
+        """Receive the selected (or the first waiting) incoming item as a postal dossier."""
+        if self.batch is None:
+            return
+        waiting = [i for i in self.batch.live_items() if i.state == "awaiting_reception"]
+        row = self.items.currentRow()
+        chosen = next((i for i in waiting if row >= 0 and i.id == self.batch.items[row].id), waiting[0] if waiting else None)
+        if chosen is None:
+            return
+        answer = ReceiveItemDialog.ask(self, chosen.tracking)
+        if answer is None:
+            return
+        from oneStop.domain.models import Applicant, DossierDraft
+
+        app, user, ref = self._app, self._user, self.batch.id
+
+        def number(text: str) -> int | None:
+            return int(text) if text.strip().isdigit() else None
+
+        def receive():  # type: ignore[no-untyped-def]
+            draft = DossierDraft(procedure_code=answer["procedure"].strip(), applicant=Applicant(
+                name=answer["name"], citizen_id=answer["citizen_id"], phone=answer["phone"], address=answer["address"]))
+            dossier = app.handover.receive_item(user, ref, chosen.tracking, draft,
+                                                postal_fee=number(answer["postal_fee"]) or 0,
+                                                slip_originals=number(answer["slip_originals"]),
+                                                slip_copies=number(answer["slip_copies"]))
+            return dossier, app.handover.get(user, ref)
+
+        def done(result) -> None:  # type: ignore[no-untyped-def]
+            dossier, batch = result
+            self.banner.setText(_tr("Đã tiếp nhận %1, hẹn trả %2").replace("%1", dossier.code)
+                                .replace("%2", fmt.date_time(dossier.due_at)))
+            self.banner.setStyleSheet("font-size: 16pt; padding: 10px; color: white; background: #2e7d32;")
+            self._show_batch(batch)
+            self.received.emit(dossier)
+
+        self._tasks.submit(receive, on_done=done, parent=self)
+
+    def record_outcome(self) -> None:
+        answer = OutcomeDialog.ask(self)
+        if answer is None:
+            return
+        code, delivered, detail = answer
+        app, user = self._app, self._user
+        self._tasks.submit(lambda: app.handover.outcome(user, code, delivered=delivered, detail=detail),
+                           on_done=self.outcome_recorded.emit, parent=self)
 
     @classmethod
     def ask_save_path(cls, parent: QWidget, suggested: str) -> str:
