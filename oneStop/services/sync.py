@@ -43,11 +43,12 @@ class SyncStatus:
     last_attempt: str | None
     online: bool
     credential_note: str
+    mismatches: tuple[dict[str, Any], ...] = ()  # per counter and day, after the last sync
 
     def to_json(self) -> dict[str, Any]:
         return {"central_url": self.central_url, "waiting": self.waiting, "last_success": self.last_success,
                 "last_error": self.last_error, "last_attempt": self.last_attempt, "online": self.online,
-                "credential_note": self.credential_note}
+                "credential_note": self.credential_note, "mismatches": list(self.mismatches)}
 
 
 def _words(exc: BaseException) -> str:
@@ -145,7 +146,7 @@ class SyncService:
             values = {r.key: r.value for r in uow.session.scalars(select(SyncStateRow))}
         return SyncStatus(values.get("central_url") or "", waiting, values.get("last_success"),
                           values.get("last_error") or None, values.get("last_attempt"), bool(values.get("online")),
-                          values.get("credential_note") or "")
+                          values.get("credential_note") or "", tuple(values.get("mismatches") or ()))
 
     def export_waiting(self, actor: User, path: Path) -> int:
         """Write this counter's waiting events to a file (for a USB stick)."""

@@ -59,3 +59,22 @@ def test_charts_paint_offscreen_and_say_what_they_show(qtbot):
         assert not widget.grab().isNull()
     assert not gauge.met and gauge.text() == "Kết quả trả qua bưu chính: 12.0% (chỉ tiêu 20%)"
     assert chart.totals() == [4, 4]
+
+
+def test_contradictions_and_mismatches_ask_for_the_supervisor(qtbot, app, tasks, official, supervisor, figures,
+                                                              monkeypatch):
+    returned = next(d for d in app.dossiers.find(supervisor, "") if d.status.value == "returned")
+    with app.uow(write=True) as uow:  # a second counter's "returned", arriving by sync
+        uow.record(Transition.RETURNED.kind, "cb2", returned.id, {"method": "counter", "collected_by": "Người khác"})
+        uow.commit()
+    app.sync._put(mismatches=[{"counter_id": "000.17.22.H56#2", "day": "2026-11-26", "local": 3, "central": 4}])
+    view = DashboardView(app, tasks, supervisor)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.loaded, timeout=10000):
+        view.show()
+    assert "Quầy 2 ngày 2026-11-26: máy này 3, trung tâm 4" in view.attention.text()
+    assert view.conflicts.count() == 1 and view.conflicts.item(0).text().startswith(returned.code)
+    monkeypatch.setattr(DashboardView, "ask_resolution", classmethod(lambda cls, parent, code: "Quầy 1 trả thật"))
+    with qtbot.waitSignal(view.loaded, timeout=10000):
+        view.resolve(returned.code)
+    assert view.conflicts.count() == 0

@@ -7,10 +7,19 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from oneStop.domain.clock import local_date
-from oneStop.domain.models import Channel, User
+from oneStop.domain.models import Channel, Dossier, User
 from oneStop.services.app import App
 from oneStop.services.supervision import Dashboard
 from ui.tasks import TaskRunner
@@ -51,6 +60,12 @@ class DashboardView(QWidget):
         self.due_soon_list = QListWidget()
         for widget in (self.overdue_list, self.due_soon_list):
             widget.itemDoubleClicked.connect(lambda item: self.dossier_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.attention = QLabel()
+        self.attention.setWordWrap(True)
+        self.attention.setStyleSheet("color: #b00020;")
+        self.conflicts = QListWidget()
+        self.conflicts.setMaximumHeight(90)
+        self.conflicts.itemDoubleClicked.connect(lambda item: self.resolve(item.data(Qt.ItemDataRole.UserRole)))
         lists = QHBoxLayout()
         for title, widget in ((_tr("Quá hạn"), self.overdue_list), (_tr("Sắp đến hạn"), self.due_soon_list)):
             box = QVBoxLayout()
@@ -65,6 +80,8 @@ class DashboardView(QWidget):
         layout.addWidget(self.on_time)
         layout.addWidget(self.chart, 1)
         layout.addLayout(lists, 1)
+        layout.addWidget(self.attention)
+        layout.addWidget(self.conflicts)
         self.timer = QTimer(self)
         self.timer.setInterval(60_000)
         self.timer.timeout.connect(self.refresh)
@@ -82,13 +99,30 @@ class DashboardView(QWidget):
         app, user = self._app, self._user
         self.state.setText(_tr("Đang cập nhật…"))
 
-        def load() -> Dashboard:
-            return app.supervision.dashboard(user, day or local_date(app.clock()))
+        def load() -> tuple[Dashboard, list[Dossier], tuple[dict, ...]]:
+            return (app.supervision.dashboard(user, day or local_date(app.clock())), app.dossiers.conflicts(user),
+                    app.sync.status().mismatches)
 
         self._tasks.submit(load, on_done=self._show, parent=self, quiet=True)
 
-    def _show(self, board: Dashboard) -> None:
+    def _show(self, loaded: tuple[Dashboard, list[Dossier], tuple[dict, ...]]) -> None:
+        board, conflicts, mismatches = loaded
         self.board = board
+        notes = [_tr("Quầy %1 ngày %2: máy này %3, trung tâm %4").replace("%1", m["counter_id"].rsplit("#", 1)[-1])
+                 .replace("%2", m["day"]).replace("%3", str(m["local"])).replace("%4", str(m["central"]))
+                 for m in mismatches]
+        if notes:
+            notes.insert(0, _tr("Số hồ sơ lệch với cơ sở dữ liệu trung tâm:"))
+        if conflicts:
+            notes.append(_tr("%1 hồ sơ có dữ liệu mâu thuẫn giữa các quầy (nhấn đúp để giải quyết):")
+                         .replace("%1", str(len(conflicts))))
+        self.attention.setText("\n".join(notes))
+        self.conflicts.clear()
+        for d in conflicts:
+            row = QListWidgetItem(f"{d.code} · {d.applicant.name} · {d.status.label}")
+            row.setData(Qt.ItemDataRole.UserRole, d.code)
+            self.conflicts.addItem(row)
+        self.conflicts.setVisible(bool(conflicts))
         self.tiles["received_today"].setText(str(board.received_today))
         self.tiles["returned_today"].setText(str(board.returned_today))
         self.tiles["overdue"].setText(str(len(board.overdue)))
@@ -107,3 +141,17 @@ class DashboardView(QWidget):
         self.state.setText(_tr("Số liệu từ %1 đến %2").replace("%1", f"{board.period_start:%d/%m/%Y}")
                            .replace("%2", f"{board.day:%d/%m/%Y}"))
         self.loaded.emit(board)
+
+    @classmethod
+    def ask_resolution(cls, parent: QWidget, code: str) -> str | None:
+        text, ok = QInputDialog.getMultiLineText(parent, _tr("Giải quyết mâu thuẫn"),
+                                                 _tr("Hồ sơ %1: ghi rõ sự việc đúng").replace("%1", code))
+        return text if ok and text.strip() else None
+
+    def resolve(self, code: str) -> None:
+        note = self.ask_resolution(self, code)
+        if note is None:
+            return
+        app, user = self._app, self._user
+        self._tasks.submit(lambda: app.dossiers.resolve_conflict(user, code, note), on_done=lambda _d: self.refresh(),
+                           parent=self)
