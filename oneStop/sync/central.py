@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from sqlalchemy import Connection, Engine, create_engine, func, select, text, tuple_, update
 
@@ -66,21 +66,12 @@ def init_central(url: str) -> str:
         engine.dispose()
 
 
-def add_counter(url: str, agency_code: str, counter: int) -> str:
-    """Create the database role of one counter (its own login, row-level security keeps it to
-    its own events and its agency's) and return the URL the counter connects with."""
-    import re
+def _login_role(url: str, role: str, group: str, register: Callable[[Connection], None]) -> str:
+    """Create or renew a login role in ``group`` with a fresh password, record what it may see
+    (``register``), and return the URL it connects with."""
     import secrets
     from urllib.parse import quote, urlsplit, urlunsplit
 
-    from oneStop.domain.codes import is_valid_agency_code
-
-    if not is_valid_agency_code(agency_code):
-        raise ValueError(f"mã định danh cơ quan «{agency_code}» không hợp lệ")
-    if not 1 <= counter <= 999:
-        raise ValueError("số quầy phải từ 1 đến 999")
-    counter_id = f"{agency_code}#{counter}"
-    role = "onestop_c_" + re.sub(r"[^a-z0-9]", "_", agency_code.lower()) + f"_{counter}"
     password = secrets.token_urlsafe(24)
     engine = connect(url)
     try:
@@ -89,50 +80,58 @@ def add_counter(url: str, agency_code: str, counter: int) -> str:
             verb = "ALTER" if exists else "CREATE"
             # DDL takes no parameters; the password is URL-safe base64 only, so it quotes plainly
             c.execute(text(f"{verb} ROLE \"{role}\" LOGIN PASSWORD '{password}'"))
-            c.execute(text(f'GRANT onestop_counter TO "{role}"'))
+            c.execute(text(f'GRANT {group} TO "{role}"'))
             database = c.scalar(text("SELECT current_database()"))
             c.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"'))
-            c.execute(text("DELETE FROM central_counter_roles WHERE role_name = :r OR counter_id = :c"),
-                      {"r": role, "c": counter_id})
-            c.execute(cm.counter_roles.insert().values(role_name=role, counter_id=counter_id, agency_code=agency_code))
+            register(c)
     finally:
         engine.dispose()
     parts = urlsplit(url)
     host = parts.netloc.split("@", 1)[-1]
     return urlunsplit((parts.scheme, f"{role}:{quote(password, safe='')}@{host}", parts.path, parts.query, ""))
+
+
+def _check_agencies(codes: Sequence[str]) -> None:
+    from oneStop.domain.codes import is_valid_agency_code
+
+    for code in codes:
+        if not is_valid_agency_code(code):
+            raise ValueError(f"mã định danh cơ quan «{code}» không hợp lệ")
+
+
+def add_counter(url: str, agency_code: str, counter: int) -> str:
+    """Create the database role of one counter (its own login, row-level security keeps it to
+    its own events and its agency's) and return the URL the counter connects with."""
+    import re
+
+    _check_agencies([agency_code])
+    if not 1 <= counter <= 999:
+        raise ValueError("số quầy phải từ 1 đến 999")
+    counter_id = f"{agency_code}#{counter}"
+    role = "onestop_c_" + re.sub(r"[^a-z0-9]", "_", agency_code.lower()) + f"_{counter}"
+
+    def register(c: Connection) -> None:
+        c.execute(text("DELETE FROM central_counter_roles WHERE role_name = :r OR counter_id = :c"),
+                  {"r": role, "c": counter_id})
+        c.execute(cm.counter_roles.insert().values(role_name=role, counter_id=counter_id, agency_code=agency_code))
+
+    return _login_role(url, role, "onestop_counter", register)
 
 
 def add_supervisor(url: str, name: str, agency_codes: Sequence[str]) -> str:
     """Create (or renew) a supervisor's read-only login for the given agencies; return its URL."""
     import re
-    import secrets
-    from urllib.parse import quote, urlsplit, urlunsplit
 
-    from oneStop.domain.codes import is_valid_agency_code
-
-    for code in agency_codes:
-        if not is_valid_agency_code(code):
-            raise ValueError(f"mã định danh cơ quan «{code}» không hợp lệ")
+    _check_agencies(agency_codes)
     if not re.fullmatch(r"[a-z][a-z0-9_]{1,40}", name or ""):
         raise ValueError("tên vai trò giám sát chỉ gồm chữ thường không dấu, số và _")
     role = f"onestop_s_{name}"
-    password = secrets.token_urlsafe(24)
-    engine = connect(url)
-    try:
-        with engine.begin() as c:
-            exists = c.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
-            verb = "ALTER" if exists else "CREATE"
-            c.execute(text(f"{verb} ROLE \"{role}\" LOGIN PASSWORD '{password}'"))
-            c.execute(text(f'GRANT onestop_supervisor TO "{role}"'))
-            database = c.scalar(text("SELECT current_database()"))
-            c.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"'))
-            c.execute(cm.supervisor_roles.delete().where(cm.supervisor_roles.c.role_name == role))
-            c.execute(cm.supervisor_roles.insert(), [{"role_name": role, "agency_code": a} for a in agency_codes])
-    finally:
-        engine.dispose()
-    parts = urlsplit(url)
-    host = parts.netloc.split("@", 1)[-1]
-    return urlunsplit((parts.scheme, f"{role}:{quote(password, safe='')}@{host}", parts.path, parts.query, ""))
+
+    def register(c: Connection) -> None:
+        c.execute(cm.supervisor_roles.delete().where(cm.supervisor_roles.c.role_name == role))
+        c.execute(cm.supervisor_roles.insert(), [{"role_name": role, "agency_code": a} for a in agency_codes])
+
+    return _login_role(url, role, "onestop_supervisor", register)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ book and the review, exporting, signing off. The window never waits.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QDate, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
@@ -35,6 +34,7 @@ from oneStop.domain.models import Channel, DossierStatus, User
 from oneStop.services.app import App
 from oneStop.services.supervision import DailyLog, DayReview, LogFilter, LogRow
 from ui import format as fmt
+from ui.files import write_atomically
 from ui.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
@@ -282,12 +282,7 @@ class DailyLogView(QWidget):
         app, user, log = self._app, self._user, self.log
 
         def write() -> str:
-            data = app.supervision.export_log(user, log, fmt_name)
-            target = Path(path)
-            tmp = target.with_name(target.name + ".tmp")
-            tmp.write_bytes(data)
-            tmp.replace(target)
-            return str(target)
+            return write_atomically(path, app.supervision.export_log(user, log, fmt_name))
 
         self._tasks.submit(write, on_done=self.exported.emit, parent=self, progress_label=_tr("Đang xuất…"))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from html import escape
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,6 +29,7 @@ from oneStop.services.printing import PrintedReceipt
 from ui import format as fmt
 from ui.dialogs.transition import TransitionDialog
 from ui.receipts import ReceiptPrinting
+from ui.files import write_atomically
 from ui.tasks import TaskRunner
 
 
@@ -175,11 +175,7 @@ class DossierDetailDialog(QDialog):
 
         def write() -> str:
             form = app.printing.form(user, kind, code)
-            target = Path(path)
-            tmp = target.with_name(target.name + ".tmp")
-            tmp.write_bytes(form.pdf)
-            tmp.replace(target)
-            return str(target)
+            return write_atomically(path, form.pdf)
 
         self._tasks.submit(write, on_done=lambda p: self.form_saved.emit(p), parent=self)
 

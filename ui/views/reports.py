@@ -3,7 +3,6 @@ same span; exported to XLSX or PDF. All through the task runner."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDate, Signal
 from PySide6.QtWidgets import (
@@ -24,6 +23,7 @@ from oneStop.domain.periods import parse_period
 from oneStop.services.app import App
 from oneStop.services.reports import COLUMNS, PeriodicReport
 from oneStop.services.supervision import OfficialFigures
+from ui.files import write_atomically
 from ui.tasks import TaskRunner
 
 HEADERS = ("Lĩnh vực", "Tổng số tiếp nhận (3)", "Mới trực tuyến (4)", "Mới trực tiếp, BCCI (5)", "Kỳ trước chuyển qua (6)",
@@ -130,10 +130,6 @@ class ReportView(QWidget):
         app, user, report = self._app, self._user, self.report
 
         def write() -> str:
-            target = Path(path)
-            tmp = target.with_name(target.name + ".tmp")
-            tmp.write_bytes(app.reports.export(user, report, fmt_name))
-            tmp.replace(target)
-            return str(target)
+            return write_atomically(path, app.reports.export(user, report, fmt_name))
 
         self._tasks.submit(write, on_done=self.exported.emit, parent=self, progress_label=_tr("Đang xuất…"))
