@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="vi">
     <context>
+        <name>CloseBatchDialog</name>
+        <message>
+            <source>Đóng lô %1</source>
+            <translation>Close batch %1</translation>
+        </message>
+        <message>
+            <source>%1 mục. Sau khi đóng, lô chỉ thay đổi bằng điều chỉnh có lý do.</source>
+            <translation>%1 items. Once closed, the batch changes only by a correction with a reason.</translation>
+        </message>
+        <message>
+            <source>Đóng lô</source>
+            <translation>Close batch</translation>
+        </message>
+        <message>
+            <source>Nhân viên bưu chính</source>
+            <translation>Postal worker</translation>
+        </message>
+        <message>
+            <source>Mã nhân viên</source>
+            <translation>Staff ID</translation>
+        </message>
+    </context>
+    <context>
         <name>DocumentChecklistModel</name>
         <message>
             <source>Giấy tờ</source>
@@ -51,6 +74,10 @@
             <translation>Personal data viewed</translation>
         </message>
         <message>
+            <source>In phiếu</source>
+            <translation>Print form</translation>
+        </message>
+        <message>
             <source>Hồ sơ %1</source>
             <translation>Dossier %1</translation>
         </message>
@@ -83,12 +110,48 @@
             <translation>Close</translation>
         </message>
         <message>
+            <source>Cập nhật quá trình giải quyết…</source>
+            <translation>Record progress…</translation>
+        </message>
+        <message>
+            <source>In phiếu…</source>
+            <translation>Print form…</translation>
+        </message>
+        <message>
+            <source>Phiếu yêu cầu bổ sung (Mẫu 02)</source>
+            <translation>Request for additional documents (Form 02)</translation>
+        </message>
+        <message>
+            <source>Phiếu từ chối (Mẫu 03)</source>
+            <translation>Refusal (Form 03)</translation>
+        </message>
+        <message>
+            <source>Phiếu xin lỗi, hẹn lại (Mẫu 04)</source>
+            <translation>Apology and new appointment (Form 04)</translation>
+        </message>
+        <message>
+            <source>Phiếu kiểm soát (Mẫu 05)</source>
+            <translation>Control sheet (Form 05)</translation>
+        </message>
+        <message>
             <source>Lịch sử hồ sơ</source>
             <translation>History</translation>
         </message>
         <message>
             <source>Đang tải hồ sơ…</source>
             <translation>Loading the dossier…</translation>
+        </message>
+        <message>
+            <source>đã lên trung tâm</source>
+            <translation>sent to the centre</translation>
+        </message>
+        <message>
+            <source>chưa gửi lên trung tâm</source>
+            <translation>not yet sent to the centre</translation>
+        </message>
+        <message>
+            <source>Lưu phiếu</source>
+            <translation>Save form</translation>
         </message>
         <message>
             <source>Khổ %1, %2 liên</source>
@@ -350,6 +413,201 @@
         </message>
     </context>
     <context>
+        <name>HandoverItemsModel</name>
+        <message>
+            <source>Mã hồ sơ</source>
+            <translation>Dossier code</translation>
+        </message>
+        <message>
+            <source>Số hiệu bưu gửi</source>
+            <translation>Tracking number</translation>
+        </message>
+        <message>
+            <source>Tình trạng</source>
+            <translation>State</translation>
+        </message>
+        <message>
+            <source>Người quét</source>
+            <translation>Scanned by</translation>
+        </message>
+        <message>
+            <source>Lúc quét</source>
+            <translation>Scanned at</translation>
+        </message>
+        <message>
+            <source>Ghi chú</source>
+            <translation>Note</translation>
+        </message>
+    </context>
+    <context>
+        <name>HandoverView</name>
+        <message>
+            <source>Đã nhận</source>
+            <extracomment>Banner background per outcome: green done, amber duplicate, red refused, grey closed. Background of an item row that still waits for something. Fees typed at the counter stay below this (QSpinBox is 32-bit); the core allows more.</extracomment>
+            <translation>Accepted</translation>
+        </message>
+        <message>
+            <source>Đã gắn số hiệu bưu gửi</source>
+            <translation>Tracking number attached</translation>
+        </message>
+        <message>
+            <source>Quét trùng</source>
+            <translation>Already scanned</translation>
+        </message>
+        <message>
+            <source>Không nhận ra</source>
+            <translation>Not recognised</translation>
+        </message>
+        <message>
+            <source>Chưa thể bàn giao</source>
+            <translation>Cannot be handed over yet</translation>
+        </message>
+        <message>
+            <source>Thuộc lô khác</source>
+            <translation>Belongs to another batch</translation>
+        </message>
+        <message>
+            <source>Lô đã đóng</source>
+            <translation>Batch closed</translation>
+        </message>
+        <message>
+            <source>Giao kết quả cho bưu chính</source>
+            <translation>Results to the post</translation>
+        </message>
+        <message>
+            <source>Nhận hồ sơ từ bưu chính</source>
+            <translation>Dossiers from the post</translation>
+        </message>
+        <message>
+            <source>chờ số hiệu bưu gửi</source>
+            <translation>waiting for its tracking number</translation>
+        </message>
+        <message>
+            <source>chờ tiếp nhận</source>
+            <translation>waiting to be received</translation>
+        </message>
+        <message>
+            <source>xong</source>
+            <translation>done</translation>
+        </message>
+        <message>
+            <source>đã bỏ khỏi lô</source>
+            <translation>removed from the batch</translation>
+        </message>
+        <message>
+            <source>đã đóng</source>
+            <translation>closed</translation>
+        </message>
+        <message>
+            <source>đang mở</source>
+            <translation>open</translation>
+        </message>
+        <message>
+            <source>Mở lô mới…</source>
+            <translation>Open a new batch…</translation>
+        </message>
+        <message>
+            <source>Lô của hôm nay</source>
+            <translation>Today's batches</translation>
+        </message>
+        <message>
+            <source>Chưa mở lô nào: bấm “Mở lô mới…” hoặc chọn một lô của hôm nay.</source>
+            <translation>No batch open: press “Open a new batch…” or pick one of today's batches.</translation>
+        </message>
+        <message>
+            <source>Tiếp nhận hồ sơ…</source>
+            <translation>Receive dossier…</translation>
+        </message>
+        <message>
+            <source>Bỏ khỏi lô…</source>
+            <translation>Remove from batch…</translation>
+        </message>
+        <message>
+            <source>Kết quả phát…</source>
+            <translation>Delivery outcome…</translation>
+        </message>
+        <message>
+            <source>Đóng lô</source>
+            <translation>Close batch</translation>
+        </message>
+        <message>
+            <source>In danh sách bàn giao</source>
+            <translation>Print handover list</translation>
+        </message>
+        <message>
+            <source>hoặc lô của hôm nay:</source>
+            <translation>or today's batch:</translation>
+        </message>
+        <message>
+            <source>Lô đã đóng lúc %1 với %2 mục.</source>
+            <translation>Batch closed at %1 with %2 items.</translation>
+        </message>
+        <message>
+            <source>còn %1 mục chưa xong</source>
+            <translation>%1 items not finished</translation>
+        </message>
+        <message>
+            <source>%1 mục, đều đã xong</source>
+            <translation>%1 items, all finished</translation>
+        </message>
+        <message>
+            <source>đang xử lý %1 lần quét…</source>
+            <translation>processing %1 scans…</translation>
+        </message>
+        <message>
+            <source>Chưa có đơn vị bưu chính nào trong danh mục; quản trị viên cần thêm trước.</source>
+            <translation>There is no post office in the list yet; an administrator must add one first.</translation>
+        </message>
+        <message>
+            <source>Đã mở lô %1. Quét mã vạch.</source>
+            <translation>Batch %1 is open. Scan the barcodes.</translation>
+        </message>
+        <message>
+            <source>Chưa chọn lô bàn giao: mở lô mới hoặc chọn một lô của hôm nay.</source>
+            <translation>No handover batch chosen: open a new batch or pick one of today's.</translation>
+        </message>
+        <message>
+            <source>Quét lần đầu bởi %1.</source>
+            <translation>First scanned by %1.</translation>
+        </message>
+        <message>
+            <source>Đã đóng lô %1: %2 mục, nhân viên bưu chính %3.</source>
+            <translation>Batch %1 closed: %2 items, postal worker %3.</translation>
+        </message>
+        <message>
+            <source>Đang tạo danh sách bàn giao…</source>
+            <translation>Making the handover list…</translation>
+        </message>
+        <message>
+            <source>Danh sách bàn giao %1 chưa in ra giấy. Có thể chọn máy in khác trong cửa sổ xem trước.</source>
+            <translation>The handover list %1 has not been printed. Another printer can be chosen in the preview.</translation>
+        </message>
+        <message>
+            <source>Danh sách bàn giao — %1</source>
+            <translation>Handover list — %1</translation>
+        </message>
+        <message>
+            <source>Đang tiếp nhận hồ sơ…</source>
+            <translation>Receiving the dossier…</translation>
+        </message>
+        <message>
+            <source>Đã tiếp nhận bưu gửi %1 thành hồ sơ %2, hẹn trả %3.</source>
+            <translation>Postal item %1 received as dossier %2, result due %3.</translation>
+        </message>
+        <message>
+            <source>Đã bỏ %1 khỏi lô.</source>
+            <translation>%1 removed from the batch.</translation>
+        </message>
+        <message>
+            <source>Đã ghi nhận: kết quả hồ sơ %1 đã phát cho %2.</source>
+            <translation>Recorded: the result of dossier %1 was delivered to %2.</translation>
+        </message>
+        <message>
+            <source>Đã ghi nhận: kết quả hồ sơ %1 không phát được, trở lại quầy để trả.</source>
+            <translation>Recorded: the result of dossier %1 could not be delivered and is back at the counter.</translation>
+        </message>
+    </context>
+    <context>
         <name>ImportReportDialog</name>
         <message>
             <source>Nhập danh mục thủ tục</source>
@@ -410,6 +668,22 @@
             <translation>Dossier list (F3)</translation>
         </message>
         <message>
+            <source>Bàn giao bưu chính</source>
+            <translation>Postal handover</translation>
+        </message>
+        <message>
+            <source>Sổ theo dõi, ký duyệt (F4)</source>
+            <translation>Tracking book, sign-off (F4)</translation>
+        </message>
+        <message>
+            <source>Tổng quan</source>
+            <translation>Overview</translation>
+        </message>
+        <message>
+            <source>Báo cáo định kỳ</source>
+            <translation>Periodic reports</translation>
+        </message>
+        <message>
             <source>%1 — %2</source>
             <translation>%1 — %2</translation>
         </message>
@@ -430,6 +704,10 @@
             <translation>Quit</translation>
         </message>
         <message>
+            <source>Đồng bộ với trung tâm ngay</source>
+            <translation>Sync with the centre now</translation>
+        </message>
+        <message>
             <source>&amp;Hồ sơ</source>
             <translation>&amp;Dossiers</translation>
         </message>
@@ -440,6 +718,10 @@
         <message>
             <source>Danh sách, tìm hồ sơ</source>
             <translation>List and search dossiers</translation>
+        </message>
+        <message>
+            <source>Sổ theo dõi, ký duyệt</source>
+            <translation>Tracking book, sign-off</translation>
         </message>
         <message>
             <source>Đang nạp danh mục thủ tục…</source>
@@ -472,6 +754,72 @@
         <message>
             <source>Ở lại</source>
             <translation>Stay</translation>
+        </message>
+    </context>
+    <context>
+        <name>OpenBatchDialog</name>
+        <message>
+            <source>Mở lô bàn giao</source>
+            <translation>Open a handover batch</translation>
+        </message>
+        <message>
+            <source>Mở lô</source>
+            <translation>Open batch</translation>
+        </message>
+        <message>
+            <source>Chiều bàn giao</source>
+            <translation>Direction</translation>
+        </message>
+        <message>
+            <source>Đơn vị bưu chính</source>
+            <translation>Post office</translation>
+        </message>
+        <message>
+            <source>Nhân viên bưu chính</source>
+            <translation>Postal worker</translation>
+        </message>
+        <message>
+            <source>Mã nhân viên</source>
+            <translation>Staff ID</translation>
+        </message>
+    </context>
+    <context>
+        <name>OutcomeDialog</name>
+        <message>
+            <source>Kết quả phát của bưu chính</source>
+            <translation>Postal delivery outcome</translation>
+        </message>
+        <message>
+            <source>quét hoặc gõ mã hồ sơ</source>
+            <translation>scan or type the dossier code</translation>
+        </message>
+        <message>
+            <source>Đã phát</source>
+            <translation>Delivered</translation>
+        </message>
+        <message>
+            <source>Không phát được (trả về quầy)</source>
+            <translation>Undeliverable (back to the counter)</translation>
+        </message>
+        <message>
+            <source>Ghi nhận</source>
+            <translation>Record</translation>
+        </message>
+        <message>
+            <source>Mã hồ sơ</source>
+            <translation>Dossier code</translation>
+        </message>
+        <message>
+            <source>Kết quả</source>
+            <translation>Outcome</translation>
+        </message>
+        <message>
+            <source>Người nhận</source>
+            <translation>Recipient</translation>
+        </message>
+        <message>
+            <source>Lý do không phát được</source>
+            <translation>Why it could not be delivered</translation>
         </message>
     </context>
     <context>
@@ -561,6 +909,53 @@
         <message>
             <source>Đang in…</source>
             <translation>Printing…</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReceiveItemDialog</name>
+        <message>
+            <source>Tiếp nhận bưu gửi %1</source>
+            <translation>Receive postal item %1</translation>
+        </message>
+        <message>
+            <source>Tiếp nhận</source>
+            <translation>Receive</translation>
+        </message>
+        <message>
+            <source>Thủ tục</source>
+            <translation>Procedure</translation>
+        </message>
+        <message>
+            <source>Họ tên người nộp</source>
+            <translation>Applicant's full name</translation>
+        </message>
+        <message>
+            <source>Số định danh cá nhân</source>
+            <translation>Personal ID number</translation>
+        </message>
+        <message>
+            <source>Số điện thoại</source>
+            <translation>Phone</translation>
+        </message>
+        <message>
+            <source>Địa chỉ</source>
+            <translation>Address</translation>
+        </message>
+        <message>
+            <source>Phí bưu chính đã thu</source>
+            <translation>Postal fee collected</translation>
+        </message>
+        <message>
+            <source>Số bản chính ghi trên phiếu gửi</source>
+            <translation>Originals stated on the postal slip</translation>
+        </message>
+        <message>
+            <source>Số bản sao ghi trên phiếu gửi</source>
+            <translation>Copies stated on the postal slip</translation>
+        </message>
+        <message>
+            <source>không ghi</source>
+            <translation>not stated</translation>
         </message>
     </context>
     <context>
@@ -785,6 +1180,29 @@
         <message>
             <source>không đọc được “%1”: %2</source>
             <translation>cannot read “%1”: %2</translation>
+        </message>
+    </context>
+    <context>
+        <name>RemoveItemDialog</name>
+        <message>
+            <source>Bỏ khỏi lô: %1</source>
+            <translation>Remove from batch: %1</translation>
+        </message>
+        <message>
+            <source>Bỏ khỏi lô</source>
+            <translation>Remove</translation>
+        </message>
+        <message>
+            <source>Lý do</source>
+            <translation>Reason</translation>
+        </message>
+    </context>
+    <context>
+        <name>ScanField</name>
+        <message>
+            <source>Quét mã vạch vào đây</source>
+            <extracomment>Keys that end a scan. How soon the field takes the focus back after something else of its window took it.</extracomment>
+            <translation>Scan the barcode here</translation>
         </message>
     </context>
     <context>
