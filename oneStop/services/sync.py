@@ -170,6 +170,7 @@ class SyncService:
         """Deliver events exported on another PC to the central database (idempotent)."""
         with self._uow() as uow:
             authorize(uow, actor, Permission.VIEW_DOSSIERS)
+            agency = uow.session.scalar(select(AgencyRow.code)) or ""
         try:
             header, *body = path.read_text(encoding="utf-8").splitlines()
             meta = json.loads(header)
@@ -177,6 +178,9 @@ class SyncService:
             raise ValidationError("attachment", f"không đọc được tệp {path}: {exc}") from None
         if meta.get("format") != EXPORT_FORMAT:
             raise ValidationError("attachment", f"{path} không phải tệp sự kiện của oneStop")
+        if meta.get("agency") != agency:
+            raise ValidationError("attachment", f"tệp {path.name} là của cơ quan {meta.get('agency')}; "
+                                                f"máy này chỉ chuyển được sự kiện của cơ quan mình ({agency})")
         events = []
         for number, line in enumerate(body, 2):
             if not line.strip():
@@ -190,11 +194,14 @@ class SyncService:
                           payload=e["payload"], schema=e["schema"])
             if content_hash(event) != item["hash"]:
                 raise ValidationError("attachment", f"dòng {number} của {path} bị sửa đổi hoặc hỏng")
+            if not event.counter_id.startswith(agency + "#"):
+                raise ValidationError("attachment", f"dòng {number} của {path}: sự kiện của quầy {event.counter_id}, "
+                                                    f"không thuộc cơ quan {agency}")
             events.append(event)
         engine = central.connect(self._url(url))
         try:
             with engine.connect() as connection:
-                return central.push(connection, meta["agency"], events)
+                return central.push(connection, meta["agency"], events, relay=True)
         except Exception as exc:
             if isinstance(exc, OneStopError):
                 raise

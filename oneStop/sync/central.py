@@ -150,7 +150,7 @@ class CentralEvent:
     content_hash: str
 
 
-def _row(event: Event, agency_code: str, digest: str, number: int) -> dict[str, Any]:
+def _row(event: Event, agency_code: str, digest: str, number: int, relayed_by: str | None) -> dict[str, Any]:
     return {
         "central_seq": number,
         "id": event.id,
@@ -166,16 +166,22 @@ def _row(event: Event, agency_code: str, digest: str, number: int) -> dict[str, 
         "payload": json.dumps(dict(event.payload), ensure_ascii=False, sort_keys=True, separators=(",", ":")),
         "schema": event.schema,
         "content_hash": digest,
+        "relayed_by": relayed_by,
     }
 
 
-def push(connection: Connection, agency_code: str, batch: Sequence[Event]) -> PushResult:
-    """Store a counter's events (one transaction, the caller's ``connection`` not in one)."""
+def push(connection: Connection, agency_code: str, batch: Sequence[Event], *, relay: bool = False) -> PushResult:
+    """Store a counter's events (one transaction, the caller's ``connection`` not in one).
+
+    ``relay``: the events may be another counter's (of the same agency), delivered from a
+    file; each is stamped with the delivering role's name, which row-level security requires.
+    """
     if not batch:
         return PushResult({}, 0)
     t = cm.events
     with connection.begin():
         connection.execute(select(func.pg_advisory_xact_lock(PUSH_LOCK)))
+        relayed_by = connection.scalar(text("SELECT current_user")) if relay else None
         ids = [e.id for e in batch]
         known = {r.id: r for r in connection.execute(
             select(t.c.id, t.c.content_hash, t.c.central_seq, t.c.counter_id, t.c.seq).where(t.c.id.in_(ids)))}
@@ -197,17 +203,17 @@ def push(connection: Connection, agency_code: str, batch: Sequence[Event]) -> Pu
                 if row.content_hash == digest:
                     acknowledged[event.id] = row.central_seq
                 else:
-                    refused.append(_quarantine(event, digest, "cùng mã sự kiện nhưng khác nội dung"))
+                    refused.append(_quarantine(event, digest, "cùng mã sự kiện nhưng khác nội dung", relayed_by))
                 continue
             slot = slots.get((event.counter_id, event.seq))
             if slot is not None and slot.id != event.id:
-                refused.append(_quarantine(event, digest, "số thứ tự của quầy đã dùng cho sự kiện khác"))
+                refused.append(_quarantine(event, digest, "số thứ tự của quầy đã dùng cho sự kiện khác", relayed_by))
                 continue
             top = tops.get(event.counter_id, 0) or 0
             if event.seq > top + 1:
                 gaps.append((event.counter_id, top + 1, event.seq - 1))
             tops[event.counter_id] = max(top, event.seq)
-            fresh.append(_row(event, agency_code, digest, number))
+            fresh.append(_row(event, agency_code, digest, number, relayed_by))
             acknowledged[event.id] = number
             number += 1
         if fresh:
@@ -218,9 +224,9 @@ def push(connection: Connection, agency_code: str, batch: Sequence[Event]) -> Pu
     return PushResult(acknowledged, len(fresh), tuple(r["event_id"] for r in refused), tuple(gaps))
 
 
-def _quarantine(event: Event, digest: str, reason: str) -> dict[str, Any]:
+def _quarantine(event: Event, digest: str, reason: str, relayed_by: str | None) -> dict[str, Any]:
     return {"event_id": event.id, "counter_id": event.counter_id, "seq": event.seq, "content_hash": digest,
-            "event": canonical(event), "reason": reason}
+            "event": canonical(event), "reason": reason, "relayed_by": relayed_by}
 
 
 def pull(connection: Connection, agency_code: str, after: int, limit: int = 1000) -> list[CentralEvent]:

@@ -46,6 +46,7 @@ events = Table(
     Column("schema", Integer, nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("relayed_by", String(63), nullable=True),  # the role that delivered another counter's event
     UniqueConstraint("counter_id", "seq", name="uq_central_events_counter_seq"),
     Index("ix_central_events_agency_seq", "agency_code", "central_seq"),
 )
@@ -63,6 +64,7 @@ quarantine = Table(
     Column("event", Text, nullable=False),
     Column("reason", String(200), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("relayed_by", String(63), nullable=True),
 )
 
 

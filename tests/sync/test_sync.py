@@ -204,16 +204,23 @@ def test_sync_from_the_command_line_and_the_usb_stick(central_url, counters, tmp
         return code, out, err
 
     assert run(roots[0], "central", "init", "--url", central_url)[0] == 0  # already at head: a no-op
+    # each counter connects with its own role
+    urls = [central.add_counter(central_url, "000.17.22.H56", k) for k in (1, 2)]
     # counter 2 has no network: its events go on a USB stick …
     stick = tmp_path / "usb.jsonl"
     code, out, err = run(roots[1], "sync", "export", str(stick))
     assert code == 0, err
-    # … and counter 1 delivers them, then syncs itself
-    code, out, err = run(roots[0], "sync", "import", str(stick), "--central", central_url)
+    # … and counter 1 delivers them through its own role, then syncs itself
+    code, out, err = run(roots[0], "sync", "import", str(stick), "--central", urls[0])
     assert code == 0 and " mới" in out, err
-    code, out, err = run(roots[0], "sync", "import", str(stick), "--central", central_url)
+    code, out, err = run(roots[0], "sync", "import", str(stick), "--central", urls[0])
     assert "0 mới" in out  # idempotent
-    code, out, err = run(roots[0], "sync", "--central", central_url, "--json")
+    engine = central.connect(central_url)
+    with engine.connect() as c:  # the centre knows who delivered them
+        relayed = c.execute(select(central.cm.events.c.counter_id, central.cm.events.c.relayed_by)).all()
+    engine.dispose()
+    assert {r for r in relayed if r.counter_id.endswith("#2")} == {("000.17.22.H56#2", "onestop_c_000_17_22_h56_1")}
+    code, out, err = run(roots[0], "sync", "--central", urls[0], "--json")
     assert code == 0, err
     result = json.loads(out)
     assert result["waiting"] == 0 and result["pulled"] > 0  # counter 2's events came back down
@@ -221,7 +228,7 @@ def test_sync_from_the_command_line_and_the_usb_stick(central_url, counters, tmp
     status = json.loads(out)
     assert status["waiting"] == 0 and status["online"] and ":" not in status["central_url"].split("@")[0][13:]
     # counter 2, online again: its events are acknowledged, not doubled
-    code, out, err = run(roots[1], "sync", "--central", central_url, "--json")
+    code, out, err = run(roots[1], "sync", "--central", urls[1], "--json")
     assert code == 0 and json.loads(out)["pushed"] == 0 and json.loads(out)["waiting"] == 0
     # a wrong address is reported in words, and the counter keeps working
     code, out, err = run(roots[1], "sync", "--central", "postgresql://x:y@127.0.0.1:1/none", "--json")
@@ -252,12 +259,19 @@ def test_each_counter_has_its_own_role_kept_to_its_own_events_and_agency(central
             assert central.push(c, "000.17.22.H56", [event("000.17.22.H56#1")]).new == 1
             with pytest.raises(DBAPIError, match="row-level security"):
                 central.push(c, "000.17.22.H56", [event("000.17.22.H56#2")])  # another counter's identity
+            # relaying a counter of its own agency is allowed, stamped with its role …
+            assert central.push(c, "000.17.22.H56", [event("000.17.22.H56#2")], relay=True).new == 1
+            # … another agency's never, relayed or not
+            with pytest.raises(DBAPIError, match="row-level security"):
+                central.push(c, "000.17.22.H56", [event("000.18.33.H15#2")], relay=True)
+            with pytest.raises(DBAPIError, match="row-level security"):
+                central.push(c, "000.18.33.H15", [event("000.18.33.H15#2")], relay=True)
         with other.connect() as c:
             assert central.push(c, "000.18.33.H15", [event("000.18.33.H15#1")]).new == 1
             assert central.pull(c, "000.17.22.H56", 0) == []  # another agency: invisible
             assert [e.event.counter_id for e in central.pull(c, "000.18.33.H15", 0)] == ["000.18.33.H15#1"]
         with mine.connect() as c:
-            assert [e.central_seq for e in central.pull(c, "000.17.22.H56", 0)] == [1]
+            assert [e.central_seq for e in central.pull(c, "000.17.22.H56", 0)] == [1, 2]
     finally:
         mine.dispose()
         other.dispose()
@@ -380,3 +394,18 @@ def test_a_supervisor_reads_its_agencies_and_writes_nothing(central_url, counter
     finally:
         engine.dispose()
         other.dispose()
+
+
+def test_a_usb_file_of_another_agency_is_refused_before_connecting(counters, tmp_path):
+    from oneStop.domain.errors import ValidationError
+
+    (app,) = counters(1)
+    add_procedure(app)
+    app.reception.receive(official_of(app), draft())
+    stick = tmp_path / "usb.jsonl"
+    admin = app.auth.login("admin", PASSWORD)
+    assert app.sync.export_waiting(admin, stick) > 0
+    header, *body = stick.read_text(encoding="utf-8").splitlines()
+    stick.write_text("\n".join([header.replace("000.17.22.H56", "000.18.33.H15"), *body]) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="cơ quan 000.18.33.H15"):
+        app.sync.import_file(admin, stick, "postgresql://nobody@127.0.0.1:1/none")
