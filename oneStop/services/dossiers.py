@@ -196,17 +196,14 @@ class DossierService:
 
     @staticmethod
     def _synced_ids(uow: UnitOfWork, ids: list[uuid.UUID]) -> set[uuid.UUID]:
-        """Dossiers whose reception event the central database has acknowledged."""
+        """Dossiers every event of which the central database has acknowledged (a dossier
+        whose latest step is still waiting here is not on the central database yet)."""
         if not ids:
             return set()
-        rows = uow.session.scalars(
-            select(EventRow.dossier_id).where(
-                EventRow.dossier_id.in_(ids),
-                EventRow.kind == Kind.DOSSIER_RECEIVED,
-                EventRow.central_seq.is_not(None),
-            )
-        )
-        return set(rows)
+        waiting = set(uow.session.scalars(
+            select(EventRow.dossier_id).where(EventRow.dossier_id.in_(ids), EventRow.central_seq.is_(None)).distinct()
+        ))
+        return set(ids) - waiting
 
 
 def rebuild_projection(uow: UnitOfWork) -> int:

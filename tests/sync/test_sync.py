@@ -409,3 +409,25 @@ def test_a_usb_file_of_another_agency_is_refused_before_connecting(counters, tmp
     stick.write_text("\n".join([header.replace("000.17.22.H56", "000.18.33.H15"), *body]) + "\n", encoding="utf-8")
     with pytest.raises(ValidationError, match="cơ quan 000.18.33.H15"):
         app.sync.import_file(admin, stick, "postgresql://nobody@127.0.0.1:1/none")
+
+
+def test_each_dossier_says_whether_all_of_it_reached_the_centre(central_url, counters):
+    from oneStop.domain.lifecycle import Transition
+
+    (app,) = counters(1)
+    add_procedure(app)
+    user = official_of(app)
+    dossier = app.reception.receive(user, draft())
+
+    def synced() -> bool:
+        (found,) = app.dossiers.find(user, dossier.code)
+        assert app.dossiers.show(user, dossier.code).dossier.synced == found.synced
+        return found.synced
+
+    assert not synced()
+    SyncClient(app.uow, central_url).sync()
+    assert synced()
+    app.lifecycle.transition(user, dossier.code, Transition.TRANSFERRED, {"to_agency": "Phòng Tư pháp"})
+    assert not synced()  # its latest step is still only here
+    SyncClient(app.uow, central_url).sync()
+    assert synced()

@@ -46,10 +46,10 @@ def test_the_list_shows_the_newest_dossiers_with_their_columns(qtbot, list_view,
     model = list_view.model
     assert model.rowCount() == 3
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers == ["Mã hồ sơ", "Ngày nhận", "Người nộp", "Thủ tục", "Hẹn trả", "Trạng thái"]
+    assert headers == ["Mã hồ sơ", "Ngày nhận", "Người nộp", "Thủ tục", "Hẹn trả", "Trạng thái", "Trung tâm"]
     row = [model.index(2, c).data() for c in range(model.columnCount())]
     assert row == [dossiers[0].code, "09:15 23/11/2026", "Nguyễn Thị Hường", TEST_PROCEDURE.name, "09:15 01/12/2026",
-                   "Được tiếp nhận"]
+                   "Được tiếp nhận", "chờ gửi"]  # no central database yet: waiting
 
 
 @pytest.mark.parametrize("query, expected", [
@@ -121,4 +121,4 @@ def test_a_dossier_saved_at_reception_appears_in_the_list(qtbot, window, app, of
 
 def test_the_table_model_is_empty_without_dossiers(qapp):
     model = DossierTableModel()
-    assert model.rowCount() == 0 and model.columnCount() == 6
+    assert model.rowCount() == 0 and model.columnCount() == 7

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -43,13 +44,13 @@ SEARCH_LIMIT = 500
 class DossierTableModel(QAbstractTableModel):
     """Dossiers as rows: code, received, applicant, procedure, due, status."""
 
-    CODE, RECEIVED, APPLICANT, PROCEDURE, DUE, STATUS = range(6)
+    CODE, RECEIVED, APPLICANT, PROCEDURE, DUE, STATUS, CENTRAL = range(7)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._dossiers: list[Dossier] = []
         self._headers = (self.tr("Mã hồ sơ"), self.tr("Ngày nhận"), self.tr("Người nộp"), self.tr("Thủ tục"),
-                         self.tr("Hẹn trả"), self.tr("Trạng thái"))
+                         self.tr("Hẹn trả"), self.tr("Trạng thái"), self.tr("Trung tâm"))
 
     def set_dossiers(self, dossiers: list[Dossier]) -> None:
         self.beginResetModel()
@@ -90,8 +91,15 @@ class DossierTableModel(QAbstractTableModel):
                 return fmt.date_time(d.due_at)
             if column == self.STATUS:
                 return d.status.label
+            if column == self.CENTRAL:
+                return self.tr("đã gửi") if d.synced else self.tr("chờ gửi")
         if role == Qt.ItemDataRole.ToolTipRole and column == self.PROCEDURE:
             return d.procedure.name
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.CENTRAL:
+            return (self.tr("Mọi bước của hồ sơ đã lên cơ sở dữ liệu trung tâm") if d.synced
+                    else self.tr("Còn bước chưa gửi lên cơ sở dữ liệu trung tâm (sẽ gửi ở lần đồng bộ tới)"))
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.CENTRAL and not d.synced:
+            return QColor("#b26a00")
         if role == Qt.ItemDataRole.UserRole:
             return d
         return None
