@@ -5,6 +5,8 @@ reception: on a generated database of 1,000,000 dossiers (cached between runs un
 ``bench/.cache``), the median time to save a dossier and produce its receipt PDF, against a
 bare reportlab page with the same content measured in the same run; and the cold start of the
 desktop program to a usable main window, offscreen.
+
+supervision, handover: see their functions. sync: ``bench/sync_bench.py`` (a real PostgreSQL).
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def reception(dossiers: int = 1_000_000, rounds: int = 60) -> dict:
             codes.append(dossier.code)
 
         agency = app.setup.agency()
-        document = receipt_document(dossier, agency, official.full_name, app.profiles[0],
+        document = receipt_document(dossier, agency, official.full_name, app.profiles.all()[0],
                                     printed_at=datetime.now(UTC), reprint=False)
         render_bare_page(document)
         bare: list[float] = []
@@ -253,7 +255,15 @@ def handover(dossiers: int = 1_000_000, rounds: int = 60) -> dict:
     return result
 
 
-BENCHMARKS = {"reception": reception, "supervision": supervision, "handover": handover}
+def sync(dossiers: int = 1_000_000, events: int = 200_000) -> dict:
+    """50 counters pushing 200,000 events into one central PostgreSQL at once, against a plain
+    COPY of the same rows; a new counter pulling its agency's 100,000 (``bench/sync_bench.py``)."""
+    from bench.sync_bench import sync as run_sync
+
+    return run_sync(CACHE, events=int(os.environ.get("ONESTOP_BENCH_SYNC_EVENTS", events)))
+
+
+BENCHMARKS = {"reception": reception, "supervision": supervision, "handover": handover, "sync": sync}
 
 
 def main() -> None:

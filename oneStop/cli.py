@@ -265,6 +265,14 @@ def build_parser() -> argparse.ArgumentParser:
     pul = pu.add_parser("list", help="danh sách đơn vị bưu chính")
     pul.add_argument("--json", action="store_true")
 
+    pf = sub.add_parser("profiles", help="bộ quy định biểu mẫu (số hiệu, tên mẫu theo văn bản hiện hành)").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    pfp = pf.add_parser("publish", help="công bố một bộ quy định từ tệp JSON (đến mọi quầy qua đồng bộ)")
+    pfp.add_argument("file", type=Path)
+    pfp.add_argument("--by", help="quản trị viên (mặc định: quản trị viên đầu tiên)")
+    pfl = pf.add_parser("list", help="các bộ quy định và ngày hiệu lực")
+    pfl.add_argument("--json", action="store_true")
+
     h = sub.add_parser("handover", help="bàn giao với bưu chính công ích").add_subparsers(
         dest="action", required=True, parser_class=_Parser)
     ho = h.add_parser("open", help="mở một lô bàn giao; in ra số lô")
@@ -613,6 +621,28 @@ def cmd_postal_units(app, args) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
+def cmd_profiles(app, args) -> int:  # type: ignore[no-untyped-def]
+    if args.action == "publish":
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ValidationError("profile", f"không đọc được {args.file}: {exc.strerror}") from None
+        profile = app.profiles.publish(_actor(app, args.by), text)
+        print(f"Đã công bố {profile.id}: {profile.name}, hiệu lực từ {profile.effective_from:%d/%m/%Y}")
+        return 0
+    profiles = app.profiles.all()
+    if args.json:
+        _print_json([{"id": p.id, "name": p.name, "effective_from": p.effective_from.isoformat(),
+                      "effective_to": p.effective_to.isoformat() if p.effective_to else None,
+                      "forms": {k: {"number": f.number, "title": f.title} for k, f in p.forms.items()}}
+                     for p in profiles])
+    else:
+        for p in profiles:
+            until = f" đến {p.effective_to:%d/%m/%Y}" if p.effective_to else ""
+            print(f"{p.id}\t{p.name}\ttừ {p.effective_from:%d/%m/%Y}{until}")
+    return 0
+
+
 def batch_json(batch) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     return {
         "id": batch.id, "number": batch.number, "direction": batch.direction.value, "postal_unit": batch.postal_unit,
@@ -765,6 +795,7 @@ COMMANDS: dict[str, Callable[..., int]] = {
     "log": cmd_log,
     "report": cmd_report,
     "postal-units": cmd_postal_units,
+    "profiles": cmd_profiles,
     "handover": cmd_handover,
     "central": cmd_central,
     "sync": cmd_sync,

@@ -79,6 +79,7 @@ FIELD_LABELS: dict[str, str] = {
     "central_url": "Địa chỉ cơ sở dữ liệu trung tâm",
     "scan": "Mã quét",
     "status": "Trạng thái",
+    "profile": "Bộ quy định (biểu mẫu)",
 }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 import uuid
 from dataclasses import asdict, replace
 from datetime import datetime
@@ -86,6 +87,30 @@ def canonical(event: Event) -> str:
 
 def content_hash(event: Event) -> str:
     return hashlib.sha256(canonical(event).encode("utf-8")).hexdigest()
+
+
+def payload_text(payload: Mapping[str, Any]) -> str:
+    """A payload's canonical JSON: exactly the text ``canonical`` nests for it."""
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def content_hash_with(event: Event, payload_json: str) -> str:
+    """``content_hash(event)`` given the payload's canonical text already made (syncing
+    encodes each payload once, not twice). Keys in sorted order, as ``canonical`` writes them."""
+    q = encode_basestring  # json.dumps(text, ensure_ascii=False) without the encoder set-up
+    text = "".join((
+        '{"actor":', q(event.actor),
+        ',"business_time":', q(event.business_time.isoformat()),
+        ',"counter_id":', q(event.counter_id),
+        ',"device_time":', q(to_utc(event.device_time).isoformat()),
+        ',"dossier_id":', q(str(event.dossier_id)) if event.dossier_id else "null",
+        ',"id":', q(str(event.id)),
+        ',"kind":', q(event.kind),
+        ',"payload":', payload_json,
+        ',"schema":', str(int(event.schema)),
+        ',"seq":', str(int(event.seq)), "}",
+    ))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # --- dossier <-> payload ----------------------------------------------------------------------

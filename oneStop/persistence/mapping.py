@@ -141,6 +141,11 @@ def _deadline_columns(d: Dossier) -> dict[str, Any]:
     return {"deadline_at": deadline, "deadline_date": local_date(deadline), "finished_late": late}
 
 
+def dossier_row_values(d: Dossier, now: datetime) -> dict[str, Any]:
+    """A dossier's projection row as plain values (for Core bulk inserts)."""
+    return {"id": d.id, "updated_at": now, **_dossier_columns(d)}
+
+
 def new_dossier_row(d: Dossier, now: datetime) -> DossierRow:
     return DossierRow(id=d.id, updated_at=now, **_dossier_columns(d))
 

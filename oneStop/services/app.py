@@ -12,7 +12,7 @@ from typing import Callable
 import platformdirs
 
 from oneStop.domain.clock import utcnow
-from oneStop.domain.profiles import RegulationProfile, load_profiles
+from oneStop.domain.profiles import load_profiles
 from oneStop.persistence import migrate
 from oneStop.persistence.attachments import AttachmentStore
 from oneStop.persistence.db import DB_FILENAME, Database
@@ -23,6 +23,7 @@ from oneStop.services.calendar import CalendarService
 from oneStop.services.catalog import CatalogService
 from oneStop.services.dossiers import DossierService
 from oneStop.services.lifecycle import LifecycleService
+from oneStop.services.profiles import ProfileService
 from oneStop.services.printing import PrintService
 from oneStop.services.reception import ReceptionService
 from oneStop.services.settings_store import SettingsService
@@ -70,7 +71,7 @@ class App:
         self.db = Database.open_file(self.paths.database)
         migrate.upgrade(self.db.url)
         self.clock = clock
-        self.profiles: tuple[RegulationProfile, ...] = load_profiles(resources_path("profiles"))
+        self.profiles = ProfileService(self.uow, load_profiles(resources_path("profiles")))
         store = AttachmentStore(self.paths.attachments)
 
         self.settings = SettingsService(self.uow)
@@ -83,15 +84,15 @@ class App:
         self.printing = PrintService(self.uow, self.settings, self.profiles, self.calendar)
         self.lifecycle = LifecycleService(self.uow)
         self.supervision = SupervisionService(self.uow, self.calendar, self.settings)
-        current = max(self.profiles, key=lambda p: p.effective_from) if self.profiles else None
-        excluded = tuple(current.report_excluded_states) if current else ()
-        self.reports = ReportService(self.uow, self.calendar, self.settings, excluded)
+        self.reports = ReportService(self.uow, self.calendar, self.settings,
+                                     lambda day: tuple(self.profiles.for_day(day).report_excluded_states))
         self.handover = HandoverService(self.uow, self.settings, self.reception, self.lifecycle)
         self.sync = SyncService(self.uow, self.clock, on_reference_changed=self._reference_changed)
 
     def _reference_changed(self) -> None:
         self.settings.invalidate()
         self.calendar.invalidate()
+        self.profiles.invalidate()
 
     def uow(self, *, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self.db, write=write, clock=self.clock)

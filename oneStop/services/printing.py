@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from oneStop import settings as S
 from oneStop.domain.clock import to_local
@@ -106,12 +106,12 @@ class PrintService:
         self,
         uow: UowFactory,
         settings: SettingsService,
-        profiles: tuple[RegulationProfile, ...],
+        profiles: Iterable[RegulationProfile],
         calendar: "CalendarService | None" = None,
     ) -> None:
         self._uow = uow
         self._settings = settings
-        self._profiles = {p.id: p for p in profiles}
+        self._profiles = profiles  # iterated at each use: a published profile counts at once
         self._calendar = calendar
 
     def form(self, actor: User, kind: str, code: str, *, paper: str | None = None) -> PrintedForm:
@@ -140,8 +140,11 @@ class PrintService:
             uow.commit()
         return PrintedForm(kind, dossier.code, pdf, paper)
 
+    def _profile(self, profile_id: str) -> RegulationProfile | None:
+        return next((p for p in self._profiles if p.id == profile_id), None)
+
     def _form_spec(self, dossier: Dossier, kind: str) -> tuple[str, str]:
-        profile = self._profiles.get(dossier.profile_id)
+        profile = self._profile(dossier.profile_id)
         key = _PROFILE_KEYS[kind]
         if profile is not None and key in profile.forms:
             spec = profile.form(key)
@@ -180,7 +183,7 @@ class PrintService:
                 dossier,
                 agency_from_row(agency_row),
                 receiver.full_name if receiver else dossier.received_by,
-                self._profiles.get(dossier.profile_id),
+                self._profile(dossier.profile_id),
                 printed_at=now,
                 reprint=reprint,
                 copies=values[S.PRINT_COPIES.key],

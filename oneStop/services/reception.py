@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 from datetime import date, datetime, timedelta
+from typing import Iterable
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -74,7 +75,7 @@ class ReceptionService:
         calendar: CalendarService,
         settings: SettingsService,
         attachments: AttachmentStore,
-        profiles: tuple[RegulationProfile, ...],
+        profiles: Iterable[RegulationProfile],
     ) -> None:
         self._uow = uow
         self._calendar = calendar

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import and_, case, func, literal, or_, select
 
@@ -100,16 +100,23 @@ def _instant(day: date) -> datetime:
 
 class ReportService:
     def __init__(self, uow: UowFactory, calendar: CalendarService, settings: SettingsService,
-                 excluded_states: tuple[str, ...] = ()) -> None:
+                 excluded_states: tuple[str, ...] | Callable[[date], tuple[str, ...]] = ()) -> None:
+        """``excluded_states``: the states the report leaves out once ended, or a function of
+        the period's last day giving them (from the regulation profile in force then)."""
         self._uow = uow
         self._calendar = calendar
         self._settings = settings
-        self._excluded = excluded_states
+        self._excluded_states = excluded_states
+
+    def _excluded_for(self, last_day: date) -> tuple[str, ...]:
+        states = self._excluded_states
+        return tuple(states(last_day)) if callable(states) else tuple(states)
 
     def periodic(self, actor: User, period: str | Period) -> PeriodicReport:
         p = parse_period(period) if isinstance(period, str) else period
         early_days = self._settings.get(S.EARLY_DAYS)
         calendar = self._calendar.calendar()
+        excluded = self._excluded_for(p.end)
         end = _instant(p.end)
         c = DossierRow
         resolved = and_(c.finished_date.is_not(None), c.finished_date <= p.end)
@@ -135,8 +142,8 @@ class ReportService:
         def grouped(origin, condition):  # type: ignore[no-untyped-def]
             keys = (origin.label("origin"), *columns)
             stmt = select(*keys, func.count().label("n")).where(condition)
-            if self._excluded:
-                stmt = stmt.where(~and_(c.status.in_(self._excluded), resolved))
+            if excluded:
+                stmt = stmt.where(~and_(c.status.in_(excluded), resolved))
             return stmt.group_by(*keys)
 
         with self._uow() as uow:
@@ -184,7 +191,7 @@ class ReportService:
         total = ReportRow("Tổng cộng")
         for row in rows:
             total.add(row)
-        report = PeriodicReport(p, rows, total, now, self._excluded)
+        report = PeriodicReport(p, rows, total, now, excluded)
         if not report.identities_hold():  # a bug, never a user's mistake: say so loudly
             raise AssertionError(f"report identities broken: {[r.identities() for r in (*rows, total)]}")
         return report

@@ -25,9 +25,9 @@ metadata = MetaData(naming_convention={
     "pk": "pk_%(table_name)s",
 })
 
-#: Every event any counter pushed. ``central_seq`` is assigned in commit order (the push
-#: transaction holds an advisory lock from numbering to commit), so a puller reading
-#: ``central_seq > cursor`` can never skip an event that commits late.
+#: Every event any counter pushed. ``central_seq`` comes from a sequence; the column ``txid``
+#: (``xid8``, the writing transaction, added by migration c0005 and read with plain SQL) gives
+#: the commit-safe pull order (``oneStop.sync.central``).
 events = Table(
     "central_events",
     metadata,
@@ -76,15 +76,6 @@ counter_roles = Table(
     Column("agency_code", String(13), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
-
-#: One row: the last central number handed out (updated under the push lock).
-numbering = Table(
-    "central_numbering",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("last_seq", BigInteger, nullable=False),
-)
-
 
 supervisor_roles = Table(
     "central_supervisor_roles",

@@ -12,20 +12,24 @@ Crash-safe at every step:
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 
 from oneStop.domain.clock import utcnow
-from oneStop.domain.events import ProjectionError, content_hash, project
-from oneStop.persistence.mapping import event_from_row, event_row, new_dossier_row
+from oneStop.domain.events import ProjectionError, apply, content_hash_with, order_key, project
+from oneStop.domain.models import Event
+from oneStop.persistence.bulk import insert_rows
+from oneStop.persistence.mapping import dossier_row_values, event_from_row
 from oneStop.persistence.models import AgencyRow, DossierRow, EventRow, SyncStateRow
 from oneStop.persistence.uow import UnitOfWork
 from oneStop.sync import central, reference
 
-BATCH = 500
+BATCH = 500  # events a push sends at once
+PULL_BATCH = 5000  # events a pull takes at once: each dossier touched is projected once per batch
 CURSOR = "central_cursor"
 
 
@@ -47,11 +51,13 @@ class SyncResult:
 
 class SyncClient:
     def __init__(self, uow: Callable[..., UnitOfWork], url: str, *, clock: Callable[[], datetime] = utcnow,
-                 batch: int = BATCH) -> None:
+                 batch: int | None = None) -> None:
+        """``batch``: events per push and per pull (default: ``BATCH`` and ``PULL_BATCH``)."""
         self._uow = uow
         self._url = url
         self._clock = clock
-        self._batch = batch
+        self._batch = batch or BATCH
+        self._pull_batch = batch or PULL_BATCH
         self.reference_changed = False  # a pulled catalog, calendar, user or setting change
 
     # --- the local side ----------------------------------------------------------------------
@@ -138,41 +144,44 @@ class SyncClient:
         return pushed, acknowledged, quarantined, tuple(gaps)
 
     def _pull(self, connection) -> int:  # type: ignore[no-untyped-def]
+        """Other counters' events in batches; each batch, its projection and the advanced
+        cursor in one local transaction, written in bulk (Core ``executemany``)."""
         pulled = 0
+        projections = ProjectionCache()
         while True:
             with self._uow() as uow:
                 agency = self._agency(uow)
-                cursor = self._state(uow, CURSOR, 0)
-            batch = central.pull(connection, agency, cursor, self._batch)
+                cursor = central.cursor_of(self._state(uow, CURSOR, None))
+            batch = central.pull(connection, agency, cursor, self._pull_batch)
             if not batch:
                 return pulled
+            for item in batch:  # before writing anything: a damaged event stops the sync
+                if content_hash_with(item.event, item.payload_json) != item.content_hash:
+                    raise ValueError(f"sự kiện {item.event.id} từ máy chủ trung tâm bị sai lệch nội dung")
             with self._uow(write=True) as uow:
                 mine = uow.counter_id
-                touched: set[uuid.UUID] = set()
-                for item in batch:
-                    event = item.event
-                    if content_hash(event) != item.content_hash:
-                        raise ValueError(f"sự kiện {event.id} từ máy chủ trung tâm bị sai lệch nội dung")
-                    row = uow.session.get(EventRow, event.id)
-                    if row is not None:
-                        if row.central_seq is None:
-                            row.central_seq = item.central_seq
-                        continue
-                    if event.counter_id == mine:
-                        continue  # ours, but lost locally: never re-create our own history silently
-                    new = event_row(event, item.content_hash)
-                    new.central_seq = item.central_seq
-                    uow.session.add(new)
-                    pulled += 1
-                    if event.dossier_id is not None:
-                        touched.add(event.dossier_id)
-                    elif reference.apply(uow, event):
+                session = uow.session
+                present = dict(session.execute(
+                    select(EventRow.id, EventRow.central_seq).where(EventRow.id.in_([i.event.id for i in batch]))).all())
+                acknowledged = [{"b_id": i.event.id, "b_seq": i.central_seq} for i in batch
+                                if i.event.id in present and present[i.event.id] is None]
+                # ours but lost locally: never re-create our own history silently
+                fresh = [i for i in batch if i.event.id not in present and i.event.counter_id != mine]
+                if acknowledged:
+                    session.execute(_ACKNOWLEDGE, acknowledged)
+                if fresh:
+                    insert_rows(session.connection(), _EVENTS, [_pulled_row(i) for i in fresh],
+                                raw=frozenset({"payload"}))
+                touched: dict[uuid.UUID, list[Event]] = {}
+                for item in fresh:
+                    if item.event.dossier_id is not None:
+                        touched.setdefault(item.event.dossier_id, []).append(item.event)
+                    elif reference.apply(uow, item.event):
                         self.reference_changed = True
-                uow.session.flush()
-                for dossier_id in touched:
-                    _reproject(uow, dossier_id)
-                self._set_state(uow, CURSOR, batch[-1].central_seq)
+                _reproject(uow, touched, projections)
+                self._set_state(uow, CURSOR, list(batch[-1].cursor))
                 uow.commit()
+            pulled += len(fresh)
 
     # --- bookkeeping -----------------------------------------------------------------------------
 
@@ -195,16 +204,98 @@ class SyncClient:
             uow.commit()
 
 
-def _reproject(uow: UnitOfWork, dossier_id: uuid.UUID) -> None:
-    """Rebuild one dossier's projection from all its events, whoever wrote them."""
-    rows = uow.session.scalars(select(EventRow).where(EventRow.dossier_id == dossier_id)).all()
-    try:
-        dossier = project(event_from_row(r) for r in rows)
-    except ProjectionError:
-        return  # its reception has not arrived yet: the events wait, the next pull projects them
-    existing = uow.session.get(DossierRow, dossier_id)
-    if existing is not None:
-        uow.session.delete(existing)
-        uow.session.flush()
-    if dossier is not None:
-        uow.session.add(new_dossier_row(dossier, uow.now()))
+_EVENTS = EventRow.__table__
+_ACKNOWLEDGE = (update(_EVENTS).where(_EVENTS.c.id == bindparam("b_id"), _EVENTS.c.central_seq.is_(None))
+                .values(central_seq=bindparam("b_seq")))
+
+
+def _pulled_row(item: central.CentralEvent) -> dict[str, Any]:
+    """An event's row; the payload as the canonical text it arrived as (no second encoding)."""
+    e = item.event
+    return {"id": e.id, "counter_id": e.counter_id, "seq": e.seq, "kind": e.kind, "dossier_id": e.dossier_id,
+            "actor": e.actor, "device_time": e.device_time, "business_time": e.business_time.isoformat(),
+            "business_date": e.business_time.date(), "payload": item.payload_json, "schema": e.schema,
+            "content_hash": item.content_hash, "central_seq": item.central_seq}
+
+
+class ProjectionCache:
+    """Dossiers projected during one sync: the state, the replay key of the last event folded
+    in and how many events that was. A later batch folds its new events into the state instead
+    of reading the dossier's whole history again, when (and only when) the database holds
+    exactly those events plus the new ones, and the new ones replay after the cached ones;
+    anything else (an official's step on this PC meanwhile, an event from a late clock) is
+    projected from all its events. Bounded: the oldest entries are dropped."""
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self._items: OrderedDict[uuid.UUID, tuple[Any, Any, int]] = OrderedDict()
+        self._limit = limit
+
+    def get(self, dossier_id: uuid.UUID) -> tuple[Any, Any, int] | None:
+        return self._items.get(dossier_id)
+
+    def put(self, dossier_id: uuid.UUID, state: Any, key: Any, count: int) -> None:
+        self._items[dossier_id] = (state, key, count)
+        self._items.move_to_end(dossier_id)
+        while len(self._items) > self._limit:
+            self._items.popitem(last=False)
+
+
+def _reproject(uow: UnitOfWork, fresh: Mapping[uuid.UUID, list[Event]], cache: ProjectionCache | None = None) -> None:
+    """Bring the projections of the dossiers in ``fresh`` (their newly stored events) up to
+    date with all their events, whoever wrote them; bulk delete and insert. A dossier whose
+    reception has not arrived yet is left unprojected: its events wait, a later pull projects
+    them."""
+    if not fresh:
+        return
+    cache = cache or ProjectionCache(0)
+    session = uow.session
+    e = _EVENTS.c
+    ids = list(fresh)
+    stored: dict[uuid.UUID, int] = {}
+    for start in range(0, len(ids), 500):
+        stored.update(session.execute(select(e.dossier_id, func.count()).where(e.dossier_id.in_(ids[start:start + 500]))
+                                      .group_by(e.dossier_id)).all())
+    projected: dict[uuid.UUID, tuple[Any, Any, int]] = {}
+    reload: list[uuid.UUID] = []
+    for dossier_id, new in fresh.items():
+        cached = cache.get(dossier_id)
+        new = sorted(new, key=order_key)
+        if cached is not None and cached[0] is not None and cached[2] + len(new) == stored.get(dossier_id) \
+                and order_key(new[0]) > cached[1]:
+            try:
+                state = cached[0]
+                for event in new:
+                    state = apply(state, event)
+            except ProjectionError:
+                reload.append(dossier_id)
+                continue
+            projected[dossier_id] = (state, order_key(new[-1]), stored[dossier_id])
+        else:
+            reload.append(dossier_id)
+    for start in range(0, len(reload), 500):
+        by_dossier: dict[uuid.UUID, list[Event]] = {}
+        rows = session.execute(
+            select(e.id, e.counter_id, e.seq, e.kind, e.actor, e.device_time, e.business_time, e.dossier_id,
+                   e.payload, e.schema).where(e.dossier_id.in_(reload[start:start + 500])))
+        for r in rows:
+            by_dossier.setdefault(r.dossier_id, []).append(Event(
+                id=r.id, counter_id=r.counter_id, seq=r.seq, kind=r.kind, actor=r.actor, device_time=r.device_time,
+                business_time=datetime.fromisoformat(r.business_time), dossier_id=r.dossier_id, payload=r.payload,
+                schema=r.schema))
+        for dossier_id, events in by_dossier.items():
+            try:
+                state = project(events)
+            except ProjectionError:
+                continue
+            projected[dossier_id] = (state, max(order_key(x) for x in events), len(events))
+    now = uow.now()
+    rows_out = []
+    for dossier_id, (state, key, count) in projected.items():
+        if state is not None:
+            cache.put(dossier_id, state, key, count)
+            rows_out.append(dossier_row_values(state, now))
+    done = [r["id"] for r in rows_out]
+    for start in range(0, len(done), 500):
+        session.execute(delete(DossierRow.__table__).where(DossierRow.__table__.c.id.in_(done[start:start + 500])))
+    insert_rows(session.connection(), DossierRow.__table__, rows_out)
+    session.expire_all()  # the ORM must not keep a stale view of rows written underneath it

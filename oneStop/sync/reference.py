@@ -1,6 +1,6 @@
 """Reference data that travels with the events: what an administrator changes on one counter
 (the procedure catalog, holiday overrides, users with their password hashes, agency-wide
-settings such as the targets, postal units) reaches every counter of the agency through the
+settings such as the targets, postal units, regulation profiles) reaches every counter of the agency through the
 central database and is applied here, written straight to the tables (no new event: that
 would echo back). The last change in central order wins, the same on every counter."""
 
@@ -81,6 +81,10 @@ def _postal_unit(uow: UnitOfWork, e: Event) -> None:
                                             "updated_at": e.device_time})
 
 
+def _profile(uow: UnitOfWork, e: Event) -> None:
+    """Nothing to write: the profile service reads publications from the events themselves."""
+
+
 APPLIERS: dict[str, Callable[[UnitOfWork, Event], None]] = {
     "calendar.override_set": _override_set,
     "calendar.override_removed": _override_removed,
@@ -89,6 +93,7 @@ APPLIERS: dict[str, Callable[[UnitOfWork, Event], None]] = {
     "setting.changed": _setting,
     "catalog.imported": _catalog,
     "postal_unit.saved": _postal_unit,
+    "profile.published": _profile,
 }
 
 

@@ -3,6 +3,7 @@ same data everywhere, unique dossier codes, nothing lost, nothing doubled."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import threading
 import uuid
@@ -122,8 +123,9 @@ def test_a_gap_in_a_counters_sequence_is_reported(central_url):
 
 
 def test_many_concurrent_pushers_and_a_puller_never_skip_an_event(central_url):
-    """Pushers commit in any interleaving; the puller follows the cursor the whole time and
-    must see every event, each batch starting exactly where the last one ended."""
+    """Pushers commit in any interleaving (no lock orders them); the puller follows the
+    cursor the whole time and must see every event exactly once, in strictly increasing cursor
+    order: an event that committed after the cursor had passed its place would be missing."""
     now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
     pushers, batches, size = 8, 15, 7
     pushed: set[uuid.UUID] = set()
@@ -149,21 +151,21 @@ def test_many_concurrent_pushers_and_a_puller_never_skip_an_event(central_url):
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    seen: list[int] = []
+    seen: list[uuid.UUID] = []
     ids: set[uuid.UUID] = set()
 
     def puller() -> None:
         engine = central.connect(central_url)
-        cursor = 0
+        cursor = central.START
         try:
             with engine.connect() as c:
                 while True:
                     finished = done.is_set()
                     batch = central.pull(c, "000.17.22.H56", cursor, 50)
                     for item in batch:
-                        assert item.central_seq == cursor + 1, f"skipped from {cursor} to {item.central_seq}"
-                        cursor = item.central_seq
-                        seen.append(cursor)
+                        assert item.cursor > cursor, f"went back from {cursor} to {item.cursor}"
+                        cursor = item.cursor
+                        seen.append(item.event.id)
                         ids.add(item.event.id)
                     if finished and not batch:
                         return
@@ -271,7 +273,8 @@ def test_each_counter_has_its_own_role_kept_to_its_own_events_and_agency(central
             assert central.pull(c, "000.17.22.H56", 0) == []  # another agency: invisible
             assert [e.event.counter_id for e in central.pull(c, "000.18.33.H15", 0)] == ["000.18.33.H15#1"]
         with mine.connect() as c:
-            assert [e.central_seq for e in central.pull(c, "000.17.22.H56", 0)] == [1, 2]
+            assert [e.event.counter_id for e in central.pull(c, "000.17.22.H56", 0)] == ["000.17.22.H56#1",
+                                                                                         "000.17.22.H56#2"]
     finally:
         mine.dispose()
         other.dispose()
@@ -342,7 +345,7 @@ def test_counts_are_compared_with_the_centre_after_each_sync(central_url, counte
     assert mismatch["local"] == 0 and mismatch["central"] == 1
 
 
-def test_reference_data_reaches_every_counter(central_url, counters):
+def test_reference_data_reaches_every_counter(central_url, counters, clock):
     from datetime import date
 
     from oneStop import settings as S
@@ -355,6 +358,11 @@ def test_reference_data_reaches_every_counter(central_url, counters):
     first.settings.set(admin, S.TARGET_POSTAL_OUT, 30)
     first.settings.set(admin, S.PRINTER, "Máy in quầy 1")  # this PC's own: must not travel
     first.handover.save_postal_unit(admin, "BC-QP", "Bưu cục Quảng Phú", phone="02373000000")
+    first.profiles.publish(admin, {"id": "nd118-2025", "name": "Nghị định 118/2025/NĐ-CP",
+                                   "effective_from": "2026-11-01",
+                                   "forms": {"receipt": {"number": "Mẫu số 01a", "title": "GIẤY TIẾP NHẬN (MỚI)"}}})
+    assert second.profiles.for_day(date(2026, 11, 23)).id == "tt01-2018"  # read before the sync
+    clock.now = datetime.now(UTC)  # the PCs' clocks agree with the server's: codes may be issued
     with first.uow(write=True) as uow:
         first.catalog.store(uow, [Procedure("9.888001", "Thủ tục mới của tỉnh", "Tư pháp", "UBND xã", 3)],
                             actor="admin", source="test")
@@ -369,6 +377,10 @@ def test_reference_data_reaches_every_counter(central_url, counters):
     assert second.settings.get(S.PRINTER) != "Máy in quầy 1"
     assert [u.code for u in second.handover.postal_units()] == ["BC-QP"]
     assert second.catalog.get("9.888001").name == "Thủ tục mới của tỉnh"
+    # the profile published on counter 1 governs what counter 2 receives from now on
+    add_procedure(second)
+    received = second.reception.receive(official_of(second), draft())
+    assert received.profile_id == "nd118-2025"
 
 
 def test_a_supervisor_reads_its_agencies_and_writes_nothing(central_url, counters, capsys):
@@ -387,8 +399,9 @@ def test_a_supervisor_reads_its_agencies_and_writes_nothing(central_url, counter
         with engine.connect() as c:
             seen = central.pull(c, "000.17.22.H56", 0)
             assert len(seen) == len(event_ids(app))
+            new = dataclasses.replace(seen[0].event, id=new_event_id(), seq=10_000)
             with pytest.raises(DBAPIError, match="permission denied"):
-                central.push(c, "000.17.22.H56", [seen[0].event])
+                central.push(c, "000.17.22.H56", [new])
         with other.connect() as c:
             assert central.pull(c, "000.17.22.H56", 0) == []
     finally:
@@ -431,3 +444,43 @@ def test_each_dossier_says_whether_all_of_it_reached_the_centre(central_url, cou
     assert not synced()  # its latest step is still only here
     SyncClient(app.uow, central_url).sync()
     assert synced()
+
+
+def test_pulling_event_by_event_projects_as_a_rebuild_would_even_with_local_steps_between(central_url, counters,
+                                                                                        monkeypatch):
+    """The pull folds each batch into the dossiers it projected a batch earlier; a step taken on
+    this PC between two batches must not be lost from the projection."""
+    from oneStop.domain.events import Kind, project
+    from oneStop.domain.lifecycle import Transition
+    from oneStop.persistence.mapping import dossier_from_row
+
+    first, second = counters(2)
+    add_procedure(first)
+    user = official_of(first)
+    dossier = first.reception.receive(user, draft())
+    for step, payload in ((Transition.TRANSFERRED, {"to_agency": "Phòng Tư pháp"}), (Transition.RESULT_RECEIVED, {})):
+        first.lifecycle.transition(user, dossier.code, step, payload)
+    SyncClient(first.uow, central_url).sync()
+
+    here = official_of(second)
+    real_pull = central.pull
+    state = {"received": False, "reprinted": False}
+
+    def pull_then_act(connection, agency, after, limit):  # type: ignore[no-untyped-def]
+        if state["received"] and not state["reprinted"]:  # the reception is projected here now
+            second.printing.receipt(here, dossier.code)  # an official reprints it between two batches
+            state["reprinted"] = True
+        batch = real_pull(connection, agency, after, limit)
+        state["received"] |= any(i.event.kind == Kind.DOSSIER_RECEIVED for i in batch)
+        return batch
+
+    monkeypatch.setattr(central, "pull", pull_then_act)
+    SyncClient(second.uow, central_url, batch=1).sync()
+    assert state["reprinted"]
+    with second.uow() as uow:
+        row = uow.session.scalars(select(DossierRow).where(DossierRow.code == dossier.code)).one()
+        stored = dossier_from_row(row)
+        events = [event_from_row(r) for r in uow.session.scalars(select(EventRow).where(EventRow.dossier_id == row.id))]
+    rebuilt = project(events)
+    assert len(events) == 4 and stored == dataclasses.replace(rebuilt, synced=False)
+    assert stored.result_at is not None and stored.print_count + stored.reprint_count == 1

@@ -1,0 +1,239 @@
+"""The ``sync`` benchmark: many counters pushing into one central PostgreSQL at once, against a
+plain ``COPY`` of the same rows in the same run, and a new counter pulling its agency's events.
+
+The events are real ones: whole dossiers' lives taken from a generated local database
+(``bench/generate.py``), dealt out to 50 counters of two agencies (25 each) and renumbered per
+counter, so every pushed event is what a counter really sends (a reception's full snapshot,
+prints, transfers, supplements, returns …).
+
+The server is a real PostgreSQL started by ``pgserver`` (from pip alone) in a temporary folder,
+or the one named by ``ONESTOP_BENCH_PG`` (a superuser URL).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+AGENCIES = ("000.17.22.H56", "000.17.22.H57")
+PER_AGENCY = 25
+
+
+def _source_events(total: int, cache: Path) -> list[list[Any]]:
+    """Whole dossiers' events (each list in the order they happened), ``total`` events in all."""
+    from sqlalchemy import select
+
+    from bench.generate import ensure_database
+    from oneStop.persistence.db import Database
+    from oneStop.persistence.mapping import event_from_row
+    from oneStop.persistence.models import EventRow
+
+    dossiers = total // 7 + 2000  # about eight events a dossier: a little to spare
+    folder = ensure_database(cache / f"lifecycle-{dossiers}", dossiers)
+    db = Database.open_file(folder / "onestop.sqlite3")
+    lives: list[list[Any]] = []
+    taken = 0
+    try:
+        with db.reader.connect() as c:
+            from sqlalchemy.orm import Session
+
+            with Session(bind=c) as session:
+                current: list[Any] = []
+                rows = session.scalars(select(EventRow).where(EventRow.dossier_id.is_not(None))
+                                       .order_by(EventRow.dossier_id, EventRow.device_time, EventRow.seq))
+                last = None
+                for row in rows:
+                    if row.dossier_id != last:
+                        if current:
+                            if taken + len(current) > total:
+                                break
+                            lives.append(current)
+                            taken += len(current)
+                        current, last = [], row.dossier_id
+                    current.append(event_from_row(row))
+    finally:
+        db.dispose()
+    if taken < total:  # top up with the last dossier's events cut short: exactly ``total``
+        lives.append(current[: total - taken])
+    return lives
+
+
+def _deal(lives: list[list[Any]]) -> dict[str, list[Any]]:
+    """Dossiers dealt round-robin to the counters, each counter's events numbered 1, 2, …"""
+    # counters 11–35 push; the new counter that pulls is counter 1 (a PC sets up counters 1–10)
+    counters = [f"{a}#{k}" for a in AGENCIES for k in range(11, 11 + PER_AGENCY)]
+    dealt: dict[str, list[Any]] = {c: [] for c in counters}
+    for i, life in enumerate(lives):
+        dealt[counters[i % len(counters)]].extend(life)
+    for counter, events in dealt.items():
+        events.sort(key=lambda e: e.device_time)
+        dealt[counter] = [replace(e, counter_id=counter, seq=n) for n, e in enumerate(events, 1)]
+    return dealt
+
+
+def _pusher(url: str, agency: str, events: list[Any], batch: int, barrier: Any, out: Any) -> None:
+    from oneStop.sync import central
+
+    engine = central.connect(url)
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")  # connected before the start
+            connection.rollback()
+            barrier.wait()
+            started = time.perf_counter()
+            pushed = 0
+            for i in range(0, len(events), batch):
+                pushed += central.push(connection, agency, events[i:i + batch]).new
+            out.put((started, time.perf_counter(), pushed))
+    finally:
+        engine.dispose()
+
+
+def _copy_baseline(admin_url: str, dealt: dict[str, list[Any]]) -> float:
+    """Seconds for one plain ``COPY`` of the same rows into a table like ``central_events``
+    (same columns, same indexes and constraints)."""
+    import psycopg
+
+    from oneStop.domain.events import content_hash
+    from oneStop.sync.central import _row
+
+    columns = ("central_seq", "id", "agency_code", "counter_id", "seq", "kind", "dossier_id", "actor", "device_time",
+               "business_time", "business_date", "payload", "schema", "content_hash", "relayed_by")
+    rows = []
+    number = 0
+    for counter, events in dealt.items():
+        agency = counter.split("#")[0]
+        for e in events:
+            number += 1
+            r = {"central_seq": number, **_row(e, agency, content_hash(e), None)}
+            rows.append(tuple(r[c] for c in columns))
+    with psycopg.connect(admin_url) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_copy")
+        conn.execute("CREATE TABLE bench_copy (LIKE central_events INCLUDING ALL)")
+        conn.commit()
+        started = time.perf_counter()
+        with conn.cursor() as cur:
+            with cur.copy(f"COPY bench_copy ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        conn.commit()
+        seconds = time.perf_counter() - started
+        conn.execute("DROP TABLE bench_copy")
+        conn.commit()
+    return seconds
+
+
+def _server(folder: Path):  # type: ignore[no-untyped-def]
+    url = os.environ.get("ONESTOP_BENCH_PG")
+    if url:
+        return None, url
+    import pgserver
+
+    server = pgserver.get_server(folder, cleanup_mode="stop")
+    return server, server.get_uri()
+
+
+def _database(server_url: str, name: str) -> str:
+    import psycopg
+    from urllib.parse import urlsplit, urlunsplit
+
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    parts = urlsplit(server_url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
+
+
+def sync(cache: Path, events: int = 200_000, counters: int = 50, batch: int | None = None) -> dict:
+    from oneStop.sync import central
+    from oneStop.sync.client import BATCH
+
+    assert counters == len(AGENCIES) * PER_AGENCY
+    batch = batch or BATCH
+    prepared = time.perf_counter()
+    dealt = _deal(_source_events(events, cache))
+    prepare_s = time.perf_counter() - prepared
+    with tempfile.TemporaryDirectory(prefix="onestop-bench-pg-") as tmp:
+        server, server_url = _server(Path(tmp) / "pg")
+        try:
+            admin_url = _database(server_url, "onestop_bench")
+            central.init_central(admin_url)
+            urls = {c: central.add_counter(admin_url, c.split("#")[0], int(c.split("#")[1])) for c in dealt}
+
+            # --- 50 counters push at once ---------------------------------------------------
+            ctx = mp.get_context("fork")
+            barrier, out = ctx.Barrier(len(dealt)), ctx.Queue()
+            procs = [ctx.Process(target=_pusher, args=(urls[c], c.split("#")[0], evs, batch, barrier, out))
+                     for c, evs in dealt.items()]
+            for p in procs:
+                p.start()
+            results = [out.get(timeout=3600) for _ in procs]
+            for p in procs:
+                p.join()
+            wall = max(r[1] for r in results) - min(r[0] for r in results)
+            pushed = sum(r[2] for r in results)
+            assert pushed == events, (pushed, events)
+            copy_s = _copy_baseline(admin_url, dealt)
+
+            # --- a new counter pulls its agency's half ----------------------------------------
+            pull = _pull(admin_url, AGENCIES[0], urls, Path(tmp))
+        finally:
+            if server is not None:
+                server.cleanup()
+    push_rate = events / wall
+    copy_rate = events / copy_s
+    return {
+        "events": events,
+        "counters": counters,
+        "batch": batch,
+        "push_s": round(wall, 2),
+        "push_events_per_s": round(push_rate),
+        "copy_s": round(copy_s, 2),
+        "copy_rows_per_s": round(copy_rate),
+        "ratio": round(push_rate / copy_rate, 3),
+        "target_ratio": 0.5,
+        **pull,
+        "target_pull_100k_s": 10.0,
+        "prepare_s": round(prepare_s, 1),
+    }
+
+
+def _pull(admin_url: str, agency: str, urls: dict[str, str], tmp: Path) -> dict:
+    from sqlalchemy import func, select
+
+    from oneStop.persistence.models import DossierRow, EventRow
+    from oneStop.services.app import App
+    from oneStop.services.setup import SetupRequest
+    from oneStop.sync import central
+    from oneStop.sync.client import SyncClient
+
+    url = central.add_counter(admin_url, agency, 1)
+    app = App(tmp / "new-counter")
+    try:
+        app.setup.set_up(SetupRequest(
+            agency_code=agency, agency_name="Bộ phận Một cửa", managing_agency="UBND xã", province="Thanh Hóa",
+            counter=1, admin_username="admin", admin_full_name="Quản trị", admin_password="bench-password-1"))
+        client = SyncClient(app.uow, url)
+        started = time.perf_counter()
+        result = client.sync()
+        seconds = time.perf_counter() - started
+        with app.uow() as uow:
+            local = uow.session.scalar(select(func.count()).select_from(EventRow).where(EventRow.counter_id != f"{agency}#1"))
+            dossiers = uow.session.scalar(select(func.count()).select_from(DossierRow))
+    finally:
+        app.close()
+    assert local == result.pulled, (local, result.pulled)
+    return {"pulled": result.pulled, "pulled_dossiers": dossiers, "pull_100k_s": round(seconds * 100_000 / max(1, result.pulled), 2)}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import json
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    print(json.dumps(sync(Path(__file__).resolve().parent / ".cache"), indent=2))

@@ -1,0 +1,42 @@
+"""Bulk writes for the hot paths (pulling a province's events, rebuilding projections):
+one compiled statement, each column's own bind processor applied once per value, and the
+driver's ``executemany``. What lands in the database is exactly what SQLAlchemy would write
+(the same type processors), without its per-row parameter bookkeeping."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping, Sequence
+
+from sqlalchemy import Connection, Table, insert
+
+
+def _processors(connection: Connection, table: Table, names: Sequence[str],
+                raw: frozenset[str]) -> list[Callable[[Any], Any] | None]:
+    dialect = connection.dialect
+    result = []
+    for name in names:
+        if name in raw:
+            result.append(None)
+            continue
+        processor = table.c[name].type.bind_processor(dialect)
+        result.append(processor)
+    return result
+
+
+def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]], *,
+                raw: frozenset[str] = frozenset()) -> None:
+    """Insert ``rows`` (dicts with the same keys, every column the statement needs) into
+    ``table``. Columns named in ``raw`` go in as given (a JSON column whose canonical text is
+    already at hand, say)."""
+    if not rows:
+        return
+    names = list(rows[0])
+    statement = insert(table).compile(dialect=connection.dialect, column_keys=names)
+    wanted = list(statement.positiontup or ())
+    missing = [key for key in wanted if key not in names]
+    if missing or not wanted:  # a column default would be skipped: say so rather than write NULL
+        raise ValueError(f"insert_rows into {table.name}: give values for {missing or 'every column'}")
+    processors = dict(zip(names, _processors(connection, table, names, raw)))
+    steps = [(key, processors[key]) for key in wanted]
+    params = [tuple(p(row[key]) if p else row[key] for key, p in steps) for row in rows]
+    connection.exec_driver_sql(str(statement), params)

@@ -1,0 +1,95 @@
+"""Regulation profiles an administrator publishes: checked, recorded as an event, used for the
+dossiers received while they are in force, never for older ones."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pytest
+
+from oneStop.domain.errors import PermissionDenied, ValidationError
+from tests.core.helpers import add_procedure, draft
+from tests.core.pdf_tools import page_texts
+
+DECREE_2025 = {
+    "id": "nd118-2025",
+    "name": "Nghị định 118/2025/NĐ-CP",
+    "effective_from": "2026-11-24",
+    "forms": {
+        "receipt": {"number": "Mẫu số 01a", "title": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ (MẪU MỚI)"},
+        "refusal": {"number": "Mẫu số 03a", "title": "PHIẾU TỪ CHỐI (MẪU MỚI)"},
+    },
+    "report": {"excluded_states": ["withdrawn"]},
+}
+
+
+def text_of(pdf: bytes) -> str:
+    return " ".join(unicodedata.normalize("NFC", " ".join(page_texts(pdf))).split())
+
+
+def test_a_published_profile_governs_dossiers_received_from_its_first_day(app, admin, official, clock):
+    add_procedure(app)
+    before = app.reception.receive(official, draft())  # Monday 23/11: the bundled profile
+    published = app.profiles.publish(admin, DECREE_2025)
+    assert published.id == "nd118-2025" and [p.id for p in app.profiles.all()] == ["tt01-2018", "nd118-2025"]
+    still_old = app.reception.receive(official, draft())
+    clock.advance(days=1)  # Tuesday 24/11: the new profile is in force
+    after = app.reception.receive(official, draft())
+    assert (before.profile_id, still_old.profile_id, after.profile_id) == ("tt01-2018", "tt01-2018", "nd118-2025")
+    new_receipt = text_of(app.printing.receipt(official, after.code).pdf)
+    assert "Mẫu số 01a" in new_receipt and "(MẪU MỚI)" in new_receipt
+    old_receipt = text_of(app.printing.receipt(official, before.code).pdf)  # a reprint keeps its own papers
+    assert "Mẫu số 01 " in old_receipt + " " and "MẪU MỚI" not in old_receipt
+    # a form the new profile does not name keeps the standard number and title
+    assert app.reports.periodic(admin, "2026-11").excluded_states == ("withdrawn",)
+    assert app.reports.periodic(admin, "2026-10").excluded_states == ()
+
+
+def test_publishing_is_an_administrators_act_and_leaves_an_event(app, admin, official):
+    with pytest.raises(PermissionDenied):
+        app.profiles.publish(official, DECREE_2025)
+    app.profiles.publish(admin, json.dumps(DECREE_2025, ensure_ascii=False))
+    with app.uow() as uow:
+        from sqlalchemy import select
+
+        from oneStop.persistence.models import EventRow
+
+        events = uow.session.scalars(select(EventRow).where(EventRow.kind == "profile.published")).all()
+    assert [(e.actor, e.payload["profile"]["id"]) for e in events] == [(admin.username, "nd118-2025")]
+    # the same id published again replaces the earlier one
+    app.profiles.publish(admin, {**DECREE_2025, "name": "Nghị định 118/2025/NĐ-CP (sửa)"})
+    assert app.profiles.require("nd118-2025").name.endswith("(sửa)") and len(app.profiles.all()) == 2
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"id": "Có Dấu"}, "id chỉ gồm"),
+    ({"name": " "}, "thiếu name"),
+    ({"effective_from": "24/11/2026"}, "effective_from phải là ngày"),
+    ({"effective_to": "2026-01-01"}, "effective_to trước effective_from"),
+    ({"forms": {"receipt": {"number": "Mẫu 1"}}}, "forms.receipt phải có number và title"),
+    ({"forms": {"biên lai": {"number": "1", "title": "x"}}}, "loại mẫu lạ «biên lai»"),
+    ({"report": {"excluded_states": ["lost"]}}, "trạng thái lạ «lost»"),
+])
+def test_a_wrong_profile_is_refused_naming_what_is_wrong(app, admin, change, words):
+    with pytest.raises(ValidationError, match="Bộ quy định") as refused:
+        app.profiles.publish(admin, {**DECREE_2025, **change})
+    assert words in str(refused.value)
+    assert [p.id for p in app.profiles.all()] == ["tt01-2018"]
+
+
+def test_profiles_from_the_command_line(app, admin, tmp_path, capsys):
+    from oneStop.cli import main
+
+    root = app.paths.root
+    app.close()
+    source = tmp_path / "nd118.json"
+    source.write_text(json.dumps(DECREE_2025, ensure_ascii=False), encoding="utf-8")
+    assert main(["--data-dir", str(root), "profiles", "publish", str(source)]) == 0
+    assert "Đã công bố nd118-2025" in capsys.readouterr().out
+    assert main(["--data-dir", str(root), "profiles", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(p["id"], p["effective_from"]) for p in listed] == [("tt01-2018", "2019-01-06"), ("nd118-2025", "2026-11-24")]
+    source.write_text("{not json", encoding="utf-8")
+    assert main(["--data-dir", str(root), "profiles", "publish", str(source)]) == 1
+    assert "Bộ quy định (biểu mẫu): không phải JSON hợp lệ" in capsys.readouterr().err
