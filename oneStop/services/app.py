@@ -60,6 +60,12 @@ class DataPaths:
     def logs(self) -> Path:
         return self.root / "logs"
 
+    @property
+    def backups(self) -> Path:
+        """Where backups go unless the administrator chose another folder, and where the copy
+        made before a schema upgrade always goes."""
+        return self.root / "backups"
+
 
 class App:
     """Everything the core offers, opened on one data folder."""
@@ -68,7 +74,7 @@ class App:
         self.paths = DataPaths(Path(data_dir) if data_dir else default_data_dir())
         self.paths.root.mkdir(parents=True, exist_ok=True)
         self.db = Database.open_file(self.paths.database)
-        migrate.upgrade(self.db.url)
+        migrate.upgrade(self.db.url, backup_dir=self.paths.backups)
         self.clock = clock
         self.profiles: tuple[RegulationProfile, ...] = load_profiles(resources_path("profiles"))
         store = AttachmentStore(self.paths.attachments)
