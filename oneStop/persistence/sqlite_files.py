@@ -1,8 +1,9 @@
 """The database as a file: consistent copies with SQLite's online backup API, checks, restores.
 
 A copy made with :func:`copy_database` is one consistent snapshot even while other connections
-(this program's own) keep writing: SQLite restarts the copy when the source changes under it,
-and the copy holds everything committed, WAL content included. Copies are written to a
+(this program's own, or another process's) keep writing: the pages are copied in one step,
+inside one read transaction, which in WAL mode never blocks a writer; the copy holds everything
+committed before it began, WAL content included. Copies are written to a
 temporary name and renamed, so a half-written copy never carries a backup's name.
 
 Nothing here knows the schema beyond the ``alembic_version`` table.
@@ -17,9 +18,6 @@ from pathlib import Path
 
 #: The files SQLite keeps beside a database in WAL mode.
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
-
-#: Pages copied per step of the online backup; between steps other connections may write.
-BACKUP_PAGES_PER_STEP = 1024
 
 
 def path_of_url(url: str) -> Path | None:
@@ -56,7 +54,7 @@ def copy_database(source: Path, target: Path) -> Path:
     try:
         with closing(sqlite3.connect(str(source), timeout=30)) as src, closing(sqlite3.connect(str(partial))) as dst:
             src.execute("PRAGMA busy_timeout=30000")
-            src.backup(dst, pages=BACKUP_PAGES_PER_STEP)
+            src.backup(dst)  # all pages in one step: one snapshot, never restarted by a writer
             dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
         _fsync(partial)
         os.replace(partial, target)

@@ -19,6 +19,7 @@ from oneStop.persistence.db import DB_FILENAME, Database
 from oneStop.persistence.uow import UnitOfWork
 from oneStop.resources import resources_path
 from oneStop.services.auth import AuthService
+from oneStop.services.backup import BackupService
 from oneStop.services.calendar import CalendarService
 from oneStop.services.catalog import CatalogService
 from oneStop.services.dossiers import DossierService
@@ -66,6 +67,11 @@ class DataPaths:
         made before a schema upgrade always goes."""
         return self.root / "backups"
 
+    @property
+    def lock(self) -> Path:
+        """Held by the running desktop program (one copy per data folder)."""
+        return self.root / "onestop.lock"
+
 
 class App:
     """Everything the core offers, opened on one data folder."""
@@ -94,6 +100,9 @@ class App:
         self.reports = ReportService(self.uow, self.calendar, self.settings, excluded)
         self.handover = HandoverService(self.uow, self.settings, self.reception, self.lifecycle)
         self.sync = SyncService(self.uow, self.clock, on_reference_changed=self._reference_changed)
+        self.backup = BackupService(self.uow, self.db, self.settings, database=self.paths.database,
+                                    default_folder=self.paths.backups, lock_file=self.paths.lock,
+                                    clock=self.clock, on_restored=self._reference_changed)
 
     def _reference_changed(self) -> None:
         self.settings.invalidate()
