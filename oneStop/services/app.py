@@ -16,6 +16,7 @@ from oneStop.domain.profiles import RegulationProfile, load_profiles
 from oneStop.persistence import migrate
 from oneStop.persistence.attachments import AttachmentStore
 from oneStop.persistence.db import DB_FILENAME, Database
+from oneStop.persistence.storage import StorageGuard
 from oneStop.persistence.uow import UnitOfWork
 from oneStop.resources import resources_path
 from oneStop.services.auth import AuthService
@@ -90,7 +91,9 @@ class App:
         self.catalog = CatalogService(self.uow)
         self.auth = AuthService(self.uow)
         self.setup = SetupService(self.uow, self.catalog)
-        self.reception = ReceptionService(self.uow, self.calendar, self.settings, store, self.profiles)
+        self.storage = StorageGuard(self.paths.root, self.paths.attachments)
+        self.reception = ReceptionService(self.uow, self.calendar, self.settings, store, self.profiles,
+                                          storage=self.storage)
         self.dossiers = DossierService(self.uow, store)
         self.printing = PrintService(self.uow, self.settings, self.profiles, self.calendar)
         self.lifecycle = LifecycleService(self.uow)
