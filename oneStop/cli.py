@@ -384,10 +384,33 @@ def cmd_backup(app, args) -> int:  # type: ignore[no-untyped-def]
 
 
 def cmd_restore(app, args) -> int:  # type: ignore[no-untyped-def]
+    if getattr(args, "restored_over_damaged", False):
+        app.backup.record_restore(args.file)
+        return 0
     result = app.backup.restore(_actor(app, args.by), args.file)
     print(f"Đã khôi phục dữ liệu từ {result.restored}.")
     print(f"Dữ liệu trước khi khôi phục được giữ tại {result.kept}")
     return 0
+
+
+def _restore_if_damaged(args) -> None:  # type: ignore[no-untyped-def]
+    """A database too damaged to open is replaced before the program opens the data folder."""
+    from oneStop.persistence import migrate
+    from oneStop.persistence.db import sqlite_url
+    from oneStop.services.app import DataPaths, default_data_dir
+    from oneStop.services.backup import restore_over_damaged
+    from oneStop.domain.clock import utcnow
+
+    paths = DataPaths(args.data_dir or default_data_dir())
+    if not paths.database.is_file():
+        return
+    try:
+        migrate.upgrade(sqlite_url(paths.database), backup_dir=paths.backups)
+    except migrate.DatabaseDamaged:
+        result = restore_over_damaged(paths.database, args.file, paths.backups, paths.lock, utcnow)
+        print(f"Cơ sở dữ liệu hiện tại bị hỏng; đã khôi phục từ {result.restored}.")
+        print(f"Các tệp hỏng được giữ tại {result.kept}")
+        args.restored_over_damaged = True
 
 
 def cmd_settings(app, args) -> int:  # type: ignore[no-untyped-def]
@@ -849,6 +872,8 @@ def main(argv: Sequence[str] | None = None, *, start_gui: Callable[[Path | None]
     from oneStop.services.app import App
 
     try:
+        if args.command == "restore":
+            _restore_if_damaged(args)
         with App(args.data_dir) as app:
             if args.command not in ("setup", "central", "diagnostics") and not app.setup.is_set_up():
                 raise NotSetUp()

@@ -7,12 +7,13 @@ stays fast.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 
-from oneStop.domain.errors import OneStopError
+from oneStop.domain.errors import OneStopError, StorageProblem
 from oneStop.persistence import sqlite_files
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,17 @@ class SchemaTooNew(OneStopError):
         super().__init__(
             f"Cơ sở dữ liệu được tạo bởi phiên bản oneStop mới hơn (lược đồ {found}). "
             "Hãy cài phiên bản oneStop mới nhất; dữ liệu không bị thay đổi."
+        )
+
+
+class DatabaseDamaged(StorageProblem):
+    """The database file cannot be read as a database; it was not changed."""
+
+    def __init__(self, path: Path, cause: BaseException) -> None:
+        self.path = path
+        super().__init__(
+            f"Cơ sở dữ liệu {path} bị hỏng hoặc không đọc được ({cause}). Dữ liệu chưa bị thay đổi. "
+            "Hãy báo quản trị viên khôi phục từ bản sao gần nhất (onestop restore <tệp sao lưu>)."
         )
 
 
@@ -98,8 +110,11 @@ def upgrade(url: str, revision: str = "head", *, backup_dir: Path | None = None)
     connection before anything opens it for writing.
     """
     path = sqlite_files.path_of_url(url)
-    if path is not None and path.is_file() and path.stat().st_size > 0:
-        found = sqlite_files.schema_revision(path)
+    if path is not None and path.is_file():  # (a new database's content may still be all in its WAL)
+        try:
+            found = sqlite_files.schema_revision(path)
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseDamaged(path, exc) from exc
         if (found == SCHEMA_HEAD and revision == "head") or (found is not None and found == revision):
             return False
         if found is not None and found not in known_revisions():

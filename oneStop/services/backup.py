@@ -166,25 +166,8 @@ class BackupService:
     # --- restoring ------------------------------------------------------------------------------
 
     def check(self, path: Path) -> str:
-        """The schema revision of a file that may be restored; raise :class:`RestoreRefused`
-        (or :class:`~oneStop.persistence.migrate.SchemaTooNew`) for one that may not."""
-        path = Path(path)
-        if not path.is_file():
-            raise RestoreRefused(f"Không tìm thấy tệp {path}.")
-        problems = sqlite_files.integrity_problems(path)
-        if problems:
-            raise RestoreRefused(f"Tệp {path.name} bị hỏng (kiểm tra toàn vẹn: {problems[0]}); "
-                                 "không khôi phục. Dữ liệu hiện tại không bị thay đổi.")
-        try:
-            revision = sqlite_files.schema_revision(path)
-            tables = _tables(path)
-        except sqlite3.Error as exc:
-            raise RestoreRefused(f"Không đọc được {path.name}: {exc}") from exc
-        if revision is None or not {"events", "dossiers", "counters"} <= tables:
-            raise RestoreRefused(f"Tệp {path.name} không phải bản sao dữ liệu của oneStop; không khôi phục.")
-        if revision not in migrate.known_revisions():
-            raise migrate.SchemaTooNew(revision)
-        return revision
+        """See :func:`check_restorable`."""
+        return check_restorable(path)
 
     def restore(self, actor: User, path: Path) -> RestoreResult:
         """Replace the database with the copy ``path`` (checked first), keeping the current
@@ -223,6 +206,14 @@ class BackupService:
         log.info("Restored %s over %s; the replaced database is kept as %s", path, self._database, kept)
         return RestoreResult(path, kept, revision)
 
+    def record_restore(self, path: Path, *, kept: Path | None = None) -> None:
+        """Record a restore made before the program could open the data (over a damaged
+        database), as the system."""
+        with self._uow(write=True) as uow:
+            uow.append(Kind.DATA_RESTORED, SYSTEM_ACTOR,
+                       payload={"file": str(Path(path).resolve()), "kept": str(kept or ""), "damaged": True})
+            uow.commit()
+
     def _numbers(self) -> _Numbers:
         try:
             with self._uow() as uow:
@@ -251,6 +242,52 @@ class BackupService:
         except OSError as exc:
             raise BackupFailed(f"Không giữ lại được dữ liệu hiện tại trước khi khôi phục ({_reason(exc)}); "
                                "không khôi phục.") from exc
+
+
+def check_restorable(path: Path) -> str:
+    """The schema revision of a file that may be restored; raise :class:`RestoreRefused` (or
+    :class:`~oneStop.persistence.migrate.SchemaTooNew`) for one that may not."""
+    path = Path(path)
+    if not path.is_file():
+        raise RestoreRefused(f"Không tìm thấy tệp {path}.")
+    problems = sqlite_files.integrity_problems(path)
+    if problems:
+        raise RestoreRefused(f"Tệp {path.name} bị hỏng (kiểm tra toàn vẹn: {problems[0]}); "
+                             "không khôi phục. Dữ liệu hiện tại không bị thay đổi.")
+    try:
+        revision = sqlite_files.schema_revision(path)
+        tables = _tables(path)
+    except sqlite3.Error as exc:
+        raise RestoreRefused(f"Không đọc được {path.name}: {exc}") from exc
+    if revision is None or not {"events", "dossiers", "counters"} <= tables:
+        raise RestoreRefused(f"Tệp {path.name} không phải bản sao dữ liệu của oneStop; không khôi phục.")
+    if revision not in migrate.known_revisions():
+        raise migrate.SchemaTooNew(revision)
+    return revision
+
+
+def restore_over_damaged(database: Path, copy: Path, keep_folder: Path, lock_file: Path,
+                         clock: Callable[[], datetime]) -> RestoreResult:
+    """Restore when the current database cannot even be opened (the command line, trusted like
+    every command: no user can be checked in a damaged database). The damaged files are kept
+    as they are beside the other backups; the restored database records the restore as the
+    system once the program opens it."""
+    copy = Path(copy).resolve()
+    if instance_running(lock_file):
+        raise ProgramRunning()
+    revision = check_restorable(copy)
+    stamp = f"{to_local(clock()):%Y%m%d-%H%M%S}"
+    kept = keep_folder / f"pre-restore-{stamp}-damaged.sqlite3"
+    keep_folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(database, kept)
+    for suffix in sqlite_files.SIDE_SUFFIXES:
+        side = Path(str(database) + suffix)
+        if side.exists():
+            shutil.copy2(side, Path(str(kept) + suffix))
+            side.unlink()
+    sqlite_files.copy_database(copy, database)
+    log.info("Restored %s over the damaged %s, kept as %s", copy, database, kept)
+    return RestoreResult(copy, kept, revision)
 
 
 @dataclass(frozen=True)

@@ -140,3 +140,28 @@ def test_only_an_administrator_chooses_the_backup_folder(app, official, tmp_path
     with pytest.raises(PermissionDenied):
         app.settings.set(official, S.BACKUP_FOLDER, str(tmp_path))
     app.settings.set(official, S.PRINTER, "Máy in")  # a device setting an official may change
+
+
+def test_restore_over_a_database_too_damaged_to_open(run, tmp_path):
+    code, out, err = run("backup", "--to", str(tmp_path / "usb"), "--json")
+    assert code == 0, err
+    copy = json.loads(out)["file"]
+    db = run.data / "onestop.sqlite3"  # type: ignore[attr-defined]
+    for side in ("-wal", "-shm"):
+        (run.data / f"onestop.sqlite3{side}").unlink(missing_ok=True)  # type: ignore[attr-defined]
+    damaged = b"\x00garbage" * 5000
+    db.write_bytes(damaged)
+
+    code, out, err = run("dossier", "list", "--json")
+    assert code == 1 and "bị hỏng" in err and "onestop restore" in err
+    assert db.read_bytes() == damaged  # refusing to open it changed nothing
+
+    code, out, err = run("restore", copy)
+    assert code == 0, err
+    assert "bị hỏng" in out and "pre-restore-" in out
+    kept = next((run.data / "backups").glob("pre-restore-*-damaged.sqlite3"))  # type: ignore[attr-defined]
+    assert kept.read_bytes() == damaged
+    code, out, err = run("dossier", "list", "--json")
+    assert code == 0 and json.loads(out) == []
+    with closing(sqlite3.connect(db)) as c:
+        assert c.execute("SELECT actor FROM events WHERE kind = 'data.restored'").fetchall() == [("system",)]
