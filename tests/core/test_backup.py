@@ -6,7 +6,6 @@ import hashlib
 import sqlite3
 import threading
 from contextlib import closing
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ from oneStop import settings as S
 from oneStop.domain.errors import PermissionDenied
 from oneStop.domain.events import Kind
 from oneStop.persistence import migrate, sqlite_files
-from oneStop.persistence.db import DB_FILENAME
 from oneStop.persistence.models import EventRow
 from oneStop.services.app import App
 from oneStop.services.backup import ProgramRunning, RestoreRefused
