@@ -105,7 +105,8 @@ class App:
         self.sync = SyncService(self.uow, self.clock, on_reference_changed=self._reference_changed)
         self.backup = BackupService(self.uow, self.db, self.settings, database=self.paths.database,
                                     default_folder=self.paths.backups, lock_file=self.paths.lock,
-                                    clock=self.clock, on_restored=self._reference_changed)
+                                    clock=self.clock, attachments=self.paths.attachments,
+                                    on_restored=self._reference_changed)
 
     def _reference_changed(self) -> None:
         self.settings.invalidate()

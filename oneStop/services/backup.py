@@ -74,8 +74,9 @@ class RestoreResult:
 class BackupService:
     def __init__(self, uow: UowFactory, db: Database, settings: SettingsService, *, database: Path,
                  default_folder: Path, lock_file: Path, clock: Callable[[], datetime],
-                 on_restored: Callable[[], None] = lambda: None) -> None:
+                 attachments: Path | None = None, on_restored: Callable[[], None] = lambda: None) -> None:
         self._uow = uow
+        self._attachments = attachments
         self._db = db
         self._settings = settings
         self._database = database
@@ -139,6 +140,12 @@ class BackupService:
         except (OSError, sqlite3.Error) as exc:
             raise BackupFailed(f"Không sao lưu được dữ liệu vào {folder}: {_reason(exc)}") from exc
         info = BackupInfo(target, now, target.stat().st_size)
+        if self._attachments is not None and not _inside(folder, self._database.parent):
+            try:  # the scans too, beside the copies (once each: they never change)
+                mirror_attachments(self._attachments, folder / "attachments")
+            except OSError as exc:
+                raise BackupFailed(f"Đã sao lưu cơ sở dữ liệu nhưng không chép được tệp đính kèm vào {folder}: "
+                                   f"{_reason(exc)}") from exc
         with self._uow(write=True) as uow:
             uow.append(Kind.DATA_BACKED_UP, actor,
                        payload={"file": str(target), "size": info.size, "automatic": automatic})
@@ -195,6 +202,8 @@ class BackupService:
                 Path(str(self._database) + suffix).unlink(missing_ok=True)
             sqlite_files.copy_database(path, self._database)
         migrate.upgrade(self._db.url, backup_dir=self._default_folder)
+        if self._attachments is not None:  # scans missing here come back from beside the copy
+            mirror_attachments(path.parent / "attachments", self._attachments)
         self._on_restored()
         try:
             with self._uow(write=True) as uow:
@@ -242,6 +251,34 @@ class BackupService:
         except OSError as exc:
             raise BackupFailed(f"Không giữ lại được dữ liệu hiện tại trước khi khôi phục ({_reason(exc)}); "
                                "không khôi phục.") from exc
+
+
+def mirror_attachments(source: Path, target: Path) -> int:
+    """Copy the stored scans (``xx/<sha256>``) that ``target`` lacks; return how many. They
+    are named by their content and never change, so a file already there is skipped."""
+    copied = 0
+    if not source.is_dir():
+        return 0
+    for path in source.glob("??/*"):
+        if not path.is_file() or len(path.name) != 64:
+            continue
+        dest = target / path.parent.name / path.name
+        if dest.exists() and dest.stat().st_size == path.stat().st_size:
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        partial = dest.with_name(dest.name + ".partial")
+        shutil.copyfile(path, partial)
+        os.replace(partial, dest)
+        copied += 1
+    return copied
+
+
+def _inside(folder: Path, root: Path) -> bool:
+    try:
+        Path(folder).resolve().relative_to(Path(root).resolve())
+        return True
+    except ValueError:
+        return False
 
 
 def check_restorable(path: Path) -> str:

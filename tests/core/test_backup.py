@@ -215,3 +215,21 @@ def test_restoring_a_good_copy_replaces_the_data_and_keeps_the_old_database_asid
     app.close()
     with App(app.paths.root, clock=clock) as reopened:  # what is on disk, WAL and all
         assert len(reopened.dossiers.find(admin, "")) == 4
+
+
+def test_scans_are_copied_beside_an_outside_backup_and_come_back_with_a_restore(app, admin, receiving, tmp_path):
+    import shutil
+
+    from oneStop.domain.models import AttachmentDraft
+
+    scan = AttachmentDraft("to-khai.pdf", b"%PDF-1.4 to khai " * 100, "application/pdf")
+    dossier = app.reception.receive(receiving, draft(attachments=(scan,)))
+    sha = dossier.attachments[0].sha256
+    copy = app.backup.backup(admin, to=tmp_path / "usb").path
+    assert (tmp_path / "usb" / "attachments" / sha[:2] / sha).read_bytes() == scan.content
+    inside = app.backup.backup(admin).path  # the default folder is inside the data folder: no second set
+    assert not (inside.parent / "attachments").exists()
+
+    shutil.rmtree(app.paths.attachments)  # the scans are lost
+    app.backup.restore(admin, copy)
+    assert app.dossiers.attachment(admin, sha) == scan.content
