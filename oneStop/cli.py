@@ -358,7 +358,94 @@ def build_parser() -> argparse.ArgumentParser:
     prf.add_argument("--out", type=Path, required=True)
     prf.add_argument("--paper", choices=["A4", "A5", "a4", "a5"])
     prf.add_argument("--user")
+    _add_resilience_commands(sub)
     return p
+
+
+def _add_resilience_commands(sub) -> None:  # type: ignore[no-untyped-def]
+    """Backups, restore, settings and the diagnostics bundle."""
+    bk = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu (an toàn cả khi chương trình đang chạy)")
+    bk.add_argument("--to", type=Path, help="thư mục lưu bản sao (mặc định: thư mục sao lưu đã chọn)")
+    bk.add_argument("--by", help="quản trị viên thực hiện (mặc định: quản trị viên đầu tiên)")
+    bk.add_argument("--json", action="store_true")
+    rs = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ một bản sao (giữ lại dữ liệu hiện tại)")
+    rs.add_argument("file", type=Path)
+    rs.add_argument("--by")
+    st = sub.add_parser("settings", help="thiết lập").add_subparsers(dest="action", required=True, parser_class=_Parser)
+    sts = st.add_parser("set", help="đổi một thiết lập, ví dụ backup.folder hoặc backup.keep_days")
+    sts.add_argument("key")
+    sts.add_argument("value")
+    sts.add_argument("--by")
+    stl = st.add_parser("list", help="các thiết lập và giá trị hiện tại")
+    stl.add_argument("--json", action="store_true")
+    dg = sub.add_parser("diagnostics", help="ghi gói chẩn đoán (nhật ký, thiết lập không có mật khẩu, phiên bản)")
+    dg.add_argument("--out", type=Path, required=True, help="tệp .zip")
+
+
+def cmd_backup(app, args) -> int:  # type: ignore[no-untyped-def]
+    info = app.backup.backup(_actor(app, args.by), to=args.to)
+    if args.json:
+        _print_json({"file": str(info.path), "size": info.size, "made_at": to_local(info.made_at).isoformat()})
+    else:
+        print(f"Đã sao lưu dữ liệu → {info.path} ({info.size} byte)")
+    return 0
+
+
+def cmd_restore(app, args) -> int:  # type: ignore[no-untyped-def]
+    if getattr(args, "restored_over_damaged", False):
+        app.backup.record_restore(args.file)
+        return 0
+    result = app.backup.restore(_actor(app, args.by), args.file)
+    print(f"Đã khôi phục dữ liệu từ {result.restored}.")
+    print(f"Dữ liệu trước khi khôi phục được giữ tại {result.kept}")
+    return 0
+
+
+def _restore_if_damaged(args) -> None:  # type: ignore[no-untyped-def]
+    """A database too damaged to open is replaced before the program opens the data folder."""
+    from oneStop.persistence import migrate
+    from oneStop.persistence.db import sqlite_url
+    from oneStop.services.app import DataPaths, default_data_dir
+    from oneStop.services.backup import restore_over_damaged
+    from oneStop.domain.clock import utcnow
+
+    paths = DataPaths(args.data_dir or default_data_dir())
+    if not paths.database.is_file():
+        return
+    try:
+        migrate.upgrade(sqlite_url(paths.database), backup_dir=paths.backups)
+    except migrate.DatabaseDamaged:
+        result = restore_over_damaged(paths.database, args.file, paths.backups, paths.lock, utcnow)
+        print(f"Cơ sở dữ liệu hiện tại bị hỏng; đã khôi phục từ {result.restored}.")
+        print(f"Các tệp hỏng được giữ tại {result.kept}")
+        args.restored_over_damaged = True
+
+
+def cmd_settings(app, args) -> int:  # type: ignore[no-untyped-def]
+    from oneStop import settings as S
+
+    if args.action == "set":
+        value = app.settings.set(_actor(app, args.by), args.key, args.value)
+        print(f"{S.get(args.key).help}: {value}")
+        return 0
+    values = app.settings.all()
+    if args.json:
+        _print_json(values)
+    else:
+        for key, setting in S.REGISTRY.items():
+            print(f"{key}\t{values[key]}\t{setting.help}")
+    return 0
+
+
+def cmd_diagnostics(app, args) -> int:  # type: ignore[no-untyped-def]
+    from oneStop.services.diagnostics import write_bundle
+
+    try:
+        path = write_bundle(app, args.out)
+    except OSError as exc:
+        raise ValidationError("out", f"không ghi được {args.out}: {exc.strerror or exc}") from None
+    print(f"Đã ghi gói chẩn đoán → {path}")
+    return 0
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -799,6 +886,10 @@ COMMANDS: dict[str, Callable[..., int]] = {
     "handover": cmd_handover,
     "central": cmd_central,
     "sync": cmd_sync,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "settings": cmd_settings,
+    "diagnostics": cmd_diagnostics,
 }
 
 
@@ -812,8 +903,10 @@ def main(argv: Sequence[str] | None = None, *, start_gui: Callable[[Path | None]
     from oneStop.services.app import App
 
     try:
+        if args.command == "restore":
+            _restore_if_damaged(args)
         with App(args.data_dir) as app:
-            if args.command not in ("setup", "central") and not app.setup.is_set_up():
+            if args.command not in ("setup", "central", "diagnostics") and not app.setup.is_set_up():
                 raise NotSetUp()
             return COMMANDS[args.command](app, args)
     except OneStopError as exc:

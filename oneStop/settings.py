@@ -30,19 +30,21 @@ class Setting:
     help: str
     scope: str  # "agency" | "device"
     parse: Callable[[Any], Any]
+    admin_only: bool = False  # a device setting only an administrator changes
 
 
 REGISTRY: dict[str, Setting] = {}
 
 
-def _declare(key: str, default: Any, help: str, parse: Callable[[Any], Any], scope: str = "agency") -> Setting:
+def _declare(key: str, default: Any, help: str, parse: Callable[[Any], Any], scope: str = "agency",
+             *, admin_only: bool = False) -> Setting:
     def checked(value: Any) -> Any:
         try:
             return parse(value)
         except (TypeError, ValueError) as exc:
             raise ValidationError("setting", f"{help}: {exc}") from None
 
-    setting = Setting(key, default, help, scope, checked)
+    setting = Setting(key, default, help, scope, checked, admin_only)
     REGISTRY[key] = setting
     return setting
 
@@ -135,6 +137,14 @@ MAX_CLOCK_SKEW = _declare(
     "sync.max_clock_skew_minutes", 5, "Độ lệch đồng hồ tối đa so với máy chủ trung tâm (phút)", _int_range(1, 120)
 )
 LANGUAGE = _declare("ui.language", "vi", "Ngôn ngữ giao diện", _text(10), scope="device")
+BACKUP_FOLDER = _declare(
+    "backup.folder", "", "Thư mục lưu bản sao dữ liệu (để trống: thư mục backups trong thư mục dữ liệu)",
+    _text(500), scope="device", admin_only=True,
+)
+BACKUP_KEEP_DAYS = _declare(
+    "backup.keep_days", 30, "Số ngày giữ các bản sao dữ liệu trong thư mục sao lưu", _int_range(1, 3650),
+    scope="device", admin_only=True,
+)
 
 
 def get(key: str) -> Setting:

@@ -15,6 +15,7 @@ from oneStop.domain.permissions import Permission, allowed
 from oneStop.services.app import App
 from oneStop.services.catalog import ImportReport
 from ui import printing
+from ui.dialogs.about import AboutDialog
 from ui.dialogs.import_report import ImportReportDialog
 from ui.dialogs.settings import SettingsDialog
 from ui.receipts import ReceiptPrinting
@@ -110,6 +111,11 @@ class MainWindow(QMainWindow):
             self.log_action.triggered.connect(self.show_daily_log)
             work.addAction(self.log_action)
 
+        help_menu = self.menuBar().addMenu(self.tr("&Trợ giúp"))
+        self.about_action = QAction(self.tr("Giới thiệu và chẩn đoán…"), self)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
+
     # --- start --------------------------------------------------------------------------------------
 
     def start(self) -> None:
@@ -198,6 +204,10 @@ class MainWindow(QMainWindow):
 
         self._tasks.submit(save, on_done=lambda _r: self.statusBar().showMessage(self.tr("Đã lưu thiết lập."), 5000),
                            parent=self)
+
+    def show_about(self) -> None:
+        """Version, data folder, last backup and sync, printer; the diagnostics bundle."""
+        AboutDialog.open(self, self._app, self._tasks, self.user)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         if not self._tasks.is_idle() and not self.confirm_quit_while_busy(self):

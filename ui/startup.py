@@ -14,21 +14,27 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from oneStop import settings as S
 from oneStop.domain.models import User
 from oneStop.resources import resources_path
-from oneStop.services.app import App
+from oneStop.services.app import App, default_data_dir
 from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.login import LoginDialog
 from ui.errors import show_error
 from ui.i18n import install_translator
 from ui.main_window import MainWindow
+from ui.single_instance import SingleInstance
 from ui.tasks import TaskRunner
 from ui.widgets.common import STYLE_SHEET
+
+log = logging.getLogger(__name__)
+
+#: How often the running program checks whether today's automatic backup is made.
+DAILY_BACKUP_CHECK_MS = 60 * 60 * 1000
 
 UI_FONT_FAMILY = "Liberation Sans"
 UI_FONT_POINTS = 10
@@ -118,9 +124,52 @@ class Startup(QObject):
         self.window.start()
 
     def _on_ready(self) -> None:
+        self._start_daily_backup()
         if self._exit_after_start:
             print(f"ready_ms={round((time.time() - self._started_at) * 1000)}", flush=True)
             self._quit(0)
+
+    # --- the automatic daily backup (on the worker thread, as the system) -----------------------
+
+    def _start_daily_backup(self) -> None:
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setInterval(DAILY_BACKUP_CHECK_MS)
+        self._backup_timer.timeout.connect(self.daily_backup)
+        self._backup_timer.start()
+        self.daily_backup()
+
+    def daily_backup(self) -> None:
+        """Make today's backup if none is made yet (on start, then every hour)."""
+        if self.app is None or self._exit_after_start:
+            return
+        app = self.app
+        self._tasks.submit(app.backup.daily, on_done=self._on_daily_backup, on_error=self._on_daily_backup_failed,
+                           quiet=True)
+
+    def _on_daily_backup(self, info) -> None:  # type: ignore[no-untyped-def]
+        if info is not None and self.window is not None:
+            self.window.statusBar().showMessage(self.tr("Đã tự động sao lưu dữ liệu: %1").replace(
+                "%1", str(info.path)), 10000)
+
+    def _on_daily_backup_failed(self, exc: BaseException) -> None:
+        log.warning("The automatic backup failed: %s", exc)
+        if self.window is not None:
+            self.window.statusBar().showMessage(self.tr("Sao lưu tự động không thành công: %1").replace(
+                "%1", str(exc)), 30000)
+
+    # --- another start of the program ----------------------------------------------------------
+
+    def bring_forward(self) -> None:
+        """Show this program's window (or its open dialog) in front: a second start asked."""
+        widget: QWidget | None = QApplication.activeModalWidget() or self.window
+        if widget is None:
+            widget = next((w for w in self._qapp.topLevelWidgets() if w.isVisible()), None)
+        if widget is None:
+            return
+        widget.setWindowState(widget.windowState() & ~Qt.WindowState.WindowMinimized)
+        widget.show()
+        widget.raise_()
+        widget.activateWindow()
 
     def _on_fatal(self, exc: BaseException) -> None:
         show_error(None, exc)
@@ -135,9 +184,18 @@ def run(data_dir: Path | None, *, started_at: float | None = None) -> int:
     """Run the desktop program until its window closes; the exit status."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     qapp = prepare_application()
+    instance = SingleInstance(Path(data_dir) if data_dir else default_data_dir())
+    if not instance.acquire():  # another copy has this data folder: it comes forward, this one ends
+        if instance.activate_running():
+            print("oneStop đang chạy: đã đưa cửa sổ của chương trình lên trước.", file=sys.stderr)
+            return 0
+        print("oneStop đang chạy trên thư mục dữ liệu này nhưng không trả lời; hãy đợi hoặc khởi động lại máy.",
+              file=sys.stderr)
+        return 1
     qapp.setQuitOnLastWindowClosed(False)  # dialogs come and go before the main window opens
     tasks = TaskRunner()
     startup = Startup(qapp, tasks, data_dir, started_at=started_at or time.time())
+    instance.activated.connect(startup.bring_forward)
     QTimer.singleShot(0, startup.begin)
     try:
         code = qapp.exec()
@@ -145,4 +203,5 @@ def run(data_dir: Path | None, *, started_at: float | None = None) -> int:
         tasks.shutdown()
         if startup.app is not None:
             startup.app.close()
+        instance.release()
     return code or startup.exit_code

@@ -61,6 +61,8 @@ class Kind:
     SETTING_CHANGED = "setting.changed"
     CALENDAR_OVERRIDE_SET = "calendar.override_set"
     CALENDAR_OVERRIDE_REMOVED = "calendar.override_removed"
+    DATA_BACKED_UP = "data.backed_up"  # payload {"file", "size", "automatic"}
+    DATA_RESTORED = "data.restored"  # payload {"file", "kept"}: the restored copy, the replaced database
 
 
 def new_event_id() -> uuid.UUID:

@@ -25,6 +25,7 @@ class Permission(StrEnum):
     SUPERVISE = "supervise"  # daily log, sign-off, reports
     HANDOVER = "handover"  # postal handover batches
     EXPORT = "export"  # catalog export, audit exports
+    BACKUP = "backup"  # back up and restore the local database, diagnostics bundles
 
     @property
     def label(self) -> str:
@@ -43,6 +44,7 @@ _LABELS = {
     Permission.SUPERVISE: "giám sát, duyệt sổ theo dõi",
     Permission.HANDOVER: "bàn giao với bưu chính",
     Permission.EXPORT: "xuất dữ liệu",
+    Permission.BACKUP: "sao lưu, khôi phục dữ liệu",
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -6,11 +6,17 @@ stays fast.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 
-from oneStop.domain.errors import OneStopError
+from oneStop.domain.errors import OneStopError, StorageProblem
+from oneStop.persistence import sqlite_files
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: The newest revision in ``migrations/versions``; a test keeps it equal to Alembic's head.
@@ -23,6 +29,30 @@ class SchemaTooNew(OneStopError):
         super().__init__(
             f"Cơ sở dữ liệu được tạo bởi phiên bản oneStop mới hơn (lược đồ {found}). "
             "Hãy cài phiên bản oneStop mới nhất; dữ liệu không bị thay đổi."
+        )
+
+
+class DatabaseDamaged(StorageProblem):
+    """The database file cannot be read as a database; it was not changed."""
+
+    def __init__(self, path: Path, cause: BaseException) -> None:
+        self.path = path
+        super().__init__(
+            f"Cơ sở dữ liệu {path} bị hỏng hoặc không đọc được ({cause}). Dữ liệu chưa bị thay đổi. "
+            "Hãy báo quản trị viên khôi phục từ bản sao gần nhất (onestop restore <tệp sao lưu>)."
+        )
+
+
+class UpgradeFailed(OneStopError):
+    """A migration failed; the database was put back as it was before the upgrade began."""
+
+    def __init__(self, found: str, target: str, copy: Path | None, cause: BaseException) -> None:
+        self.found, self.target, self.copy, self.cause = found, target, copy, cause
+        kept = f" Bản sao trước khi nâng cấp được giữ tại {copy}." if copy else ""
+        super().__init__(
+            f"Nâng cấp cơ sở dữ liệu từ lược đồ {found} lên {target} không thành công ({cause}). "
+            f"Dữ liệu đã được khôi phục nguyên trạng như trước khi nâng cấp.{kept} "
+            "Hãy báo quản trị viên; chương trình chưa thể mở dữ liệu này."
         )
 
 
@@ -69,8 +99,44 @@ def _migration_engine(url: str) -> Engine:
     return engine
 
 
-def upgrade(url: str, revision: str = "head") -> bool:
-    """Bring the database at ``url`` to ``revision``; return True if anything was done."""
+def upgrade(url: str, revision: str = "head", *, backup_dir: Path | None = None) -> bool:
+    """Bring the database at ``url`` to ``revision``; return True if anything was done.
+
+    An SQLite file that holds data is first copied aside (online backup API) into
+    ``backup_dir`` (default: ``backups`` beside the database) as
+    ``pre-upgrade-<revision>-<timestamp>.sqlite3``; if a migration fails, that copy is put back
+    and :class:`UpgradeFailed` says so. A database from a newer program raises
+    :class:`SchemaTooNew` and is not touched: its revision is read through a read-only
+    connection before anything opens it for writing.
+    """
+    path = sqlite_files.path_of_url(url)
+    if path is not None and path.is_file():  # (a new database's content may still be all in its WAL)
+        try:
+            found = sqlite_files.schema_revision(path)
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseDamaged(path, exc) from exc
+        if (found == SCHEMA_HEAD and revision == "head") or (found is not None and found == revision):
+            return False
+        if found is not None and found not in known_revisions():
+            raise SchemaTooNew(found)
+        copy = None
+        if found is not None or sqlite_files.has_tables(path):
+            stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+            folder = backup_dir if backup_dir is not None else path.parent / "backups"
+            copy = sqlite_files.copy_database(path, folder / f"pre-upgrade-{found or 'none'}-{stamp}.sqlite3")
+            log.info("Copied %s to %s before upgrading it from %s", path, copy, found)
+        try:
+            return _upgrade(url, revision)
+        except Exception as exc:
+            if copy is None:
+                raise
+            sqlite_files.restore_into(copy, path)
+            log.error("Upgrade of %s from %s failed; restored %s", path, found, copy, exc_info=exc)
+            raise UpgradeFailed(found or "?", SCHEMA_HEAD if revision == "head" else revision, copy, exc) from exc
+    return _upgrade(url, revision)
+
+
+def _upgrade(url: str, revision: str) -> bool:
     engine = _migration_engine(url)
     try:
         found = current_revision(engine)

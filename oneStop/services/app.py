@@ -16,9 +16,11 @@ from oneStop.domain.profiles import load_profiles
 from oneStop.persistence import migrate
 from oneStop.persistence.attachments import AttachmentStore
 from oneStop.persistence.db import DB_FILENAME, Database
+from oneStop.persistence.storage import StorageGuard
 from oneStop.persistence.uow import UnitOfWork
 from oneStop.resources import resources_path
 from oneStop.services.auth import AuthService
+from oneStop.services.backup import BackupService
 from oneStop.services.calendar import CalendarService
 from oneStop.services.catalog import CatalogService
 from oneStop.services.dossiers import DossierService
@@ -61,6 +63,17 @@ class DataPaths:
     def logs(self) -> Path:
         return self.root / "logs"
 
+    @property
+    def backups(self) -> Path:
+        """Where backups go unless the administrator chose another folder, and where the copy
+        made before a schema upgrade always goes."""
+        return self.root / "backups"
+
+    @property
+    def lock(self) -> Path:
+        """Held by the running desktop program (one copy per data folder)."""
+        return self.root / "onestop.lock"
+
 
 class App:
     """Everything the core offers, opened on one data folder."""
@@ -69,7 +82,7 @@ class App:
         self.paths = DataPaths(Path(data_dir) if data_dir else default_data_dir())
         self.paths.root.mkdir(parents=True, exist_ok=True)
         self.db = Database.open_file(self.paths.database)
-        migrate.upgrade(self.db.url)
+        migrate.upgrade(self.db.url, backup_dir=self.paths.backups)
         self.clock = clock
         self.profiles = ProfileService(self.uow, load_profiles(resources_path("profiles")))
         store = AttachmentStore(self.paths.attachments)
@@ -79,7 +92,9 @@ class App:
         self.catalog = CatalogService(self.uow)
         self.auth = AuthService(self.uow)
         self.setup = SetupService(self.uow, self.catalog)
-        self.reception = ReceptionService(self.uow, self.calendar, self.settings, store, self.profiles)
+        self.storage = StorageGuard(self.paths.root, self.paths.attachments)
+        self.reception = ReceptionService(self.uow, self.calendar, self.settings, store, self.profiles,
+                                          storage=self.storage)
         self.dossiers = DossierService(self.uow, store)
         self.printing = PrintService(self.uow, self.settings, self.profiles, self.calendar)
         self.lifecycle = LifecycleService(self.uow)
@@ -88,6 +103,10 @@ class App:
                                      lambda day: tuple(self.profiles.for_day(day).report_excluded_states))
         self.handover = HandoverService(self.uow, self.settings, self.reception, self.lifecycle)
         self.sync = SyncService(self.uow, self.clock, on_reference_changed=self._reference_changed)
+        self.backup = BackupService(self.uow, self.db, self.settings, database=self.paths.database,
+                                    default_folder=self.paths.backups, lock_file=self.paths.lock,
+                                    clock=self.clock, attachments=self.paths.attachments,
+                                    on_restored=self._reference_changed)
 
     def _reference_changed(self) -> None:
         self.settings.invalidate()

@@ -27,6 +27,7 @@ from oneStop.domain.models import (
 from oneStop.domain.permissions import Permission
 from oneStop.domain.profiles import RegulationProfile, profile_for
 from oneStop.persistence.attachments import AttachmentStore
+from oneStop.persistence.storage import StorageGuard
 from oneStop.persistence.models import AttachmentRow, CounterRow, DailySequenceRow, RegisterSequenceRow
 from oneStop.persistence.uow import UnitOfWork
 from oneStop.services.base import UowFactory, authorize
@@ -76,8 +77,10 @@ class ReceptionService:
         settings: SettingsService,
         attachments: AttachmentStore,
         profiles: Iterable[RegulationProfile],
+        storage: StorageGuard | None = None,
     ) -> None:
         self._uow = uow
+        self._storage = storage
         self._calendar = calendar
         self._settings = settings
         self._attachments = attachments
@@ -90,8 +93,11 @@ class ReceptionService:
     def receive(self, actor: User, draft: DossierDraft) -> Dossier:
         """Record a complete dossier, give it its code and appointment, and return it.
 
-        Raises ValidationErrors (every bad field at once), ProcedureNotFound, PermissionDenied
-        or SequenceExhausted; on any error nothing is written."""
+        Raises ValidationErrors (every bad field at once), ProcedureNotFound, PermissionDenied,
+        SequenceExhausted, or DiskFull / FolderReadOnly (checked before anything is written);
+        on any error nothing is written."""
+        if self._storage is not None:
+            self._storage.check(sum(len(a.content) for a in draft.attachments))
         with self._uow(write=True) as uow:
             official = authorize(uow, actor, Permission.RECEIVE)
             procedure = CatalogService.get_in(uow, draft.procedure_code)

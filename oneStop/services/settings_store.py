@@ -48,7 +48,7 @@ class SettingsService:
         spec = S.get(setting if isinstance(setting, str) else setting.key)
         parsed = spec.parse(value)
         with self._uow(write=True) as uow:
-            if spec.scope == "device" and can(uow, actor, Permission.PRINT):
+            if spec.scope == "device" and not spec.admin_only and can(uow, actor, Permission.PRINT):
                 authorize(uow, actor, Permission.PRINT)
             else:
                 authorize(uow, actor, Permission.MANAGE_SETTINGS)

@@ -301,3 +301,22 @@ def test_an_organisation_is_named_and_gives_a_tax_code(qtbot, view):
     assert view.tax_code.isVisible()
     view.organisation.setChecked(False)
     assert view.name_label.text() == "Họ và tên"
+
+
+def test_a_full_disk_is_shown_like_other_errors_and_nothing_is_saved(qtbot, app, official, view, monkeypatch,
+                                                                      error_boxes):
+    from collections import namedtuple
+
+    from oneStop.persistence import storage
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(storage.shutil, "disk_usage", lambda p: usage(10**11, 10**11, 3 * 2**20))
+    pick(qtbot, view, "thu nghiem")
+    fill_applicant(view)
+    qtbot.keyClick(view.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(error_boxes), timeout=5000)
+    title, text = error_boxes[0]
+    assert title == "Lỗi lưu trữ"
+    assert "sắp đầy" in text and "chưa cấp mã" in text
+    assert app.dossiers.find(official, "") == []
+    assert view.save_button.isEnabled() and view.name.text() == "Nguyễn Thị Hường"  # the form is kept

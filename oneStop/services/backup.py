@@ -1,0 +1,419 @@
+"""Backups of the counter's local database, and restoring one.
+
+A backup is a consistent copy made with SQLite's online backup API while the program keeps
+working and writing (:func:`oneStop.persistence.sqlite_files.copy_database`), named with the
+local date and time (``onestop-20261123-091500.sqlite3``), in the folder the administrator
+chose (device setting ``backup.folder``; default ``<data folder>/backups``). Copies older than
+``backup.keep_days`` are deleted from that folder after each backup made there (the newest is
+always kept). The desktop program makes one a day on its own (:meth:`BackupService.daily`, as
+the system); the administrator makes one whenever they like and restores one.
+
+Every backup and restore is an event (``data.backed_up``, ``data.restored``), so the last
+backup time is read from the database (:meth:`BackupService.last_backup`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from oneStop import settings as S
+from oneStop.domain.clock import local_date, to_local
+from oneStop.domain.errors import NotSetUp, OneStopError
+from oneStop.domain.events import Kind
+from oneStop.domain.models import User
+from oneStop.domain.permissions import Permission
+from oneStop.persistence import migrate, sqlite_files
+from oneStop.persistence.db import Database
+from oneStop.persistence.models import CounterRow, DailySequenceRow, EventRow, RegisterSequenceRow
+from oneStop.services.base import UowFactory, authorize
+from oneStop.services.settings_store import SettingsService
+from oneStop.services.setup import SYSTEM_ACTOR
+
+log = logging.getLogger(__name__)
+
+
+class RestoreRefused(OneStopError):
+    """The file offered for a restore cannot replace the database; nothing was changed."""
+
+
+class BackupFailed(OneStopError):
+    """The copy could not be written (folder missing, disk full, no permission)."""
+
+
+class ProgramRunning(OneStopError):
+    def __init__(self) -> None:
+        super().__init__("Chương trình oneStop đang mở trên thư mục dữ liệu này: hãy đóng chương trình rồi "
+                         "khôi phục lại. Dữ liệu chưa bị thay đổi.")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    made_at: datetime  # UTC
+    size: int
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored: Path  # the file that was restored
+    kept: Path  # where the replaced database was put aside
+    revision: str  # the schema of the restored file (before it was upgraded to this program's)
+
+
+class BackupService:
+    def __init__(self, uow: UowFactory, db: Database, settings: SettingsService, *, database: Path,
+                 default_folder: Path, lock_file: Path, clock: Callable[[], datetime],
+                 attachments: Path | None = None, on_restored: Callable[[], None] = lambda: None) -> None:
+        self._uow = uow
+        self._attachments = attachments
+        self._db = db
+        self._settings = settings
+        self._database = database
+        self._default_folder = default_folder
+        self._lock_file = lock_file
+        self._clock = clock
+        self._on_restored = on_restored
+
+    # --- where ----------------------------------------------------------------------------------
+
+    def folder(self) -> Path:
+        """The chosen backup folder, or ``<data folder>/backups``."""
+        chosen = str(self._settings.get(S.BACKUP_FOLDER) or "").strip()
+        return Path(chosen).expanduser() if chosen else self._default_folder
+
+    def backups(self, folder: Path | None = None) -> list[BackupInfo]:
+        """The backups in ``folder`` (default: the chosen one), newest first."""
+        found = []
+        folder = folder or self.folder()
+        if not folder.is_dir():
+            return []
+        for path in folder.iterdir():
+            made_at = _made_at(path.name)
+            if made_at is not None and path.is_file():
+                found.append(BackupInfo(path, made_at, path.stat().st_size))
+        return sorted(found, key=lambda b: b.made_at, reverse=True)
+
+    def last_backup(self) -> datetime | None:
+        """When the last backup of this database was made (UTC), or None."""
+        with self._uow() as uow:
+            return uow.session.scalar(
+                select(EventRow.device_time).where(EventRow.kind == Kind.DATA_BACKED_UP)
+                .order_by(EventRow.device_time.desc()).limit(1)
+            )
+
+    # --- backing up -----------------------------------------------------------------------------
+
+    def backup(self, actor: User, to: Path | None = None) -> BackupInfo:
+        """An administrator's backup, into ``to`` or the chosen folder (which is then pruned)."""
+        with self._uow() as uow:
+            authorize(uow, actor, Permission.BACKUP)
+        return self._backup(actor.username, Path(to) if to else None, automatic=False)
+
+    def daily(self) -> BackupInfo | None:
+        """The automatic backup: one a day, made by the system, if none was made today."""
+        last = self.last_backup()
+        if last is not None and local_date(last) >= local_date(self._clock()):
+            return None
+        return self._backup(SYSTEM_ACTOR, None, automatic=True)
+
+    def _backup(self, actor: str, to: Path | None, *, automatic: bool) -> BackupInfo:
+        folder = to or self.folder()
+        now = self._clock()
+        target = folder / f"onestop-{to_local(now):%Y%m%d-%H%M%S}.sqlite3"
+        n = 1
+        while target.exists():  # two backups in the same second
+            target = folder / f"onestop-{to_local(now):%Y%m%d-%H%M%S}-{n}.sqlite3"
+            n += 1
+        try:
+            sqlite_files.copy_database(self._database, target)
+        except (OSError, sqlite3.Error) as exc:
+            raise BackupFailed(f"Không sao lưu được dữ liệu vào {folder}: {_reason(exc)}") from exc
+        info = BackupInfo(target, now, target.stat().st_size)
+        if self._attachments is not None and not _inside(folder, self._database.parent):
+            try:  # the scans too, beside the copies (once each: they never change)
+                mirror_attachments(self._attachments, folder / "attachments")
+            except OSError as exc:
+                raise BackupFailed(f"Đã sao lưu cơ sở dữ liệu nhưng không chép được tệp đính kèm vào {folder}: "
+                                   f"{_reason(exc)}") from exc
+        with self._uow(write=True) as uow:
+            uow.append(Kind.DATA_BACKED_UP, actor,
+                       payload={"file": str(target), "size": info.size, "automatic": automatic})
+            uow.commit()
+        log.info("Backed up %s to %s (%d bytes)", self._database, target, info.size)
+        if to is None:
+            self.prune()
+        return info
+
+    def prune(self) -> list[Path]:
+        """Delete this program's backups older than ``backup.keep_days`` from the chosen folder,
+        always keeping the newest; return what was deleted."""
+        keep_days = int(self._settings.get(S.BACKUP_KEEP_DAYS))
+        cutoff = self._clock() - timedelta(days=keep_days)
+        deleted = []
+        for info in self.backups()[1:]:
+            if info.made_at < cutoff:
+                try:
+                    info.path.unlink()
+                    deleted.append(info.path)
+                except OSError as exc:
+                    log.warning("Could not delete old backup %s: %s", info.path, exc)
+        return deleted
+
+    # --- restoring ------------------------------------------------------------------------------
+
+    def check(self, path: Path) -> str:
+        """See :func:`check_restorable`."""
+        return check_restorable(path)
+
+    def restore(self, actor: User, path: Path) -> RestoreResult:
+        """Replace the database with the copy ``path`` (checked first), keeping the current
+        database aside in ``<data folder>/backups/pre-restore-<time>.sqlite3``; then bring the
+        restored data to this program's schema.
+
+        Numbers never go back: the counter's event numbers, its dossier numbers of each day and
+        its tracking-book numbers continue from the replaced database where they were higher,
+        so no code printed on a receipt and no event sent to the central database is issued a
+        second time."""
+        path = Path(path).resolve()
+        with self._uow() as uow:
+            authorize(uow, actor, Permission.BACKUP)
+        if instance_running(self._lock_file):
+            raise ProgramRunning()
+        revision = self.check(path)
+        numbers = self._numbers()
+        self._db.dispose()  # no pooled connection of ours stays on the old content
+        stamp = f"{to_local(self._clock()):%Y%m%d-%H%M%S}"
+        kept = self._keep_current(self._default_folder / f"pre-restore-{stamp}.sqlite3")
+        try:
+            sqlite_files.restore_into(path, self._database)
+        except sqlite3.DatabaseError:  # the live file is too damaged to be written through SQLite
+            for suffix in sqlite_files.SIDE_SUFFIXES:
+                Path(str(self._database) + suffix).unlink(missing_ok=True)
+            sqlite_files.copy_database(path, self._database)
+        migrate.upgrade(self._db.url, backup_dir=self._default_folder)
+        if self._attachments is not None:  # scans missing here come back from beside the copy
+            mirror_attachments(path.parent / "attachments", self._attachments)
+        self._on_restored()
+        try:
+            with self._uow(write=True) as uow:
+                _carry_forward(uow, numbers)
+                uow.append(Kind.DATA_RESTORED, actor.username, payload={"file": str(path), "kept": str(kept)})
+                uow.commit()
+        except NotSetUp:
+            log.warning("Restored %s, a database that is not set up: no event recorded", path)
+        log.info("Restored %s over %s; the replaced database is kept as %s", path, self._database, kept)
+        return RestoreResult(path, kept, revision)
+
+    def record_restore(self, path: Path, *, kept: Path | None = None) -> None:
+        """Record a restore made before the program could open the data (over a damaged
+        database), as the system."""
+        with self._uow(write=True) as uow:
+            uow.append(Kind.DATA_RESTORED, SYSTEM_ACTOR,
+                       payload={"file": str(Path(path).resolve()), "kept": str(kept or ""), "damaged": True})
+            uow.commit()
+
+    def _numbers(self) -> _Numbers:
+        try:
+            with self._uow() as uow:
+                return _Numbers(
+                    uow.session.scalar(select(CounterRow.last_seq).where(CounterRow.is_local.is_(True))),
+                    [(r.agency_code, r.day, r.counter, r.last_number)
+                     for r in uow.session.scalars(select(DailySequenceRow))],
+                    [(r.counter_id, r.volume, r.last_number) for r in uow.session.scalars(select(RegisterSequenceRow))],
+                )
+        except Exception:  # a damaged database: restore anyway
+            log.warning("Could not read the numbers of the database being replaced", exc_info=True)
+            return _Numbers(None, [], [])
+
+    def _keep_current(self, target: Path) -> Path:
+        """Put the current database aside: a consistent copy if SQLite can read it, else the
+        raw files (database, WAL) as they are."""
+        try:
+            return sqlite_files.copy_database(self._database, target)
+        except sqlite3.DatabaseError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(self._database, target)
+            wal = Path(str(self._database) + "-wal")
+            if wal.exists():
+                shutil.copy2(wal, Path(str(target) + "-wal"))
+            return target
+        except OSError as exc:
+            raise BackupFailed(f"Không giữ lại được dữ liệu hiện tại trước khi khôi phục ({_reason(exc)}); "
+                               "không khôi phục.") from exc
+
+
+def mirror_attachments(source: Path, target: Path) -> int:
+    """Copy the stored scans (``xx/<sha256>``) that ``target`` lacks; return how many. They
+    are named by their content and never change, so a file already there is skipped."""
+    copied = 0
+    if not source.is_dir():
+        return 0
+    for path in source.glob("??/*"):
+        if not path.is_file() or len(path.name) != 64:
+            continue
+        dest = target / path.parent.name / path.name
+        if dest.exists() and dest.stat().st_size == path.stat().st_size:
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        partial = dest.with_name(dest.name + ".partial")
+        shutil.copyfile(path, partial)
+        os.replace(partial, dest)
+        copied += 1
+    return copied
+
+
+def _inside(folder: Path, root: Path) -> bool:
+    try:
+        Path(folder).resolve().relative_to(Path(root).resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def check_restorable(path: Path) -> str:
+    """The schema revision of a file that may be restored; raise :class:`RestoreRefused` (or
+    :class:`~oneStop.persistence.migrate.SchemaTooNew`) for one that may not."""
+    path = Path(path)
+    if not path.is_file():
+        raise RestoreRefused(f"Không tìm thấy tệp {path}.")
+    problems = sqlite_files.integrity_problems(path)
+    if problems:
+        raise RestoreRefused(f"Tệp {path.name} bị hỏng (kiểm tra toàn vẹn: {problems[0]}); "
+                             "không khôi phục. Dữ liệu hiện tại không bị thay đổi.")
+    try:
+        revision = sqlite_files.schema_revision(path)
+        tables = _tables(path)
+    except sqlite3.Error as exc:
+        raise RestoreRefused(f"Không đọc được {path.name}: {exc}") from exc
+    if revision is None or not {"events", "dossiers", "counters"} <= tables:
+        raise RestoreRefused(f"Tệp {path.name} không phải bản sao dữ liệu của oneStop; không khôi phục.")
+    if revision not in migrate.known_revisions():
+        raise migrate.SchemaTooNew(revision)
+    return revision
+
+
+def restore_over_damaged(database: Path, copy: Path, keep_folder: Path, lock_file: Path,
+                         clock: Callable[[], datetime]) -> RestoreResult:
+    """Restore when the current database cannot even be opened (the command line, trusted like
+    every command: no user can be checked in a damaged database). The damaged files are kept
+    as they are beside the other backups; the restored database records the restore as the
+    system once the program opens it."""
+    copy = Path(copy).resolve()
+    if instance_running(lock_file):
+        raise ProgramRunning()
+    revision = check_restorable(copy)
+    stamp = f"{to_local(clock()):%Y%m%d-%H%M%S}"
+    kept = keep_folder / f"pre-restore-{stamp}-damaged.sqlite3"
+    keep_folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(database, kept)
+    for suffix in sqlite_files.SIDE_SUFFIXES:
+        side = Path(str(database) + suffix)
+        if side.exists():
+            shutil.copy2(side, Path(str(kept) + suffix))
+            side.unlink()
+    sqlite_files.copy_database(copy, database)
+    log.info("Restored %s over the damaged %s, kept as %s", copy, database, kept)
+    return RestoreResult(copy, kept, revision)
+
+
+@dataclass(frozen=True)
+class _Numbers:
+    last_seq: int | None
+    daily: list[tuple[str, date, int, int]]
+    register: list[tuple[str, str, int]]
+
+
+def _carry_forward(uow, numbers: _Numbers) -> None:  # type: ignore[no-untyped-def]
+    """Raise the restored database's counters to the replaced one's where those were higher."""
+    if numbers.last_seq is not None:
+        uow.session.execute(update(CounterRow).where(CounterRow.is_local.is_(True), CounterRow.last_seq < numbers.last_seq)
+                            .values(last_seq=numbers.last_seq))
+    for agency_code, day, counter, last in numbers.daily:
+        stmt = sqlite_insert(DailySequenceRow).values(agency_code=agency_code, day=day, counter=counter,
+                                                      last_number=last)
+        uow.session.execute(stmt.on_conflict_do_update(
+            index_elements=["agency_code", "day", "counter"],
+            set_={"last_number": func.max(DailySequenceRow.last_number, stmt.excluded.last_number)}))
+    for counter_id, volume, last in numbers.register:
+        stmt = sqlite_insert(RegisterSequenceRow).values(counter_id=counter_id, volume=volume, last_number=last)
+        uow.session.execute(stmt.on_conflict_do_update(
+            index_elements=["counter_id", "volume"],
+            set_={"last_number": func.max(RegisterSequenceRow.last_number, stmt.excluded.last_number)}))
+
+
+def _made_at(name: str) -> datetime | None:
+    """The time in a backup's name (local time) as UTC.
+
+    >>> _made_at("onestop-20261123-091500.sqlite3").isoformat()
+    '2026-11-23T02:15:00+00:00'
+    >>> _made_at("onestop-20261123-091500-1.sqlite3").isoformat()
+    '2026-11-23T02:15:00+00:00'
+    >>> _made_at("notes.txt") is None
+    True
+    """
+    m = re.fullmatch(r"onestop-(\d{8}-\d{6})(?:-\d+)?\.sqlite3", name)
+    if not m:
+        return None
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    local = datetime.strptime(m[1], "%Y%m%d-%H%M%S").replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    return local.astimezone(UTC)
+
+
+def _tables(path: Path) -> set[str]:
+    from contextlib import closing
+
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as c:
+        return {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc)
+
+
+def instance_running(lock_file: Path) -> bool:
+    """Whether the desktop program holds the data folder's lock (``QLockFile`` writes its
+    process id on the first line); a lock left by a crashed program does not count."""
+    try:
+        pid = int(Path(lock_file).read_text(encoding="utf-8", errors="replace").splitlines()[0])
+    except (OSError, ValueError, IndexError):
+        return False
+    if pid == os.getpid():
+        return True
+    return _process_alive(pid)
+
+
+def _process_alive(pid: int) -> bool:
+    if os.name == "nt":  # pragma: no cover - Windows
+        import ctypes
+
+        synchronize, wait_timeout = 0x00100000, 0x00000102
+        handle = ctypes.windll.kernel32.OpenProcess(synchronize, False, pid)
+        if not handle:
+            return False
+        try:
+            return ctypes.windll.kernel32.WaitForSingleObject(handle, 0) == wait_timeout
+        finally:
+            ctypes.windll.kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
