@@ -304,15 +304,30 @@ def _quarantine(event: Event, digest: str, reason: str, relayed_by: str | None) 
 
 
 _PULL = """
-    SELECT txid::text, central_seq, agency_code, id, counter_id, seq, kind, dossier_id, actor, device_time,
-           business_time, payload, schema, content_hash
-      FROM central_events
-     WHERE agency_code = %(agency)s
-       AND (txid, central_seq) > (%(txid)s::text::xid8, %(seq)s)
-       AND txid < pg_snapshot_xmin(pg_current_snapshot())
-     ORDER BY txid, central_seq
+    SELECT e.txid::text AS txid_text, e.central_seq, e.agency_code, e.id, e.counter_id, e.seq, e.kind, e.dossier_id,
+           e.actor, e.device_time, e.business_time, e.payload, e.schema, e.content_hash
+      FROM central_events e
+     WHERE e.agency_code = %(agency)s
+       AND (e.txid, e.central_seq) > (%(txid)s::text::xid8, %(seq)s)
+       AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
+     ORDER BY e.txid, e.central_seq  -- the xid8 column, never its text (where "1000" < "999")
      LIMIT %(limit)s
 """
+
+
+_HELD_BACK = """
+    SELECT EXISTS (SELECT 1 FROM central_events
+                    WHERE agency_code = %(agency)s AND (txid, central_seq) > (%(txid)s::text::xid8, %(seq)s)
+                      AND txid >= pg_snapshot_xmin(pg_current_snapshot()))
+"""
+
+
+def held_back(connection: Connection, agency_code: str, after: Any) -> bool:
+    """Whether committed events lie beyond the cursor that ``pull`` may not hand out yet,
+    because a transaction older than theirs is still running."""
+    txid, seq = cursor_of(after)
+    with connection.begin():
+        return bool(_binary(connection, _HELD_BACK, {"agency": agency_code, "txid": str(txid), "seq": seq})[0][0])
 
 
 def cursor_of(value: Any) -> tuple[int, int]:

@@ -11,6 +11,7 @@ Crash-safe at every step:
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -30,6 +31,9 @@ from oneStop.sync import central, reference
 
 BATCH = 500  # events a push sends at once
 PULL_BATCH = 5000  # events a pull takes at once: each dossier touched is projected once per batch
+#: Seconds one sync waits, in all, for events held back behind a transaction still running at
+#: the centre; what is still held back then comes with the next sync.
+HORIZON_WAIT = 10.0
 CURSOR = "central_cursor"
 
 
@@ -147,6 +151,7 @@ class SyncClient:
         """Other counters' events in batches; each batch, its projection and the advanced
         cursor in one local transaction, written in bulk (Core ``executemany``)."""
         pulled = 0
+        waited, pause = 0.0, 0.05
         projections = ProjectionCache()
         while True:
             with self._uow() as uow:
@@ -154,7 +159,15 @@ class SyncClient:
                 cursor = central.cursor_of(self._state(uow, CURSOR, None))
             batch = central.pull(connection, agency, cursor, self._pull_batch)
             if not batch:
+                if waited < HORIZON_WAIT and central.held_back(connection, agency, cursor):
+                    # events are there but a transaction older than them is still running
+                    # (another counter's push, the server's own maintenance): wait a moment
+                    time.sleep(pause)
+                    waited += pause
+                    pause = min(pause * 2, 2.0)
+                    continue
                 return pulled
+            pause = 0.05
             for item in batch:  # before writing anything: a damaged event stops the sync
                 if content_hash_with(item.event, item.payload_json) != item.content_hash:
                     raise ValueError(f"sự kiện {item.event.id} từ máy chủ trung tâm bị sai lệch nội dung")

@@ -122,12 +122,30 @@ def test_a_gap_in_a_counters_sequence_is_reported(central_url):
     assert result.gaps == (("000.17.22.H56#7", 3, 4),)
 
 
+def burn_transaction_ids_to_just_below_a_power_of_ten(url: str, margin: int) -> int:
+    """Move the server's transaction counter to ``margin`` below the next power of ten (e.g.
+    9,940), so the test's transactions straddle a change in digit count (9,999 → 10,000), where
+    ordering by text instead of by number would go wrong. Subtransactions that write take ids
+    fast: 50,000 in about 0.2 s."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as c:
+        now = int(c.execute("SELECT pg_current_xact_id()::text").fetchone()[0])
+        target = 10 ** len(str(now + margin)) - margin
+        c.execute(f"""DO $$ BEGIN CREATE TEMP TABLE burn (x int);
+                      FOR i IN 1..{max(0, target - now - 1)} LOOP
+                          BEGIN INSERT INTO burn VALUES (i); EXCEPTION WHEN OTHERS THEN NULL; END;
+                      END LOOP; END $$""")
+        return 10 ** len(str(now + margin))
+
+
 def test_many_concurrent_pushers_and_a_puller_never_skip_an_event(central_url):
     """Pushers commit in any interleaving (no lock orders them); the puller follows the
     cursor the whole time and must see every event exactly once, in strictly increasing cursor
     order: an event that committed after the cursor had passed its place would be missing."""
     now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
     pushers, batches, size = 8, 15, 7
+    boundary = burn_transaction_ids_to_just_below_a_power_of_ten(central_url, margin=pushers * batches // 2)
     pushed: set[uuid.UUID] = set()
     lock = threading.Lock()
     done = threading.Event()
@@ -153,6 +171,7 @@ def test_many_concurrent_pushers_and_a_puller_never_skip_an_event(central_url):
 
     seen: list[uuid.UUID] = []
     ids: set[uuid.UUID] = set()
+    txids: list[int] = []
 
     def puller() -> None:
         engine = central.connect(central_url)
@@ -165,6 +184,7 @@ def test_many_concurrent_pushers_and_a_puller_never_skip_an_event(central_url):
                     for item in batch:
                         assert item.cursor > cursor, f"went back from {cursor} to {item.cursor}"
                         cursor = item.cursor
+                        txids.append(cursor[0])
                         seen.append(item.event.id)
                         ids.add(item.event.id)
                     if finished and not batch:
@@ -185,6 +205,7 @@ def test_many_concurrent_pushers_and_a_puller_never_skip_an_event(central_url):
     reader.join(timeout=120)
     assert not errors, errors
     assert ids == pushed and len(seen) == pushers * batches * size
+    assert min(txids) < boundary <= max(txids)  # the ids did change their number of digits
 
 
 def test_sync_from_the_command_line_and_the_usb_stick(central_url, counters, tmp_path, capsys, monkeypatch):
@@ -484,3 +505,33 @@ def test_pulling_event_by_event_projects_as_a_rebuild_would_even_with_local_step
     rebuilt = project(events)
     assert len(events) == 4 and stored == dataclasses.replace(rebuilt, synced=False)
     assert stored.result_at is not None and stored.print_count + stored.reprint_count == 1
+
+
+def test_a_running_older_transaction_holds_the_pull_back_and_the_sync_waits_for_it(central_url, counters):
+    """Events committed behind a transaction that is still running are not handed out yet (it
+    could still add events before them); the sync waits a moment and then takes them."""
+    import psycopg
+
+    (app,) = counters(1)
+    admin_url = central_url
+    older = psycopg.connect(admin_url)
+    older.execute("SELECT pg_current_xact_id()")  # a transaction with an id, still open
+    now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    events = [Event(id=new_event_id(), counter_id="000.17.22.H56#7", seq=k, kind="user.logged_in", actor="a",
+                    device_time=now, business_time=now, payload={"k": k}) for k in (1, 2, 3)]
+    engine = central.connect(admin_url)
+    try:
+        with engine.connect() as c:
+            assert central.push(c, "000.17.22.H56", events).new == 3
+            assert central.pull(c, "000.17.22.H56", central.START) == []
+            assert central.held_back(c, "000.17.22.H56", central.START)
+        timer = threading.Timer(0.5, older.commit)
+        timer.start()
+        result = SyncClient(app.uow, admin_url).sync()
+        timer.join()
+        assert result.pulled == 3
+        with engine.connect() as c:
+            assert not central.held_back(c, "000.17.22.H56", central.START)
+    finally:
+        older.close()
+        engine.dispose()
