@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import os
 import sys
 from dataclasses import asdict
@@ -20,7 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from oneStop import __version__
+from oneStop import __version__, logs
 from oneStop.domain.clock import to_local
 from oneStop.domain.errors import NotSetUp, OneStopError, UserNotFound, ValidationError
 from oneStop.domain.lifecycle import Transition
@@ -36,6 +37,8 @@ from oneStop.domain.models import (
     Role,
     User,
 )
+
+log = logging.getLogger(__name__)
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -772,7 +775,10 @@ COMMANDS: dict[str, Callable[..., int]] = {
 
 
 def main(argv: Sequence[str] | None = None, *, start_gui: Callable[[Path | None], int] | None = None) -> int:
+    """Run one command, or the desktop program (``start_gui``) without one; logging first."""
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    logs.configure(args.data_dir, console=args.command is None)
+    logs.log_start(args.command)
     if args.command is None:
         if start_gui is None:
             print("onestop: giao diện không có sẵn; dùng --help để xem các lệnh", file=sys.stderr)
@@ -784,10 +790,16 @@ def main(argv: Sequence[str] | None = None, *, start_gui: Callable[[Path | None]
         with App(args.data_dir) as app:
             if args.command not in ("setup", "central") and not app.setup.is_set_up():
                 raise NotSetUp()
-            return COMMANDS[args.command](app, args)
+            code = COMMANDS[args.command](app, args)
+            log.info("command %s finished: exit %d", args.command, code)
+            return code
     except OneStopError as exc:
+        log.warning("command %s refused: %s", args.command, type(exc).__name__)
         print(f"onestop: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except Exception:
+        log.exception("command %s failed", args.command)
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover

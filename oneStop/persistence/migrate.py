@@ -6,11 +6,14 @@ stays fast.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 
 from oneStop.domain.errors import OneStopError
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: The newest revision in ``migrations/versions``; a test keeps it equal to Alembic's head.
@@ -77,11 +80,14 @@ def upgrade(url: str, revision: str = "head") -> bool:
         if found == SCHEMA_HEAD and revision == "head":
             return False
         if found is not None and found not in known_revisions():
+            log.error("database schema %s is newer than this program knows (%s)", found, SCHEMA_HEAD)
             raise SchemaTooNew(found)
         from alembic import command
 
+        log.info("migrating the database from schema %s to %s", found or "(empty)", revision)
         with engine.begin() as connection:
             command.upgrade(_alembic_config(connection), revision)
+        log.info("database migrated to schema %s", current_revision(engine))
         return True
     finally:
         engine.dispose()

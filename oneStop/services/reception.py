@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from datetime import date, datetime, timedelta
 
@@ -28,6 +29,8 @@ from oneStop.domain.profiles import RegulationProfile, profile_for
 from oneStop.persistence.attachments import AttachmentStore
 from oneStop.persistence.models import AttachmentRow, CounterRow, DailySequenceRow, RegisterSequenceRow
 from oneStop.persistence.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
 from oneStop.services.base import UowFactory, authorize
 from oneStop.services.calendar import CalendarService
 from oneStop.services.catalog import CatalogService
@@ -153,7 +156,9 @@ class ReceptionService:
                 business_time=received_at,
             )
             uow.commit()
-            return stored
+        log.info("dossier received: %s (counter %s, procedure %s, channel %s, by %s)", stored.code, stored.counter,
+                 stored.procedure.code, stored.channel.value, official.username)
+        return stored
 
     @staticmethod
     def _next_number(uow: UnitOfWork, agency_code: str, counter: int, day: date, settings: dict) -> int:
