@@ -353,6 +353,10 @@ def build_parser() -> argparse.ArgumentParser:
     prf.add_argument("--out", type=Path, required=True)
     prf.add_argument("--paper", choices=["A4", "A5", "a4", "a5"])
     prf.add_argument("--user")
+
+    sc = sub.add_parser("selfcheck", help="tự kiểm tra bản cài đặt: dữ liệu, lược đồ, phông chữ, danh mục, cửa sổ, "
+                                          "phiếu tiếp nhận và mã vạch (trên thư mục dữ liệu tạm)")
+    sc.add_argument("--json", action="store_true", help="báo cáo dạng JSON")
     return p
 
 
@@ -774,8 +778,26 @@ COMMANDS: dict[str, Callable[..., int]] = {
 }
 
 
-def main(argv: Sequence[str] | None = None, *, start_gui: Callable[[Path | None], int] | None = None) -> int:
-    """Run one command, or the desktop program (``start_gui``) without one; logging first."""
+def cmd_selfcheck(args, ui_check) -> int:  # type: ignore[no-untyped-def]
+    from oneStop.selfcheck import SelfCheck
+
+    report = SelfCheck(args.data_dir, ui_check=ui_check).run()
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print("\n".join(report.lines()))
+    if not report.ok:
+        failed = report.failed
+        print(f"onestop: tự kiểm tra không đạt ở bước «{failed.name}»: {failed.detail}"  # type: ignore[union-attr]
+              , file=sys.stderr)
+        return EXIT_ERROR
+    return 0
+
+
+def main(argv: Sequence[str] | None = None, *, start_gui: Callable[[Path | None], int] | None = None,
+         ui_check: Callable[[Any], None] | None = None) -> int:
+    """Run one command, or the desktop program (``start_gui``) without one. ``ui_check`` adds
+    the desktop program's steps to ``selfcheck``; the ``ui`` package hands both in."""
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     logs.configure(args.data_dir, console=args.command is None)
     logs.log_start(args.command)
@@ -784,6 +806,8 @@ def main(argv: Sequence[str] | None = None, *, start_gui: Callable[[Path | None]
             print("onestop: giao diện không có sẵn; dùng --help để xem các lệnh", file=sys.stderr)
             return EXIT_USAGE
         return start_gui(args.data_dir)
+    if args.command == "selfcheck":
+        return cmd_selfcheck(args, ui_check)
     from oneStop.services.app import App
 
     try:
