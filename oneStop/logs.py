@@ -127,7 +127,9 @@ def configure(data_dir: Path | None = None, *, level: int | str | None = None, c
     Calling it again replaces the handlers it installed before."""
     reset()
     root = logging.getLogger()
-    level = level or os.environ.get("ONESTOP_LOG_LEVEL", "").upper() or logging.INFO
+    if level is None:
+        named = os.environ.get("ONESTOP_LOG_LEVEL", "").strip().upper()
+        level = named if named in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL") else logging.INFO
     root.setLevel(level)
     # SQLAlchemy logs every statement with its parameters (names, addresses …) as soon as its
     # logger is enabled for INFO: it must stay at WARNING whatever the root level is.

@@ -126,6 +126,15 @@ def test_where_the_logs_go(tmp_path, monkeypatch):
     assert logs.log_dir(tmp_path / "d") == tmp_path / "f"
 
 
+def test_an_unknown_level_falls_back_to_info(tmp_path, monkeypatch):
+    monkeypatch.setenv("ONESTOP_LOG_LEVEL", "verbose")
+    path = logs.configure(tmp_path)
+    logging.getLogger("oneStop.test").info("kept")
+    logging.getLogger("oneStop.test").debug("dropped")
+    text = path.read_text(encoding="utf-8")
+    assert "kept" in text and "dropped" not in text
+
+
 def test_an_unwritable_log_folder_does_not_stop_the_program(tmp_path):
     blocker = tmp_path / "data"
     blocker.write_text("a file where the folder should be")
