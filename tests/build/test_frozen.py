@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -92,6 +93,23 @@ def test_the_built_program_runs_commands_on_a_data_folder(built, tmp_path):
     assert any(p["name"].startswith("Đăng ký khai sinh") for p in found)
     assert (data / "logs" / "onestop.log").is_file() is False  # ONESTOP_LOG_DIR wins over the data folder
     assert "starting: catalog" in (tmp_path / "logs" / "onestop.log").read_text(encoding="utf-8")
+
+
+def test_the_built_desktop_program_starts_and_opens_its_window(built, tmp_path):
+    env = {**_clean_env(tmp_path), "ONESTOP_PASSWORD": "mat-khau-an-toan", "QT_QPA_PLATFORM": "offscreen"}
+    data = tmp_path / "data"
+    setup = subprocess.run([str(built / f"onestop-cli{EXE_SUFFIX}"), "--data-dir", str(data), "setup",
+                            "--agency-code", "000.17.22.H56", "--agency-name", "Bộ phận Một cửa", "--counter", "1",
+                            "--admin", "admin"], env=env, capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert setup.returncode == 0, setup.stderr
+    started = subprocess.run([str(built / f"onestop{EXE_SUFFIX}"), "--data-dir", str(data)],
+                             env={**env, "ONESTOP_EXIT_AFTER_START": "1", "ONESTOP_USER": "admin"},
+                             capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert started.returncode == 0, started.stderr
+    ready = re.search(r"^ready_ms=(\d+)$", started.stdout, re.M)
+    assert ready, started.stdout + started.stderr
+    print(f"\nbuilt desktop program usable after {ready.group(1)} ms")
+    assert "main window ready" in (tmp_path / "logs" / "onestop.log").read_text(encoding="utf-8")
 
 
 def test_the_folder_holds_what_is_needed_and_not_what_is_not(built):
