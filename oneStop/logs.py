@@ -12,7 +12,8 @@ through :func:`oneStop.cli.main`). Log files are ``onestop.log``, ``onestop.log.
 What the program logs names dossiers by their code and people by their user name, nothing
 else. As a safety net, :class:`PersonalDataFilter` removes from every record (message,
 arguments and traceback) what looks like a citizen ID (9 or 12 digits), a phone number, an
-e-mail address or a password in a database URL, whoever logged it (SQLAlchemy, Alembic …).
+e-mail address, a password in a database URL or the values of a failed SQL statement, whoever
+logged it (SQLAlchemy, Alembic …).
 """
 
 from __future__ import annotations
@@ -49,11 +50,14 @@ _PHONE = r"(?<![\w+])(?:\+84|84|0)(?:[ .-]?\d){9,10}(?![\w])"
 # a citizen ID (12 digits) or an old identity card (9 digits), standing alone
 _CITIZEN_ID = r"(?<![0-9A-Za-z])(?:\d{12}|\d{9})(?![0-9A-Za-z])"
 
+# the values of a failed SQL statement, as SQLAlchemy prints them (the engines hide them already)
+_SQL_PARAMETERS = r"\[parameters: [^\n]*"
+
 _SCRUB = re.compile(
-    f"(?P<code>{_DOSSIER_CODE})|(?P<email>{_EMAIL})|(?P<secret>{_URL_SECRET})"
+    f"(?P<sql_parameters>{_SQL_PARAMETERS})|(?P<code>{_DOSSIER_CODE})|(?P<email>{_EMAIL})|(?P<secret>{_URL_SECRET})"
     f"|(?P<phone>{_PHONE})|(?P<citizen_id>{_CITIZEN_ID})"
 )
-_REPLACEMENTS = {"email": "[email]", "secret": "***@", "phone": "[phone]", "citizen_id": "[id]"}
+_REPLACEMENTS = {"sql_parameters": "[parameters: hidden]", "email": "[email]", "secret": "***@", "phone": "[phone]", "citizen_id": "[id]"}
 
 
 def scrub(text: str) -> str:

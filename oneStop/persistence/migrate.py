@@ -55,8 +55,8 @@ def known_revisions() -> set[str]:
 def _migration_engine(url: str) -> Engine:
     """An engine for migrating: on SQLite, foreign keys off (batch mode rebuilds tables)."""
     if not url.startswith("sqlite"):
-        return create_engine(url)
-    engine = create_engine(url)
+        return create_engine(url, hide_parameters=True)
+    engine = create_engine(url, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -91,6 +91,24 @@ def test_the_filter_scrubs_arguments_and_tracebacks(tmp_path):
         assert secret not in text
 
 
+def test_a_failed_statement_carries_no_values_into_the_log(app, admin, tmp_path):
+    """The engines hide statement parameters in errors; the filter drops them as well."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    path = logs.configure(tmp_path)
+    with app.db.writer.connect() as conn:
+        with pytest.raises(IntegrityError) as raised:
+            conn.execute(text("INSERT INTO users (username, full_name, role, password_hash, active, created_at) "
+                              "VALUES (:u, :n, 'official', 'x', 1, '2026-01-01')"), {"u": "admin", "n": NAME})
+    assert NAME not in str(raised.value)
+    logging.getLogger("oneStop.test").error("failed", exc_info=raised.value)
+    logging.getLogger("sqlalchemy.engine").error("%s", f"x\n[parameters: ('{NAME}', '{CITIZEN_ID}')]\ny")
+    text_ = path.read_text(encoding="utf-8")
+    assert "IntegrityError" in text_ and "[parameters: hidden]" in text_
+    assert NAME not in text_ and CITIZEN_ID not in text_
+
+
 def test_log_files_rotate_and_old_ones_are_dropped(tmp_path):
     path = logs.configure(tmp_path, max_bytes=2_000, backup_count=2)
     assert path is not None
