@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import os
 import sys
 from dataclasses import asdict
@@ -20,7 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from oneStop import __version__
+from oneStop import __version__, logs
 from oneStop.domain.clock import to_local
 from oneStop.domain.errors import NotSetUp, OneStopError, UserNotFound, ValidationError
 from oneStop.domain.lifecycle import Transition
@@ -36,6 +37,8 @@ from oneStop.domain.models import (
     Role,
     User,
 )
+
+log = logging.getLogger(__name__)
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -359,6 +362,10 @@ def build_parser() -> argparse.ArgumentParser:
     prf.add_argument("--paper", choices=["A4", "A5", "a4", "a5"])
     prf.add_argument("--user")
     _add_resilience_commands(sub)
+
+    sc = sub.add_parser("selfcheck", help="tự kiểm tra bản cài đặt: dữ liệu, lược đồ, phông chữ, danh mục, cửa sổ, "
+                                          "phiếu tiếp nhận và mã vạch (trên thư mục dữ liệu tạm)")
+    sc.add_argument("--json", action="store_true", help="báo cáo dạng JSON")
     return p
 
 
@@ -893,13 +900,36 @@ COMMANDS: dict[str, Callable[..., int]] = {
 }
 
 
-def main(argv: Sequence[str] | None = None, *, start_gui: Callable[[Path | None], int] | None = None) -> int:
+def cmd_selfcheck(args, ui_check) -> int:  # type: ignore[no-untyped-def]
+    from oneStop.selfcheck import SelfCheck
+
+    report = SelfCheck(args.data_dir, ui_check=ui_check).run()
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print("\n".join(report.lines()))
+    if not report.ok:
+        failed = report.failed
+        print(f"onestop: tự kiểm tra không đạt ở bước «{failed.name}»: {failed.detail}"  # type: ignore[union-attr]
+              , file=sys.stderr)
+        return EXIT_ERROR
+    return 0
+
+
+def main(argv: Sequence[str] | None = None, *, start_gui: Callable[[Path | None], int] | None = None,
+         ui_check: Callable[[Any], None] | None = None) -> int:
+    """Run one command, or the desktop program (``start_gui``) without one. ``ui_check`` adds
+    the desktop program's steps to ``selfcheck``; the ``ui`` package hands both in."""
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    logs.configure(args.data_dir, console=args.command is None)
+    logs.log_start(args.command)
     if args.command is None:
         if start_gui is None:
             print("onestop: giao diện không có sẵn; dùng --help để xem các lệnh", file=sys.stderr)
             return EXIT_USAGE
         return start_gui(args.data_dir)
+    if args.command == "selfcheck":
+        return cmd_selfcheck(args, ui_check)
     from oneStop.services.app import App
 
     try:
@@ -908,10 +938,16 @@ def main(argv: Sequence[str] | None = None, *, start_gui: Callable[[Path | None]
         with App(args.data_dir) as app:
             if args.command not in ("setup", "central", "diagnostics") and not app.setup.is_set_up():
                 raise NotSetUp()
-            return COMMANDS[args.command](app, args)
+            code = COMMANDS[args.command](app, args)
+            log.info("command %s finished: exit %d", args.command, code)
+            return code
     except OneStopError as exc:
+        log.warning("command %s refused: %s", args.command, type(exc).__name__)
         print(f"onestop: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except Exception:
+        log.exception("command %s failed", args.command)
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -46,6 +46,15 @@ def setup_request(counter: int = 1, **overrides) -> SetupRequest:  # type: ignor
     return SetupRequest(**values)
 
 
+@pytest.fixture(autouse=True)
+def _log_files_per_test():  # type: ignore[no-untyped-def]
+    """A command run in a test sends the log to its data folder; nothing outlives the test."""
+    yield
+    from oneStop import logs
+
+    logs.reset()
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     # Monday 23 November 2026, 09:15 in Hà Nội (02:15 UTC)

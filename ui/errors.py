@@ -9,6 +9,10 @@ shows them.
 
 from __future__ import annotations
 
+import logging
+import sys
+from types import TracebackType
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -18,6 +22,8 @@ from oneStop.domain.errors import (
     ValidationError,
     ValidationErrors,
 )
+
+log = logging.getLogger(__name__)
 
 
 class PrinterUnavailable(Exception):
@@ -84,9 +90,31 @@ def title(exc: BaseException) -> str:
     return QCoreApplication.translate("errors", "Lỗi")
 
 
+def log_error(exc: BaseException) -> None:
+    """Put ``exc`` in the log once: a bug (anything not a refusal by the core) or a disk or
+    printer failure with its traceback, a refusal by its type only (its sentence may name
+    the applicant)."""
+    if getattr(exc, "_onestop_logged", False):
+        return
+    mark_logged(exc)
+    if isinstance(exc, OneStopError):
+        log.info("refused: %s", type(exc).__name__)
+    else:
+        log.error("error shown to the user: %s", type(exc).__name__, exc_info=exc)
+
+
+def mark_logged(exc: BaseException) -> None:
+    """``exc`` is in the log already: :func:`log_error` will not write it again."""
+    try:
+        exc._onestop_logged = True  # type: ignore[attr-defined]
+    except AttributeError:  # pragma: no cover - exceptions with __slots__
+        pass
+
+
 def show_error(parent: QWidget | None, exc: BaseException, *, context: str = "") -> None:
     """Tell the official what went wrong, in a message box; ``context`` is a first sentence
-    (for instance: the dossier is saved, only the printing failed)."""
+    (for instance: the dossier is saved, only the printing failed). The error is logged."""
+    log_error(exc)
     text = describe(exc)
     if context:
         text = f"{context}\n\n{text}"
@@ -101,3 +129,27 @@ class ErrorBox:
     @classmethod
     def show_box(cls, box: QMessageBox) -> None:
         box.exec()
+
+
+_showing_uncaught = False
+
+
+def handle_uncaught(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """``sys.excepthook`` of the desktop program: an exception no code caught (PySide6 hands
+    exceptions raised in slots and event handlers here) is logged with its traceback and shown
+    to the official; the program goes on."""
+    global _showing_uncaught
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    log.critical("uncaught exception: %s", exc_type.__name__, exc_info=(exc_type, exc, tb))
+    mark_logged(exc)
+    from PySide6.QtWidgets import QApplication
+
+    if _showing_uncaught or QApplication.instance() is None:
+        return  # an error inside the error box itself: the log has it
+    _showing_uncaught = True
+    try:
+        show_error(QApplication.activeWindow(), exc)
+    finally:
+        _showing_uncaught = False

@@ -16,13 +16,19 @@ _IMPORTED_AT = time.time()
 def main(argv: Sequence[str] | None = None) -> int:
     from oneStop.cli import main as cli_main
 
-    return cli_main(argv, start_gui=_start_gui)
+    return cli_main(argv, start_gui=_start_gui, ui_check=_ui_check)
 
 
 def _start_gui(data_dir: Path | None) -> int:
     from ui.startup import run
 
     return run(data_dir, started_at=process_started_at())
+
+
+def _ui_check(check) -> None:  # type: ignore[no-untyped-def]
+    from ui.selfcheck import ui_checks
+
+    ui_checks(check)
 
 
 def process_started_at() -> float:

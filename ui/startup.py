@@ -24,7 +24,7 @@ from oneStop.resources import resources_path
 from oneStop.services.app import App, default_data_dir
 from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.login import LoginDialog
-from ui.errors import show_error
+from ui.errors import handle_uncaught, show_error
 from ui.i18n import install_translator
 from ui.main_window import MainWindow
 from ui.single_instance import SingleInstance
@@ -117,6 +117,7 @@ class Startup(QObject):
 
     def _open_window(self, user: User) -> None:
         assert self.app is not None
+        log.info("signed in: %s (%s)", user.username, user.role.value)
         self.window = MainWindow(self.app, self._tasks, user)
         self.window.ready.connect(self._on_ready)
         self.window.show()
@@ -125,6 +126,7 @@ class Startup(QObject):
 
     def _on_ready(self) -> None:
         self._start_daily_backup()
+        log.info("main window ready after %d ms", round((time.time() - self._started_at) * 1000))
         if self._exit_after_start:
             print(f"ready_ms={round((time.time() - self._started_at) * 1000)}", flush=True)
             self._quit(0)
@@ -172,6 +174,7 @@ class Startup(QObject):
         widget.activateWindow()
 
     def _on_fatal(self, exc: BaseException) -> None:
+        log.error("could not open the data folder: %s", type(exc).__name__, exc_info=exc)
         show_error(None, exc)
         self._quit(1)
 
@@ -181,8 +184,9 @@ class Startup(QObject):
 
 
 def run(data_dir: Path | None, *, started_at: float | None = None) -> int:
-    """Run the desktop program until its window closes; the exit status."""
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """Run the desktop program until its window closes; the exit status. Logging is set up
+    by the entry point (:func:`oneStop.cli.main`) before this runs."""
+    sys.excepthook = handle_uncaught
     qapp = prepare_application()
     instance = SingleInstance(Path(data_dir) if data_dir else default_data_dir())
     if not instance.acquire():  # another copy has this data folder: it comes forward, this one ends

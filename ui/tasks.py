@@ -31,7 +31,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signa
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from oneStop.domain.errors import OneStopError
-from ui.errors import show_error
+from ui.errors import mark_logged, show_error
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +165,7 @@ class TaskRunner(QObject):
         self._update_dialog()
         if error is not None and not isinstance(error, OneStopError):  # a bug, not a refusal
             log.error("Task %s failed", getattr(task.fn, "__qualname__", task.fn), exc_info=error)
+            mark_logged(error)
         if task.parent is not None and not shiboken6.isValid(task.parent):
             return  # its window is gone
         if error is None:

@@ -21,7 +21,8 @@ def sqlite_url(path: Path) -> str:
 
 
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    # hide_parameters: an error's message never carries the values (names, ID numbers) into a log
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -52,7 +53,7 @@ class Database:
     def open(cls, url: str) -> "Database":
         if url.startswith("sqlite"):
             return cls(_sqlite_engine(url, immediate=False), _sqlite_engine(url, immediate=True), url)
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
         return cls(engine, engine, url)
 
     @classmethod

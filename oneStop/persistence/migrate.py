@@ -18,6 +18,8 @@ from oneStop.persistence import sqlite_files
 
 log = logging.getLogger(__name__)
 
+log = logging.getLogger(__name__)
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: The newest revision in ``migrations/versions``; a test keeps it equal to Alembic's head.
 SCHEMA_HEAD = "0005"
@@ -82,8 +84,8 @@ def known_revisions() -> set[str]:
 def _migration_engine(url: str) -> Engine:
     """An engine for migrating: on SQLite, foreign keys off (batch mode rebuilds tables)."""
     if not url.startswith("sqlite"):
-        return create_engine(url)
-    engine = create_engine(url)
+        return create_engine(url, hide_parameters=True)
+    engine = create_engine(url, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -143,11 +145,14 @@ def _upgrade(url: str, revision: str) -> bool:
         if found == SCHEMA_HEAD and revision == "head":
             return False
         if found is not None and found not in known_revisions():
+            log.error("database schema %s is newer than this program knows (%s)", found, SCHEMA_HEAD)
             raise SchemaTooNew(found)
         from alembic import command
 
+        log.info("migrating the database from schema %s to %s", found or "(empty)", revision)
         with engine.begin() as connection:
             command.upgrade(_alembic_config(connection), revision)
+        log.info("database migrated to schema %s", current_revision(engine))
         return True
     finally:
         engine.dispose()

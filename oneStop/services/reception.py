@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from datetime import date, datetime, timedelta
 from typing import Iterable
@@ -30,6 +31,8 @@ from oneStop.persistence.attachments import AttachmentStore
 from oneStop.persistence.storage import StorageGuard
 from oneStop.persistence.models import AttachmentRow, CounterRow, DailySequenceRow, RegisterSequenceRow
 from oneStop.persistence.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
 from oneStop.services.base import UowFactory, authorize
 from oneStop.services.calendar import CalendarService
 from oneStop.services.catalog import CatalogService
@@ -160,7 +163,9 @@ class ReceptionService:
                 business_time=received_at,
             )
             uow.commit()
-            return stored
+        log.info("dossier received: %s (counter %s, procedure %s, channel %s, by %s)", stored.code, stored.counter,
+                 stored.procedure.code, stored.channel.value, official.username)
+        return stored
 
     @staticmethod
     def _next_number(uow: UnitOfWork, agency_code: str, counter: int, day: date, settings: dict) -> int:

@@ -4,6 +4,7 @@ stick when the network will not (``export`` here, ``import`` on any connected PC
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,8 @@ from oneStop.persistence.models import AgencyRow, EventRow, SyncStateRow
 from oneStop.services.base import UowFactory, authorize
 from oneStop.sync import central, credentials
 from oneStop.sync.client import SyncClient, SyncResult
+
+log = logging.getLogger(__name__)
 
 EXPORT_FORMAT = "onestop-events/1"
 
@@ -129,12 +132,17 @@ class SyncService:
             result = client.sync()
             if client.reference_changed:
                 self._on_reference_changed()  # cached calendars and settings are stale now
-        except OneStopError:
+        except OneStopError as exc:
+            log.warning("sync refused: %s", type(exc).__name__)
             raise
         except Exception as exc:  # network, server, authentication: keep working offline
+            log.warning("sync failed, working offline: %s", type(exc).__name__, exc_info=exc)
             self._put(last_error=_words(exc), last_attempt=now, online=False)
             raise CentralUnreachable(_words(exc)) from exc
         self._put(last_error="", last_attempt=now, online=True, last_success=now)
+        log.info("sync done: pushed %d, acknowledged %d, pulled %d, waiting %d, quarantined %d, gaps %d, "
+                 "mismatches %d", result.pushed, result.acknowledged, result.pulled, result.waiting,
+                 result.quarantined, len(result.gaps), len(result.mismatches))
         return result
 
     def status(self) -> SyncStatus:
@@ -164,6 +172,7 @@ class SyncService:
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
         tmp.replace(path)
+        log.info("exported %d waiting events to a file", len(events))
         return len(events)
 
     def import_file(self, actor: User, path: Path, url: str | None = None) -> central.PushResult:

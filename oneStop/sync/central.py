@@ -46,6 +46,7 @@ def connect(url: str, **kwargs: Any) -> Engine:
     """An engine on the central database; a dead network fails within ``connect_timeout``
     seconds instead of hanging."""
     connect_args = {"connect_timeout": 10, **kwargs.pop("connect_args", {})}
+    kwargs.setdefault("hide_parameters", True)  # an error's message never carries the values into a log
     return create_engine(engine_url(url), pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 

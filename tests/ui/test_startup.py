@@ -89,3 +89,5 @@ def test_the_program_starts_signs_in_and_reports_when_it_is_usable(tmp_path):
                   ONESTOP_PASSWORD=PASSWORD)
     assert result.returncode == 0, result.stderr
     assert re.search(r"^ready_ms=\d+$", result.stdout, re.M), result.stdout
+    log = (data / "logs" / "onestop.log").read_text(encoding="utf-8")
+    assert "starting: desktop" in log and "signed in: admin (admin)" in log and "main window ready" in log
