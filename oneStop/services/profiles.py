@@ -60,6 +60,9 @@ class ProfileService:
     def __iter__(self) -> Iterator[RegulationProfile]:
         return iter(self.all())
 
+    def __len__(self) -> int:
+        return len(self.all())
+
     def get(self, profile_id: str) -> RegulationProfile | None:
         return next((p for p in self.all() if p.id == profile_id), None)
 
