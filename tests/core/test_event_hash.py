@@ -29,3 +29,29 @@ def test_the_hash_from_a_ready_payload_text_equals_the_plain_hash():
             dossier_id=uuid.uuid4() if n % 3 else None, payload=payload, schema=1 + n % 2,
         )
         assert content_hash_with(event, payload_text(event.payload)) == content_hash(event)
+
+
+def test_what_a_counter_stores_with_each_event_is_what_push_would_make(app, admin, official, clock):
+    """A push sends each event's payload text and hash as the counter stored them when the
+    event was written (``central.Outgoing``); they must be exactly the canonical ones."""
+    from sqlalchemy import Text, select, type_coerce
+
+    from oneStop.domain.lifecycle import Transition
+    from oneStop.persistence.mapping import event_from_row
+    from oneStop.persistence.models import EventRow
+    from oneStop.sync import central
+    from tests.core.helpers import add_procedure, draft
+
+    add_procedure(app)
+    dossier = app.reception.receive(official, draft(notes="Ghi chú: \"ngoặc\" \\ và\tthụt lề, đ/Đ"))
+    app.lifecycle.transition(official, dossier.code, Transition.TRANSFERRED, {"to_agency": "Phòng Tư pháp"})
+    clock.advance(hours=1)
+    app.lifecycle.transition(official, dossier.code, Transition.SUPPLEMENT_REQUESTED,
+                             {"reason": "Thiếu giấy chứng sinh", "documents": ["Giấy chứng sinh"]})
+    with app.uow() as uow:
+        rows = uow.session.execute(select(EventRow, type_coerce(EventRow.payload, Text).label("payload_text")).order_by(EventRow.seq)).all()
+    assert len(rows) >= 4  # set-up, reception, print …, transfer, supplement
+    for row, stored_text in rows:
+        made = central.prepare([event_from_row(row)])[0]
+        assert (stored_text, row.content_hash) == (made.payload_json, made.content_hash), row.kind
+        assert made.content_hash == content_hash(made.event)

@@ -1,0 +1,28 @@
+"""lighter pushes: one index fewer to keep up, central numbers handed out in blocks
+
+Revision ID: c0006
+Revises: c0005
+Create Date: 2026-11-23 11:20:00
+
+Since c0005 a pull reads by (``agency_code``, ``txid``, ``central_seq``); the older index on
+(``agency_code``, ``central_seq``) serves no query any more and every pushed row paid for it.
+The sequence behind ``central_seq`` now gives each session its numbers in blocks of 1000,
+so fifty counters pushing at once do not queue on it; the numbers stay unique and increase
+within a transaction, which is all the cursor (``txid`` first) needs.
+"""
+from alembic import op
+
+revision = "c0006"
+down_revision = "c0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.execute("DROP INDEX IF EXISTS ix_central_events_agency_seq")
+    op.execute("ALTER SEQUENCE central_events_central_seq_seq CACHE 1000")
+
+
+def downgrade() -> None:
+    op.execute("ALTER SEQUENCE central_events_central_seq_seq CACHE 1")
+    op.execute("CREATE INDEX ix_central_events_agency_seq ON central_events (agency_code, central_seq)")
