@@ -221,7 +221,8 @@ def sync(cache: Path, events: int = 200_000, counters: int = 50, batch: int | No
             client_cpu = sum(r[3] for r in results)
             assert pushed == events, (pushed, events)
             push_server_cpu = push_cpu - cpu if cpu is not None and push_cpu is not None else None
-            copy_s, copy_server_cpu = _copy_baseline(admin_url, dealt, server_cpu)
+            # the baseline's best of three (the fastest COPY makes the ratio the hardest to meet)
+            copy_s, copy_server_cpu = min(_copy_baseline(admin_url, dealt, server_cpu) for _ in range(3))
 
             # --- a new counter pulls its agency's half ----------------------------------------
             pull = _pull(admin_url, AGENCIES[0], urls, Path(tmp))

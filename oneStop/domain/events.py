@@ -15,7 +15,7 @@ import hashlib
 import json
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 import uuid
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Iterable, Mapping
 
@@ -34,6 +34,7 @@ from oneStop.domain.models import (
     ProcedureSnapshot,
     ReceivedDocument,
     ReturnMethod,
+    evolve,
 )
 
 
@@ -209,26 +210,27 @@ def apply(state: Dossier | None, event: Event) -> Dossier | None:
             raise ProjectionError(f"{kind} before dossier.received for {event.dossier_id}")
         return None
     if kind == Kind.RECEIPT_PRINTED:
-        return replace(state, print_count=state.print_count + 1)
+        return evolve(state, print_count=state.print_count + 1)
     if kind == Kind.RECEIPT_REPRINTED:
-        return replace(
+        return evolve(
             state, print_count=state.print_count + 1, reprint_count=state.reprint_count + 1
         )
     if kind == Kind.ATTACHMENT_ADDED:
         ref = AttachmentRef(**event.payload["attachment"])
-        return replace(state, attachments=state.attachments + (ref,))
+        return evolve(state, attachments=state.attachments + (ref,))
     if kind == Kind.CONFLICT_RESOLVED:
-        return replace(state, conflicts=0)
+        return evolve(state, conflicts=0)
     transition = lifecycle.Transition.of_kind(kind)
     if transition is not None:
         return lifecycle.apply(state, transition, event.payload, event.business_time)
     return state
 
 
-def order_key(event: Event) -> tuple[int, datetime, str]:
+def order_key(event: Event) -> tuple[int, datetime, uuid.UUID]:
     """Replay order of one dossier's events: its reception first (whatever another PC's clock
-    said), then device time, then id (UUID v7 is time-ordered)."""
-    return (0 if event.kind == Kind.DOSSIER_RECEIVED else 1, to_utc(event.device_time), str(event.id))
+    said), then device time, then id (UUID v7 is time-ordered). Aware datetimes compare as
+    instants whatever their zone, and UUIDs as their numbers, which is their text's order."""
+    return (0 if event.kind == Kind.DOSSIER_RECEIVED else 1, event.device_time, event.id)
 
 
 def project(events: Iterable[Event]) -> Dossier | None:

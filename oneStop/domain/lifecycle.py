@@ -18,14 +18,14 @@ False
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Mapping
 
 from oneStop.domain.clock import to_utc
 from oneStop.domain.errors import OneStopError, ValidationError
-from oneStop.domain.models import Dossier, DossierStatus, ReturnMethod, Role
+from oneStop.domain.models import Dossier, DossierStatus, ReturnMethod, Role, evolve
 from oneStop.domain.permissions import Permission
 
 S = DossierStatus
@@ -268,7 +268,7 @@ def apply(state: Dossier, transition: Transition, payload: Mapping[str, Any], at
             changes["paused_since"] = None
     if conflict:
         changes["conflicts"] = state.conflicts + 1
-    return replace(state, **changes)
+    return evolve(state, **changes)
 
 
 # --- early, on time, late (§4.3) ---------------------------------------------------------------

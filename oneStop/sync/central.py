@@ -415,6 +415,10 @@ def pull(connection: Connection, agency_code: str, after: Any = START, limit: in
     one is its ``cursor``); only events whose transactions, and all older ones, have ended."""
     txid, seq = cursor_of(after)
     with connection.begin():
+        # walk the (agency_code, txid, central_seq) index in order and stop at ``limit``: with
+        # statistics not yet gathered after a large push the planner would otherwise fetch and
+        # sort everything after the cursor for every batch (a pull of n events costing n²)
+        connection.exec_driver_sql("SET LOCAL enable_sort = off")
         rows = _binary(connection, _PULL, {"agency": agency_code, "txid": str(txid), "seq": seq, "limit": limit})
     return [
         CentralEvent(

@@ -11,6 +11,7 @@ Crash-safe at every step:
 
 from __future__ import annotations
 
+import gc
 import time
 import uuid
 from collections import OrderedDict
@@ -30,7 +31,7 @@ from oneStop.persistence.uow import UnitOfWork
 from oneStop.sync import central, reference
 
 BATCH = 2000  # events a push sends at once (one central transaction: fewer, larger ones cost the server less)
-PULL_BATCH = 5000  # events a pull takes at once: each dossier touched is projected once per batch
+PULL_BATCH = 10_000  # events a pull takes at once: each dossier touched is projected once per batch
 #: Seconds one sync waits, in all, for events held back behind a transaction still running at
 #: the centre; what is still held back then comes with the next sync.
 HORIZON_WAIT = 10.0
@@ -154,7 +155,20 @@ class SyncClient:
 
     def _pull(self, connection) -> int:  # type: ignore[no-untyped-def]
         """Other counters' events in batches; each batch, its projection and the advanced
-        cursor in one local transaction, written in bulk (Core ``executemany``)."""
+        cursor in one local transaction, written in bulk (Core ``executemany``).
+
+        The cyclic garbage collector is paused meanwhile: a large pull makes hundreds of
+        thousands of objects that hold no cycles, and its full passes over them took a third
+        of the time."""
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return self._pull_batches(connection)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _pull_batches(self, connection) -> int:  # type: ignore[no-untyped-def]
         pulled = 0
         waited, pause = 0.0, 0.05
         projections = ProjectionCache()
@@ -288,6 +302,12 @@ def _reproject(uow: UnitOfWork, fresh: Mapping[uuid.UUID, list[Event]], cache: P
                 reload.append(dossier_id)
                 continue
             projected[dossier_id] = (state, order_key(new[-1]), stored[dossier_id])
+        elif cached is None and stored.get(dossier_id) == len(new):
+            # all it has are the events just pulled: they are in hand, nothing to read back
+            try:
+                projected[dossier_id] = (project(new), order_key(new[-1]), len(new))
+            except ProjectionError:
+                continue  # its reception has not arrived yet: a later pull projects it
         else:
             reload.append(dossier_id)
     for start in range(0, len(reload), 500):

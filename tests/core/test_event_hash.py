@@ -55,3 +55,22 @@ def test_what_a_counter_stores_with_each_event_is_what_push_would_make(app, admi
         made = central.prepare([event_from_row(row)])[0]
         assert (stored_text, row.content_hash) == (made.payload_json, made.content_hash), row.kind
         assert made.content_hash == content_hash(made.event)
+
+
+def test_evolving_a_dossier_is_replacing_it(app, admin, official):
+    """``evolve`` (the projection's fast ``dataclasses.replace``) makes the same dossier and
+    refuses a field that does not exist."""
+    import dataclasses
+
+    import pytest
+
+    from oneStop.domain.models import evolve
+    from tests.core.helpers import add_procedure, draft
+
+    add_procedure(app)
+    dossier = app.reception.receive(official, draft())
+    changes = {"print_count": 7, "conflicts": 2, "notes": "khác"}
+    assert evolve(dossier, **changes) == dataclasses.replace(dossier, **changes)
+    assert dossier.print_count != 7  # the original is untouched
+    with pytest.raises(TypeError, match="no_such_field"):
+        evolve(dossier, no_such_field=1)

@@ -535,3 +535,31 @@ def test_a_running_older_transaction_holds_the_pull_back_and_the_sync_waits_for_
     finally:
         older.close()
         engine.dispose()
+
+
+def test_a_pull_walks_the_index_in_order_even_before_statistics_exist(central_url):
+    """Right after a large push the table has no statistics; a pull must still read its
+    batch straight off the (agency, txid, central_seq) index and stop at the limit, not fetch
+    and sort everything after the cursor each time (a pull of n events would cost n²)."""
+    now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    url = central.add_counter(central_url, "000.17.22.H56", 9)
+    events = [Event(id=new_event_id(), counter_id="000.17.22.H56#9", seq=n, kind="user.logged_in", actor="a",
+                    device_time=now, business_time=now, payload={"n": n}) for n in range(1, 3001)]
+    engine = central.connect(url)
+    try:
+        with engine.connect() as c:
+            assert central.push(c, "000.17.22.H56", events).new == 3000
+            pulled, after = [], central.START
+            while batch := central.pull(c, "000.17.22.H56", after, 1000):
+                pulled.extend(batch)
+                after = batch[-1].cursor
+            assert [e.event.seq for e in pulled if e.event.counter_id.endswith("#9")] == list(range(1, 3001))
+            # the statement a pull runs, planned the way a pull plans it
+            with c.begin():
+                c.exec_driver_sql("SET LOCAL enable_sort = off")
+                sql = central._PULL.replace("%(agency)s", "'000.17.22.H56'").replace("%(txid)s", "'0'") \
+                    .replace("%(seq)s", "0").replace("%(limit)s", "1000")
+                plan = "\n".join(r[0] for r in c.exec_driver_sql("EXPLAIN " + sql))
+    finally:
+        engine.dispose()
+    assert "ix_central_events_agency_txid" in plan and "Sort" not in plan, plan
