@@ -30,8 +30,8 @@ metadata = MetaData(naming_convention={
 events = Table(
     "central_events",
     metadata,
-    Column("central_seq", BigInteger, primary_key=True, autoincrement=False),
-    Column("id", Uuid, nullable=False, unique=True),
+    Column("central_seq", BigInteger, nullable=False),  # from its sequence (c0005); unique by that
+    Column("id", Uuid, primary_key=True),  # the key since c0006
     Column("agency_code", String(13), nullable=False),
     Column("counter_id", String(40), nullable=False),
     Column("seq", BigInteger, nullable=False),

@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from oneStop.domain.events import new_event_id
 from oneStop.domain.models import Event, Role
@@ -563,3 +563,60 @@ def test_a_pull_walks_the_index_in_order_even_before_statistics_exist(central_ur
     finally:
         engine.dispose()
     assert "ix_central_events_agency_txid" in plan and "Sort" not in plan, plan
+
+
+def test_the_central_schema_upgrades_with_its_events_and_goes_back(postgres):
+    """c0005 → head keeps every event and its numbers, pulls and pushes go on; downgrading
+    to c0005 and upgrading again works too."""
+    import uuid as uuid_module
+
+    from alembic import command
+    from alembic.config import Config
+
+    from tests.conftest import _with_database
+
+    name = f"central_{uuid_module.uuid4().hex[:12]}"
+    postgres.psql(f"CREATE DATABASE {name};")
+    url = _with_database(postgres.get_uri(), name)
+
+    def migrate(verb: str, revision: str) -> None:
+        engine = central.connect(url)
+        try:
+            with engine.begin() as connection:
+                cfg = Config()
+                cfg.set_main_option("script_location", str(central.MIGRATIONS_DIR))
+                cfg.attributes["connection"] = connection
+                getattr(command, verb)(cfg, revision)
+        finally:
+            engine.dispose()
+
+    now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+    def events(first: int, n: int) -> list[Event]:
+        return [Event(id=new_event_id(), counter_id="000.17.22.H56#3", seq=s, kind="user.logged_in", actor="a",
+                      device_time=now, business_time=now, payload={"s": s}) for s in range(first, first + n)]
+
+    migrate("upgrade", "c0005")
+    old = events(1, 5)
+    engine = central.connect(url)  # the superuser pushes here: RLS does not stop it
+    with engine.connect() as c:
+        c.execute(central.cm.events.insert(), [{**central._row(e, "000.17.22.H56", central.prepare([e])[0].content_hash, None)}
+                                              for e in old])
+        c.commit()
+        before = dict(c.execute(text("SELECT id, central_seq FROM central_events")).all())
+    engine.dispose()
+    central.init_central(url)  # to head
+    counter = central.connect(central.add_counter(url, "000.17.22.H56", 3))
+    try:
+        with counter.connect() as c:
+            again = central.push(c, "000.17.22.H56", old + events(6, 3))
+            assert again.new == 3 and {i: again.acknowledged[i] for i in before} == before
+            assert [e.event.seq for e in central.pull(c, "000.17.22.H56")] == [1, 2, 3, 4, 5, 6, 7, 8]
+    finally:
+        counter.dispose()
+    migrate("downgrade", "c0005")
+    central.init_central(url)
+    engine = central.connect(url)
+    with engine.connect() as c:
+        assert c.scalar(text("SELECT count(*) FROM central_events")) == 8
+    engine.dispose()
