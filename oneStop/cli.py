@@ -328,6 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
     sy.add_argument("--central", help="địa chỉ postgresql://… (được ghi nhớ; mật khẩu vào kho mật khẩu của hệ điều hành)")
     sy.add_argument("--user")
     sy.add_argument("--json", action="store_true")
+    sy.add_argument("--resend-all", action="store_true",
+                    help="gửi lại mọi sự kiện của quầy này (sau khi cơ sở dữ liệu trung tâm được khôi phục về trước)")
     sya = sy.add_subparsers(dest="action", parser_class=_Parser)
     sys_ = sya.add_parser("status", help="tình trạng đồng bộ")
     sys_.add_argument("--json", action="store_true")
@@ -823,6 +825,10 @@ def cmd_sync(app, args) -> int:  # type: ignore[no-untyped-def]
         print(f"Đã gửi: {result.new} mới, {len(result.acknowledged) - result.new} đã có, "
               f"{len(result.quarantined)} bị cách ly")
         return 0
+    if args.resend_all:
+        waiting = app.sync.resend_all(actor)
+        if not args.json:
+            print(f"Đánh dấu gửi lại {waiting} sự kiện của quầy này")
     result = app.sync.sync(actor, args.central)
     if args.json:
         _print_json(result.to_json())

@@ -64,6 +64,7 @@ class Kind:
     CALENDAR_OVERRIDE_REMOVED = "calendar.override_removed"
     DATA_BACKED_UP = "data.backed_up"  # payload {"file", "size", "automatic"}
     DATA_RESTORED = "data.restored"  # payload {"file", "kept"}: the restored copy, the replaced database
+    SYNC_RESEND = "sync.resend"  # payload {"events"}: all of this counter's events to be sent again
 
 
 def new_event_id() -> uuid.UUID:

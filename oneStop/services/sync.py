@@ -145,6 +145,25 @@ class SyncService:
                  result.quarantined, len(result.gaps), len(result.mismatches))
         return result
 
+    def resend_all(self, actor: User) -> int:
+        """Mark every event this counter wrote as not yet sent, so the next sync sends all of
+        them again (administrator only). For a central database restored to an earlier point:
+        what it lost comes back from the counters, what it kept is acknowledged, never doubled.
+        Returns how many events now wait."""
+        from sqlalchemy import update
+
+        from oneStop.domain.events import Kind
+
+        with self._uow(write=True) as uow:
+            authorize(uow, actor, Permission.MANAGE_SETTINGS)
+            mine = EventRow.counter_id == uow.counter_id
+            count = uow.session.scalar(select(func.count()).select_from(EventRow).where(mine)) or 0
+            uow.append(Kind.SYNC_RESEND, actor.username, payload={"events": count + 1})
+            uow.session.execute(update(EventRow).where(mine).values(central_seq=None))
+            uow.commit()
+        log.info("sync: all %d events of this counter marked to be sent again", count + 1)
+        return count + 1
+
     def status(self) -> SyncStatus:
         with self._uow() as uow:
             waiting = uow.session.scalar(

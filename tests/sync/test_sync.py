@@ -620,3 +620,40 @@ def test_the_central_schema_upgrades_with_its_events_and_goes_back(postgres):
     with engine.connect() as c:
         assert c.scalar(text("SELECT count(*) FROM central_events")) == 8
     engine.dispose()
+
+
+def test_after_the_central_database_lost_events_a_counter_sends_all_of_its_own_again(central_url, counters, capsys):
+    """A central database restored to an earlier point has lost events the counter believes
+    sent; ``onestop sync --resend-all`` (administrator) sends them all again: the lost ones
+    come back, the kept ones are acknowledged, nothing doubles, and it leaves an event."""
+    from oneStop.cli import main
+    from oneStop.domain.errors import PermissionDenied
+
+    (app,) = counters(1)
+    add_procedure(app)
+    official = official_of(app)
+    for _ in range(3):
+        app.reception.receive(official, draft())
+    url = central.add_counter(central_url, "000.17.22.H56", 1)
+    SyncClient(app.uow, url).sync()
+    mine = event_ids(app)
+    assert central_count(central_url) == len(mine)
+    engine = central.connect(central_url)  # the restore: the last reception's events are gone
+    with engine.begin() as c:
+        lost = c.execute(text("DELETE FROM central_events WHERE id IN (SELECT id FROM central_events "
+                              "ORDER BY seq DESC LIMIT 3) RETURNING id")).scalars().all()
+    engine.dispose()
+    assert len(lost) == 3 and app.sync.status().waiting == 0  # the counter cannot know
+    with pytest.raises(PermissionDenied):
+        app.sync.resend_all(official)
+    root = app.paths.root
+    app.close()
+    assert main(["--data-dir", str(root), "sync", "--central", url, "--user", "admin", "--resend-all"]) == 0
+    out = capsys.readouterr().out
+    assert f"Đánh dấu gửi lại {len(mine) + 1} sự kiện" in out and "Đã gửi 4," in out  # 3 lost + the resend event
+    engine = central.connect(central_url)
+    with engine.connect() as c:
+        rows = c.execute(select(central.cm.events.c.id, central.cm.events.c.kind)).all()
+    engine.dispose()
+    assert len(rows) == len({r.id for r in rows}) == len(mine) + 1
+    assert {r.id for r in rows} >= mine and [r.kind for r in rows if r.id not in mine] == ["sync.resend"]
