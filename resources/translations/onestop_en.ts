@@ -1,1356 +1,1464 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="vi">
-    <context>
-        <name>CloseBatchDialog</name>
-        <message>
-            <source>Đóng lô %1</source>
-            <translation>Close batch %1</translation>
-        </message>
-        <message>
-            <source>%1 mục. Sau khi đóng, lô chỉ thay đổi bằng điều chỉnh có lý do.</source>
-            <translation>%1 items. Once closed, the batch changes only by a correction with a reason.</translation>
-        </message>
-        <message>
-            <source>Đóng lô</source>
-            <translation>Close batch</translation>
-        </message>
-        <message>
-            <source>Nhân viên bưu chính</source>
-            <translation>Postal worker</translation>
-        </message>
-        <message>
-            <source>Mã nhân viên</source>
-            <translation>Staff ID</translation>
-        </message>
-    </context>
-    <context>
-        <name>DocumentChecklistModel</name>
-        <message>
-            <source>Giấy tờ</source>
-            <translation>Document</translation>
-        </message>
-        <message>
-            <source>Hình thức</source>
-            <translation>Form</translation>
-        </message>
-        <message>
-            <source>Số lượng</source>
-            <translation>Count</translation>
-        </message>
-        <message>
-            <source>Đã nhận</source>
-            <translation>Received</translation>
-        </message>
-        <message>
-            <source>Giấy tờ khác</source>
-            <translation>Other document</translation>
-        </message>
-        <message>
-            <source>%1 (không bắt buộc)</source>
-            <translation>%1 (optional)</translation>
-        </message>
-    </context>
-    <context>
-        <name>DossierDetailDialog</name>
-        <message>
-            <source>Tiếp nhận hồ sơ</source>
-            <translation>Dossier received</translation>
-        </message>
-        <message>
-            <source>In phiếu tiếp nhận</source>
-            <translation>Receipt printed</translation>
-        </message>
-        <message>
-            <source>In lại phiếu tiếp nhận</source>
-            <translation>Receipt reprinted</translation>
-        </message>
-        <message>
-            <source>Thêm tệp đính kèm</source>
-            <translation>Attachment added</translation>
-        </message>
-        <message>
-            <source>Xem dữ liệu cá nhân</source>
-            <translation>Personal data viewed</translation>
-        </message>
-        <message>
-            <source>In phiếu</source>
-            <translation>Print form</translation>
-        </message>
-        <message>
-            <source>Hồ sơ %1</source>
-            <translation>Dossier %1</translation>
-        </message>
-        <message>
-            <source>Đang tải…</source>
-            <translation>Loading…</translation>
-        </message>
-        <message>
-            <source>Thời gian</source>
-            <translation>Time</translation>
-        </message>
-        <message>
-            <source>Sự kiện</source>
-            <translation>Event</translation>
-        </message>
-        <message>
-            <source>Người thực hiện</source>
-            <translation>By</translation>
-        </message>
-        <message>
-            <source>Chi tiết</source>
-            <translation>Details</translation>
-        </message>
-        <message>
-            <source>In lại phiếu (Ctrl+P)</source>
-            <translation>Reprint receipt (Ctrl+P)</translation>
-        </message>
-        <message>
-            <source>Đóng</source>
-            <translation>Close</translation>
-        </message>
-        <message>
-            <source>Cập nhật quá trình giải quyết…</source>
-            <translation>Record progress…</translation>
-        </message>
-        <message>
-            <source>In phiếu…</source>
-            <translation>Print form…</translation>
-        </message>
-        <message>
-            <source>Phiếu yêu cầu bổ sung (Mẫu 02)</source>
-            <translation>Request for additional documents (Form 02)</translation>
-        </message>
-        <message>
-            <source>Phiếu từ chối (Mẫu 03)</source>
-            <translation>Refusal (Form 03)</translation>
-        </message>
-        <message>
-            <source>Phiếu xin lỗi, hẹn lại (Mẫu 04)</source>
-            <translation>Apology and new appointment (Form 04)</translation>
-        </message>
-        <message>
-            <source>Phiếu kiểm soát (Mẫu 05)</source>
-            <translation>Control sheet (Form 05)</translation>
-        </message>
-        <message>
-            <source>Lịch sử hồ sơ</source>
-            <translation>History</translation>
-        </message>
-        <message>
-            <source>Đang tải hồ sơ…</source>
-            <translation>Loading the dossier…</translation>
-        </message>
-        <message>
-            <source>đã lên trung tâm</source>
-            <translation>sent to the centre</translation>
-        </message>
-        <message>
-            <source>chưa gửi lên trung tâm</source>
-            <translation>not yet sent to the centre</translation>
-        </message>
-        <message>
-            <source>Lưu phiếu</source>
-            <translation>Save form</translation>
-        </message>
-        <message>
-            <source>Khổ %1, %2 liên</source>
-            <translation>%1 paper, %2 copies</translation>
-        </message>
-        <message>
-            <source>Thủ tục</source>
-            <translation>Procedure</translation>
-        </message>
-        <message>
-            <source>Người nộp</source>
-            <translation>Applicant</translation>
-        </message>
-        <message>
-            <source>Chủ hồ sơ</source>
-            <translation>Dossier owner</translation>
-        </message>
-        <message>
-            <source>Điện thoại</source>
-            <translation>Phone</translation>
-        </message>
-        <message>
-            <source>Thư điện tử</source>
-            <translation>E-mail</translation>
-        </message>
-        <message>
-            <source>Địa chỉ</source>
-            <translation>Address</translation>
-        </message>
-        <message>
-            <source>Kênh tiếp nhận</source>
-            <translation>Channel</translation>
-        </message>
-        <message>
-            <source>Nhận lúc</source>
-            <translation>Received at</translation>
-        </message>
-        <message>
-            <source>Hẹn trả</source>
-            <translation>Due</translation>
-        </message>
-        <message>
-            <source>Nhận kết quả</source>
-            <translation>Result delivery</translation>
-        </message>
-        <message>
-            <source>Số bộ</source>
-            <translation>Sets</translation>
-        </message>
-        <message>
-            <source>Phí, lệ phí</source>
-            <translation>Fees</translation>
-        </message>
-        <message>
-            <source>Thành phần hồ sơ</source>
-            <translation>Documents</translation>
-        </message>
-        <message>
-            <source>Người tiếp nhận</source>
-            <translation>Received by</translation>
-        </message>
-        <message>
-            <source>Sổ theo dõi</source>
-            <translation>Register</translation>
-        </message>
-        <message>
-            <source>quyển %1, số %2</source>
-            <translation>volume %1, number %2</translation>
-        </message>
-        <message>
-            <source>Số lần in</source>
-            <translation>Prints</translation>
-        </message>
-        <message>
-            <source>%1 (in lại %2)</source>
-            <translation>%1 (%2 reprints)</translation>
-        </message>
-        <message>
-            <source>Ưu tiên</source>
-            <translation>Priority</translation>
-        </message>
-        <message>
-            <source>có</source>
-            <translation>yes</translation>
-        </message>
-        <message>
-            <source>Ghi chú</source>
-            <translation>Notes</translation>
-        </message>
-        <message>
-            <source>Tệp đính kèm</source>
-            <translation>Attachments</translation>
-        </message>
-        <message>
-            <source>Dữ liệu cá nhân được che theo vai trò của bạn.</source>
-            <translation>Personal data is masked for your role.</translation>
-        </message>
-    </context>
-    <context>
-        <name>DossierListView</name>
-        <message>
-            <source>Quét mã vạch trên phiếu, hoặc gõ mã hồ sơ, họ tên, số CCCD, điện thoại</source>
-            <translation>Scan the receipt's barcode, or type a dossier code, name, citizen ID or phone</translation>
-        </message>
-        <message>
-            <source>Ngày nhận</source>
-            <translation>Received</translation>
-        </message>
-        <message>
-            <source>Tìm (Enter)</source>
-            <translation>Search (Enter)</translation>
-        </message>
-        <message>
-            <source>Đang tìm…</source>
-            <translation>Searching…</translation>
-        </message>
-        <message>
-            <source>Đang tìm hồ sơ…</source>
-            <translation>Searching dossiers…</translation>
-        </message>
-        <message>
-            <source>Không tìm thấy hồ sơ nào.</source>
-            <translation>No dossier found.</translation>
-        </message>
-        <message>
-            <source>%1 hồ sơ mới nhất; hãy thu hẹp tìm kiếm.</source>
-            <translation>The %1 newest dossiers; narrow the search.</translation>
-        </message>
-        <message>
-            <source>%1 hồ sơ.</source>
-            <translation>%1 dossiers.</translation>
-        </message>
-    </context>
-    <context>
-        <name>DossierTableModel</name>
-        <message>
-            <source>Mã hồ sơ</source>
-            <extracomment>Rows fetched per search (newest first).</extracomment>
-            <translation>Dossier code</translation>
-        </message>
-        <message>
-            <source>Ngày nhận</source>
-            <translation>Received</translation>
-        </message>
-        <message>
-            <source>Người nộp</source>
-            <translation>Applicant</translation>
-        </message>
-        <message>
-            <source>Thủ tục</source>
-            <translation>Procedure</translation>
-        </message>
-        <message>
-            <source>Hẹn trả</source>
-            <translation>Due</translation>
-        </message>
-        <message>
-            <source>Trạng thái</source>
-            <translation>Status</translation>
-        </message>
-    </context>
-    <context>
-        <name>FirstRunDialog</name>
-        <message>
-            <source>Thiết lập ban đầu — oneStop</source>
-            <translation>First-time setup — oneStop</translation>
-        </message>
-        <message>
-            <source>Ví dụ: Bộ phận tiếp nhận và trả kết quả UBND xã Quảng Phú</source>
-            <translation>For example: Bộ phận tiếp nhận và trả kết quả UBND xã Quảng Phú</translation>
-        </message>
-        <message>
-            <source>Ví dụ: UBND xã Quảng Phú</source>
-            <translation>For example: UBND xã Quảng Phú</translation>
-        </message>
-        <message>
-            <source>Ví dụ: 000.17.22.H56</source>
-            <translation>For example: 000.17.22.H56</translation>
-        </message>
-        <message>
-            <source>Địa danh ghi trước ngày tháng trên phiếu; để trống: tên tỉnh</source>
-            <translation>Place written before the date on slips; empty: the province</translation>
-        </message>
-        <message>
-            <source>chữ thường không dấu, ví dụ: quantri</source>
-            <translation>lower case without accents, e.g. quantri</translation>
-        </message>
-        <message>
-            <source>Nạp danh mục thủ tục mẫu cấp xã</source>
-            <translation>Load the sample commune-level catalog</translation>
-        </message>
-        <message>
-            <source>Cơ quan và quầy</source>
-            <translation>Agency and counter</translation>
-        </message>
-        <message>
-            <source>Tên bộ phận tiếp nhận</source>
-            <translation>Receiving unit</translation>
-        </message>
-        <message>
-            <source>Cơ quan chủ quản</source>
-            <translation>Managing agency</translation>
-        </message>
-        <message>
-            <source>Mã định danh điện tử</source>
-            <translation>Electronic agency code</translation>
-        </message>
-        <message>
-            <source>Tỉnh, thành phố</source>
-            <translation>Province or city</translation>
-        </message>
-        <message>
-            <source>Địa danh</source>
-            <translation>Place name</translation>
-        </message>
-        <message>
-            <source>Số quầy của máy này</source>
-            <translation>This PC's counter number</translation>
-        </message>
-        <message>
-            <source>Quản trị viên đầu tiên</source>
-            <translation>First administrator</translation>
-        </message>
-        <message>
-            <source>Tên đăng nhập</source>
-            <translation>User name</translation>
-        </message>
-        <message>
-            <source>Họ và tên</source>
-            <translation>Full name</translation>
-        </message>
-        <message>
-            <source>Mật khẩu</source>
-            <translation>Password</translation>
-        </message>
-        <message>
-            <source>Nhập lại mật khẩu</source>
-            <translation>Repeat password</translation>
-        </message>
-        <message>
-            <source>Thiết lập</source>
-            <translation>Settings</translation>
-        </message>
-        <message>
-            <source>Thoát</source>
-            <translation>Quit</translation>
-        </message>
-        <message>
-            <source>Máy này chưa được thiết lập. Hãy nhập thông tin cơ quan, số quầy và tài khoản quản trị viên.</source>
-            <translation>This PC is not set up yet. Enter the agency, the counter number and the administrator account.</translation>
-        </message>
-        <message>
-            <source>hai lần nhập không khớp</source>
-            <translation>the two entries differ</translation>
-        </message>
-        <message>
-            <source>Đang thiết lập…</source>
-            <translation>Setting up…</translation>
-        </message>
-    </context>
-    <context>
-        <name>HandoverItemsModel</name>
-        <message>
-            <source>Mã hồ sơ</source>
-            <translation>Dossier code</translation>
-        </message>
-        <message>
-            <source>Số hiệu bưu gửi</source>
-            <translation>Tracking number</translation>
-        </message>
-        <message>
-            <source>Tình trạng</source>
-            <translation>State</translation>
-        </message>
-        <message>
-            <source>Người quét</source>
-            <translation>Scanned by</translation>
-        </message>
-        <message>
-            <source>Lúc quét</source>
-            <translation>Scanned at</translation>
-        </message>
-        <message>
-            <source>Ghi chú</source>
-            <translation>Note</translation>
-        </message>
-    </context>
-    <context>
-        <name>HandoverView</name>
-        <message>
-            <source>Đã nhận</source>
-            <extracomment>Banner background per outcome: green done, amber duplicate, red refused, grey closed. Background of an item row that still waits for something. Fees typed at the counter stay below this (QSpinBox is 32-bit); the core allows more.</extracomment>
-            <translation>Accepted</translation>
-        </message>
-        <message>
-            <source>Đã gắn số hiệu bưu gửi</source>
-            <translation>Tracking number attached</translation>
-        </message>
-        <message>
-            <source>Quét trùng</source>
-            <translation>Already scanned</translation>
-        </message>
-        <message>
-            <source>Không nhận ra</source>
-            <translation>Not recognised</translation>
-        </message>
-        <message>
-            <source>Chưa thể bàn giao</source>
-            <translation>Cannot be handed over yet</translation>
-        </message>
-        <message>
-            <source>Thuộc lô khác</source>
-            <translation>Belongs to another batch</translation>
-        </message>
-        <message>
-            <source>Lô đã đóng</source>
-            <translation>Batch closed</translation>
-        </message>
-        <message>
-            <source>Giao kết quả cho bưu chính</source>
-            <translation>Results to the post</translation>
-        </message>
-        <message>
-            <source>Nhận hồ sơ từ bưu chính</source>
-            <translation>Dossiers from the post</translation>
-        </message>
-        <message>
-            <source>chờ số hiệu bưu gửi</source>
-            <translation>waiting for its tracking number</translation>
-        </message>
-        <message>
-            <source>chờ tiếp nhận</source>
-            <translation>waiting to be received</translation>
-        </message>
-        <message>
-            <source>xong</source>
-            <translation>done</translation>
-        </message>
-        <message>
-            <source>đã bỏ khỏi lô</source>
-            <translation>removed from the batch</translation>
-        </message>
-        <message>
-            <source>đã đóng</source>
-            <translation>closed</translation>
-        </message>
-        <message>
-            <source>đang mở</source>
-            <translation>open</translation>
-        </message>
-        <message>
-            <source>Mở lô mới…</source>
-            <translation>Open a new batch…</translation>
-        </message>
-        <message>
-            <source>Lô của hôm nay</source>
-            <translation>Today's batches</translation>
-        </message>
-        <message>
-            <source>Chưa mở lô nào: bấm “Mở lô mới…” hoặc chọn một lô của hôm nay.</source>
-            <translation>No batch open: press “Open a new batch…” or pick one of today's batches.</translation>
-        </message>
-        <message>
-            <source>Tiếp nhận hồ sơ…</source>
-            <translation>Receive dossier…</translation>
-        </message>
-        <message>
-            <source>Bỏ khỏi lô…</source>
-            <translation>Remove from batch…</translation>
-        </message>
-        <message>
-            <source>Kết quả phát…</source>
-            <translation>Delivery outcome…</translation>
-        </message>
-        <message>
-            <source>Đóng lô</source>
-            <translation>Close batch</translation>
-        </message>
-        <message>
-            <source>In danh sách bàn giao</source>
-            <translation>Print handover list</translation>
-        </message>
-        <message>
-            <source>hoặc lô của hôm nay:</source>
-            <translation>or today's batch:</translation>
-        </message>
-        <message>
-            <source>Lô đã đóng lúc %1 với %2 mục.</source>
-            <translation>Batch closed at %1 with %2 items.</translation>
-        </message>
-        <message>
-            <source>còn %1 mục chưa xong</source>
-            <translation>%1 items not finished</translation>
-        </message>
-        <message>
-            <source>%1 mục, đều đã xong</source>
-            <translation>%1 items, all finished</translation>
-        </message>
-        <message>
-            <source>đang xử lý %1 lần quét…</source>
-            <translation>processing %1 scans…</translation>
-        </message>
-        <message>
-            <source>Chưa có đơn vị bưu chính nào trong danh mục; quản trị viên cần thêm trước.</source>
-            <translation>There is no post office in the list yet; an administrator must add one first.</translation>
-        </message>
-        <message>
-            <source>Đã mở lô %1. Quét mã vạch.</source>
-            <translation>Batch %1 is open. Scan the barcodes.</translation>
-        </message>
-        <message>
-            <source>Chưa chọn lô bàn giao: mở lô mới hoặc chọn một lô của hôm nay.</source>
-            <translation>No handover batch chosen: open a new batch or pick one of today's.</translation>
-        </message>
-        <message>
-            <source>Quét lần đầu bởi %1.</source>
-            <translation>First scanned by %1.</translation>
-        </message>
-        <message>
-            <source>Đã đóng lô %1: %2 mục, nhân viên bưu chính %3.</source>
-            <translation>Batch %1 closed: %2 items, postal worker %3.</translation>
-        </message>
-        <message>
-            <source>Đang tạo danh sách bàn giao…</source>
-            <translation>Making the handover list…</translation>
-        </message>
-        <message>
-            <source>Danh sách bàn giao %1 chưa in ra giấy. Có thể chọn máy in khác trong cửa sổ xem trước.</source>
-            <translation>The handover list %1 has not been printed. Another printer can be chosen in the preview.</translation>
-        </message>
-        <message>
-            <source>Danh sách bàn giao — %1</source>
-            <translation>Handover list — %1</translation>
-        </message>
-        <message>
-            <source>Đang tiếp nhận hồ sơ…</source>
-            <translation>Receiving the dossier…</translation>
-        </message>
-        <message>
-            <source>Đã tiếp nhận bưu gửi %1 thành hồ sơ %2, hẹn trả %3.</source>
-            <translation>Postal item %1 received as dossier %2, result due %3.</translation>
-        </message>
-        <message>
-            <source>Đã bỏ %1 khỏi lô.</source>
-            <translation>%1 removed from the batch.</translation>
-        </message>
-        <message>
-            <source>Đã ghi nhận: kết quả hồ sơ %1 đã phát cho %2.</source>
-            <translation>Recorded: the result of dossier %1 was delivered to %2.</translation>
-        </message>
-        <message>
-            <source>Đã ghi nhận: kết quả hồ sơ %1 không phát được, trở lại quầy để trả.</source>
-            <translation>Recorded: the result of dossier %1 could not be delivered and is back at the counter.</translation>
-        </message>
-    </context>
-    <context>
-        <name>ImportReportDialog</name>
-        <message>
-            <source>Nhập danh mục thủ tục</source>
-            <translation>Import procedure catalog</translation>
-        </message>
-        <message>
-            <source>Đã nhập %1: %2 thủ tục thêm mới, %3 cập nhật, %4 không đổi.</source>
-            <translation>Imported %1: %2 procedures added, %3 updated, %4 unchanged.</translation>
-        </message>
-        <message>
-            <source>Không nhập tệp %1: có %2 lỗi, danh mục giữ nguyên. Sửa các dòng dưới đây rồi nhập lại.</source>
-            <translation>%1 was not imported: %2 errors, the catalog is unchanged. Fix the rows below and import again.</translation>
-        </message>
-        <message>
-            <source>Đóng</source>
-            <translation>Close</translation>
-        </message>
-    </context>
-    <context>
-        <name>LoginDialog</name>
-        <message>
-            <source>Đăng nhập — oneStop</source>
-            <translation>Sign in — oneStop</translation>
-        </message>
-        <message>
-            <source>Đăng nhập</source>
-            <translation>Sign in</translation>
-        </message>
-        <message>
-            <source>Thoát</source>
-            <translation>Quit</translation>
-        </message>
-        <message>
-            <source>Tên đăng nhập</source>
-            <translation>User name</translation>
-        </message>
-        <message>
-            <source>Mật khẩu</source>
-            <translation>Password</translation>
-        </message>
-        <message>
-            <source>Đang đăng nhập…</source>
-            <translation>Signing in…</translation>
-        </message>
-    </context>
-    <context>
-        <name>MainWindow</name>
-        <message>
-            <source>oneStop — Tiếp nhận hồ sơ một cửa</source>
-            <translation>oneStop — One-stop dossier reception</translation>
-        </message>
-        <message>
-            <source>Tiếp nhận hồ sơ (F2)</source>
-            <translation>Reception (F2)</translation>
-        </message>
-        <message>
-            <source>Danh sách hồ sơ (F3)</source>
-            <translation>Dossier list (F3)</translation>
-        </message>
-        <message>
-            <source>Bàn giao bưu chính</source>
-            <translation>Postal handover</translation>
-        </message>
-        <message>
-            <source>Sổ theo dõi, ký duyệt (F4)</source>
-            <translation>Tracking book, sign-off (F4)</translation>
-        </message>
-        <message>
-            <source>Tổng quan</source>
-            <translation>Overview</translation>
-        </message>
-        <message>
-            <source>Báo cáo định kỳ</source>
-            <translation>Periodic reports</translation>
-        </message>
-        <message>
-            <source>%1 — %2</source>
-            <translation>%1 — %2</translation>
-        </message>
-        <message>
-            <source>&amp;Chương trình</source>
-            <translation>&amp;Program</translation>
-        </message>
-        <message>
-            <source>Nhập danh mục thủ tục…</source>
-            <translation>Import procedure catalog…</translation>
-        </message>
-        <message>
-            <source>Thiết lập…</source>
-            <translation>Settings…</translation>
-        </message>
-        <message>
-            <source>Thoát</source>
-            <translation>Quit</translation>
-        </message>
-        <message>
-            <source>Đồng bộ với trung tâm ngay</source>
-            <translation>Sync with the centre now</translation>
-        </message>
-        <message>
-            <source>&amp;Hồ sơ</source>
-            <translation>&amp;Dossiers</translation>
-        </message>
-        <message>
-            <source>Tiếp nhận hồ sơ</source>
-            <translation>Dossier received</translation>
-        </message>
-        <message>
-            <source>Danh sách, tìm hồ sơ</source>
-            <translation>List and search dossiers</translation>
-        </message>
-        <message>
-            <source>Sổ theo dõi, ký duyệt</source>
-            <translation>Tracking book, sign-off</translation>
-        </message>
-        <message>
-            <source>Đang nạp danh mục thủ tục…</source>
-            <translation>Loading the procedure catalog…</translation>
-        </message>
-        <message>
-            <source>Quầy số %1 · %2 · %3</source>
-            <translation>Counter %1 · %2 · %3</translation>
-        </message>
-        <message>
-            <source>Đang nhập danh mục thủ tục…</source>
-            <translation>Importing the procedure catalog…</translation>
-        </message>
-        <message>
-            <source>Chọn tệp danh mục thủ tục</source>
-            <translation>Choose a procedure catalog file</translation>
-        </message>
-        <message>
-            <source>Đã lưu thiết lập.</source>
-            <translation>Settings saved.</translation>
-        </message>
-        <message>
-            <source>Đang xử lý</source>
-            <translation>Busy</translation>
-        </message>
-        <message>
-            <source>Chương trình đang lưu hoặc in. Việc đang lưu sẽ được làm xong; phiếu chưa in có thể in lại từ Danh sách hồ sơ. Thoát?</source>
-            <translation>The program is saving or printing. Saves under way will complete; a receipt not printed yet can be reprinted from the dossier list. Quit?</translation>
-        </message>
-        <message>
-            <source>Ở lại</source>
-            <translation>Stay</translation>
-        </message>
-    </context>
-    <context>
-        <name>OpenBatchDialog</name>
-        <message>
-            <source>Mở lô bàn giao</source>
-            <translation>Open a handover batch</translation>
-        </message>
-        <message>
-            <source>Mở lô</source>
-            <translation>Open batch</translation>
-        </message>
-        <message>
-            <source>Chiều bàn giao</source>
-            <translation>Direction</translation>
-        </message>
-        <message>
-            <source>Đơn vị bưu chính</source>
-            <translation>Post office</translation>
-        </message>
-        <message>
-            <source>Nhân viên bưu chính</source>
-            <translation>Postal worker</translation>
-        </message>
-        <message>
-            <source>Mã nhân viên</source>
-            <translation>Staff ID</translation>
-        </message>
-    </context>
-    <context>
-        <name>OutcomeDialog</name>
-        <message>
-            <source>Kết quả phát của bưu chính</source>
-            <translation>Postal delivery outcome</translation>
-        </message>
-        <message>
-            <source>quét hoặc gõ mã hồ sơ</source>
-            <translation>scan or type the dossier code</translation>
-        </message>
-        <message>
-            <source>Đã phát</source>
-            <translation>Delivered</translation>
-        </message>
-        <message>
-            <source>Không phát được (trả về quầy)</source>
-            <translation>Undeliverable (back to the counter)</translation>
-        </message>
-        <message>
-            <source>Ghi nhận</source>
-            <translation>Record</translation>
-        </message>
-        <message>
-            <source>Mã hồ sơ</source>
-            <translation>Dossier code</translation>
-        </message>
-        <message>
-            <source>Kết quả</source>
-            <translation>Outcome</translation>
-        </message>
-        <message>
-            <source>Người nhận</source>
-            <translation>Recipient</translation>
-        </message>
-        <message>
-            <source>Lý do không phát được</source>
-            <translation>Why it could not be delivered</translation>
-        </message>
-    </context>
-    <context>
-        <name>PrintPreviewDialog</name>
-        <message>
-            <source>Bản in lại — %1</source>
-            <translation>Reprint — %1</translation>
-        </message>
-        <message>
-            <source>Phiếu tiếp nhận — %1</source>
-            <translation>Receipt — %1</translation>
-        </message>
-        <message>
-            <source>Đang dựng trang…</source>
-            <translation>Rendering pages…</translation>
-        </message>
-        <message>
-            <source>In (Ctrl+P)</source>
-            <translation>Print (Ctrl+P)</translation>
-        </message>
-        <message>
-            <source>Chọn máy in…</source>
-            <translation>Choose printer…</translation>
-        </message>
-        <message>
-            <source>Lưu PDF…</source>
-            <translation>Save PDF…</translation>
-        </message>
-        <message>
-            <source>Đóng</source>
-            <translation>Close</translation>
-        </message>
-        <message>
-            <source>Máy in: %1</source>
-            <translation>Printer: %1</translation>
-        </message>
-        <message>
-            <source>Chưa chọn máy in</source>
-            <translation>No printer chosen</translation>
-        </message>
-        <message>
-            <source>Đang lưu tệp…</source>
-            <translation>Saving the file…</translation>
-        </message>
-        <message>
-            <source>Lưu phiếu thành tệp PDF</source>
-            <translation>Save the receipt as a PDF file</translation>
-        </message>
-    </context>
-    <context>
-        <name>PrinterChoiceDialog</name>
-        <message>
-            <source>Chọn máy in</source>
-            <translation>Choose printer</translation>
-        </message>
-        <message>
-            <source>Máy in của quầy</source>
-            <translation>Counter printer</translation>
-        </message>
-        <message>
-            <source>Chọn</source>
-            <translation>Choose</translation>
-        </message>
-        <message>
-            <source>Máy tính này chưa cài máy in nào.</source>
-            <translation>No printer is installed on this computer.</translation>
-        </message>
-    </context>
-    <context>
-        <name>ProcedurePicker</name>
-        <message>
-            <source>Gõ vài chữ của tên thủ tục, không cần dấu (ví dụ: dang ky khai sinh)</source>
-            <extracomment>Rows of results shown under the field.</extracomment>
-            <translation>Type a few words of the procedure, accents optional (e.g. dang ky khai sinh)</translation>
-        </message>
-    </context>
-    <context>
-        <name>ReceiptPrinting</name>
-        <message>
-            <source>Đang tạo phiếu tiếp nhận…</source>
-            <translation>Making the receipt…</translation>
-        </message>
-        <message>
-            <source>Phiếu của hồ sơ %1 đã được tạo nhưng chưa in ra giấy. Có thể chọn máy in khác trong cửa sổ xem trước.</source>
-            <translation>The receipt of dossier %1 was made but not printed on paper. You can choose another printer in the preview.</translation>
-        </message>
-        <message>
-            <source>Đang in…</source>
-            <translation>Printing…</translation>
-        </message>
-    </context>
-    <context>
-        <name>ReceiveItemDialog</name>
-        <message>
-            <source>Tiếp nhận bưu gửi %1</source>
-            <translation>Receive postal item %1</translation>
-        </message>
-        <message>
-            <source>Tiếp nhận</source>
-            <translation>Receive</translation>
-        </message>
-        <message>
-            <source>Thủ tục</source>
-            <translation>Procedure</translation>
-        </message>
-        <message>
-            <source>Họ tên người nộp</source>
-            <translation>Applicant's full name</translation>
-        </message>
-        <message>
-            <source>Số định danh cá nhân</source>
-            <translation>Personal ID number</translation>
-        </message>
-        <message>
-            <source>Số điện thoại</source>
-            <translation>Phone</translation>
-        </message>
-        <message>
-            <source>Địa chỉ</source>
-            <translation>Address</translation>
-        </message>
-        <message>
-            <source>Phí bưu chính đã thu</source>
-            <translation>Postal fee collected</translation>
-        </message>
-        <message>
-            <source>Số bản chính ghi trên phiếu gửi</source>
-            <translation>Originals stated on the postal slip</translation>
-        </message>
-        <message>
-            <source>Số bản sao ghi trên phiếu gửi</source>
-            <translation>Copies stated on the postal slip</translation>
-        </message>
-        <message>
-            <source>không ghi</source>
-            <translation>not stated</translation>
-        </message>
-    </context>
-    <context>
-        <name>ReceptionView</name>
-        <message>
-            <source>Chưa chọn thủ tục</source>
-            <extracomment>How often the live appointment is recomputed (the clock moves, the cut-off passes). A scanner types the whole QR code within a few milliseconds per character; the code is read once the typing has paused this long. Fees typed at the counter stay below this (QSpinBox is 32-bit); the core allows more.</extracomment>
-            <translation>No procedure chosen</translation>
-        </message>
-        <message>
-            <source>Thủ tục hành chính (F2)</source>
-            <translation>Administrative procedure (F2)</translation>
-        </message>
-        <message>
-            <source>12 chữ số, hoặc quét mã QR trên CCCD gắn chíp</source>
-            <translation>12 digits, or scan the QR code of the chip ID card</translation>
-        </message>
-        <message>
-            <source>Họ và tên người nộp</source>
-            <translation>Applicant's full name</translation>
-        </message>
-        <message>
-            <source>Ví dụ: 0912 345 678</source>
-            <translation>For example: 0912 345 678</translation>
-        </message>
-        <message>
-            <source>Số nhà, thôn/phố, xã/phường, tỉnh/thành phố</source>
-            <translation>House number, village/street, commune/ward, province/city</translation>
-        </message>
-        <message>
-            <source>Người nộp là tổ chức</source>
-            <translation>The applicant is an organisation</translation>
-        </message>
-        <message>
-            <source>Mã số thuế của tổ chức</source>
-            <translation>The organisation's tax code</translation>
-        </message>
-        <message>
-            <source>Dùng thông tin lần trước</source>
-            <translation>Use last time's details</translation>
-        </message>
-        <message>
-            <source>Chủ hồ sơ khác người nộp</source>
-            <translation>The owner is not the applicant</translation>
-        </message>
-        <message>
-            <source>Chủ hồ sơ</source>
-            <translation>Dossier owner</translation>
-        </message>
-        <message>
-            <source>Họ tên chủ hồ sơ</source>
-            <translation>Owner's full name</translation>
-        </message>
-        <message>
-            <source>Số định danh</source>
-            <translation>ID number</translation>
-        </message>
-        <message>
-            <source>Địa chỉ</source>
-            <translation>Address</translation>
-        </message>
-        <message>
-            <source>Người nộp hồ sơ</source>
-            <translation>Applicant</translation>
-        </message>
-        <message>
-            <source>Số CCCD</source>
-            <translation>Citizen ID</translation>
-        </message>
-        <message>
-            <source>Họ và tên</source>
-            <translation>Full name</translation>
-        </message>
-        <message>
-            <source>Điện thoại</source>
-            <translation>Phone</translation>
-        </message>
-        <message>
-            <source>Thư điện tử</source>
-            <translation>E-mail</translation>
-        </message>
-        <message>
-            <source>Mã số thuế</source>
-            <translation>Tax code</translation>
-        </message>
-        <message>
-            <source>Thêm giấy tờ khác</source>
-            <translation>Add another document</translation>
-        </message>
-        <message>
-            <source>Thành phần hồ sơ (Dấu cách: đánh dấu đã nhận)</source>
-            <translation>Documents (Space: mark as received)</translation>
-        </message>
-        <message>
-            <source>Số hiệu bưu gửi, ví dụ EE123456789VN</source>
-            <translation>Tracking number, e.g. EE123456789VN</translation>
-        </message>
-        <message>
-            <source>Để trống: gửi về địa chỉ người nộp</source>
-            <translation>Empty: send to the applicant's address</translation>
-        </message>
-        <message>
-            <source>Ưu tiên</source>
-            <translation>Priority</translation>
-        </message>
-        <message>
-            <source>Lý do: người cao tuổi, người khuyết tật, …</source>
-            <translation>Reason: elderly person, person with a disability, …</translation>
-        </message>
-        <message>
-            <source>Thêm tệp scan…</source>
-            <translation>Add scanned file…</translation>
-        </message>
-        <message>
-            <source>Bỏ tệp</source>
-            <translation>Remove file</translation>
-        </message>
-        <message>
-            <source>Tiếp nhận</source>
-            <translation>Reception</translation>
-        </message>
-        <message>
-            <source>Phí, lệ phí</source>
-            <translation>Fees</translation>
-        </message>
-        <message>
-            <source>Số bộ hồ sơ</source>
-            <translation>Number of sets</translation>
-        </message>
-        <message>
-            <source>Kênh tiếp nhận</source>
-            <translation>Channel</translation>
-        </message>
-        <message>
-            <source>Số hiệu bưu gửi</source>
-            <translation>Postal tracking number</translation>
-        </message>
-        <message>
-            <source>Nhận kết quả</source>
-            <translation>Result delivery</translation>
-        </message>
-        <message>
-            <source>Địa chỉ nhận kết quả</source>
-            <translation>Delivery address</translation>
-        </message>
-        <message>
-            <source>Ghi chú</source>
-            <translation>Notes</translation>
-        </message>
-        <message>
-            <source>Tệp đính kèm</source>
-            <translation>Attachments</translation>
-        </message>
-        <message>
-            <source>Lưu và in phiếu (Ctrl+S, F9)</source>
-            <translation>Save and print (Ctrl+S, F9)</translation>
-        </message>
-        <message>
-            <source>Nhập hồ sơ mới (Ctrl+N)</source>
-            <translation>New dossier (Ctrl+N)</translation>
-        </message>
-        <message>
-            <source>Tên tổ chức</source>
-            <translation>Organisation name</translation>
-        </message>
-        <message>
-            <source>%1 ngày làm việc</source>
-            <translation>%1 working days</translation>
-        </message>
-        <message>
-            <source> %1 giờ</source>
-            <translation> %1 h</translation>
-        </message>
-        <message>
-            <source>%1 giờ làm việc</source>
-            <translation>%1 working hours</translation>
-        </message>
-        <message>
-            <source>trả ngay trong ngày</source>
-            <translation>same day</translation>
-        </message>
-        <message>
-            <source>Thời hạn giải quyết</source>
-            <translation>Processing time</translation>
-        </message>
-        <message>
-            <source>Hẹn trả kết quả: %1</source>
-            <translation>Result due: %1</translation>
-        </message>
-        <message>
-            <source>Chưa đánh dấu giấy tờ bắt buộc: %1</source>
-            <translation>Required documents not ticked: %1</translation>
-        </message>
-        <message>
-            <source>Không đọc được mã QR trên CCCD; hãy quét lại</source>
-            <translation>Could not read the ID card's QR code; scan again</translation>
-        </message>
-        <message>
-            <source>Người này đã nộp hồ sơ tại đây; đã điền thông tin lần trước.</source>
-            <translation>This person has applied here before; last time's details were filled in.</translation>
-        </message>
-        <message>
-            <source>Lần trước: %1, %2, %3</source>
-            <translation>Last time: %1, %2, %3</translation>
-        </message>
-        <message>
-            <source>Chọn tệp scan giấy tờ</source>
-            <translation>Choose scanned documents</translation>
-        </message>
-        <message>
-            <source>chưa chọn thủ tục</source>
-            <translation>no procedure chosen</translation>
-        </message>
-        <message>
-            <source>Đang lưu hồ sơ…</source>
-            <translation>Saving the dossier…</translation>
-        </message>
-        <message>
-            <source>Đã tiếp nhận hồ sơ %1 — hẹn trả %2</source>
-            <translation>Dossier %1 received — due %2</translation>
-        </message>
-        <message>
-            <source>không đọc được “%1”: %2</source>
-            <translation>cannot read “%1”: %2</translation>
-        </message>
-    </context>
-    <context>
-        <name>RemoveItemDialog</name>
-        <message>
-            <source>Bỏ khỏi lô: %1</source>
-            <translation>Remove from batch: %1</translation>
-        </message>
-        <message>
-            <source>Bỏ khỏi lô</source>
-            <translation>Remove</translation>
-        </message>
-        <message>
-            <source>Lý do</source>
-            <translation>Reason</translation>
-        </message>
-    </context>
-    <context>
-        <name>ScanField</name>
-        <message>
-            <source>Quét mã vạch vào đây</source>
-            <extracomment>Keys that end a scan. How soon the field takes the focus back after something else of its window took it.</extracomment>
-            <translation>Scan the barcode here</translation>
-        </message>
-    </context>
-    <context>
-        <name>SettingsDialog</name>
-        <message>
-            <source>Thiết lập</source>
-            <translation>Settings</translation>
-        </message>
-        <message>
-            <source>(chưa chọn: xem trước rồi mới in)</source>
-            <translation>(none: preview before printing)</translation>
-        </message>
-        <message>
-            <source>Khổ giấy phiếu tiếp nhận</source>
-            <translation>Receipt paper size</translation>
-        </message>
-        <message>
-            <source>Máy in của quầy này</source>
-            <translation>This counter's printer</translation>
-        </message>
-        <message>
-            <source>Ngôn ngữ giao diện</source>
-            <translation>Interface language</translation>
-        </message>
-        <message>
-            <source>Lưu</source>
-            <translation>Save</translation>
-        </message>
-        <message>
-            <source>Chỉ quản trị viên đổi được khổ giấy.</source>
-            <translation>Only an administrator can change the paper size.</translation>
-        </message>
-        <message>
-            <source>Ngôn ngữ mới có hiệu lực từ lần mở chương trình sau.</source>
-            <translation>A new language applies from the next start of the program.</translation>
-        </message>
-    </context>
-    <context>
-        <name>Startup</name>
-        <message>
-            <source>Đang mở dữ liệu…</source>
-            <translation>Opening the data…</translation>
-        </message>
-    </context>
-    <context>
-        <name>TaskRunner</name>
-        <message>
-            <source>Xin chờ</source>
-            <extracomment>How long a job may run before the progress dialog appears.</extracomment>
-            <translation>Please wait</translation>
-        </message>
-        <message>
-            <source>Đang xử lý…</source>
-            <translation>Working…</translation>
-        </message>
-        <message>
-            <source>Hủy</source>
-            <translation>Cancel</translation>
-        </message>
-    </context>
-    <context>
-        <name>common</name>
-        <message>
-            <source>Đồng ý</source>
-            <extracomment>Application-wide style: fields in error get a red frame (property ``error`` set to true).</extracomment>
-            <translation>OK</translation>
-        </message>
-        <message>
-            <source>Hủy</source>
-            <translation>Cancel</translation>
-        </message>
-    </context>
-    <context>
-        <name>errors</name>
-        <message>
-            <source>Không in được trên máy in “%1”.</source>
-            <translation>Could not print on “%1”.</translation>
-        </message>
-        <message>
-            <source>Không có quyền ghi hoặc đọc tệp: %1</source>
-            <translation>No permission to read or write the file: %1</translation>
-        </message>
-        <message>
-            <source>Không tìm thấy tệp: %1</source>
-            <translation>File not found: %1</translation>
-        </message>
-        <message>
-            <source>Lỗi đọc, ghi dữ liệu trên đĩa: %1</source>
-            <translation>Disk read or write error: %1</translation>
-        </message>
-        <message>
-            <source>Đã xảy ra lỗi ngoài dự kiến (%1). Hãy báo quản trị viên; chi tiết đã được ghi lại.</source>
-            <translation>An unexpected error occurred (%1). Tell the administrator; the details were logged.</translation>
-        </message>
-        <message>
-            <source>Thông tin chưa hợp lệ</source>
-            <translation>Invalid information</translation>
-        </message>
-        <message>
-            <source>Không in được</source>
-            <translation>Printing failed</translation>
-        </message>
-        <message>
-            <source>Lỗi lưu trữ</source>
-            <translation>Storage error</translation>
-        </message>
-        <message>
-            <source>Không thực hiện được</source>
-            <translation>Could not be done</translation>
-        </message>
-        <message>
-            <source>Lỗi</source>
-            <translation>Error</translation>
-        </message>
-        <message>
-            <source>Đóng</source>
-            <translation>Close</translation>
-        </message>
-    </context>
-    <context>
-        <name>format</name>
-        <message>
-            <source>thứ Hai</source>
-            <translation>Monday</translation>
-        </message>
-        <message>
-            <source>thứ Ba</source>
-            <translation>Tuesday</translation>
-        </message>
-        <message>
-            <source>thứ Tư</source>
-            <translation>Wednesday</translation>
-        </message>
-        <message>
-            <source>thứ Năm</source>
-            <translation>Thursday</translation>
-        </message>
-        <message>
-            <source>thứ Sáu</source>
-            <translation>Friday</translation>
-        </message>
-        <message>
-            <source>thứ Bảy</source>
-            <translation>Saturday</translation>
-        </message>
-        <message>
-            <source>Chủ nhật</source>
-            <translation>Sunday</translation>
-        </message>
-    </context>
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>Giới thiệu và chẩn đoán</source>
+        <translation>About and diagnostics</translation>
+    </message>
+    <message>
+        <source>Phiên bản</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Thư mục dữ liệu</source>
+        <translation>Data folder</translation>
+    </message>
+    <message>
+        <source>Dung lượng cơ sở dữ liệu</source>
+        <translation>Database size</translation>
+    </message>
+    <message>
+        <source>Phiên bản lược đồ dữ liệu</source>
+        <translation>Database schema version</translation>
+    </message>
+    <message>
+        <source>Lần sao lưu gần nhất</source>
+        <translation>Last backup</translation>
+    </message>
+    <message>
+        <source>Thư mục sao lưu</source>
+        <translation>Backup folder</translation>
+    </message>
+    <message>
+        <source>Lần đồng bộ thành công gần nhất</source>
+        <translation>Last successful sync</translation>
+    </message>
+    <message>
+        <source>Máy in phiếu</source>
+        <translation>Receipt printer</translation>
+    </message>
+    <message>
+        <source>Ghi gói chẩn đoán…</source>
+        <translation>Write diagnostics bundle…</translation>
+    </message>
+    <message>
+        <source>Sao lưu ngay</source>
+        <translation>Back up now</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>(chưa chọn)</source>
+        <translation>(not chosen)</translation>
+    </message>
+    <message>
+        <source>Đang ghi gói chẩn đoán…</source>
+        <translation>Writing the diagnostics bundle…</translation>
+    </message>
+    <message>
+        <source>Đã ghi gói chẩn đoán: %1</source>
+        <translation>Diagnostics bundle written: %1</translation>
+    </message>
+    <message>
+        <source>Đang sao lưu dữ liệu…</source>
+        <translation>Backing up the data…</translation>
+    </message>
+    <message>
+        <source>Đã sao lưu dữ liệu: %1</source>
+        <translation>Data backed up: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CloseBatchDialog</name>
+    <message>
+        <source>Đóng lô %1</source>
+        <translation>Close batch %1</translation>
+    </message>
+    <message>
+        <source>%1 mục. Sau khi đóng, lô chỉ thay đổi bằng điều chỉnh có lý do.</source>
+        <translation>%1 items. Once closed, the batch changes only by a correction with a reason.</translation>
+    </message>
+    <message>
+        <source>Đóng lô</source>
+        <translation>Close batch</translation>
+    </message>
+    <message>
+        <source>Nhân viên bưu chính</source>
+        <translation>Postal worker</translation>
+    </message>
+    <message>
+        <source>Mã nhân viên</source>
+        <translation>Staff ID</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentChecklistModel</name>
+    <message>
+        <source>Giấy tờ</source>
+        <translation>Document</translation>
+    </message>
+    <message>
+        <source>Hình thức</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <source>Số lượng</source>
+        <translation>Count</translation>
+    </message>
+    <message>
+        <source>Đã nhận</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>Giấy tờ khác</source>
+        <translation>Other document</translation>
+    </message>
+    <message>
+        <source>%1 (không bắt buộc)</source>
+        <translation>%1 (optional)</translation>
+    </message>
+</context>
+<context>
+    <name>DossierDetailDialog</name>
+    <message>
+        <source>Tiếp nhận hồ sơ</source>
+        <translation>Dossier received</translation>
+    </message>
+    <message>
+        <source>In phiếu tiếp nhận</source>
+        <translation>Receipt printed</translation>
+    </message>
+    <message>
+        <source>In lại phiếu tiếp nhận</source>
+        <translation>Receipt reprinted</translation>
+    </message>
+    <message>
+        <source>Thêm tệp đính kèm</source>
+        <translation>Attachment added</translation>
+    </message>
+    <message>
+        <source>Xem dữ liệu cá nhân</source>
+        <translation>Personal data viewed</translation>
+    </message>
+    <message>
+        <source>In phiếu</source>
+        <translation>Print form</translation>
+    </message>
+    <message>
+        <source>Hồ sơ %1</source>
+        <translation>Dossier %1</translation>
+    </message>
+    <message>
+        <source>Đang tải…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>Thời gian</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Sự kiện</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <source>Người thực hiện</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <source>Chi tiết</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>In lại phiếu (Ctrl+P)</source>
+        <translation>Reprint receipt (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Cập nhật quá trình giải quyết…</source>
+        <translation>Record progress…</translation>
+    </message>
+    <message>
+        <source>In phiếu…</source>
+        <translation>Print form…</translation>
+    </message>
+    <message>
+        <source>Phiếu yêu cầu bổ sung (Mẫu 02)</source>
+        <translation>Request for additional documents (Form 02)</translation>
+    </message>
+    <message>
+        <source>Phiếu từ chối (Mẫu 03)</source>
+        <translation>Refusal (Form 03)</translation>
+    </message>
+    <message>
+        <source>Phiếu xin lỗi, hẹn lại (Mẫu 04)</source>
+        <translation>Apology and new appointment (Form 04)</translation>
+    </message>
+    <message>
+        <source>Phiếu kiểm soát (Mẫu 05)</source>
+        <translation>Control sheet (Form 05)</translation>
+    </message>
+    <message>
+        <source>Lịch sử hồ sơ</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <source>Đang tải hồ sơ…</source>
+        <translation>Loading the dossier…</translation>
+    </message>
+    <message>
+        <source>đã lên trung tâm</source>
+        <translation>sent to the centre</translation>
+    </message>
+    <message>
+        <source>chưa gửi lên trung tâm</source>
+        <translation>not yet sent to the centre</translation>
+    </message>
+    <message>
+        <source>Lưu phiếu</source>
+        <translation>Save form</translation>
+    </message>
+    <message>
+        <source>Khổ %1, %2 liên</source>
+        <translation>%1 paper, %2 copies</translation>
+    </message>
+    <message>
+        <source>Thủ tục</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <source>Người nộp</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>Chủ hồ sơ</source>
+        <translation>Dossier owner</translation>
+    </message>
+    <message>
+        <source>Điện thoại</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>Thư điện tử</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <source>Địa chỉ</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Kênh tiếp nhận</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <source>Nhận lúc</source>
+        <translation>Received at</translation>
+    </message>
+    <message>
+        <source>Hẹn trả</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>Nhận kết quả</source>
+        <translation>Result delivery</translation>
+    </message>
+    <message>
+        <source>Số bộ</source>
+        <translation>Sets</translation>
+    </message>
+    <message>
+        <source>Phí, lệ phí</source>
+        <translation>Fees</translation>
+    </message>
+    <message>
+        <source>Thành phần hồ sơ</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <source>Người tiếp nhận</source>
+        <translation>Received by</translation>
+    </message>
+    <message>
+        <source>Sổ theo dõi</source>
+        <translation>Register</translation>
+    </message>
+    <message>
+        <source>quyển %1, số %2</source>
+        <translation>volume %1, number %2</translation>
+    </message>
+    <message>
+        <source>Số lần in</source>
+        <translation>Prints</translation>
+    </message>
+    <message>
+        <source>%1 (in lại %2)</source>
+        <translation>%1 (%2 reprints)</translation>
+    </message>
+    <message>
+        <source>Ưu tiên</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <source>có</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <source>Ghi chú</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>Tệp đính kèm</source>
+        <translation>Attachments</translation>
+    </message>
+    <message>
+        <source>Dữ liệu cá nhân được che theo vai trò của bạn.</source>
+        <translation>Personal data is masked for your role.</translation>
+    </message>
+</context>
+<context>
+    <name>DossierListView</name>
+    <message>
+        <source>Quét mã vạch trên phiếu, hoặc gõ mã hồ sơ, họ tên, số CCCD, điện thoại</source>
+        <translation>Scan the receipt&apos;s barcode, or type a dossier code, name, citizen ID or phone</translation>
+    </message>
+    <message>
+        <source>Ngày nhận</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>Tìm (Enter)</source>
+        <translation>Search (Enter)</translation>
+    </message>
+    <message>
+        <source>Đang tìm…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <source>Đang tìm hồ sơ…</source>
+        <translation>Searching dossiers…</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy hồ sơ nào.</source>
+        <translation>No dossier found.</translation>
+    </message>
+    <message>
+        <source>%1 hồ sơ mới nhất; hãy thu hẹp tìm kiếm.</source>
+        <translation>The %1 newest dossiers; narrow the search.</translation>
+    </message>
+    <message>
+        <source>%1 hồ sơ.</source>
+        <translation>%1 dossiers.</translation>
+    </message>
+</context>
+<context>
+    <name>DossierTableModel</name>
+    <message>
+        <source>Mã hồ sơ</source>
+        <extracomment>Rows fetched per search (newest first).</extracomment>
+        <translation>Dossier code</translation>
+    </message>
+    <message>
+        <source>Ngày nhận</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>Người nộp</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>Thủ tục</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <source>Hẹn trả</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>Trạng thái</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Trung tâm</source>
+        <translation>Central</translation>
+    </message>
+    <message>
+        <source>đã gửi</source>
+        <translation>sent</translation>
+    </message>
+    <message>
+        <source>chờ gửi</source>
+        <translation>waiting</translation>
+    </message>
+    <message>
+        <source>Mọi bước của hồ sơ đã lên cơ sở dữ liệu trung tâm</source>
+        <translation>Every step of this dossier has reached the central database</translation>
+    </message>
+    <message>
+        <source>Còn bước chưa gửi lên cơ sở dữ liệu trung tâm (sẽ gửi ở lần đồng bộ tới)</source>
+        <translation>Some steps have not reached the central database yet (they go with the next sync)</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>Thiết lập ban đầu — oneStop</source>
+        <translation>First-time setup — oneStop</translation>
+    </message>
+    <message>
+        <source>Ví dụ: Bộ phận tiếp nhận và trả kết quả UBND xã Quảng Phú</source>
+        <translation>For example: Bộ phận tiếp nhận và trả kết quả UBND xã Quảng Phú</translation>
+    </message>
+    <message>
+        <source>Ví dụ: UBND xã Quảng Phú</source>
+        <translation>For example: UBND xã Quảng Phú</translation>
+    </message>
+    <message>
+        <source>Ví dụ: 000.17.22.H56</source>
+        <translation>For example: 000.17.22.H56</translation>
+    </message>
+    <message>
+        <source>Địa danh ghi trước ngày tháng trên phiếu; để trống: tên tỉnh</source>
+        <translation>Place written before the date on slips; empty: the province</translation>
+    </message>
+    <message>
+        <source>chữ thường không dấu, ví dụ: quantri</source>
+        <translation>lower case without accents, e.g. quantri</translation>
+    </message>
+    <message>
+        <source>Nạp danh mục thủ tục mẫu cấp xã</source>
+        <translation>Load the sample commune-level catalog</translation>
+    </message>
+    <message>
+        <source>Cơ quan và quầy</source>
+        <translation>Agency and counter</translation>
+    </message>
+    <message>
+        <source>Tên bộ phận tiếp nhận</source>
+        <translation>Receiving unit</translation>
+    </message>
+    <message>
+        <source>Cơ quan chủ quản</source>
+        <translation>Managing agency</translation>
+    </message>
+    <message>
+        <source>Mã định danh điện tử</source>
+        <translation>Electronic agency code</translation>
+    </message>
+    <message>
+        <source>Tỉnh, thành phố</source>
+        <translation>Province or city</translation>
+    </message>
+    <message>
+        <source>Địa danh</source>
+        <translation>Place name</translation>
+    </message>
+    <message>
+        <source>Số quầy của máy này</source>
+        <translation>This PC&apos;s counter number</translation>
+    </message>
+    <message>
+        <source>Quản trị viên đầu tiên</source>
+        <translation>First administrator</translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>Họ và tên</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <source>Mật khẩu</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>Nhập lại mật khẩu</source>
+        <translation>Repeat password</translation>
+    </message>
+    <message>
+        <source>Thiết lập</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>Thoát</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>Máy này chưa được thiết lập. Hãy nhập thông tin cơ quan, số quầy và tài khoản quản trị viên.</source>
+        <translation>This PC is not set up yet. Enter the agency, the counter number and the administrator account.</translation>
+    </message>
+    <message>
+        <source>hai lần nhập không khớp</source>
+        <translation>the two entries differ</translation>
+    </message>
+    <message>
+        <source>Đang thiết lập…</source>
+        <translation>Setting up…</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverItemsModel</name>
+    <message>
+        <source>Mã hồ sơ</source>
+        <translation>Dossier code</translation>
+    </message>
+    <message>
+        <source>Số hiệu bưu gửi</source>
+        <translation>Tracking number</translation>
+    </message>
+    <message>
+        <source>Tình trạng</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Người quét</source>
+        <translation>Scanned by</translation>
+    </message>
+    <message>
+        <source>Lúc quét</source>
+        <translation>Scanned at</translation>
+    </message>
+    <message>
+        <source>Ghi chú</source>
+        <translation>Note</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverView</name>
+    <message>
+        <source>Đã nhận</source>
+        <extracomment>Banner background per outcome: green done, amber duplicate, red refused, grey closed. Background of an item row that still waits for something. Fees typed at the counter stay below this (QSpinBox is 32-bit); the core allows more.</extracomment>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <source>Đã gắn số hiệu bưu gửi</source>
+        <translation>Tracking number attached</translation>
+    </message>
+    <message>
+        <source>Quét trùng</source>
+        <translation>Already scanned</translation>
+    </message>
+    <message>
+        <source>Không nhận ra</source>
+        <translation>Not recognised</translation>
+    </message>
+    <message>
+        <source>Chưa thể bàn giao</source>
+        <translation>Cannot be handed over yet</translation>
+    </message>
+    <message>
+        <source>Thuộc lô khác</source>
+        <translation>Belongs to another batch</translation>
+    </message>
+    <message>
+        <source>Lô đã đóng</source>
+        <translation>Batch closed</translation>
+    </message>
+    <message>
+        <source>Giao kết quả cho bưu chính</source>
+        <translation>Results to the post</translation>
+    </message>
+    <message>
+        <source>Nhận hồ sơ từ bưu chính</source>
+        <translation>Dossiers from the post</translation>
+    </message>
+    <message>
+        <source>chờ số hiệu bưu gửi</source>
+        <translation>waiting for its tracking number</translation>
+    </message>
+    <message>
+        <source>chờ tiếp nhận</source>
+        <translation>waiting to be received</translation>
+    </message>
+    <message>
+        <source>xong</source>
+        <translation>done</translation>
+    </message>
+    <message>
+        <source>đã bỏ khỏi lô</source>
+        <translation>removed from the batch</translation>
+    </message>
+    <message>
+        <source>đã đóng</source>
+        <translation>closed</translation>
+    </message>
+    <message>
+        <source>đang mở</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <source>Mở lô mới…</source>
+        <translation>Open a new batch…</translation>
+    </message>
+    <message>
+        <source>Lô của hôm nay</source>
+        <translation>Today&apos;s batches</translation>
+    </message>
+    <message>
+        <source>Chưa mở lô nào: bấm “Mở lô mới…” hoặc chọn một lô của hôm nay.</source>
+        <translation>No batch open: press “Open a new batch…” or pick one of today&apos;s batches.</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận hồ sơ…</source>
+        <translation>Receive dossier…</translation>
+    </message>
+    <message>
+        <source>Bỏ khỏi lô…</source>
+        <translation>Remove from batch…</translation>
+    </message>
+    <message>
+        <source>Kết quả phát…</source>
+        <translation>Delivery outcome…</translation>
+    </message>
+    <message>
+        <source>Đóng lô</source>
+        <translation>Close batch</translation>
+    </message>
+    <message>
+        <source>In danh sách bàn giao</source>
+        <translation>Print handover list</translation>
+    </message>
+    <message>
+        <source>hoặc lô của hôm nay:</source>
+        <translation>or today&apos;s batch:</translation>
+    </message>
+    <message>
+        <source>Lô đã đóng lúc %1 với %2 mục.</source>
+        <translation>Batch closed at %1 with %2 items.</translation>
+    </message>
+    <message>
+        <source>còn %1 mục chưa xong</source>
+        <translation>%1 items not finished</translation>
+    </message>
+    <message>
+        <source>%1 mục, đều đã xong</source>
+        <translation>%1 items, all finished</translation>
+    </message>
+    <message>
+        <source>đang xử lý %1 lần quét…</source>
+        <translation>processing %1 scans…</translation>
+    </message>
+    <message>
+        <source>Chưa có đơn vị bưu chính nào trong danh mục; quản trị viên cần thêm trước.</source>
+        <translation>There is no post office in the list yet; an administrator must add one first.</translation>
+    </message>
+    <message>
+        <source>Đã mở lô %1. Quét mã vạch.</source>
+        <translation>Batch %1 is open. Scan the barcodes.</translation>
+    </message>
+    <message>
+        <source>Chưa chọn lô bàn giao: mở lô mới hoặc chọn một lô của hôm nay.</source>
+        <translation>No handover batch chosen: open a new batch or pick one of today&apos;s.</translation>
+    </message>
+    <message>
+        <source>Quét lần đầu bởi %1.</source>
+        <translation>First scanned by %1.</translation>
+    </message>
+    <message>
+        <source>Đã đóng lô %1: %2 mục, nhân viên bưu chính %3.</source>
+        <translation>Batch %1 closed: %2 items, postal worker %3.</translation>
+    </message>
+    <message>
+        <source>Đang tạo danh sách bàn giao…</source>
+        <translation>Making the handover list…</translation>
+    </message>
+    <message>
+        <source>Danh sách bàn giao %1 chưa in ra giấy. Có thể chọn máy in khác trong cửa sổ xem trước.</source>
+        <translation>The handover list %1 has not been printed. Another printer can be chosen in the preview.</translation>
+    </message>
+    <message>
+        <source>Danh sách bàn giao — %1</source>
+        <translation>Handover list — %1</translation>
+    </message>
+    <message>
+        <source>Đang tiếp nhận hồ sơ…</source>
+        <translation>Receiving the dossier…</translation>
+    </message>
+    <message>
+        <source>Đã tiếp nhận bưu gửi %1 thành hồ sơ %2, hẹn trả %3.</source>
+        <translation>Postal item %1 received as dossier %2, result due %3.</translation>
+    </message>
+    <message>
+        <source>Đã bỏ %1 khỏi lô.</source>
+        <translation>%1 removed from the batch.</translation>
+    </message>
+    <message>
+        <source>Đã ghi nhận: kết quả hồ sơ %1 đã phát cho %2.</source>
+        <translation>Recorded: the result of dossier %1 was delivered to %2.</translation>
+    </message>
+    <message>
+        <source>Đã ghi nhận: kết quả hồ sơ %1 không phát được, trở lại quầy để trả.</source>
+        <translation>Recorded: the result of dossier %1 could not be delivered and is back at the counter.</translation>
+    </message>
+</context>
+<context>
+    <name>ImportReportDialog</name>
+    <message>
+        <source>Nhập danh mục thủ tục</source>
+        <translation>Import procedure catalog</translation>
+    </message>
+    <message>
+        <source>Đã nhập %1: %2 thủ tục thêm mới, %3 cập nhật, %4 không đổi.</source>
+        <translation>Imported %1: %2 procedures added, %3 updated, %4 unchanged.</translation>
+    </message>
+    <message>
+        <source>Không nhập tệp %1: có %2 lỗi, danh mục giữ nguyên. Sửa các dòng dưới đây rồi nhập lại.</source>
+        <translation>%1 was not imported: %2 errors, the catalog is unchanged. Fix the rows below and import again.</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Đăng nhập — oneStop</source>
+        <translation>Sign in — oneStop</translation>
+    </message>
+    <message>
+        <source>Đăng nhập</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <source>Thoát</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>Mật khẩu</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>Đang đăng nhập…</source>
+        <translation>Signing in…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>oneStop — Tiếp nhận hồ sơ một cửa</source>
+        <translation>oneStop — One-stop dossier reception</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận hồ sơ (F2)</source>
+        <translation>Reception (F2)</translation>
+    </message>
+    <message>
+        <source>Danh sách hồ sơ (F3)</source>
+        <translation>Dossier list (F3)</translation>
+    </message>
+    <message>
+        <source>Bàn giao bưu chính</source>
+        <translation>Postal handover</translation>
+    </message>
+    <message>
+        <source>Sổ theo dõi, ký duyệt (F4)</source>
+        <translation>Tracking book, sign-off (F4)</translation>
+    </message>
+    <message>
+        <source>Tổng quan</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <source>Báo cáo định kỳ</source>
+        <translation>Periodic reports</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>&amp;Chương trình</source>
+        <translation>&amp;Program</translation>
+    </message>
+    <message>
+        <source>Nhập danh mục thủ tục…</source>
+        <translation>Import procedure catalog…</translation>
+    </message>
+    <message>
+        <source>Thiết lập…</source>
+        <translation>Settings…</translation>
+    </message>
+    <message>
+        <source>Thoát</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>Đồng bộ với trung tâm ngay</source>
+        <translation>Sync with the centre now</translation>
+    </message>
+    <message>
+        <source>&amp;Hồ sơ</source>
+        <translation>&amp;Dossiers</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận hồ sơ</source>
+        <translation>Dossier received</translation>
+    </message>
+    <message>
+        <source>Danh sách, tìm hồ sơ</source>
+        <translation>List and search dossiers</translation>
+    </message>
+    <message>
+        <source>Sổ theo dõi, ký duyệt</source>
+        <translation>Tracking book, sign-off</translation>
+    </message>
+    <message>
+        <source>&amp;Trợ giúp</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>Giới thiệu và chẩn đoán…</source>
+        <translation>About and diagnostics…</translation>
+    </message>
+    <message>
+        <source>Đang nạp danh mục thủ tục…</source>
+        <translation>Loading the procedure catalog…</translation>
+    </message>
+    <message>
+        <source>Quầy số %1 · %2 · %3</source>
+        <translation>Counter %1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>Đang nhập danh mục thủ tục…</source>
+        <translation>Importing the procedure catalog…</translation>
+    </message>
+    <message>
+        <source>Chọn tệp danh mục thủ tục</source>
+        <translation>Choose a procedure catalog file</translation>
+    </message>
+    <message>
+        <source>Đã lưu thiết lập.</source>
+        <translation>Settings saved.</translation>
+    </message>
+    <message>
+        <source>Đang xử lý</source>
+        <translation>Busy</translation>
+    </message>
+    <message>
+        <source>Chương trình đang lưu hoặc in. Việc đang lưu sẽ được làm xong; phiếu chưa in có thể in lại từ Danh sách hồ sơ. Thoát?</source>
+        <translation>The program is saving or printing. Saves under way will complete; a receipt not printed yet can be reprinted from the dossier list. Quit?</translation>
+    </message>
+    <message>
+        <source>Ở lại</source>
+        <translation>Stay</translation>
+    </message>
+</context>
+<context>
+    <name>OpenBatchDialog</name>
+    <message>
+        <source>Mở lô bàn giao</source>
+        <translation>Open a handover batch</translation>
+    </message>
+    <message>
+        <source>Mở lô</source>
+        <translation>Open batch</translation>
+    </message>
+    <message>
+        <source>Chiều bàn giao</source>
+        <translation>Direction</translation>
+    </message>
+    <message>
+        <source>Đơn vị bưu chính</source>
+        <translation>Post office</translation>
+    </message>
+    <message>
+        <source>Nhân viên bưu chính</source>
+        <translation>Postal worker</translation>
+    </message>
+    <message>
+        <source>Mã nhân viên</source>
+        <translation>Staff ID</translation>
+    </message>
+</context>
+<context>
+    <name>OutcomeDialog</name>
+    <message>
+        <source>Kết quả phát của bưu chính</source>
+        <translation>Postal delivery outcome</translation>
+    </message>
+    <message>
+        <source>quét hoặc gõ mã hồ sơ</source>
+        <translation>scan or type the dossier code</translation>
+    </message>
+    <message>
+        <source>Đã phát</source>
+        <translation>Delivered</translation>
+    </message>
+    <message>
+        <source>Không phát được (trả về quầy)</source>
+        <translation>Undeliverable (back to the counter)</translation>
+    </message>
+    <message>
+        <source>Ghi nhận</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>Mã hồ sơ</source>
+        <translation>Dossier code</translation>
+    </message>
+    <message>
+        <source>Kết quả</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>Người nhận</source>
+        <translation>Recipient</translation>
+    </message>
+    <message>
+        <source>Lý do không phát được</source>
+        <translation>Why it could not be delivered</translation>
+    </message>
+</context>
+<context>
+    <name>PrintPreviewDialog</name>
+    <message>
+        <source>Bản in lại — %1</source>
+        <translation>Reprint — %1</translation>
+    </message>
+    <message>
+        <source>Phiếu tiếp nhận — %1</source>
+        <translation>Receipt — %1</translation>
+    </message>
+    <message>
+        <source>Đang dựng trang…</source>
+        <translation>Rendering pages…</translation>
+    </message>
+    <message>
+        <source>In (Ctrl+P)</source>
+        <translation>Print (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Chọn máy in…</source>
+        <translation>Choose printer…</translation>
+    </message>
+    <message>
+        <source>Lưu PDF…</source>
+        <translation>Save PDF…</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Máy in: %1</source>
+        <translation>Printer: %1</translation>
+    </message>
+    <message>
+        <source>Chưa chọn máy in</source>
+        <translation>No printer chosen</translation>
+    </message>
+    <message>
+        <source>Đang lưu tệp…</source>
+        <translation>Saving the file…</translation>
+    </message>
+    <message>
+        <source>Lưu phiếu thành tệp PDF</source>
+        <translation>Save the receipt as a PDF file</translation>
+    </message>
+</context>
+<context>
+    <name>PrinterChoiceDialog</name>
+    <message>
+        <source>Chọn máy in</source>
+        <translation>Choose printer</translation>
+    </message>
+    <message>
+        <source>Máy in của quầy</source>
+        <translation>Counter printer</translation>
+    </message>
+    <message>
+        <source>Chọn</source>
+        <translation>Choose</translation>
+    </message>
+    <message>
+        <source>Máy tính này chưa cài máy in nào.</source>
+        <translation>No printer is installed on this computer.</translation>
+    </message>
+</context>
+<context>
+    <name>ProcedurePicker</name>
+    <message>
+        <source>Gõ vài chữ của tên thủ tục, không cần dấu (ví dụ: dang ky khai sinh)</source>
+        <extracomment>Rows of results shown under the field.</extracomment>
+        <translation>Type a few words of the procedure, accents optional (e.g. dang ky khai sinh)</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptPrinting</name>
+    <message>
+        <source>Đang tạo phiếu tiếp nhận…</source>
+        <translation>Making the receipt…</translation>
+    </message>
+    <message>
+        <source>Phiếu của hồ sơ %1 đã được tạo nhưng chưa in ra giấy. Có thể chọn máy in khác trong cửa sổ xem trước.</source>
+        <translation>The receipt of dossier %1 was made but not printed on paper. You can choose another printer in the preview.</translation>
+    </message>
+    <message>
+        <source>Đang in…</source>
+        <translation>Printing…</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiveItemDialog</name>
+    <message>
+        <source>Tiếp nhận bưu gửi %1</source>
+        <translation>Receive postal item %1</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận</source>
+        <translation>Receive</translation>
+    </message>
+    <message>
+        <source>Thủ tục</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <source>Họ tên người nộp</source>
+        <translation>Applicant&apos;s full name</translation>
+    </message>
+    <message>
+        <source>Số định danh cá nhân</source>
+        <translation>Personal ID number</translation>
+    </message>
+    <message>
+        <source>Số điện thoại</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>Địa chỉ</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Phí bưu chính đã thu</source>
+        <translation>Postal fee collected</translation>
+    </message>
+    <message>
+        <source>Số bản chính ghi trên phiếu gửi</source>
+        <translation>Originals stated on the postal slip</translation>
+    </message>
+    <message>
+        <source>Số bản sao ghi trên phiếu gửi</source>
+        <translation>Copies stated on the postal slip</translation>
+    </message>
+    <message>
+        <source>không ghi</source>
+        <translation>not stated</translation>
+    </message>
+</context>
+<context>
+    <name>ReceptionView</name>
+    <message>
+        <source>Chưa chọn thủ tục</source>
+        <extracomment>How often the live appointment is recomputed (the clock moves, the cut-off passes). A scanner types the whole QR code within a few milliseconds per character; the code is read once the typing has paused this long. Fees typed at the counter stay below this (QSpinBox is 32-bit); the core allows more.</extracomment>
+        <translation>No procedure chosen</translation>
+    </message>
+    <message>
+        <source>Thủ tục hành chính (F2)</source>
+        <translation>Administrative procedure (F2)</translation>
+    </message>
+    <message>
+        <source>12 chữ số, hoặc quét mã QR trên CCCD gắn chíp</source>
+        <translation>12 digits, or scan the QR code of the chip ID card</translation>
+    </message>
+    <message>
+        <source>Họ và tên người nộp</source>
+        <translation>Applicant&apos;s full name</translation>
+    </message>
+    <message>
+        <source>Ví dụ: 0912 345 678</source>
+        <translation>For example: 0912 345 678</translation>
+    </message>
+    <message>
+        <source>Số nhà, thôn/phố, xã/phường, tỉnh/thành phố</source>
+        <translation>House number, village/street, commune/ward, province/city</translation>
+    </message>
+    <message>
+        <source>Người nộp là tổ chức</source>
+        <translation>The applicant is an organisation</translation>
+    </message>
+    <message>
+        <source>Mã số thuế của tổ chức</source>
+        <translation>The organisation&apos;s tax code</translation>
+    </message>
+    <message>
+        <source>Dùng thông tin lần trước</source>
+        <translation>Use last time&apos;s details</translation>
+    </message>
+    <message>
+        <source>Chủ hồ sơ khác người nộp</source>
+        <translation>The owner is not the applicant</translation>
+    </message>
+    <message>
+        <source>Chủ hồ sơ</source>
+        <translation>Dossier owner</translation>
+    </message>
+    <message>
+        <source>Họ tên chủ hồ sơ</source>
+        <translation>Owner&apos;s full name</translation>
+    </message>
+    <message>
+        <source>Số định danh</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>Địa chỉ</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Người nộp hồ sơ</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>Số CCCD</source>
+        <translation>Citizen ID</translation>
+    </message>
+    <message>
+        <source>Họ và tên</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <source>Điện thoại</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>Thư điện tử</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <source>Mã số thuế</source>
+        <translation>Tax code</translation>
+    </message>
+    <message>
+        <source>Thêm giấy tờ khác</source>
+        <translation>Add another document</translation>
+    </message>
+    <message>
+        <source>Thành phần hồ sơ (Dấu cách: đánh dấu đã nhận)</source>
+        <translation>Documents (Space: mark as received)</translation>
+    </message>
+    <message>
+        <source>Số hiệu bưu gửi, ví dụ EE123456789VN</source>
+        <translation>Tracking number, e.g. EE123456789VN</translation>
+    </message>
+    <message>
+        <source>Để trống: gửi về địa chỉ người nộp</source>
+        <translation>Empty: send to the applicant&apos;s address</translation>
+    </message>
+    <message>
+        <source>Ưu tiên</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <source>Lý do: người cao tuổi, người khuyết tật, …</source>
+        <translation>Reason: elderly person, person with a disability, …</translation>
+    </message>
+    <message>
+        <source>Thêm tệp scan…</source>
+        <translation>Add scanned file…</translation>
+    </message>
+    <message>
+        <source>Bỏ tệp</source>
+        <translation>Remove file</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận</source>
+        <translation>Reception</translation>
+    </message>
+    <message>
+        <source>Phí, lệ phí</source>
+        <translation>Fees</translation>
+    </message>
+    <message>
+        <source>Số bộ hồ sơ</source>
+        <translation>Number of sets</translation>
+    </message>
+    <message>
+        <source>Kênh tiếp nhận</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <source>Số hiệu bưu gửi</source>
+        <translation>Postal tracking number</translation>
+    </message>
+    <message>
+        <source>Nhận kết quả</source>
+        <translation>Result delivery</translation>
+    </message>
+    <message>
+        <source>Địa chỉ nhận kết quả</source>
+        <translation>Delivery address</translation>
+    </message>
+    <message>
+        <source>Ghi chú</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>Tệp đính kèm</source>
+        <translation>Attachments</translation>
+    </message>
+    <message>
+        <source>Lưu và in phiếu (Ctrl+S, F9)</source>
+        <translation>Save and print (Ctrl+S, F9)</translation>
+    </message>
+    <message>
+        <source>Nhập hồ sơ mới (Ctrl+N)</source>
+        <translation>New dossier (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Tên tổ chức</source>
+        <translation>Organisation name</translation>
+    </message>
+    <message>
+        <source>%1 ngày làm việc</source>
+        <translation>%1 working days</translation>
+    </message>
+    <message>
+        <source> %1 giờ</source>
+        <translation> %1 h</translation>
+    </message>
+    <message>
+        <source>%1 giờ làm việc</source>
+        <translation>%1 working hours</translation>
+    </message>
+    <message>
+        <source>trả ngay trong ngày</source>
+        <translation>same day</translation>
+    </message>
+    <message>
+        <source>Thời hạn giải quyết</source>
+        <translation>Processing time</translation>
+    </message>
+    <message>
+        <source>Hẹn trả kết quả: %1</source>
+        <translation>Result due: %1</translation>
+    </message>
+    <message>
+        <source>Chưa đánh dấu giấy tờ bắt buộc: %1</source>
+        <translation>Required documents not ticked: %1</translation>
+    </message>
+    <message>
+        <source>Không đọc được mã QR trên CCCD; hãy quét lại</source>
+        <translation>Could not read the ID card&apos;s QR code; scan again</translation>
+    </message>
+    <message>
+        <source>Người này đã nộp hồ sơ tại đây; đã điền thông tin lần trước.</source>
+        <translation>This person has applied here before; last time&apos;s details were filled in.</translation>
+    </message>
+    <message>
+        <source>Lần trước: %1, %2, %3</source>
+        <translation>Last time: %1, %2, %3</translation>
+    </message>
+    <message>
+        <source>Chọn tệp scan giấy tờ</source>
+        <translation>Choose scanned documents</translation>
+    </message>
+    <message>
+        <source>chưa chọn thủ tục</source>
+        <translation>no procedure chosen</translation>
+    </message>
+    <message>
+        <source>Đang lưu hồ sơ…</source>
+        <translation>Saving the dossier…</translation>
+    </message>
+    <message>
+        <source>Đã tiếp nhận hồ sơ %1 — hẹn trả %2</source>
+        <translation>Dossier %1 received — due %2</translation>
+    </message>
+    <message>
+        <source>không đọc được “%1”: %2</source>
+        <translation>cannot read “%1”: %2</translation>
+    </message>
+</context>
+<context>
+    <name>RemoveItemDialog</name>
+    <message>
+        <source>Bỏ khỏi lô: %1</source>
+        <translation>Remove from batch: %1</translation>
+    </message>
+    <message>
+        <source>Bỏ khỏi lô</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>Lý do</source>
+        <translation>Reason</translation>
+    </message>
+</context>
+<context>
+    <name>ScanField</name>
+    <message>
+        <source>Quét mã vạch vào đây</source>
+        <extracomment>Keys that end a scan. How soon the field takes the focus back after something else of its window took it.</extracomment>
+        <translation>Scan the barcode here</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Thiết lập</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>(chưa chọn: xem trước rồi mới in)</source>
+        <translation>(none: preview before printing)</translation>
+    </message>
+    <message>
+        <source>Khổ giấy phiếu tiếp nhận</source>
+        <translation>Receipt paper size</translation>
+    </message>
+    <message>
+        <source>Máy in của quầy này</source>
+        <translation>This counter&apos;s printer</translation>
+    </message>
+    <message>
+        <source>Ngôn ngữ giao diện</source>
+        <translation>Interface language</translation>
+    </message>
+    <message>
+        <source>Lưu</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>Chỉ quản trị viên đổi được khổ giấy.</source>
+        <translation>Only an administrator can change the paper size.</translation>
+    </message>
+    <message>
+        <source>Ngôn ngữ mới có hiệu lực từ lần mở chương trình sau.</source>
+        <translation>A new language applies from the next start of the program.</translation>
+    </message>
+</context>
+<context>
+    <name>Startup</name>
+    <message>
+        <source>Đang mở dữ liệu…</source>
+        <extracomment>How often the running program checks whether today&apos;s automatic backup is made.</extracomment>
+        <translation>Opening the data…</translation>
+    </message>
+    <message>
+        <source>Đã tự động sao lưu dữ liệu: %1</source>
+        <translation>Data backed up automatically: %1</translation>
+    </message>
+    <message>
+        <source>Sao lưu tự động không thành công: %1</source>
+        <translation>Automatic backup failed: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TaskRunner</name>
+    <message>
+        <source>Xin chờ</source>
+        <extracomment>How long a job may run before the progress dialog appears.</extracomment>
+        <translation>Please wait</translation>
+    </message>
+    <message>
+        <source>Đang xử lý…</source>
+        <translation>Working…</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>common</name>
+    <message>
+        <source>Đồng ý</source>
+        <extracomment>Application-wide style: fields in error get a red frame (property ``error`` set to true).</extracomment>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>errors</name>
+    <message>
+        <source>Không in được trên máy in “%1”.</source>
+        <translation>Could not print on “%1”.</translation>
+    </message>
+    <message>
+        <source>Không có quyền ghi hoặc đọc tệp: %1</source>
+        <translation>No permission to read or write the file: %1</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy tệp: %1</source>
+        <translation>File not found: %1</translation>
+    </message>
+    <message>
+        <source>Lỗi đọc, ghi dữ liệu trên đĩa: %1</source>
+        <translation>Disk read or write error: %1</translation>
+    </message>
+    <message>
+        <source>Đã xảy ra lỗi ngoài dự kiến (%1). Hãy báo quản trị viên; chi tiết đã được ghi lại.</source>
+        <translation>An unexpected error occurred (%1). Tell the administrator; the details were logged.</translation>
+    </message>
+    <message>
+        <source>Thông tin chưa hợp lệ</source>
+        <translation>Invalid information</translation>
+    </message>
+    <message>
+        <source>Không in được</source>
+        <translation>Printing failed</translation>
+    </message>
+    <message>
+        <source>Lỗi lưu trữ</source>
+        <translation>Storage error</translation>
+    </message>
+    <message>
+        <source>Không thực hiện được</source>
+        <translation>Could not be done</translation>
+    </message>
+    <message>
+        <source>Lỗi</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>format</name>
+    <message>
+        <source>thứ Hai</source>
+        <translation>Monday</translation>
+    </message>
+    <message>
+        <source>thứ Ba</source>
+        <translation>Tuesday</translation>
+    </message>
+    <message>
+        <source>thứ Tư</source>
+        <translation>Wednesday</translation>
+    </message>
+    <message>
+        <source>thứ Năm</source>
+        <translation>Thursday</translation>
+    </message>
+    <message>
+        <source>thứ Sáu</source>
+        <translation>Friday</translation>
+    </message>
+    <message>
+        <source>thứ Bảy</source>
+        <translation>Saturday</translation>
+    </message>
+    <message>
+        <source>Chủ nhật</source>
+        <translation>Sunday</translation>
+    </message>
+</context>
 </TS>
