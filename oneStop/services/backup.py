@@ -35,7 +35,7 @@ from oneStop.domain.models import User
 from oneStop.domain.permissions import Permission
 from oneStop.persistence import migrate, sqlite_files
 from oneStop.persistence.db import Database
-from oneStop.persistence.models import CounterRow, DailySequenceRow, EventRow, RegisterSequenceRow
+from oneStop.persistence.models import CounterRow, DailySequenceRow, EventRow, RegisterSequenceRow, SyncStateRow
 from oneStop.services.base import UowFactory, authorize
 from oneStop.services.settings_store import SettingsService
 from oneStop.services.setup import SYSTEM_ACTOR
@@ -209,6 +209,7 @@ class BackupService:
             with self._uow(write=True) as uow:
                 _carry_forward(uow, numbers)
                 uow.append(Kind.DATA_RESTORED, actor.username, payload={"file": str(path), "kept": str(kept)})
+                _recover_own_events_at_next_sync(uow)
                 uow.commit()
         except NotSetUp:
             log.warning("Restored %s, a database that is not set up: no event recorded", path)
@@ -221,6 +222,7 @@ class BackupService:
         with self._uow(write=True) as uow:
             uow.append(Kind.DATA_RESTORED, SYSTEM_ACTOR,
                        payload={"file": str(Path(path).resolve()), "kept": str(kept or ""), "damaged": True})
+            _recover_own_events_at_next_sync(uow)
             uow.commit()
 
     def _numbers(self) -> _Numbers:
@@ -251,6 +253,18 @@ class BackupService:
         except OSError as exc:
             raise BackupFailed(f"Không giữ lại được dữ liệu hiện tại trước khi khôi phục ({_reason(exc)}); "
                                "không khôi phục.") from exc
+
+
+def _recover_own_events_at_next_sync(uow) -> None:  # type: ignore[no-untyped-def]
+    """What this counter did after the restored copy was made, and sent, is in the central
+    database: the next sync takes it back (``oneStop.sync.client.RECOVER_OWN``)."""
+    from oneStop.sync.client import RECOVER_OWN
+
+    row = uow.session.get(SyncStateRow, RECOVER_OWN)
+    if row is None:
+        uow.session.add(SyncStateRow(key=RECOVER_OWN, value=True, updated_at=uow.now()))
+    else:
+        row.value, row.updated_at = True, uow.now()
 
 
 def mirror_attachments(source: Path, target: Path) -> int:

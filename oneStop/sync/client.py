@@ -36,6 +36,9 @@ PULL_BATCH = 10_000  # events a pull takes at once: each dossier touched is proj
 #: the centre; what is still held back then comes with the next sync.
 HORIZON_WAIT = 10.0
 CURSOR = "central_cursor"
+#: Set by a restore: the next pull takes back this counter's own events the central database
+#: has and the restored copy lacks (written after the copy was made), then clears it.
+RECOVER_OWN = "recover_own_events"
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,8 @@ class SyncClient:
 
     def _pull_batches(self, connection) -> int:  # type: ignore[no-untyped-def]
         pulled = 0
+        with self._uow() as uow:
+            recovering = bool(self._state(uow, RECOVER_OWN, False))
         waited, pause = 0.0, 0.05
         projections = ProjectionCache()
         while True:
@@ -185,6 +190,10 @@ class SyncClient:
                     waited += pause
                     pause = min(pause * 2, 2.0)
                     continue
+                if recovering:  # all the way to the end: whatever of ours the centre had is back
+                    with self._uow(write=True) as uow:
+                        uow.session.query(SyncStateRow).filter(SyncStateRow.key == RECOVER_OWN).delete()
+                        uow.commit()
                 return pulled
             pause = 0.05
             for item in batch:  # before writing anything: a damaged event stops the sync
@@ -197,8 +206,8 @@ class SyncClient:
                     select(EventRow.id, EventRow.central_seq).where(EventRow.id.in_([i.event.id for i in batch]))).all())
                 acknowledged = [{"b_id": i.event.id, "b_seq": i.central_seq} for i in batch
                                 if i.event.id in present and present[i.event.id] is None]
-                # ours but lost locally: never re-create our own history silently
-                fresh = [i for i in batch if i.event.id not in present and i.event.counter_id != mine]
+                # ours but lost locally: taken back only after a restore (``RECOVER_OWN``), never silently
+                fresh = [i for i in batch if i.event.id not in present and (recovering or i.event.counter_id != mine)]
                 if acknowledged:
                     session.execute(_ACKNOWLEDGE, acknowledged)
                 if fresh:

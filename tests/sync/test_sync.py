@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from oneStop.domain.events import new_event_id
+from oneStop.domain.lifecycle import Transition
 from oneStop.domain.models import Event, Role
 from oneStop.persistence.mapping import event_from_row
 from oneStop.persistence.models import DossierRow, EventRow
@@ -657,3 +658,37 @@ def test_after_the_central_database_lost_events_a_counter_sends_all_of_its_own_a
     engine.dispose()
     assert len(rows) == len({r.id for r in rows}) == len(mine) + 1
     assert {r.id for r in rows} >= mine and [r.kind for r in rows if r.id not in mine] == ["sync.resend"]
+
+
+def test_after_a_restore_the_next_sync_brings_back_what_the_counter_sent_since_the_copy(central_url, counters, tmp_path):
+    """Restoring last night's copy loses today's dossiers on this PC, but those it sent are in
+    the central database: the next sync takes them back (and only then; at any other time a
+    counter never re-creates its own history from the centre), and new numbers go on after them."""
+    from oneStop.persistence.models import SyncStateRow
+    from oneStop.sync.client import RECOVER_OWN
+
+    (app,) = counters(1)
+    add_procedure(app)
+    official = official_of(app)
+    admin = app.auth.login("admin", PASSWORD)
+    url = central.add_counter(central_url, "000.17.22.H56", 1)
+    first = app.reception.receive(official, draft())
+    SyncClient(app.uow, url).sync()
+    copy = app.backup.backup(admin, to=tmp_path / "copies").path
+    later = [app.reception.receive(official, draft()) for _ in range(2)]
+    app.lifecycle.transition(official, later[0].code, Transition.TRANSFERRED, {"to_agency": "Phòng Tư pháp"})
+    SyncClient(app.uow, url).sync()
+    before = event_ids(app)
+
+    app.backup.restore(admin, copy)
+    assert codes(app) == [first.code]
+    result = SyncClient(app.uow, url).sync()
+    assert codes(app) == sorted([first.code] + [d.code for d in later])
+    assert app.dossiers.get(official, later[0].code).status.value == "in_progress"
+    assert event_ids(app) >= before and result.quarantined == 0
+    with app.uow() as uow:
+        assert uow.session.get(SyncStateRow, RECOVER_OWN) is None  # done: back to the usual rule
+    again = app.reception.receive(official, draft())
+    assert again.code.endswith("-0004")
+    assert SyncClient(app.uow, url).sync().quarantined == 0
+    assert central_count(central_url) == len(event_ids(app))
