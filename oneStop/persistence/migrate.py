@@ -128,14 +128,34 @@ def upgrade(url: str, revision: str = "head", *, backup_dir: Path | None = None)
             copy = sqlite_files.copy_database(path, folder / f"pre-upgrade-{found or 'none'}-{stamp}.sqlite3")
             log.info("Copied %s to %s before upgrading it from %s", path, copy, found)
         try:
-            return _upgrade(url, revision)
+            done = _upgrade(url, revision)
         except Exception as exc:
             if copy is None:
                 raise
             sqlite_files.restore_into(copy, path)
             log.error("Upgrade of %s from %s failed; restored %s", path, found, copy, exc_info=exc)
             raise UpgradeFailed(found or "?", SCHEMA_HEAD if revision == "head" else revision, copy, exc) from exc
+        if copy is not None:
+            _prune_upgrade_copies(copy.parent)
+        return done
     return _upgrade(url, revision)
+
+
+#: Pre-upgrade copies kept in their folder (the newest ones; the daily backups are kept apart).
+KEEP_UPGRADE_COPIES = 3
+
+
+def _prune_upgrade_copies(folder: Path) -> list[Path]:
+    """Delete all but the newest ``KEEP_UPGRADE_COPIES`` pre-upgrade copies (by the time in
+    their names), after an upgrade went through: a copy per version would otherwise fill a
+    small disk over the years."""
+    copies = sorted(folder.glob("pre-upgrade-*.sqlite3"), key=lambda p: p.name.rsplit("-", 3)[-3:])
+    gone = copies[:-KEEP_UPGRADE_COPIES]
+    for old in gone:
+        for suffix in ("", *sqlite_files.SIDE_SUFFIXES):
+            Path(str(old) + suffix).unlink(missing_ok=True)
+        log.info("Deleted the old pre-upgrade copy %s", old)
+    return gone
 
 
 def _upgrade(url: str, revision: str) -> bool:

@@ -162,3 +162,23 @@ def test_a_database_from_a_newer_version_is_refused_and_never_modified(tmp_path,
     assert [n for n in after if not n.endswith(("-wal", "-shm"))] == listing
     wal = data / (DB_FILENAME + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_only_the_newest_pre_upgrade_copies_are_kept(data_at_0001, clock):
+    """Each upgrade leaves a copy; after one goes through, the older copies beyond
+    ``KEEP_UPGRADE_COPIES`` are deleted (with their side files), and nothing else in the folder."""
+    data, _ = data_at_0001
+    backups = data / "backups"
+    backups.mkdir()
+    older = [backups / f"pre-upgrade-0001-2025010{d}-080000-000000.sqlite3" for d in range(1, 5)]
+    for path in older:
+        path.write_bytes(b"old copy")
+    Path(str(older[0]) + "-wal").write_bytes(b"wal")
+    daily = backups / "onestop-20250101-080000.sqlite3"
+    daily.write_bytes(b"a daily backup")
+    with App(data, clock=clock):
+        pass
+    kept = sorted(p.name for p in backups.glob("pre-upgrade-*.sqlite3"))
+    assert len(kept) == migrate.KEEP_UPGRADE_COPIES == 3
+    assert kept[:2] == [older[2].name, older[3].name] and kept[2] not in {p.name for p in older}
+    assert not Path(str(older[0]) + "-wal").exists() and daily.exists()
