@@ -63,21 +63,26 @@ def data(tmp_path) -> Path:  # type: ignore[no-untyped-def]
 
 def _receive_until_killed(data: Path, round_: int, rng: random.Random) -> list[tuple[str, str, str]]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # unbuffered: readline takes exactly the first line and communicate() the rest from the same
+    # pipe (a buffered reader would keep lines communicate() never sees, or half of one)
     process = subprocess.Popen([sys.executable, "-c", RECEIVER, str(data), str(round_)], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
     try:
         assert process.stdout is not None
-        first = process.stdout.readline()  # started and saving
+        first = process.stdout.readline().decode()  # started and saving
         assert first, process.stderr.read() if process.stderr else ""
         time.sleep(rng.uniform(0.05, 0.6))
         process.send_signal(signal.SIGKILL)
-        rest, err = process.communicate(timeout=60)
+        out, errors = process.communicate(timeout=60)
+        rest, err = out.decode(), errors.decode(errors="replace")
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
     assert process.returncode == -signal.SIGKILL, err
-    return [tuple(line.split()) for line in (first + rest).splitlines() if line.strip()]  # type: ignore[misc]
+    lines = [tuple(line.split()) for line in (first + rest).splitlines() if line.strip()]
+    assert all(len(line) == 3 for line in lines), (lines, err)  # code, id, scan hash: nothing else
+    return lines  # type: ignore[return-value]
 
 
 def _check(db: Path, printed: list[tuple[str, str, str]], attachments: Path) -> int:
