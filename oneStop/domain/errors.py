@@ -77,6 +77,7 @@ FIELD_LABELS: dict[str, str] = {
     "staff_id": "Mã nhân viên bưu chính",
     "direction": "Chiều bàn giao",
     "central_url": "Địa chỉ cơ sở dữ liệu trung tâm",
+    "backup.folder": "Thư mục sao lưu",
     "scan": "Mã quét",
     "status": "Trạng thái",
     "profile": "Bộ quy định (biểu mẫu)",

@@ -32,7 +32,7 @@ class DiskFull(StorageProblem):
 
 class FolderReadOnly(StorageProblem):
     def __init__(self, folder: Path, reason: str) -> None:
-        self.folder = folder
+        self.folder, self.reason = folder, reason
         super().__init__(
             f"Thư mục dữ liệu ({folder}) không ghi được ({reason}). Chưa tiếp nhận hồ sơ này (chưa cấp mã). "
             "Hãy báo quản trị viên kiểm tra quyền ghi hoặc ổ đĩa."
@@ -63,6 +63,12 @@ class StorageGuard:
             if free < needed:
                 raise DiskFull(folder, free, needed)
             _probe(target)
+
+
+def probe(folder: Path) -> None:
+    """Write, sync and delete a small file in ``folder``: :class:`DiskFull` or
+    :class:`FolderReadOnly` when it cannot be done."""
+    _probe(folder)
 
 
 def _probe(folder: Path) -> None:

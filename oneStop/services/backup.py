@@ -92,6 +92,32 @@ class BackupService:
         chosen = str(self._settings.get(S.BACKUP_FOLDER) or "").strip()
         return Path(chosen).expanduser() if chosen else self._default_folder
 
+    def choose_folder(self, actor: User, folder: Path | str) -> Path:
+        """Make ``folder`` (a USB drive, a network share …) where backups go, after checking it
+        can be written (administrator only; ``""`` goes back to the default)."""
+        from oneStop.domain.errors import ValidationError
+        from oneStop.persistence.storage import DiskFull, FolderReadOnly, probe
+
+        with self._uow() as uow:  # before anything is created on a disk
+            authorize(uow, actor, Permission.MANAGE_SETTINGS)
+        text = str(folder).strip()
+        if text:
+            path = Path(text).expanduser()
+            if not path.is_absolute():
+                raise ValidationError(S.BACKUP_FOLDER.key, "cần đường dẫn đầy đủ tới thư mục sao lưu")
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+                probe(path)
+            except FolderReadOnly as exc:
+                raise ValidationError(S.BACKUP_FOLDER.key, f"không ghi được vào {path} ({exc.reason})") from exc
+            except DiskFull as exc:
+                raise ValidationError(S.BACKUP_FOLDER.key, f"ổ đĩa của {path} đã đầy") from exc
+            except OSError as exc:
+                raise ValidationError(S.BACKUP_FOLDER.key,
+                                      f"không tạo được thư mục {path} ({exc.strerror or exc})") from exc
+        self._settings.set(actor, S.BACKUP_FOLDER, text)
+        return self.folder()
+
     def backups(self, folder: Path | None = None) -> list[BackupInfo]:
         """The backups in ``folder`` (default: the chosen one), newest first."""
         found = []

@@ -48,6 +48,10 @@
         <translation>Back up now</translation>
     </message>
     <message>
+        <source>Chọn thư mục sao lưu…</source>
+        <translation>Choose the backup folder…</translation>
+    </message>
+    <message>
         <source>Đóng</source>
         <translation>Close</translation>
     </message>
@@ -70,6 +74,14 @@
     <message>
         <source>Đã sao lưu dữ liệu: %1</source>
         <translation>Data backed up: %1</translation>
+    </message>
+    <message>
+        <source>Đang kiểm tra thư mục…</source>
+        <translation>Checking the folder…</translation>
+    </message>
+    <message>
+        <source>Từ nay sao lưu vào: %1</source>
+        <translation>Backups now go to: %1</translation>
     </message>
 </context>
 <context>

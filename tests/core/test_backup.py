@@ -233,3 +233,23 @@ def test_scans_are_copied_beside_an_outside_backup_and_come_back_with_a_restore(
     shutil.rmtree(app.paths.attachments)  # the scans are lost
     app.backup.restore(admin, copy)
     assert app.dossiers.attachment(admin, sha) == scan.content
+
+
+def test_an_administrator_chooses_the_backup_folder_and_a_folder_that_cannot_be_used_is_refused(
+        app, admin, receiving, tmp_path):
+    from oneStop.domain.errors import PermissionDenied, ValidationError
+
+    usb = tmp_path / "usb" / "onestop-saoluu"
+    with pytest.raises(PermissionDenied):
+        app.backup.choose_folder(receiving, usb)
+    assert not usb.exists()  # refused before anything was made on the disk
+    assert app.backup.choose_folder(admin, usb) == usb and usb.is_dir()
+    assert app.backup.backup(admin).path.parent == usb
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for bad, words in ((blocker / "x", "không tạo được thư mục"), ("saoluu", "đường dẫn đầy đủ")):
+        with pytest.raises(ValidationError, match=words) as refused:
+            app.backup.choose_folder(admin, bad)
+        assert refused.value.field == "backup.folder" and str(refused.value).startswith("Thư mục sao lưu:")
+    assert app.backup.folder() == usb  # unchanged by the refusals
+    assert app.backup.choose_folder(admin, "") == app.paths.backups  # back to the default

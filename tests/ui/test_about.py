@@ -73,3 +73,16 @@ def test_the_main_window_menu_opens_it(qtbot, window, monkeypatch):
 def test_sizes_are_written_for_people():
     assert size_text(10 * 1024) == "10 KB"
     assert size_text(int(12.34 * 1024 * 1024)) == "12,3 MB"
+
+
+def test_an_administrator_chooses_where_backups_go(qtbot, app, tasks, admin, official, monkeypatch, tmp_path):
+    usb = tmp_path / "usb"
+    monkeypatch.setattr(AboutDialog, "ask_folder", classmethod(lambda cls, parent, current: str(usb)))
+    plain = _dialog(qtbot, app, tasks, official)
+    assert not plain.folder_button.isVisibleTo(plain)  # an official does not choose (the core checks too)
+    dialog = _dialog(qtbot, app, tasks, admin)
+    assert dialog.folder_button.isVisibleTo(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=10000):
+        dialog.folder_button.click()
+    assert dialog.fields["backup_folder"].text() == str(usb) and str(usb) in dialog.status.text()
+    assert app.backup.folder() == usb

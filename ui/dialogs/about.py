@@ -82,6 +82,10 @@ class AboutDialog(QDialog):
         self.backup_button.setObjectName("backup_button")
         self.backup_button.clicked.connect(self._on_backup_clicked)
         self.backup_button.setVisible(allowed(user.role, Permission.BACKUP))  # the core checks again
+        self.folder_button = QPushButton(self.tr("Chọn thư mục sao lưu…"))
+        self.folder_button.setObjectName("folder_button")
+        self.folder_button.clicked.connect(self._on_folder_clicked)
+        self.folder_button.setVisible(allowed(user.role, Permission.MANAGE_SETTINGS))
         buttons = dialog_buttons(self.tr("Đóng"), cancel=False)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -90,6 +94,7 @@ class AboutDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.diagnostics_button)
         layout.addWidget(self.backup_button)
+        layout.addWidget(self.folder_button)
         layout.addWidget(buttons)
 
     def load(self) -> None:
@@ -148,9 +153,30 @@ class AboutDialog(QDialog):
         self.status.setText(self.tr("Đã sao lưu dữ liệu: %1").replace("%1", str(info.path)))
         self.load()
 
+    # --- where backups go ------------------------------------------------------------------------
+
+    @classmethod
+    def ask_folder(cls, parent: QWidget, current: str) -> str:
+        return QFileDialog.getExistingDirectory(parent, _tr("Chọn thư mục sao lưu"), current)
+
+    def _on_folder_clicked(self) -> None:
+        folder = self.ask_folder(self, self.fields["backup_folder"].text())
+        if not folder:
+            return
+        app, user = self._app, self._user
+        self.folder_button.setEnabled(False)
+        self._tasks.submit(lambda: app.backup.choose_folder(user, folder), on_done=self._on_folder_chosen,
+                           on_error=self._on_failed, parent=self, progress_label=self.tr("Đang kiểm tra thư mục…"))
+
+    def _on_folder_chosen(self, folder: Path) -> None:
+        self.folder_button.setEnabled(True)
+        self.status.setText(self.tr("Từ nay sao lưu vào: %1").replace("%1", str(folder)))
+        self.load()
+
     def _on_failed(self, exc: BaseException) -> None:
         self.diagnostics_button.setEnabled(True)
         self.backup_button.setEnabled(True)
+        self.folder_button.setEnabled(True)
         self.status.setText(describe(exc))
 
     @classmethod
