@@ -129,24 +129,23 @@ class _ServerCpu:
         return total / self.tick
 
 
-def _copy_baseline(admin_url: str, dealt: dict[str, list[Any]], server_cpu: "_ServerCpu") -> tuple[float, float | None]:
+def _copy_rows(dealt: dict[str, list[Any]]) -> list[tuple[Any, ...]]:
+    """The pushed events as the rows of ``central_events`` (a number first, then ``_COLUMNS``)."""
+    from oneStop.domain.events import content_hash
+    from oneStop.sync.central import _row
+
+    pushed = ((counter.split("#")[0], e) for counter, events in dealt.items() for e in events)
+    return [(n, *_row(e, agency, content_hash(e), None)) for n, (agency, e) in enumerate(pushed, 1)]
+
+
+def _copy_baseline(admin_url: str, rows: list[tuple[Any, ...]], server_cpu: "_ServerCpu") -> tuple[float, float | None]:
     """Seconds (and server CPU seconds) for one plain ``COPY`` of the same rows into a table
     like ``central_events`` (same columns, same indexes and constraints)."""
     import psycopg
 
-    from oneStop.domain.events import content_hash
-    from oneStop.sync.central import _row
+    from oneStop.sync.central import _COLUMNS
 
-    columns = ("central_seq", "id", "agency_code", "counter_id", "seq", "kind", "dossier_id", "actor", "device_time",
-               "business_time", "business_date", "payload", "schema", "content_hash", "relayed_by")
-    rows = []
-    number = 0
-    for counter, events in dealt.items():
-        agency = counter.split("#")[0]
-        for e in events:
-            number += 1
-            r = {"central_seq": number, **_row(e, agency, content_hash(e), None)}
-            rows.append(tuple(r[c] for c in columns))
+    columns = ("central_seq", *_COLUMNS)
     with psycopg.connect(admin_url) as conn:
         conn.execute("DROP TABLE IF EXISTS bench_copy")
         conn.execute("CREATE TABLE bench_copy (LIKE central_events INCLUDING ALL)")
@@ -222,7 +221,8 @@ def sync(cache: Path, events: int = 200_000, counters: int = 50, batch: int | No
             assert pushed == events, (pushed, events)
             push_server_cpu = push_cpu - cpu if cpu is not None and push_cpu is not None else None
             # the baseline's best of three (the fastest COPY makes the ratio the hardest to meet)
-            copy_s, copy_server_cpu = min(_copy_baseline(admin_url, dealt, server_cpu) for _ in range(3))
+            rows = _copy_rows(dealt)
+            copy_s, copy_server_cpu = min(_copy_baseline(admin_url, rows, server_cpu) for _ in range(3))
 
             # --- a new counter pulls its agency's half ----------------------------------------
             pull = _pull(admin_url, AGENCIES[0], urls, Path(tmp))

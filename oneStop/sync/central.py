@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from sqlalchemy import Connection, Engine, create_engine, func, select, text
 
@@ -194,36 +195,36 @@ _TOPS = """
 """
 
 
-def _binary(connection: Connection, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """Run ``sql`` on the connection's own psycopg connection (same transaction); its ``%(…)b``
-    parameters go in binary: arrays of text without any escaping."""
+@contextmanager
+def _raw_cursor(connection: Connection, statement: str) -> Iterator[Any]:
+    """A cursor of the connection's own psycopg connection (same transaction), for what
+    SQLAlchemy does not do: binary parameters, ``COPY``. Its errors come out as SQLAlchemy's."""
     import psycopg
     from sqlalchemy.exc import DBAPIError
 
     raw = connection.connection.dbapi_connection
     try:
         with raw.cursor() as cursor:  # type: ignore[union-attr]
-            cursor.execute(sql, params)
-            return cursor.fetchall() if cursor.description else []
-    except psycopg.Error as exc:  # the same errors as through SQLAlchemy
-        raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
+            yield cursor
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
+
+
+def _binary(connection: Connection, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Run ``sql``; its ``%(…)b`` parameters go in binary: arrays of text without any escaping."""
+    with _raw_cursor(connection, sql) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
 
 
 def _copy_in(connection: Connection, rows: Iterable[tuple[Any, ...]]) -> None:
     """Stream ``rows`` (in ``_COLUMNS`` order) into the session's ``onestop_incoming``."""
-    import psycopg
-    from sqlalchemy.exc import DBAPIError
-
-    raw = connection.connection.dbapi_connection
-    try:
-        with raw.cursor() as cursor:  # type: ignore[union-attr]
-            cursor.execute(_INCOMING)
-            with cursor.copy(_COPY_IN) as copy:
-                copy.set_types(list(_TYPES))
-                for row in rows:
-                    copy.write_row(row)
-    except psycopg.Error as exc:
-        raise DBAPIError.instance(_COPY_IN, None, exc, psycopg.Error) from exc
+    with _raw_cursor(connection, _COPY_IN) as cursor:
+        cursor.execute(_INCOMING)
+        with cursor.copy(_COPY_IN) as copy:
+            copy.set_types(list(_TYPES))
+            for row in rows:
+                copy.write_row(row)
 
 
 def _insert(connection: Connection) -> list[tuple[Any, ...]]:
@@ -232,41 +233,26 @@ def _insert(connection: Connection) -> list[tuple[Any, ...]]:
     unique index, so it is only the way back)."""
     import psycopg
 
-    raw = connection.connection.dbapi_connection
-    with raw.cursor() as cursor:  # type: ignore[union-attr]
+    with _raw_cursor(connection, _INSERT_ALL) as cursor:
         cursor.execute("SAVEPOINT onestop_push")
         try:
             cursor.execute(_INSERT_ALL)
             rows = cursor.fetchall()
         except psycopg.errors.UniqueViolation:
             cursor.execute("ROLLBACK TO SAVEPOINT onestop_push")
-            return _binary(connection, _INSERT, {})
-        except psycopg.Error as exc:
-            from sqlalchemy.exc import DBAPIError
-
-            raise DBAPIError.instance(_INSERT_ALL, None, exc, psycopg.Error) from exc
+            cursor.execute(_INSERT)
+            return cursor.fetchall()
         cursor.execute("RELEASE SAVEPOINT onestop_push")
         return rows
 
 
 def _row(event: Event, agency_code: str, digest: str, relayed_by: str | None,
-         payload_json: str | None = None) -> dict[str, Any]:
-    return {
-        "id": event.id,
-        "agency_code": agency_code,
-        "counter_id": event.counter_id,
-        "seq": event.seq,
-        "kind": event.kind,
-        "dossier_id": event.dossier_id,
-        "actor": event.actor,
-        "device_time": event.device_time,
-        "business_time": event.business_time.isoformat(),
-        "business_date": event.business_time.date(),
-        "payload": payload_json if payload_json is not None else payload_text(event.payload),
-        "schema": event.schema,
-        "content_hash": digest,
-        "relayed_by": relayed_by,
-    }
+         payload_json: str | None = None) -> tuple[Any, ...]:
+    """An event as the values of ``_COLUMNS``."""
+    return (event.id, agency_code, event.counter_id, event.seq, event.kind, event.dossier_id, event.actor,
+            event.device_time, event.business_time.isoformat(), event.business_time.date(),
+            payload_json if payload_json is not None else payload_text(event.payload), event.schema, digest,
+            relayed_by)
 
 
 class _Known(NamedTuple):
@@ -304,9 +290,10 @@ def push(connection: Connection, agency_code: str, batch: Sequence[Event | Outgo
     counter's (of the same agency), delivered from a file; each is stamped with the delivering
     role's name, which row-level security requires.
 
-    Everything goes in at once (``COPY`` and one ``INSERT … ON CONFLICT DO NOTHING``); only
-    what the constraints kept out is looked at again: the same id with the same content is
-    acknowledged, anything else under the same id or the same counter's number is quarantined.
+    Everything goes in at once (``COPY``, then one plain ``INSERT``, or ``INSERT … ON CONFLICT
+    DO NOTHING`` when some of it is already there); only what the constraints kept out is looked
+    at again: the same id with the same content is acknowledged, anything else under the same
+    id or the same counter's number is quarantined.
     A concurrent push of the same event (the counter and a USB stick at once) is settled the
     same way once the other transaction has ended.
     """
@@ -318,10 +305,7 @@ def push(connection: Connection, agency_code: str, batch: Sequence[Event | Outgo
     with connection.begin():
         relayed_by = connection.scalar(text("SELECT current_user")) if relay else None
         tops = {c: top or 0 for c, top in _binary(connection, _TOPS, {"counters": counters})}
-        _copy_in(connection, (
-            (e.id, agency_code, e.counter_id, e.seq, e.kind, e.dossier_id, e.actor, e.device_time,
-             e.business_time.isoformat(), e.business_time.date(), body, e.schema, digest, relayed_by)
-            for e, body, digest in outgoing))
+        _copy_in(connection, (_row(e, agency_code, digest, relayed_by, body) for e, body, digest in outgoing))
         inserted: dict[uuid.UUID, int] = dict(_insert(connection))
         acknowledged: dict[uuid.UUID, int] = dict(inserted)
         refused: list[dict[str, Any]] = []

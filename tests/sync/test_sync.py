@@ -601,8 +601,9 @@ def test_the_central_schema_upgrades_with_its_events_and_goes_back(postgres):
     old = events(1, 5)
     engine = central.connect(url)  # the superuser pushes here: RLS does not stop it
     with engine.connect() as c:
-        c.execute(central.cm.events.insert(), [{**central._row(e, "000.17.22.H56", central.prepare([e])[0].content_hash, None)}
-                                              for e in old])
+        c.execute(central.cm.events.insert(), [dict(zip(central._COLUMNS, central._row(o.event, "000.17.22.H56",
+                                                                                      o.content_hash, None)))
+                                              for o in central.prepare(old)])
         c.commit()
         before = dict(c.execute(text("SELECT id, central_seq FROM central_events")).all())
     engine.dispose()
