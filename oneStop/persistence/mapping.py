@@ -35,8 +35,9 @@ from oneStop.persistence.models import (
 )
 
 
-def event_row(event: Event, digest: str) -> EventRow:
-    return EventRow(
+def event_row_values(event: Event, digest: str) -> dict[str, Any]:
+    """An event's column values (for bulk writes; ``event_row`` for the ORM)."""
+    return dict(
         id=event.id,
         counter_id=event.counter_id,
         seq=event.seq,
@@ -52,7 +53,12 @@ def event_row(event: Event, digest: str) -> EventRow:
     )
 
 
-def event_from_row(row: EventRow) -> Event:
+def event_row(event: Event, digest: str) -> EventRow:
+    return EventRow(**event_row_values(event, digest))
+
+
+def event_from_row(row: Any) -> Event:
+    """The event of an ``EventRow``, or of a Core row with the same column names."""
     return Event(
         id=row.id,
         counter_id=row.counter_id,

@@ -35,7 +35,7 @@ from oneStop.domain.models import User
 from oneStop.domain.permissions import Permission
 from oneStop.persistence import migrate, sqlite_files
 from oneStop.persistence.db import Database
-from oneStop.persistence.models import CounterRow, DailySequenceRow, EventRow, RegisterSequenceRow, SyncStateRow
+from oneStop.persistence.models import CounterRow, DailySequenceRow, EventRow, RegisterSequenceRow
 from oneStop.services.base import UowFactory, authorize
 from oneStop.services.settings_store import SettingsService
 from oneStop.services.setup import SYSTEM_ACTOR
@@ -284,13 +284,9 @@ class BackupService:
 def _recover_own_events_at_next_sync(uow) -> None:  # type: ignore[no-untyped-def]
     """What this counter did after the restored copy was made, and sent, is in the central
     database: the next sync takes it back (``oneStop.sync.client.RECOVER_OWN``)."""
-    from oneStop.sync.client import RECOVER_OWN
+    from oneStop.sync.client import RECOVER_OWN, put_state
 
-    row = uow.session.get(SyncStateRow, RECOVER_OWN)
-    if row is None:
-        uow.session.add(SyncStateRow(key=RECOVER_OWN, value=True, updated_at=uow.now()))
-    else:
-        row.value, row.updated_at = True, uow.now()
+    put_state(uow, RECOVER_OWN, True, uow.now())
 
 
 def mirror_attachments(source: Path, target: Path) -> int:

@@ -21,7 +21,7 @@ from oneStop.persistence.mapping import event_from_row
 from oneStop.persistence.models import AgencyRow, EventRow, SyncStateRow
 from oneStop.services.base import UowFactory, authorize
 from oneStop.sync import central, credentials
-from oneStop.sync.client import SyncClient, SyncResult
+from oneStop.sync.client import SyncClient, SyncResult, put_state
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +85,7 @@ class SyncService:
         with self._uow(write=True) as uow:
             now = uow.now()
             for key, value in values.items():
-                row = uow.session.get(SyncStateRow, key)
-                if row is None:
-                    uow.session.add(SyncStateRow(key=key, value=value, updated_at=now))
-                else:
-                    row.value, row.updated_at = value, now
+                put_state(uow, key, value, now)
             uow.commit()
 
     def configure(self, actor: User, url: str) -> str:

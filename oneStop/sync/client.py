@@ -25,7 +25,7 @@ from oneStop.domain.clock import utcnow
 from oneStop.domain.events import ProjectionError, apply, content_hash_with, order_key, project
 from oneStop.domain.models import Event
 from oneStop.persistence.bulk import insert_rows
-from oneStop.persistence.mapping import dossier_row_values, event_from_row
+from oneStop.persistence.mapping import dossier_row_values, event_from_row, event_row_values
 from oneStop.persistence.models import AgencyRow, DossierRow, EventRow, SyncStateRow
 from oneStop.persistence.uow import UnitOfWork
 from oneStop.sync import central, reference
@@ -232,17 +232,21 @@ class SyncClient:
         return default if row is None else row.value
 
     def _set_state(self, uow: UnitOfWork, key: str, value: Any) -> None:
-        row = uow.session.get(SyncStateRow, key)
-        if row is None:
-            uow.session.add(SyncStateRow(key=key, value=value, updated_at=self._clock()))
-        else:
-            row.value = value
-            row.updated_at = self._clock()
+        put_state(uow, key, value, self._clock())
 
     def _remember(self, key: str, value: Any) -> None:
         with self._uow(write=True) as uow:
             self._set_state(uow, key, value)
             uow.commit()
+
+
+def put_state(uow: UnitOfWork, key: str, value: Any, at: datetime) -> None:
+    """Set one value of this PC's sync bookkeeping (``sync_state``), in ``uow``'s transaction."""
+    row = uow.session.get(SyncStateRow, key)
+    if row is None:
+        uow.session.add(SyncStateRow(key=key, value=value, updated_at=at))
+    else:
+        row.value, row.updated_at = value, at
 
 
 _EVENTS = EventRow.__table__
@@ -252,11 +256,8 @@ _ACKNOWLEDGE = (update(_EVENTS).where(_EVENTS.c.id == bindparam("b_id"), _EVENTS
 
 def _pulled_row(item: central.CentralEvent) -> dict[str, Any]:
     """An event's row; the payload as the canonical text it arrived as (no second encoding)."""
-    e = item.event
-    return {"id": e.id, "counter_id": e.counter_id, "seq": e.seq, "kind": e.kind, "dossier_id": e.dossier_id,
-            "actor": e.actor, "device_time": e.device_time, "business_time": e.business_time.isoformat(),
-            "business_date": e.business_time.date(), "payload": item.payload_json, "schema": e.schema,
-            "content_hash": item.content_hash, "central_seq": item.central_seq}
+    return {**event_row_values(item.event, item.content_hash), "payload": item.payload_json,
+            "central_seq": item.central_seq}
 
 
 class ProjectionCache:
@@ -325,10 +326,7 @@ def _reproject(uow: UnitOfWork, fresh: Mapping[uuid.UUID, list[Event]], cache: P
             select(e.id, e.counter_id, e.seq, e.kind, e.actor, e.device_time, e.business_time, e.dossier_id,
                    e.payload, e.schema).where(e.dossier_id.in_(reload[start:start + 500])))
         for r in rows:
-            by_dossier.setdefault(r.dossier_id, []).append(Event(
-                id=r.id, counter_id=r.counter_id, seq=r.seq, kind=r.kind, actor=r.actor, device_time=r.device_time,
-                business_time=datetime.fromisoformat(r.business_time), dossier_id=r.dossier_id, payload=r.payload,
-                schema=r.schema))
+            by_dossier.setdefault(r.dossier_id, []).append(event_from_row(r))
         for dossier_id, events in by_dossier.items():
             try:
                 state = project(events)
