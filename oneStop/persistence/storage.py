@@ -62,16 +62,12 @@ class StorageGuard:
                 raise FolderReadOnly(folder, exc.strerror or str(exc)) from exc
             if free < needed:
                 raise DiskFull(folder, free, needed)
-            _probe(target)
+            probe(target)
 
 
 def probe(folder: Path) -> None:
     """Write, sync and delete a small file in ``folder``: :class:`DiskFull` or
     :class:`FolderReadOnly` when it cannot be done."""
-    _probe(folder)
-
-
-def _probe(folder: Path) -> None:
     probe = folder / f".onestop-write-check-{uuid.uuid4().hex}"
     try:
         fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
