@@ -116,3 +116,21 @@ def central_url(postgres) -> str:  # type: ignore[no-untyped-def]
 
     central.init_central(url)
     return url
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch, capsys):  # type: ignore[no-untyped-def]
+    """The command line on a new data folder (``run.data``): ``run(*args)`` gives the exit
+    code, the output and the errors."""
+    from oneStop.cli import main
+
+    data = tmp_path / "data"
+    monkeypatch.setenv("ONESTOP_PASSWORD", PASSWORD)
+
+    def _run(*args: str) -> tuple[int, str, str]:
+        code = main(["--data-dir", str(data), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    _run.data = data  # type: ignore[attr-defined]
+    return _run

@@ -14,20 +14,7 @@ from pypdf import PdfReader
 from oneStop import __version__
 from oneStop.cli import main
 
-PASSWORD = "mat-khau-an-toan"
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch, capsys):  # type: ignore[no-untyped-def]
-    data = tmp_path / "data"
-    monkeypatch.setenv("ONESTOP_PASSWORD", PASSWORD)
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        code = main(["--data-dir", str(data), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
+# ``run``: the command line on a new data folder (tests/conftest.py)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from contextlib import closing
 import pytest
 
 from oneStop import settings as S
-from oneStop.cli import main
 from oneStop.persistence import migrate
 from oneStop.persistence.models import SyncStateRow
 from oneStop.services import diagnostics
@@ -74,20 +73,12 @@ def test_the_about_facts_before_set_up(app):
 
 
 @pytest.fixture
-def run(tmp_path, monkeypatch, capsys):  # type: ignore[no-untyped-def]
-    data = tmp_path / "data"
-    monkeypatch.setenv("ONESTOP_PASSWORD", PASSWORD)
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        code = main(["--data-dir", str(data), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    code, _, err = _run("setup", "--agency-code", "000.17.22.H56", "--agency-name", "Bộ phận Một cửa",
-                        "--counter", "1", "--admin", "admin")
+def run(run):  # type: ignore[no-untyped-def]
+    """The command line (tests/conftest.py) on a data folder set up."""
+    code, _, err = run("setup", "--agency-code", "000.17.22.H56", "--agency-name", "Bộ phận Một cửa",
+                       "--counter", "1", "--admin", "admin")
     assert code == 0, err
-    _run.data = data  # type: ignore[attr-defined]
-    return _run
+    return run
 
 
 def _dossier_count(path) -> int:  # type: ignore[no-untyped-def]
