@@ -219,10 +219,16 @@ class TaskRunner(QObject):
         self._dialog.show()
 
     def _hide_dialog(self) -> None:
+        """Close the dialog; if it had the keyboard, give it back to the window under it, so the
+        cursor is where it was (not every platform does that by itself)."""
         if self._dialog is not None:
+            owner = self._dialog.parentWidget()
+            had_keyboard = self._dialog.isActiveWindow()
             self._dialog.hide()
             self._dialog.deleteLater()
             self._dialog = None
+            if had_keyboard and owner is not None and shiboken6.isValid(owner) and owner.window().isVisible():
+                owner.window().activateWindow()
 
     @property
     def progress_dialog(self) -> QProgressDialog | None:

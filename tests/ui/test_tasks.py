@@ -139,3 +139,33 @@ def test_shutdown_lets_queued_jobs_finish(qapp):
     assert ran == [0, 1, 2]
     with pytest.raises(RuntimeError):
         runner.submit(lambda: None)
+
+
+def test_when_the_progress_dialog_goes_the_cursor_is_back_where_it_was(qtbot):
+    """A slow save shows the dialog over the form; once it closes, typing goes on in the field
+    that had the cursor (the form's window is active again), whatever the platform does."""
+    from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+
+    form = QWidget()
+    qtbot.addWidget(form)
+    field, other = QLineEdit(form), QLineEdit(form)
+    layout = QVBoxLayout(form)
+    layout.addWidget(other)
+    layout.addWidget(field)
+    with qtbot.waitActive(form):
+        form.show()
+        form.activateWindow()
+    field.setFocus()
+    assert QApplication.focusWidget() is field
+    runner = TaskRunner(progress_delay_ms=20)
+    try:
+        release, done = threading.Event(), []
+        runner.submit(lambda: release.wait(3), on_done=done.append, parent=form, progress_label="Đang lưu hồ sơ…")
+        qtbot.waitUntil(lambda: runner.progress_dialog is not None and runner.progress_dialog.isVisible(), timeout=3000)
+        runner.progress_dialog.activateWindow()  # as a window manager gives a new dialog the keyboard
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is runner.progress_dialog, timeout=3000)
+        release.set()
+        qtbot.waitUntil(lambda: bool(done), timeout=3000)
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is field, timeout=3000)
+    finally:
+        runner.shutdown()
