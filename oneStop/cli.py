@@ -323,6 +323,18 @@ def build_parser() -> argparse.ArgumentParser:
     ces.add_argument("--url", required=True)
     ces.add_argument("--name", required=True, help="tên vai trò, chữ thường không dấu")
     ces.add_argument("--agency-code", action="append", required=True, help="lặp lại cho nhiều cơ quan")
+    for verb, what in (("share", "cho quầy của cơ quan khác đọc và xử lý hồ sơ của một cơ quan "
+                                 "(tiếp nhận không phụ thuộc địa giới hành chính)"),
+                       ("unshare", "thôi chia sẻ hồ sơ giữa các cơ quan")):
+        csh = ce.add_parser(verb, help=what)
+        csh.add_argument("--url", required=True)
+        csh.add_argument("--agency-code", required=True, help="cơ quan có hồ sơ")
+        csh.add_argument("--with", dest="with_agencies", action="append", required=True, metavar="MÃ_CƠ_QUAN",
+                         help="cơ quan được đọc hồ sơ; lặp lại cho nhiều cơ quan")
+        csh.add_argument("--both-ways", action="store_true", help="và chiều ngược lại")
+    csl = ce.add_parser("shares", help="các cơ quan đang chia sẻ hồ sơ với nhau")
+    csl.add_argument("--url", required=True)
+    csl.add_argument("--json", action="store_true")
 
     sy = sub.add_parser("sync", help="đồng bộ với cơ sở dữ liệu trung tâm")
     sy.add_argument("--central", help="địa chỉ postgresql://… (được ghi nhớ; mật khẩu vào kho mật khẩu của hệ điều hành)")
@@ -796,6 +808,25 @@ def cmd_central(app, args) -> int:  # type: ignore[no-untyped-def]
             supervisor_url = central.add_supervisor(args.url, args.name, args.agency_code)
             print(f"Đã tạo vai trò giám sát {args.name}. Địa chỉ kết nối:")
             print(supervisor_url)
+            return 0
+        if args.action == "share":
+            for agency, reader in central.share(args.url, args.agency_code, args.with_agencies, both_ways=args.both_ways):
+                print(f"Các quầy của {reader} đọc và xử lý được hồ sơ do {agency} tiếp nhận.")
+            return 0
+        if args.action == "unshare":
+            ended = central.unshare(args.url, args.agency_code, args.with_agencies, both_ways=args.both_ways)
+            print(f"Đã thôi {ended} chia sẻ. Hồ sơ các quầy đã nhận trước đó vẫn còn trên máy của họ.")
+            return 0
+        if args.action == "shares":
+            found = central.shares(args.url)
+            if args.json:
+                print(json.dumps([{"agency_code": a, "shared_with": b, "since": t.isoformat()} for a, b, t in found],
+                                 ensure_ascii=False))
+            else:
+                for agency, reader, since in found:
+                    print(f"{agency}\t→ {reader}\t(từ {since:%d/%m/%Y})")
+                if not found:
+                    print("Chưa có cơ quan nào chia sẻ hồ sơ.")
             return 0
         revision = central.init_central(args.url)
     except ValueError as exc:

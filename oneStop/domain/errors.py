@@ -59,6 +59,8 @@ FIELD_LABELS: dict[str, str] = {
     "reason": "Lý do",
     "to_agency": "Cơ quan nhận hồ sơ",
     "from_agency": "Cơ quan giao",
+    "shared_with": "Cơ quan được chia sẻ hồ sơ",
+    "supervisor_role": "Tên vai trò giám sát",
     "new_due_at": "Ngày hẹn trả mới",
     "method": "Hình thức trả kết quả",
     "collected_by": "Họ tên người nhận kết quả",

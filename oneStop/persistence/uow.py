@@ -77,6 +77,13 @@ class UnitOfWork:
             self._counter_id = found
         return self._counter_id
 
+    @property
+    def agency_code(self) -> str:
+        """This PC's agency (the part of its counter identity before ``#``). Dossiers of other
+        agencies that share theirs with it (cross-boundary reception) are in the database too;
+        its books and reports count its own (``DossierRow.agency_code``)."""
+        return self.counter_id.rsplit("#", 1)[0]
+
     def append(
         self,
         kind: str,

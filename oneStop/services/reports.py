@@ -141,7 +141,8 @@ class ReportService:
 
         def grouped(origin, condition):  # type: ignore[no-untyped-def]
             keys = (origin.label("origin"), *columns)
-            stmt = select(*keys, func.count().label("n")).where(condition)
+            # this agency's dossiers: those another agency received and shares are its to report
+            stmt = select(*keys, func.count().label("n")).where(condition, c.agency_code == agency)
             if excluded:
                 stmt = stmt.where(~and_(c.status.in_(excluded), resolved))
             return stmt.group_by(*keys)
@@ -149,6 +150,7 @@ class ReportService:
         with self._uow() as uow:
             authorize(uow, actor, Permission.SUPERVISE)
             now = uow.now()
+            agency = uow.agency_code
             new = grouped(origin_new, c.received_date.between(p.start, p.end))
             # carried over: received before the period, and not finished before it; asked as two
             # questions so that each is answered from the (finished_date, received_date) index

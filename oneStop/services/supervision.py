@@ -23,7 +23,7 @@ from oneStop.domain.lifecycle import OPEN, Timeliness, Transition, classify_time
 from oneStop.domain.models import Channel, DossierStatus, ReturnMethod, User
 from oneStop.domain.permissions import Permission
 from oneStop.domain.text import clean
-from oneStop.persistence.models import CounterRow, DossierRow, EventRow, UserRow
+from oneStop.persistence.models import DossierRow, EventRow, UserRow
 from oneStop.services.base import UowFactory, authorize, can
 from oneStop.services.calendar import CalendarService
 from oneStop.services.settings_store import SettingsService
@@ -146,7 +146,8 @@ class SupervisionService:
             full = can(uow, actor, Permission.VIEW_PERSONAL_DATA)
             now = uow.now()
             c = DossierRow
-            stmt = select(*_COLUMNS).where(c.received_date >= date_from, c.received_date <= date_to)
+            stmt = select(*_COLUMNS).where(c.received_date >= date_from, c.received_date <= date_to,
+                                           c.agency_code == uow.agency_code)
             if filter.counter is not None:
                 stmt = stmt.where(c.counter == filter.counter)
             if filter.official:
@@ -244,17 +245,20 @@ class SupervisionService:
         with self._uow() as uow:
             authorize(uow, actor, Permission.VIEW_DOSSIERS)
             now = uow.now()
-            counters = {r.id: r.number for r in uow.session.query(CounterRow).all()}
+            agency = uow.agency_code
             e = EventRow
+            ours = own_counters(agency)  # what this agency's counters did, on whichever agency's dossiers
+            own = DossierRow.agency_code == agency
             rows = uow.session.execute(
-                select(e.counter_id, e.kind, func.count()).where(e.business_date == day).group_by(e.counter_id, e.kind)
+                select(e.counter_id, e.kind, func.count()).where(e.business_date == day, ours)
+                .group_by(e.counter_id, e.kind)
             ).all()
             returns = uow.session.execute(
-                select(e.counter_id, e.payload).where(e.business_date == day, e.kind == Transition.RETURNED.kind)
+                select(e.counter_id, e.payload).where(e.business_date == day, e.kind == Transition.RETURNED.kind, ours)
             ).all()
             post_returns = Counter(cid for cid, payload in returns if payload.get("method") == "post").items()
             postal_in = uow.session.execute(
-                select(DossierRow.counter, func.count()).where(DossierRow.received_date == day,
+                select(DossierRow.counter, func.count()).where(DossierRow.received_date == day, own,
                                                                 DossierRow.channel == Channel.POSTAL.value)
                 .group_by(DossierRow.counter)
             ).all()
@@ -262,12 +266,12 @@ class SupervisionService:
             start = datetime.combine(next_day, datetime.min.time(), tzinfo=VN_TZ)
             open_states = [s.value for s in OPEN]
             due = uow.session.scalars(
-                select(DossierRow.code).where(DossierRow.status.in_(open_states), DossierRow.due_at >= start,
+                select(DossierRow.code).where(own, DossierRow.status.in_(open_states), DossierRow.due_at >= start,
                                               DossierRow.due_at < start + timedelta(days=1)).order_by(DossierRow.due_at)
             ).all()
             overdue_rows = uow.session.execute(
                 select(DossierRow.code, DossierRow.deadline_at, DossierRow.paused_since, DossierRow.supplement_count)
-                .where(DossierRow.status.in_(open_states), DossierRow.due_at < now).order_by(DossierRow.due_at)
+                .where(own, DossierRow.status.in_(open_states), DossierRow.due_at < now).order_by(DossierRow.due_at)
             ).all()
             sign_off_row = uow.session.scalars(
                 select(e).where(e.kind == Kind.DAY_SIGNED_OFF, e.business_date == day).order_by(e.device_time.desc())
@@ -280,28 +284,27 @@ class SupervisionService:
                 p = sign_off_row.payload
                 sign_off = SignOff(day, p.get("counter"), sign_off_row.actor, names.get(sign_off_row.actor, ""),
                                    to_local(sign_off_row.device_time), p.get("comment", ""), p.get("seq_through", 0))
-                received_ids = select(DossierRow.id).where(DossierRow.received_date == day)
+                received_ids = select(DossierRow.id).where(DossierRow.received_date == day, own)
                 if counter is not None:
                     received_ids = received_ids.where(DossierRow.counter == counter)
                 later = uow.session.scalars(
                     select(e).where(
                         e.device_time > sign_off_row.device_time,
                         e.kind.not_in(AUDIT_ONLY | {Kind.DAY_SIGNED_OFF}),
-                        or_(e.business_date == day, e.dossier_id.in_(received_ids)),
+                        or_(and_(e.business_date == day, ours), e.dossier_id.in_(received_ids)),
                     ).order_by(e.device_time)
                 ).all()
                 changed = [
                     {"kind": r.kind, "actor": r.actor, "at": to_local(r.device_time).isoformat(),
                      "business_date": r.business_date.isoformat(), "seq": r.seq, "counter_id": r.counter_id}
                     for r in later
-                    if counter is None or counters.get(r.counter_id) == counter
+                    if counter is None or counter_number(r.counter_id) == counter
                 ]
         by_counter: dict[int, dict[str, int]] = {}
         for counter_id, kind, n in rows:
-            number = counters.get(counter_id, 0)
-            by_counter.setdefault(number, {})[kind] = n
+            by_counter.setdefault(counter_number(counter_id), {})[kind] = n
         for counter_id, n in post_returns:
-            by_counter.setdefault(counters.get(counter_id, 0), {})["to_post"] = n
+            by_counter.setdefault(counter_number(counter_id), {})["to_post"] = n
         for number, n in postal_in:
             by_counter.setdefault(number, {})["postal_in"] = n
         days = [
@@ -350,18 +353,20 @@ class SupervisionService:
             now = uow.now()
             names = {u.username: u.full_name for u in uow.session.query(UserRow).all()}
             c = DossierRow
+            own, ours = c.agency_code == uow.agency_code, own_counters(uow.agency_code)
             received = dict(uow.session.execute(
-                select(c.received_by, func.count()).where(c.received_date.between(date_from, date_to)).group_by(c.received_by)
+                select(c.received_by, func.count()).where(c.received_date.between(date_from, date_to), own)
+                .group_by(c.received_by)
             ).all())
             returned = dict(uow.session.execute(
                 select(EventRow.actor, func.count()).where(EventRow.business_date.between(date_from, date_to),
-                                                           EventRow.kind == Transition.RETURNED.kind)
+                                                           EventRow.kind == Transition.RETURNED.kind, ours)
                 .group_by(EventRow.actor)
             ).all())
             finished = uow.session.execute(
                 select(c.received_by, c.received_at, c.finished_at, c.due_at, c.original_due_at, c.paused_seconds,
                        c.supplement_count)
-                .where(c.received_date.between(date_from, date_to), c.finished_at.is_not(None))
+                .where(c.received_date.between(date_from, date_to), c.finished_at.is_not(None), own)
             ).all()
         stats: dict[str, list[float]] = {}
         on_time: dict[str, int] = {}
@@ -396,30 +401,31 @@ class SupervisionService:
             authorize(uow, actor, Permission.SUPERVISE)
             now = uow.now()
             c = DossierRow
-            received_today = uow.session.scalar(select(func.count()).where(c.received_date == day)) or 0
+            own, ours = c.agency_code == uow.agency_code, own_counters(uow.agency_code)
+            received_today = uow.session.scalar(select(func.count()).where(c.received_date == day, own)) or 0
             by_channel = dict(uow.session.execute(
-                select(c.channel, func.count()).where(c.received_date.between(start, day)).group_by(c.channel)
+                select(c.channel, func.count()).where(c.received_date.between(start, day), own).group_by(c.channel)
             ).all())
             returns = uow.session.execute(
                 select(EventRow.business_date, EventRow.payload)
-                .where(EventRow.business_date.between(start, day), EventRow.kind == Transition.RETURNED.kind)
+                .where(EventRow.business_date.between(start, day), EventRow.kind == Transition.RETURNED.kind, ours)
             ).all()
             finished = uow.session.execute(
                 select(c.finished_at, c.deadline_at, c.deadline_date, c.finished_date, c.finished_late)
-                .where(c.finished_date.between(start, day))
+                .where(c.finished_date.between(start, day), own)
             ).all()
             open_states = [s.value for s in OPEN]
             open_rows = uow.session.execute(
                 select(c.code, c.applicant_name, c.procedure_name, c.due_at, c.deadline_at, c.paused_since,
                        c.supplement_count, c.counter)
-                .where(c.status.in_(open_states),
+                .where(c.status.in_(open_states), own,
                        c.due_at < datetime.combine(soon_until + timedelta(days=1), datetime.min.time(), tzinfo=VN_TZ))
                 .order_by(c.due_at)
             ).all()
             series_from = day - timedelta(days=13)
             series = uow.session.execute(
                 select(c.received_date, c.channel, func.count())
-                .where(c.received_date.between(series_from, day)).group_by(c.received_date, c.channel)
+                .where(c.received_date.between(series_from, day), own).group_by(c.received_date, c.channel)
             ).all()
         received = sum(by_channel.values())
         postal_in = by_channel.get(Channel.POSTAL.value, 0)
@@ -457,6 +463,20 @@ class SupervisionService:
             due_soon=tuple(due_soon),
             daily=tuple((d, counts) for d, counts in sorted(days.items())),
         )
+
+
+def own_counters(agency_code: str) -> Any:
+    """The condition on ``EventRow`` for events this agency's counters wrote."""
+    return EventRow.counter_id.startswith(agency_code + "#", autoescape=True)
+
+
+def counter_number(counter_id: str) -> int:
+    """The counter's number in its identity.
+
+    >>> counter_number("000.17.22.H56#12")
+    12
+    """
+    return int(counter_id.rsplit("#", 1)[1])
 
 
 def totals(rows: list[LogRow]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from oneStop.domain.events import canonical, content_hash
 from oneStop.domain.models import Event, User
 from oneStop.domain.permissions import Permission
 from oneStop.persistence.mapping import event_from_row
-from oneStop.persistence.models import AgencyRow, EventRow, SyncStateRow
+from oneStop.persistence.models import AgencyRow, DossierRow, EventRow, SyncStateRow
 from oneStop.services.base import UowFactory, authorize
 from oneStop.sync import central, credentials
 from oneStop.sync.client import SyncClient, SyncResult, put_state
@@ -222,10 +222,17 @@ class SyncService:
                 raise ValidationError("attachment", f"dòng {number} của {path}: sự kiện của quầy {event.counter_id}, "
                                                     f"không thuộc cơ quan {agency}")
             events.append(event)
+        with self._uow() as uow:  # a step on a dossier an agency shares with this one goes to its stream
+            dossier_agency = dict(uow.session.execute(
+                select(DossierRow.id, DossierRow.agency_code)
+                .where(DossierRow.id.in_({e.dossier_id for e in events if e.dossier_id}))).all())
         engine = central.connect(self._url(url))
         try:
             with engine.connect() as connection:
-                return central.push(connection, meta["agency"], events, relay=True)
+                sharing = central.sharing_with(connection, agency)
+                outgoing = [o._replace(agency=central.stream_of(dossier_agency.get(o.event.dossier_id), agency, sharing))
+                            for o in central.prepare(events)]
+                return central.push(connection, meta["agency"], outgoing, relay=True)
         except Exception as exc:
             if isinstance(exc, OneStopError):
                 raise

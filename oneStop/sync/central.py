@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from sqlalchemy import Connection, Engine, create_engine, func, select, text
 
+from oneStop.domain.errors import ValidationError
 from oneStop.domain.events import canonical, content_hash_with, payload_text
 from oneStop.domain.models import Event
 from oneStop.sync import central_models as cm
@@ -95,12 +96,13 @@ def _login_role(url: str, role: str, group: str, register: Callable[[Connection]
     return urlunsplit((parts.scheme, f"{role}:{quote(password, safe='')}@{host}", parts.path, parts.query, ""))
 
 
-def _check_agencies(codes: Sequence[str]) -> None:
-    from oneStop.domain.codes import is_valid_agency_code
+def _check_agencies(codes: Sequence[str], field: str = "agency_code") -> None:
+    """Raise a ``ValidationError`` naming ``field`` for the first code that is not an
+    electronic agency identifier."""
+    from oneStop.domain.codes import validate_agency_code
 
     for code in codes:
-        if not is_valid_agency_code(code):
-            raise ValueError(f"mã định danh cơ quan «{code}» không hợp lệ")
+        validate_agency_code(code, field)
 
 
 def add_counter(url: str, agency_code: str, counter: int) -> str:
@@ -110,7 +112,7 @@ def add_counter(url: str, agency_code: str, counter: int) -> str:
 
     _check_agencies([agency_code])
     if not 1 <= counter <= 999:
-        raise ValueError("số quầy phải từ 1 đến 999")
+        raise ValidationError("counter", "phải từ 1 đến 999")
     counter_id = f"{agency_code}#{counter}"
     role = "onestop_c_" + re.sub(r"[^a-z0-9]", "_", agency_code.lower()) + f"_{counter}"
 
@@ -130,7 +132,7 @@ def add_supervisor(url: str, name: str, agency_codes: Sequence[str]) -> str:
 
     _check_agencies(agency_codes)
     if not re.fullmatch(r"[a-z][a-z0-9_]{1,40}", name or ""):
-        raise ValueError("tên vai trò giám sát chỉ gồm chữ thường không dấu, số và _")
+        raise ValidationError("supervisor_role", "chỉ gồm chữ thường không dấu, số và _ (2 đến 41 ký tự)")
     role = f"onestop_s_{name}"
 
     def register(c: Connection) -> None:
@@ -138,6 +140,75 @@ def add_supervisor(url: str, name: str, agency_codes: Sequence[str]) -> str:
         c.execute(cm.supervisor_roles.insert(), [{"role_name": role, "agency_code": a} for a in agency_codes])
 
     return _login_role(url, role, "onestop_supervisor", register)
+
+
+def share(url: str, agency_code: str, with_agencies: Sequence[str], *, both_ways: bool = False) -> list[tuple[str, str]]:
+    """Let the counters of ``with_agencies`` read the dossiers of ``agency_code`` and record
+    their steps on them (cross-boundary reception); ``both_ways``: and the other way round.
+    Returns the (agency, shared with) pairs now recorded; recording one twice changes nothing."""
+    pairs = _share_pairs(agency_code, with_agencies, both_ways)
+    from sqlalchemy.dialects.postgresql import insert
+
+    engine = connect(url)
+    try:
+        with engine.begin() as c:
+            c.execute(insert(cm.agency_shares).on_conflict_do_nothing(),
+                      [{"agency_code": a, "shared_with": b} for a, b in pairs])
+    finally:
+        engine.dispose()
+    return pairs
+
+
+def unshare(url: str, agency_code: str, with_agencies: Sequence[str], *, both_ways: bool = False) -> int:
+    """End shares recorded by ``share``; returns how many there were. What the counters
+    already pulled stays on their PCs; nothing new reaches them."""
+    pairs = _share_pairs(agency_code, with_agencies, both_ways)
+    t = cm.agency_shares
+    engine = connect(url)
+    try:
+        with engine.begin() as c:
+            return sum(c.execute(t.delete().where(t.c.agency_code == a, t.c.shared_with == b)).rowcount
+                       for a, b in pairs)
+    finally:
+        engine.dispose()
+
+
+def shares(url: str) -> list[tuple[str, str, datetime]]:
+    """Every share: (agency whose dossiers, agency that reads them, since when)."""
+    t = cm.agency_shares
+    engine = connect(url)
+    try:
+        with engine.connect() as c:
+            return [tuple(r) for r in c.execute(select(t.c.agency_code, t.c.shared_with, t.c.created_at)
+                                                .order_by(t.c.agency_code, t.c.shared_with))]  # type: ignore[misc]
+    finally:
+        engine.dispose()
+
+
+def _share_pairs(agency_code: str, with_agencies: Sequence[str], both_ways: bool) -> list[tuple[str, str]]:
+    from oneStop.domain.codes import compact_agency_code
+
+    _check_agencies([agency_code])
+    _check_agencies(with_agencies, "shared_with")
+    if not with_agencies:
+        raise ValidationError("shared_with", "cần ít nhất một cơ quan")
+    agency = compact_agency_code(agency_code)
+    others = sorted({compact_agency_code(a) for a in with_agencies})
+    if agency in others:
+        raise ValidationError("shared_with", f"cơ quan «{agency}» không cần chia sẻ với chính mình")
+    pairs = [(agency, o) for o in others]
+    return pairs + [(o, agency) for o in others] if both_ways else pairs
+
+
+def sharing_with(connection: Connection, agency_code: str) -> tuple[str, ...]:
+    """The agencies whose dossiers ``agency_code``'s counters read (none on a central schema
+    older than c0007)."""
+    t = cm.agency_shares
+    with connection.begin():
+        if connection.scalar(text("SELECT to_regclass('central_agency_shares') IS NULL")):
+            return ()
+        return tuple(connection.scalars(select(t.c.agency_code).where(t.c.shared_with == agency_code)
+                                        .order_by(t.c.agency_code)))
 
 
 @dataclass(frozen=True)
@@ -265,11 +336,26 @@ class _Known(NamedTuple):
 
 class Outgoing(NamedTuple):
     """An event as it leaves the counter: with its payload's canonical text and its content
-    hash, both stored with the event when it was written (``prepare`` makes them otherwise)."""
+    hash, both stored with the event when it was written (``prepare`` makes them otherwise),
+    and the agency whose stream it goes into when that is not the pushing counter's (a step on
+    a dossier another agency received and shares: see ``stream_of``)."""
 
     event: Event
     payload_json: str
     content_hash: str
+    agency: str | None = None
+
+
+def stream_of(dossier_agency: str | None, own: str, sharing: Iterable[str]) -> str:
+    """The agency stream an event goes into: that of the agency that received its dossier when
+    that agency shares its dossiers with this one, otherwise this counter's own.
+
+    >>> stream_of("000.18.33.H15", "000.17.22.H56", ["000.18.33.H15"])
+    '000.18.33.H15'
+    >>> stream_of("000.18.33.H15", "000.17.22.H56", []), stream_of(None, "000.17.22.H56", ["X"])
+    ('000.17.22.H56', '000.17.22.H56')
+    """
+    return dossier_agency if dossier_agency and dossier_agency != own and dossier_agency in sharing else own
 
 
 def prepare(events: Iterable[Event]) -> list[Outgoing]:
@@ -286,7 +372,8 @@ def push(connection: Connection, agency_code: str, batch: Sequence[Event | Outgo
     """Store a counter's events (one transaction, the caller's ``connection`` not in one).
 
     ``batch``: events, or ``Outgoing`` ones that carry their canonical text and hash already
-    (what a counter reads from its own database). ``relay``: the events may be another
+    (what a counter reads from its own database), each into ``agency_code``'s stream unless it
+    names another (``Outgoing.agency``). ``relay``: the events may be another
     counter's (of the same agency), delivered from a file; each is stamped with the delivering
     role's name, which row-level security requires.
 
@@ -305,14 +392,15 @@ def push(connection: Connection, agency_code: str, batch: Sequence[Event | Outgo
     with connection.begin():
         relayed_by = connection.scalar(text("SELECT current_user")) if relay else None
         tops = {c: top or 0 for c, top in _binary(connection, _TOPS, {"counters": counters})}
-        _copy_in(connection, (_row(e, agency_code, digest, relayed_by, body) for e, body, digest in outgoing))
+        _copy_in(connection, (_row(e, stream or agency_code, digest, relayed_by, body)
+                              for e, body, digest, stream in outgoing))
         inserted: dict[uuid.UUID, int] = dict(_insert(connection))
         acknowledged: dict[uuid.UUID, int] = dict(inserted)
         refused: list[dict[str, Any]] = []
         kept_out = [o for o in outgoing if o.event.id not in inserted]
         if kept_out:  # already there, or stored meanwhile by a push that has committed now
             known, slots = _known(connection, [o.event for o in kept_out])
-            for event, _, digest in kept_out:
+            for event, _, digest, _ in kept_out:
                 row = known.get(event.id)
                 if row is not None and row.content_hash == digest:
                     acknowledged[event.id] = row.central_seq
@@ -323,7 +411,7 @@ def push(connection: Connection, agency_code: str, batch: Sequence[Event | Outgo
                 else:  # pragma: no cover - the constraint said otherwise
                     raise RuntimeError(f"sự kiện {event.id} không lưu được và không tìm thấy")
         gaps: list[tuple[str, int, int]] = []
-        for event, _, _ in outgoing:  # in (counter, seq) order
+        for event, *_ in outgoing:  # in (counter, seq) order
             if event.id not in acknowledged:
                 continue
             top = tops.get(event.counter_id, 0)

@@ -82,3 +82,13 @@ supervisor_roles = Table(
     Column("role_name", String(63), primary_key=True),
     Column("agency_code", String(13), primary_key=True),
 )
+
+#: Cross-boundary reception (c0007): the counters of ``shared_with`` read the dossiers of
+#: ``agency_code`` and write their steps on them into that agency's stream.
+agency_shares = Table(
+    "central_agency_shares",
+    metadata,
+    Column("agency_code", String(13), primary_key=True),
+    Column("shared_with", String(13), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

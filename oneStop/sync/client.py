@@ -87,8 +87,11 @@ class SyncClient:
         try:
             with engine.connect() as connection:
                 self._measure_clock(connection)
-                pushed, acknowledged, quarantined, gaps = self._push(connection)
-                pulled = self._pull(connection)
+                with self._uow() as uow:
+                    agency = self._agency(uow)
+                sharing = central.sharing_with(connection, agency)
+                pushed, acknowledged, quarantined, gaps = self._push(connection, sharing)
+                pulled = self._pull(connection, sharing)
                 mismatches = self._compare(connection)
         finally:
             engine.dispose()
@@ -101,9 +104,10 @@ class SyncClient:
         kinds = ("dossier.received",)
         with self._uow() as uow:
             agency = self._agency(uow)
-            local = {(c, d.isoformat()): n for c, d, n in uow.session.execute(
+            local = {(c, d.isoformat()): n for c, d, n in uow.session.execute(  # this agency's counters only
                 select(EventRow.counter_id, EventRow.business_date, func.count())
-                .where(EventRow.kind.in_(kinds)).group_by(EventRow.counter_id, EventRow.business_date))}
+                .where(EventRow.kind.in_(kinds), EventRow.counter_id.startswith(agency + "#", autoescape=True))
+                .group_by(EventRow.counter_id, EventRow.business_date))}
         remote = central.counts_by_counter_and_day(connection, agency, kinds)
         return tuple(
             {"counter_id": counter, "day": day, "local": local.get((counter, day), 0), "central": remote.get((counter, day), 0)}
@@ -125,19 +129,24 @@ class SyncClient:
             self._set_state(uow, "clock_offset_seconds", round(offset, 3))
             uow.commit()
 
-    def _push(self, connection) -> tuple[int, int, int, tuple]:  # type: ignore[no-untyped-def]
+    def _push(self, connection, sharing: tuple[str, ...] = ()) -> tuple[int, int, int, tuple]:  # type: ignore[no-untyped-def]
+        """This counter's waiting events, in batches; a step on a dossier that an agency
+        sharing with this one received goes into that agency's stream (``central.stream_of``)."""
         pushed = acknowledged = quarantined = 0
         gaps: list[tuple[str, int, int]] = []
         while True:
             with self._uow() as uow:
                 agency = self._agency(uow)
                 rows = uow.session.execute(
-                    select(EventRow, type_coerce(EventRow.payload, Text).label("payload_text"))
+                    select(EventRow, type_coerce(EventRow.payload, Text).label("payload_text"), DossierRow.agency_code)
+                    .outerjoin(DossierRow, DossierRow.id == EventRow.dossier_id)
                     .where(EventRow.counter_id == uow.counter_id, EventRow.central_seq.is_(None))
                     .order_by(EventRow.seq).limit(self._batch)
                 ).all()
                 # the canonical text and hash as stored when each event was written: not made again
-                batch = [central.Outgoing(event_from_row(row), text, row.content_hash) for row, text in rows]
+                batch = [central.Outgoing(event_from_row(row), text, row.content_hash,
+                                          central.stream_of(dossier_agency, agency, sharing))
+                         for row, text, dossier_agency in rows]
             if not batch:
                 break
             result = central.push(connection, agency, batch)  # commits centrally
@@ -156,9 +165,11 @@ class SyncClient:
                 break  # nothing more can move until a person looks at the quarantine
         return pushed, acknowledged, quarantined, tuple(gaps)
 
-    def _pull(self, connection) -> int:  # type: ignore[no-untyped-def]
-        """Other counters' events in batches; each batch, its projection and the advanced
-        cursor in one local transaction, written in bulk (Core ``executemany``).
+    def _pull(self, connection, sharing: tuple[str, ...] = ()) -> int:  # type: ignore[no-untyped-def]
+        """Other counters' events in batches, from this agency's stream and then from each
+        stream of an agency sharing its dossiers with this one (each with its own cursor);
+        each batch, its projection and the advanced cursor in one local transaction, written
+        in bulk (Core ``executemany``).
 
         The cyclic garbage collector is paused meanwhile: a large pull makes hundreds of
         thousands of objects that hold no cycles, and its full passes over them took a third
@@ -166,34 +177,41 @@ class SyncClient:
         paused = gc.isenabled()
         gc.disable()
         try:
-            return self._pull_batches(connection)
+            with self._uow() as uow:
+                own = self._agency(uow)
+                recovering = bool(self._state(uow, RECOVER_OWN, False))
+            projections = ProjectionCache()
+            waited = [0.0]  # seconds spent waiting for held-back events, all streams together
+            pulled = sum(self._pull_batches(connection, stream, stream != own, recovering, projections, waited)
+                         for stream in (own, *sharing))
+            if recovering:  # all the way to the end: whatever of ours the centre had is back
+                with self._uow(write=True) as uow:
+                    uow.session.query(SyncStateRow).filter(SyncStateRow.key == RECOVER_OWN).delete()
+                    uow.commit()
+            return pulled
         finally:
             if paused:
                 gc.enable()
 
-    def _pull_batches(self, connection) -> int:  # type: ignore[no-untyped-def]
+    def _pull_batches(self, connection, agency: str, shared: bool, recovering: bool,  # type: ignore[no-untyped-def]
+                      projections: "ProjectionCache", waited: list[float]) -> int:
+        """One agency's stream to its end. ``shared``: another agency's, of which only dossier
+        events are taken (its users, settings and catalog are its own)."""
         pulled = 0
-        with self._uow() as uow:
-            recovering = bool(self._state(uow, RECOVER_OWN, False))
-        waited, pause = 0.0, 0.05
-        projections = ProjectionCache()
+        key = cursor_key(agency if shared else None)
+        pause = 0.05
         while True:
             with self._uow() as uow:
-                agency = self._agency(uow)
-                cursor = central.cursor_of(self._state(uow, CURSOR, None))
+                cursor = central.cursor_of(self._state(uow, key, None))
             batch = central.pull(connection, agency, cursor, self._pull_batch)
             if not batch:
-                if waited < HORIZON_WAIT and central.held_back(connection, agency, cursor):
+                if waited[0] < HORIZON_WAIT and central.held_back(connection, agency, cursor):
                     # events are there but a transaction older than them is still running
                     # (another counter's push, the server's own maintenance): wait a moment
                     time.sleep(pause)
-                    waited += pause
+                    waited[0] += pause
                     pause = min(pause * 2, 2.0)
                     continue
-                if recovering:  # all the way to the end: whatever of ours the centre had is back
-                    with self._uow(write=True) as uow:
-                        uow.session.query(SyncStateRow).filter(SyncStateRow.key == RECOVER_OWN).delete()
-                        uow.commit()
                 return pulled
             pause = 0.05
             for item in batch:  # before writing anything: a damaged event stops the sync
@@ -207,7 +225,8 @@ class SyncClient:
                 acknowledged = [{"b_id": i.event.id, "b_seq": i.central_seq} for i in batch
                                 if i.event.id in present and present[i.event.id] is None]
                 # ours but lost locally: taken back only after a restore (``RECOVER_OWN``), never silently
-                fresh = [i for i in batch if i.event.id not in present and (recovering or i.event.counter_id != mine)]
+                fresh = [i for i in batch if i.event.id not in present and (recovering or i.event.counter_id != mine)
+                         and not (shared and i.event.dossier_id is None)]
                 if acknowledged:
                     session.execute(_ACKNOWLEDGE, acknowledged)
                 if fresh:
@@ -220,7 +239,7 @@ class SyncClient:
                     elif reference.apply(uow, item.event):
                         self.reference_changed = True
                 _reproject(uow, touched, projections)
-                self._set_state(uow, CURSOR, list(batch[-1].cursor))
+                self._set_state(uow, key, list(batch[-1].cursor))
                 uow.commit()
             pulled += len(fresh)
 
@@ -238,6 +257,12 @@ class SyncClient:
         with self._uow(write=True) as uow:
             self._set_state(uow, key, value)
             uow.commit()
+
+
+def cursor_key(agency: str | None) -> str:
+    """The sync-state key of the pull cursor of this agency's stream (``None``) or of the
+    stream of an agency that shares its dossiers with it."""
+    return CURSOR if agency is None else f"{CURSOR}@{agency}"
 
 
 def put_state(uow: UnitOfWork, key: str, value: Any, at: datetime) -> None:

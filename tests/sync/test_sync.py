@@ -693,3 +693,25 @@ def test_after_a_restore_the_next_sync_brings_back_what_the_counter_sent_since_t
     assert again.code.endswith("-0004")
     assert SyncClient(app.uow, url).sync().quarantined == 0
     assert central_count(central_url) == len(event_ids(app))
+
+
+def test_the_day_review_names_every_counter_of_the_agency_after_a_sync(central_url, counters):
+    """Counters known only from their pulled events are named by their number, not lumped as 0."""
+    apps = counters(3)
+    for app in apps:
+        add_procedure(app)
+        user = official_of(app)
+        for _ in range(app.setup.counter().number):
+            app.reception.receive(user, draft())
+    clients = [SyncClient(app.uow, central_url) for app in apps]
+    for client in (*clients, *clients):
+        client.sync()
+    admin = apps[0].auth.login("admin", PASSWORD)
+    supervisor = apps[0].auth.add_user(admin, "gs", "Giám sát", Role.SUPERVISOR, PASSWORD)
+    from oneStop.domain.clock import to_local
+
+    day = to_local(apps[0].clock()).date()
+    review = apps[0].supervision.day_review(supervisor, day)
+    assert [(c.counter, c.received) for c in review.counters] == [(1, 1), (2, 2), (3, 3)]
+    assert [(c.counter, c.received) for c in apps[0].supervision.day_review(supervisor, day, counter=2).counters] \
+        == [(2, 2)]
