@@ -367,6 +367,10 @@
         <source>%1 hồ sơ.</source>
         <translation>%1 dossiers.</translation>
     </message>
+    <message>
+        <source>%1 hồ sơ của cơ quan khác (màu xanh).</source>
+        <translation>%1 of them from other agencies (in blue).</translation>
+    </message>
 </context>
 <context>
     <name>DossierTableModel</name>
@@ -406,6 +410,10 @@
     <message>
         <source>chờ gửi</source>
         <translation>waiting</translation>
+    </message>
+    <message>
+        <source>Hồ sơ do cơ quan %1 tiếp nhận, được chia sẻ để xử lý (tiếp nhận không phụ thuộc địa giới hành chính)</source>
+        <translation>Dossier received by agency %1 and shared for processing (reception regardless of administrative boundaries)</translation>
     </message>
     <message>
         <source>Mọi bước của hồ sơ đã lên cơ sở dữ liệu trung tâm</source>

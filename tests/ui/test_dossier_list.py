@@ -122,3 +122,44 @@ def test_a_dossier_saved_at_reception_appears_in_the_list(qtbot, window, app, of
 def test_the_table_model_is_empty_without_dossiers(qapp):
     model = DossierTableModel()
     assert model.rowCount() == 0 and model.columnCount() == 7
+
+
+def test_a_dossier_another_agency_shares_is_marked_in_the_list(qtbot, tmp_path, app, official, procedure, clock,
+                                                               central_url, window):
+    """Cross-boundary reception: a dossier received by another agency of the province, shared
+    with this one, is in the list in blue, its tooltip naming the agency that received it."""
+    from oneStop.services.app import App
+    from oneStop.sync import central
+    from oneStop.sync.client import SyncClient
+    from tests.conftest import PASSWORD, setup_request
+    from tests.core.helpers import add_procedure
+    from oneStop.domain.models import Role
+
+    other_code = "000.18.33.H15"
+    other = App(tmp_path / "other-agency", clock=clock)
+    try:
+        other.setup.set_up(setup_request(agency_code=other_code))
+        add_procedure(other)
+        someone = other.auth.add_user(other.auth.login("admin", PASSWORD), "cb_khac", "Trần Văn Khác",
+                                      Role.OFFICIAL, PASSWORD)
+        theirs = other.reception.receive(someone, DossierDraft(
+            procedure_code=TEST_PROCEDURE.code, applicant=Applicant("Vũ Thị Mai", "038190099999", address="Thôn 1, xã Hoằng Hóa")))
+        ours = app.reception.receive(official, DossierDraft(
+            procedure_code=TEST_PROCEDURE.code, applicant=Applicant("Hồ Văn Tâm", "038190088888", address="Thôn 3, xã Quảng Phú")))
+        central.share(central_url, other_code, [app.setup.counter().agency_code])
+        SyncClient(other.uow, central_url).sync()
+        SyncClient(app.uow, central_url).sync()
+    finally:
+        other.close()
+    with qtbot.waitSignal(window.dossiers.searched, timeout=5000):
+        window.show_list()
+    view = window.dossiers
+    model = view.model
+    rows = {model.index(r, DossierTableModel.CODE).data(): r for r in range(model.rowCount())}
+    assert set(rows) == {theirs.code, ours.code}
+    shared = model.index(rows[theirs.code], DossierTableModel.CODE)
+    assert other_code in shared.data(Qt.ItemDataRole.ToolTipRole)
+    assert shared.data(Qt.ItemDataRole.ForegroundRole).name() == "#1f5fa8"
+    own = model.index(rows[ours.code], DossierTableModel.CODE)
+    assert own.data(Qt.ItemDataRole.ToolTipRole) is None and own.data(Qt.ItemDataRole.ForegroundRole) is None
+    assert "1 hồ sơ của cơ quan khác" in view.status.text()

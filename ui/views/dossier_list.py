@@ -49,13 +49,20 @@ class DossierTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._dossiers: list[Dossier] = []
+        self._own_agency = ""
         self._headers = (self.tr("Mã hồ sơ"), self.tr("Ngày nhận"), self.tr("Người nộp"), self.tr("Thủ tục"),
                          self.tr("Hẹn trả"), self.tr("Trạng thái"), self.tr("Trung tâm"))
 
-    def set_dossiers(self, dossiers: list[Dossier]) -> None:
+    def set_dossiers(self, dossiers: list[Dossier], own_agency: str = "") -> None:
+        """``own_agency``: this PC's; a dossier another agency received (and shares with this
+        one: cross-boundary reception) is marked as such."""
         self.beginResetModel()
         self._dossiers = list(dossiers)
+        self._own_agency = own_agency
         self.endResetModel()
+
+    def is_shared(self, d: Dossier) -> bool:
+        return bool(self._own_agency) and d.agency_code != self._own_agency
 
     def dossier(self, row: int) -> Dossier:
         return self._dossiers[row]
@@ -93,6 +100,12 @@ class DossierTableModel(QAbstractTableModel):
                 return d.status.label
             if column == self.CENTRAL:
                 return self.tr("đã gửi") if d.synced else self.tr("chờ gửi")
+        if column == self.CODE and self.is_shared(d):
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.tr("Hồ sơ do cơ quan %1 tiếp nhận, được chia sẻ để xử lý "
+                               "(tiếp nhận không phụ thuộc địa giới hành chính)").replace("%1", d.agency_code)
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QColor("#1f5fa8")
         if role == Qt.ItemDataRole.ToolTipRole and column == self.PROCEDURE:
             return d.procedure.name
         if role == Qt.ItemDataRole.ToolTipRole and column == self.CENTRAL:
@@ -189,12 +202,13 @@ class DossierListView(QWidget):
         day = self.date.date().toPython() if self.by_date.isChecked() else None
         app, user = self._app, self._user
         self.status.setText(self.tr("Đang tìm…"))
-        self._tasks.submit(lambda: app.dossiers.find(user, text, day=day, limit=SEARCH_LIMIT),
-                           on_done=lambda found: self._on_found(text, found), parent=self,
+        self._tasks.submit(lambda: (app.dossiers.find(user, text, day=day, limit=SEARCH_LIMIT),
+                                    app.setup.counter().agency_code),
+                           on_done=lambda result: self._on_found(text, *result), parent=self,
                            progress_label=self.tr("Đang tìm hồ sơ…"))
 
-    def _on_found(self, text: str, found: list[Dossier]) -> None:
-        self.model.set_dossiers(found)
+    def _on_found(self, text: str, found: list[Dossier], own_agency: str = "") -> None:
+        self.model.set_dossiers(found, own_agency)
         if found:
             self.table.selectRow(0)
         if not found:
@@ -203,6 +217,10 @@ class DossierListView(QWidget):
             self.status.setText(self.tr("%1 hồ sơ mới nhất; hãy thu hẹp tìm kiếm.").replace("%1", str(len(found))))
         else:
             self.status.setText(self.tr("%1 hồ sơ.").replace("%1", str(len(found))))
+        shared = sum(1 for d in found if self.model.is_shared(d))
+        if shared:
+            self.status.setText(self.status.text() + " " + self.tr("%1 hồ sơ của cơ quan khác (màu xanh).")
+                                .replace("%1", str(shared)))
         self.searched.emit(len(found))
         if len(found) == 1 and scanned_code(text):
             self.open_detail(found[0].code)
