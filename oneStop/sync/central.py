@@ -298,23 +298,44 @@ def _copy_in(connection: Connection, rows: Iterable[tuple[Any, ...]]) -> None:
                 copy.write_row(row)
 
 
-def _insert(connection: Connection) -> list[tuple[Any, ...]]:
+def _insert(connection: Connection) -> dict[int, int]:
     """Move ``onestop_incoming`` into ``central_events``: whole if nothing of it is there yet,
     otherwise what is not (``ON CONFLICT DO NOTHING`` costs every row a second look in each
-    unique index, so it is only the way back)."""
+    unique index, so it is only the way back). Returns the central number of each event
+    stored, by its id as an integer (``UUID.int``: no UUID objects made and hashed for
+    thousands of rows)."""
     import psycopg
 
     with _raw_cursor(connection, _INSERT_ALL) as cursor:
+        cursor.adapters.register_loader("uuid", _UuidAsInt)
         cursor.execute("SAVEPOINT onestop_push")
         try:
-            cursor.execute(_INSERT_ALL)
+            cursor.execute(_INSERT_ALL, binary=True)
             rows = cursor.fetchall()
         except psycopg.errors.UniqueViolation:
             cursor.execute("ROLLBACK TO SAVEPOINT onestop_push")
-            cursor.execute(_INSERT)
-            return cursor.fetchall()
+            cursor.execute(_INSERT, binary=True)
+            return dict(cursor.fetchall())
         cursor.execute("RELEASE SAVEPOINT onestop_push")
-        return rows
+        return dict(rows)
+
+
+def _uuid_as_int_loader() -> type:
+    from psycopg.adapt import Loader
+    from psycopg.pq import Format
+
+    class UuidAsInt(Loader):
+        """A binary ``uuid`` as the integer ``UUID.int`` would give."""
+
+        format = Format.BINARY
+
+        def load(self, data: Any) -> int:
+            return int.from_bytes(data, "big")
+
+    return UuidAsInt
+
+
+_UuidAsInt = _uuid_as_int_loader()
 
 
 def _row(event: Event, agency_code: str, digest: str, relayed_by: str | None,
@@ -394,16 +415,16 @@ def push(connection: Connection, agency_code: str, batch: Sequence[Event | Outgo
         tops = {c: top or 0 for c, top in _binary(connection, _TOPS, {"counters": counters})}
         _copy_in(connection, (_row(e, stream or agency_code, digest, relayed_by, body)
                               for e, body, digest, stream in outgoing))
-        inserted: dict[uuid.UUID, int] = dict(_insert(connection))
-        acknowledged: dict[uuid.UUID, int] = dict(inserted)
+        inserted = _insert(connection)  # by ``UUID.int``, as everything in here
+        settled: dict[int, int] = dict(inserted)
         refused: list[dict[str, Any]] = []
-        kept_out = [o for o in outgoing if o.event.id not in inserted]
+        kept_out = [o for o in outgoing if o.event.id.int not in inserted]
         if kept_out:  # already there, or stored meanwhile by a push that has committed now
             known, slots = _known(connection, [o.event for o in kept_out])
             for event, _, digest, _ in kept_out:
                 row = known.get(event.id)
                 if row is not None and row.content_hash == digest:
-                    acknowledged[event.id] = row.central_seq
+                    settled[event.id.int] = row.central_seq
                 elif row is not None:
                     refused.append(_quarantine(event, digest, "cùng mã sự kiện nhưng khác nội dung", relayed_by))
                 elif (slot := slots.get((event.counter_id, event.seq))) is not None and slot.id != event.id:
@@ -411,9 +432,12 @@ def push(connection: Connection, agency_code: str, batch: Sequence[Event | Outgo
                 else:  # pragma: no cover - the constraint said otherwise
                     raise RuntimeError(f"sự kiện {event.id} không lưu được và không tìm thấy")
         gaps: list[tuple[str, int, int]] = []
+        acknowledged: dict[uuid.UUID, int] = {}
         for event, *_ in outgoing:  # in (counter, seq) order
-            if event.id not in acknowledged:
+            number = settled.get(event.id.int)
+            if number is None:
                 continue
+            acknowledged[event.id] = number
             top = tops.get(event.counter_id, 0)
             if event.seq > top + 1:
                 gaps.append((event.counter_id, top + 1, event.seq - 1))
