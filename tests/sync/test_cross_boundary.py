@@ -138,7 +138,7 @@ def test_row_level_security_keeps_shared_streams_to_dossiers_and_refuses_a_strea
             assert central.sharing_with(conn, B) == (A,)
             assert [e.event.seq for e in central.pull(conn, A, central.START)] == [1]  # the dossier event only
             # B writes into A's stream, for a dossier, as itself …
-            assert central.push(conn, B, [central.Outgoing(*central.prepare([event(B + "#1", 1)])[0][:3], A)]).new == 1
+            assert central.push(conn, B, [central.prepare([event(B + "#1", 1)])[0]._replace(agency=A)]).new == 1
             # … never a non-dossier event, never into C's stream, never as another counter
             for bad, stream in ((event(B + "#1", 2, dossier=False), A), (event(B + "#1", 2), C),
                                 (event(C + "#1", 5), A)):
