@@ -16,6 +16,7 @@ import json
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
@@ -307,7 +308,7 @@ def _insert(connection: Connection) -> dict[int, int]:
     import psycopg
 
     with _raw_cursor(connection, _INSERT_ALL) as cursor:
-        cursor.adapters.register_loader("uuid", _UuidAsInt)
+        cursor.adapters.register_loader("uuid", _uuid_as_int_loader())
         cursor.execute("SAVEPOINT onestop_push")
         try:
             cursor.execute(_INSERT_ALL, binary=True)
@@ -320,7 +321,9 @@ def _insert(connection: Connection) -> dict[int, int]:
         return dict(rows)
 
 
+@cache
 def _uuid_as_int_loader() -> type:
+    """Made at the first push, not at import: the program starts without loading psycopg."""
     from psycopg.adapt import Loader
     from psycopg.pq import Format
 
@@ -333,9 +336,6 @@ def _uuid_as_int_loader() -> type:
             return int.from_bytes(data, "big")
 
     return UuidAsInt
-
-
-_UuidAsInt = _uuid_as_int_loader()
 
 
 def _row(event: Event, agency_code: str, digest: str, relayed_by: str | None,
