@@ -140,6 +140,12 @@ class EventRow(Base):
         Index("ix_events_counter_central", "counter_id", "central_seq", "seq"),
     )
 
+    @classmethod
+    def by_counters_of(cls, agency_code: str) -> Any:
+        """The condition for events the counters of ``agency_code`` wrote (on whichever
+        agency's dossiers: cross-boundary reception puts others' in this database too)."""
+        return cls.counter_id.startswith(agency_code + "#", autoescape=True)
+
 
 class DossierRow(Base):
     """The current state of a dossier: a projection of its events."""

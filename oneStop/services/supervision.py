@@ -247,7 +247,7 @@ class SupervisionService:
             now = uow.now()
             agency = uow.agency_code
             e = EventRow
-            ours = own_counters(agency)  # what this agency's counters did, on whichever agency's dossiers
+            ours = e.by_counters_of(agency)
             own = DossierRow.agency_code == agency
             rows = uow.session.execute(
                 select(e.counter_id, e.kind, func.count()).where(e.business_date == day, ours)
@@ -353,7 +353,7 @@ class SupervisionService:
             now = uow.now()
             names = {u.username: u.full_name for u in uow.session.query(UserRow).all()}
             c = DossierRow
-            own, ours = c.agency_code == uow.agency_code, own_counters(uow.agency_code)
+            own, ours = c.agency_code == uow.agency_code, EventRow.by_counters_of(uow.agency_code)
             received = dict(uow.session.execute(
                 select(c.received_by, func.count()).where(c.received_date.between(date_from, date_to), own)
                 .group_by(c.received_by)
@@ -401,7 +401,7 @@ class SupervisionService:
             authorize(uow, actor, Permission.SUPERVISE)
             now = uow.now()
             c = DossierRow
-            own, ours = c.agency_code == uow.agency_code, own_counters(uow.agency_code)
+            own, ours = c.agency_code == uow.agency_code, EventRow.by_counters_of(uow.agency_code)
             received_today = uow.session.scalar(select(func.count()).where(c.received_date == day, own)) or 0
             by_channel = dict(uow.session.execute(
                 select(c.channel, func.count()).where(c.received_date.between(start, day), own).group_by(c.channel)
@@ -463,11 +463,6 @@ class SupervisionService:
             due_soon=tuple(due_soon),
             daily=tuple((d, counts) for d, counts in sorted(days.items())),
         )
-
-
-def own_counters(agency_code: str) -> Any:
-    """The condition on ``EventRow`` for events this agency's counters wrote."""
-    return EventRow.counter_id.startswith(agency_code + "#", autoescape=True)
 
 
 def counter_number(counter_id: str) -> int:

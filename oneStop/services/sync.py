@@ -18,7 +18,7 @@ from oneStop.domain.events import canonical, content_hash
 from oneStop.domain.models import Event, User
 from oneStop.domain.permissions import Permission
 from oneStop.persistence.mapping import event_from_row
-from oneStop.persistence.models import AgencyRow, DossierRow, EventRow, SyncStateRow
+from oneStop.persistence.models import DossierRow, EventRow, SyncStateRow
 from oneStop.services.base import UowFactory, authorize
 from oneStop.sync import central, credentials
 from oneStop.sync.client import SyncClient, SyncResult, put_state
@@ -175,7 +175,7 @@ class SyncService:
         """Write this counter's waiting events to a file (for a USB stick)."""
         with self._uow() as uow:
             authorize(uow, actor, Permission.VIEW_DOSSIERS)
-            agency = uow.session.scalar(select(AgencyRow.code)) or ""
+            agency = uow.agency_code
             rows = uow.session.scalars(
                 select(EventRow).where(EventRow.counter_id == uow.counter_id, EventRow.central_seq.is_(None))
                 .order_by(EventRow.seq)
@@ -194,7 +194,7 @@ class SyncService:
         """Deliver events exported on another PC to the central database (idempotent)."""
         with self._uow() as uow:
             authorize(uow, actor, Permission.VIEW_DOSSIERS)
-            agency = uow.session.scalar(select(AgencyRow.code)) or ""
+            agency = uow.agency_code
         try:
             header, *body = path.read_text(encoding="utf-8").splitlines()
             meta = json.loads(header)

@@ -26,7 +26,7 @@ from oneStop.domain.events import ProjectionError, apply, content_hash_with, ord
 from oneStop.domain.models import Event
 from oneStop.persistence.bulk import insert_rows
 from oneStop.persistence.mapping import dossier_row_values, event_from_row, event_row_values
-from oneStop.persistence.models import AgencyRow, DossierRow, EventRow, SyncStateRow
+from oneStop.persistence.models import DossierRow, EventRow, SyncStateRow
 from oneStop.persistence.uow import UnitOfWork
 from oneStop.sync import central, reference
 
@@ -77,9 +77,6 @@ class SyncClient:
                 .where(EventRow.counter_id == uow.counter_id, EventRow.central_seq.is_(None))
             ) or 0
 
-    def _agency(self, uow: UnitOfWork) -> str:
-        return uow.session.scalar(select(AgencyRow.code)) or ""
-
     # --- one sync ------------------------------------------------------------------------------
 
     def sync(self) -> SyncResult:
@@ -88,7 +85,7 @@ class SyncClient:
             with engine.connect() as connection:
                 self._measure_clock(connection)
                 with self._uow() as uow:
-                    agency = self._agency(uow)
+                    agency = uow.agency_code
                 sharing = central.sharing_with(connection, agency)
                 pushed, acknowledged, quarantined, gaps = self._push(connection, sharing)
                 pulled = self._pull(connection, sharing)
@@ -103,10 +100,10 @@ class SyncClient:
         """Dossiers received per counter and day, here and at the centre; the differences."""
         kinds = ("dossier.received",)
         with self._uow() as uow:
-            agency = self._agency(uow)
+            agency = uow.agency_code
             local = {(c, d.isoformat()): n for c, d, n in uow.session.execute(  # this agency's counters only
                 select(EventRow.counter_id, EventRow.business_date, func.count())
-                .where(EventRow.kind.in_(kinds), EventRow.counter_id.startswith(agency + "#", autoescape=True))
+                .where(EventRow.kind.in_(kinds), EventRow.by_counters_of(agency))
                 .group_by(EventRow.counter_id, EventRow.business_date))}
         remote = central.counts_by_counter_and_day(connection, agency, kinds)
         return tuple(
@@ -136,7 +133,7 @@ class SyncClient:
         gaps: list[tuple[str, int, int]] = []
         while True:
             with self._uow() as uow:
-                agency = self._agency(uow)
+                agency = uow.agency_code
                 rows = uow.session.execute(
                     select(EventRow, type_coerce(EventRow.payload, Text).label("payload_text"), DossierRow.agency_code)
                     .outerjoin(DossierRow, DossierRow.id == EventRow.dossier_id)
@@ -178,7 +175,7 @@ class SyncClient:
         gc.disable()
         try:
             with self._uow() as uow:
-                own = self._agency(uow)
+                own = uow.agency_code
                 recovering = bool(self._state(uow, RECOVER_OWN, False))
             projections = ProjectionCache()
             waited = [0.0]  # seconds spent waiting for held-back events, all streams together
