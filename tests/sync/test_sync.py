@@ -302,6 +302,65 @@ def test_each_counter_has_its_own_role_kept_to_its_own_events_and_agency(central
         other.dispose()
 
 
+@pytest.mark.parametrize("column, value", [("txid", "'999999999'::xid8"), ("central_seq", "1"),
+                                           ("received_at", "now() - interval '1 day'")])
+def test_a_counter_cannot_write_what_the_server_fills_in(central_url, column, value):
+    """A tampered counter writing its own ``txid`` (which orders every pull: a high one would
+    move the agency's cursors past events still being written), central number or arrival
+    time is refused; only the event's own columns are its to write."""
+    from sqlalchemy.exc import ProgrammingError
+
+    url = central.add_counter(central_url, "000.17.22.H56", 7)
+    now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    out = central.prepare([Event(id=new_event_id(), counter_id="000.17.22.H56#7", seq=1, kind="user.logged_in",
+                                 actor="a", device_time=now, business_time=now, payload={})])[0]
+    row = dict(zip(central._COLUMNS, central._row(out.event, "000.17.22.H56", out.content_hash, None,
+                                                   out.payload_json)))
+    columns = ", ".join(central._COLUMNS)
+    insert = text(f"INSERT INTO central_events ({columns}, {column}) "
+                  f"VALUES ({', '.join(':' + c for c in central._COLUMNS)}, {value})")
+    engine = central.connect(url)
+    try:
+        with engine.connect() as c:
+            with pytest.raises(ProgrammingError, match="permission denied"):
+                c.execute(insert, row)
+            c.rollback()
+            with pytest.raises(ProgrammingError, match="permission denied"):
+                c.execute(text("INSERT INTO central_quarantine (event_id, counter_id, seq, content_hash, event, "
+                               f"reason, {'at' if column == 'received_at' else 'id'}) VALUES (:i, :c, 1, 'h', '{{}}', "
+                               f"'r', {'now()' if column == 'received_at' else '1'})"),
+                          {"i": out.event.id, "c": out.event.counter_id})
+            c.rollback()
+            # the same row without the column goes in, numbered and timed by the server
+            c.execute(text(f"INSERT INTO central_events ({columns}) VALUES ({', '.join(':' + k for k in central._COLUMNS)})"),
+                      row)
+            c.commit()
+            assert central.pull(c, "000.17.22.H56")[0].event.id == out.event.id
+    finally:
+        engine.dispose()
+
+
+def test_a_counter_cannot_say_another_role_delivered_its_events(central_url):
+    from sqlalchemy.exc import DBAPIError
+
+    url = central.add_counter(central_url, "000.17.22.H56", 8)
+    now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    event = Event(id=new_event_id(), counter_id="000.17.22.H56#8", seq=1, kind="user.logged_in", actor="a",
+                  device_time=now, business_time=now, payload={})
+    engine = central.connect(url)
+    try:
+        with engine.connect() as c:
+            out = central.prepare([event])[0]
+            row = dict(zip(central._COLUMNS, central._row(event, "000.17.22.H56", out.content_hash,
+                                                           "onestop_c_000_17_22_h56_1", out.payload_json)))
+            with pytest.raises(DBAPIError, match="row-level security"):
+                c.execute(central.cm.events.insert(), row)
+            c.rollback()
+            assert central.push(c, "000.17.22.H56", [event], relay=True).new == 1  # stamped with itself: fine
+    finally:
+        engine.dispose()
+
+
 def test_a_wrong_clock_stops_new_dossier_codes_until_it_is_right(central_url, counters, clock):
     from oneStop.services.reception import ClockWrong
 
