@@ -174,6 +174,13 @@ def _server(folder: Path):  # type: ignore[no-untyped-def]
     return server, server.get_uri()
 
 
+def _drop_database(server_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 def _database(server_url: str, name: str) -> str:
     import psycopg
     from urllib.parse import urlsplit, urlunsplit
@@ -183,6 +190,44 @@ def _database(server_url: str, name: str) -> str:
         conn.execute(f"CREATE DATABASE {name}")
     parts = urlsplit(server_url)
     return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
+
+
+#: The push runs this many times, each into a fresh database, and the ``COPY`` baseline as many
+#: times; each side's best round counts. On a small shared machine one round of either can be
+#: slowed by a neighbour: best against best compares the two, not the neighbour. Every round's
+#: figure is printed too.
+ROUNDS = 3
+
+
+def _push_round(server_url: str, name: str, dealt: dict[str, list[Any]], batch: int,
+                server_cpu: "_ServerCpu") -> tuple[str, dict[str, str], dict[str, float | None]]:
+    """Fifty counters push all of ``dealt`` at once into a new central database ``name``:
+    its URL, the counters' URLs, and the round's figures (wall, client and server CPU seconds)."""
+    from oneStop.sync import central
+
+    admin_url = _database(server_url, name)
+    central.init_central(admin_url)
+    urls = {c: central.add_counter(admin_url, c.split("#")[0], int(c.split("#")[1])) for c in dealt}
+    ctx = mp.get_context("fork")
+    barrier, out = ctx.Barrier(len(dealt) + 1), ctx.Queue()  # + 1: this process starts the clock
+    procs = [ctx.Process(target=_pusher, args=(urls[c], c.split("#")[0], evs, batch, barrier, out))
+             for c, evs in dealt.items()]
+    for p in procs:
+        p.start()
+    barrier.wait(timeout=3600)  # every pusher connected, its events read
+    cpu = server_cpu.seconds()
+    results = [out.get(timeout=3600) for _ in procs]
+    push_cpu = server_cpu.seconds()
+    for p in procs:
+        p.join()
+    pushed = sum(r[2] for r in results)
+    expected = sum(len(e) for e in dealt.values())
+    assert pushed == expected, (pushed, expected)
+    return admin_url, urls, {
+        "wall": max(r[1] for r in results) - min(r[0] for r in results),
+        "client_cpu": sum(r[3] for r in results),
+        "server_cpu": push_cpu - cpu if cpu is not None and push_cpu is not None else None,
+    }
 
 
 def sync(cache: Path, events: int = 200_000, counters: int = 50, batch: int | None = None) -> dict:
@@ -198,53 +243,46 @@ def sync(cache: Path, events: int = 200_000, counters: int = 50, batch: int | No
         server, server_url = _server(Path(tmp) / "pg")
         server_cpu = _ServerCpu(Path(tmp) / "pg" if server is not None else None)
         try:
-            admin_url = _database(server_url, "onestop_bench")
-            central.init_central(admin_url)
-            urls = {c: central.add_counter(admin_url, c.split("#")[0], int(c.split("#")[1])) for c in dealt}
-
-            # --- 50 counters push at once ---------------------------------------------------
-            ctx = mp.get_context("fork")
-            barrier, out = ctx.Barrier(len(dealt) + 1), ctx.Queue()  # + 1: this process starts the clock
-            procs = [ctx.Process(target=_pusher, args=(urls[c], c.split("#")[0], evs, batch, barrier, out))
-                     for c, evs in dealt.items()]
-            for p in procs:
-                p.start()
-            barrier.wait(timeout=3600)  # every pusher connected, its events read
-            cpu = server_cpu.seconds()
-            results = [out.get(timeout=3600) for _ in procs]
-            push_cpu = server_cpu.seconds()
-            for p in procs:
-                p.join()
-            wall = max(r[1] for r in results) - min(r[0] for r in results)
-            pushed = sum(r[2] for r in results)
-            client_cpu = sum(r[3] for r in results)
-            assert pushed == events, (pushed, events)
-            push_server_cpu = push_cpu - cpu if cpu is not None and push_cpu is not None else None
-            # the baseline's best of three (the fastest COPY makes the ratio the hardest to meet)
+            # --- 50 counters push at once, ROUNDS times, each into a fresh database --------
+            rounds = []
+            for n in range(ROUNDS):
+                if rounds:  # the last round's database stays, for the baseline and the pull
+                    _drop_database(server_url, f"onestop_bench_{n - 1}")
+                admin_url, urls, figures = _push_round(server_url, f"onestop_bench_{n}", dealt, batch, server_cpu)
+                rounds.append(figures)
+            best = min(rounds, key=lambda r: r["wall"])
+            # --- a plain COPY of the same rows, ROUNDS times --------------------------------
             rows = _copy_rows(dealt)
-            copy_s, copy_server_cpu = min(_copy_baseline(admin_url, rows, server_cpu) for _ in range(3))
+            copies = [_copy_baseline(admin_url, rows, server_cpu) for _ in range(ROUNDS)]
+            copy_s, copy_server_cpu = min(copies)
 
             # --- a new counter pulls its agency's half ----------------------------------------
             pull = _pull(admin_url, AGENCIES[0], urls, Path(tmp))
         finally:
             if server is not None:
                 server.cleanup()
+    wall, push_server_cpu = best["wall"], best["server_cpu"]
     push_rate = events / wall
     copy_rate = events / copy_s
     return {
         "events": events,
         "counters": counters,
         "batch": batch,
+        "rounds": ROUNDS,
         "push_s": round(wall, 2),
         "push_events_per_s": round(push_rate),
         "copy_s": round(copy_s, 2),
         "copy_rows_per_s": round(copy_rate),
         "ratio": round(push_rate / copy_rate, 3),
         "target_ratio": 0.5,
-        # where the time goes: here the 50 simulated counters share the server's CPUs; at the
-        # counters they are 50 PCs, and the server's own cost per event is what limits
+        # every round, in the order run: how much one round of either side moves on this machine
+        "push_rounds_events_per_s": [round(events / r["wall"]) for r in rounds],
+        "copy_rounds_rows_per_s": [round(events / c[0]) for c in copies],
+        # where the time goes (best push round): here the 50 simulated counters share the
+        # server's CPUs; at the counters they are 50 PCs, and the server's own cost per event
+        # is what limits
         "cpus": os.cpu_count(),
-        "push_client_cpu_us_per_event": round(client_cpu * 1e6 / events, 1),
+        "push_client_cpu_us_per_event": round(best["client_cpu"] * 1e6 / events, 1),
         "push_server_cpu_us_per_event": round(push_server_cpu * 1e6 / events, 1) if push_server_cpu else None,
         "copy_server_cpu_us_per_row": round(copy_server_cpu * 1e6 / events, 1) if copy_server_cpu else None,
         "server_cost_ratio": (round(copy_server_cpu / push_server_cpu, 3)
