@@ -18,8 +18,10 @@ def _processors(connection: Connection, table: Table, names: Sequence[str],
         if name in raw:
             result.append(None)
             continue
-        processor = table.c[name].type.bind_processor(dialect)
-        result.append(processor)
+        # the dialect's own implementation, as SQLAlchemy's execution uses: the generic
+        # type's processor would leave a ``DateTime`` to the driver's default adapter,
+        # which writes ``03:04:05`` where SQLAlchemy writes ``03:04:05.000000``
+        result.append(table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
     return result
 
 

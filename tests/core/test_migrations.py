@@ -33,3 +33,26 @@ def test_an_up_to_date_database_is_left_alone(tmp_path):
     url = sqlite_url(tmp_path / "db.sqlite3")
     migrate.upgrade(url)
     assert migrate.upgrade(url) is False
+
+
+def test_times_the_driver_wrote_without_microseconds_take_sqlalchemys_form(tmp_path):
+    """0006: a time stored as ``… 03:00:00`` (the bulk writer before) becomes ``… 03:00:00.000000``,
+    as SQLAlchemy writes it; the others are left as they are."""
+    from sqlalchemy import text
+
+    url = sqlite_url(tmp_path / "db.sqlite3")
+    migrate.upgrade(url, "0005")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for seq, at in ((1, "2026-11-23 03:00:00"), (2, "2026-11-23 03:04:05.000006")):
+            conn.execute(text("INSERT INTO events (id, counter_id, seq, kind, actor, device_time, business_time, "
+                              "business_date, payload, schema, content_hash) VALUES (:id, 'c#1', :seq, 'k', 'a', :at, "
+                              "'2026-11-23T10:00:00+07:00', '2026-11-23', '{}', 1, 'h')"),
+                         {"id": f"{seq:032x}", "seq": seq, "at": at})
+    engine.dispose()
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT device_time FROM events ORDER BY seq")).scalars().all() == [
+            "2026-11-23 03:00:00.000000", "2026-11-23 03:04:05.000006"]
+    engine.dispose()
