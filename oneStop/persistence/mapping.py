@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from oneStop.domain.clock import local_date, to_local
@@ -51,6 +51,25 @@ def event_row_values(event: Event, digest: str) -> dict[str, Any]:
         schema=event.schema,
         content_hash=digest,
     )
+
+
+#: The columns of ``event_params``, in its order (every column of ``events``).
+EVENT_COLUMNS = tuple(c.name for c in EventRow.__table__.c)
+
+
+def event_params(event: Event, digest: str, payload_json: str, central_seq: int | None) -> tuple[Any, ...]:
+    """An event's row (``EVENT_COLUMNS``) as SQLAlchemy stores it in SQLite: a UUID as 32 hex
+    digits, a time in UTC as ``YYYY-MM-DD HH:MM:SS.ffffff``, a date as ISO text, the payload as
+    its canonical text. For the pull, which writes 100,000 of these; a test holds it to what
+    the ORM writes."""
+    device_time = event.device_time
+    if device_time.tzinfo is None or device_time.utcoffset() is None:
+        raise ValueError(f"naive datetime refused: {device_time!r}")
+    return (event.id.hex, event.counter_id, event.seq, event.kind,
+            None if event.dossier_id is None else event.dossier_id.hex, event.actor,
+            device_time.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds"),
+            event.business_time.isoformat(), event.business_time.date().isoformat(), payload_json, event.schema,
+            digest, central_seq)
 
 
 def event_row(event: Event, digest: str) -> EventRow:

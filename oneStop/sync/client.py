@@ -24,8 +24,8 @@ from sqlalchemy import Text, bindparam, delete, func, select, type_coerce, updat
 from oneStop.domain.clock import utcnow
 from oneStop.domain.events import ProjectionError, apply, content_hash_with, order_key, project
 from oneStop.domain.models import Event
-from oneStop.persistence.bulk import insert_rows
-from oneStop.persistence.mapping import dossier_row_values, event_from_row, event_row_values
+from oneStop.persistence.bulk import insert_rows, insert_tuples
+from oneStop.persistence.mapping import EVENT_COLUMNS, dossier_row_values, event_from_row, event_params
 from oneStop.persistence.models import DossierRow, EventRow, SyncStateRow
 from oneStop.persistence.uow import UnitOfWork
 from oneStop.sync import central, reference
@@ -227,8 +227,8 @@ class SyncClient:
                 if acknowledged:
                     session.execute(_ACKNOWLEDGE, acknowledged)
                 if fresh:
-                    insert_rows(session.connection(), _EVENTS, [_pulled_row(i) for i in fresh],
-                                raw=frozenset({"payload"}))
+                    insert_tuples(session.connection(), _EVENTS, EVENT_COLUMNS,
+                                  [event_params(i.event, i.content_hash, i.payload_json, i.central_seq) for i in fresh])
                 touched: dict[uuid.UUID, list[Event]] = {}
                 for item in fresh:
                     if item.event.dossier_id is not None:
@@ -274,12 +274,6 @@ def put_state(uow: UnitOfWork, key: str, value: Any, at: datetime) -> None:
 _EVENTS = EventRow.__table__
 _ACKNOWLEDGE = (update(_EVENTS).where(_EVENTS.c.id == bindparam("b_id"), _EVENTS.c.central_seq.is_(None))
                 .values(central_seq=bindparam("b_seq")))
-
-
-def _pulled_row(item: central.CentralEvent) -> dict[str, Any]:
-    """An event's row; the payload as the canonical text it arrived as (no second encoding)."""
-    return {**event_row_values(item.event, item.content_hash), "payload": item.payload_json,
-            "central_seq": item.central_seq}
 
 
 class ProjectionCache:

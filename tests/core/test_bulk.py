@@ -32,3 +32,38 @@ def test_bulk_rows_are_stored_as_sqlalchemy_stores_them_even_on_the_exact_second
     assert [r[1:3] for r in bulk] == [r[1:3] for r in orm]
     assert bulk[0][1] == "2026-11-23 03:00:00.000000"  # not the driver's "2026-11-23 03:00:00"
     assert all(len(r[3]) == 32 for r in stored)  # uuids as SQLAlchemy writes them
+
+
+def test_the_pulls_event_rows_are_what_sqlalchemy_writes_for_the_same_events() -> None:
+    import uuid
+
+    from oneStop.domain.events import payload_text
+    from oneStop.persistence.bulk import insert_tuples
+    from oneStop.persistence.mapping import EVENT_COLUMNS, event_params
+
+    table = EventRow.__table__
+    engine = create_engine("sqlite://")
+    table.create(engine)
+    hanoi, west = timezone(timedelta(hours=7)), timezone(timedelta(hours=-5, minutes=-30))
+    events = [Event(id=new_event_id(), counter_id=f"000.17.22.H56#{k}", seq=k, kind="dossier.received", actor="cb1",
+                    device_time=at, business_time=at.astimezone(hanoi), dossier_id=dossier,
+                    payload={"tên": "Nguyễn Thị Đào", "k": k})
+              for k, (at, dossier) in enumerate([(datetime(2026, 11, 23, 10, 0, tzinfo=hanoi), uuid.uuid4()),
+                                                 (datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=UTC), None),
+                                                 (datetime(2027, 1, 1, 1, 2, 3, 40, tzinfo=west), uuid.uuid4())], 1)]
+    with engine.begin() as c:
+        insert_tuples(c, table, EVENT_COLUMNS, [event_params(e, content_hash(e), payload_text(e.payload), 7 * e.seq)
+                                                for e in events])
+        fast = c.execute(text("SELECT * FROM events ORDER BY seq")).all()
+        c.execute(text("DELETE FROM events"))
+        c.execute(insert(table), [{**event_row_values(e, content_hash(e)), "central_seq": 7 * e.seq} for e in events])
+        orm = c.execute(text("SELECT * FROM events ORDER BY seq")).all()
+    assert fast == orm and len(fast) == 3
+    naive = Event(id=new_event_id(), counter_id="c#1", seq=1, kind="k", actor="a", device_time=datetime(2026, 1, 1),
+                  business_time=datetime(2026, 1, 1, tzinfo=hanoi), payload={})
+    try:
+        event_params(naive, "h", "{}", None)
+    except ValueError as exc:
+        assert "naive" in str(exc)
+    else:
+        raise AssertionError("a naive time was stored")
