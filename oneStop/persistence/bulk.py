@@ -5,6 +5,7 @@ driver's ``executemany``. What lands in the database is exactly what SQLAlchemy 
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any, Callable, Mapping, Sequence
 
 from sqlalchemy import Connection, Table, insert
@@ -39,8 +40,14 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
     if missing or not wanted:  # a column default would be skipped: say so rather than write NULL
         raise ValueError(f"insert_rows into {table.name}: give values for {missing or 'every column'}")
     processors = dict(zip(names, _processors(connection, table, names, raw)))
-    steps = [(key, processors[key]) for key in wanted]
-    params = [tuple(p(row[key]) if p else row[key] for key, p in steps) for row in rows]
+    values = itemgetter(*wanted) if len(wanted) > 1 else (lambda row: (row[wanted[0]],))
+    converted = [(i, processors[key]) for i, key in enumerate(wanted) if processors[key] is not None]
+    params: list[tuple[Any, ...]] = []
+    for row in rows:  # the values in statement order (one C call), then only the columns that convert
+        v = list(values(row))
+        for i, process in converted:
+            v[i] = process(v[i])
+        params.append(tuple(v))
     connection.exec_driver_sql(str(statement), params)
 
 
