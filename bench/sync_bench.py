@@ -231,7 +231,6 @@ def _push_round(server_url: str, name: str, dealt: dict[str, list[Any]], batch: 
 
 
 def sync(cache: Path, events: int = 200_000, counters: int = 50, batch: int | None = None) -> dict:
-    from oneStop.sync import central
     from oneStop.sync.client import BATCH
 
     assert counters == len(AGENCIES) * PER_AGENCY

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from oneStop.domain.clock import local_date, to_local
@@ -33,6 +33,7 @@ from oneStop.persistence.models import (
     ProcedureRow,
     UserRow,
 )
+from oneStop.persistence.types import utc_instant
 
 
 def event_row_values(event: Event, digest: str) -> dict[str, Any]:
@@ -62,12 +63,9 @@ def event_params(event: Event, digest: str, payload_json: str, central_seq: int 
     digits, a time in UTC as ``YYYY-MM-DD HH:MM:SS.ffffff``, a date as ISO text, the payload as
     its canonical text. For the pull, which writes 100,000 of these; a test holds it to what
     the ORM writes."""
-    device_time = event.device_time
-    if device_time.tzinfo is None or device_time.utcoffset() is None:
-        raise ValueError(f"naive datetime refused: {device_time!r}")
     return (event.id.hex, event.counter_id, event.seq, event.kind,
             None if event.dossier_id is None else event.dossier_id.hex, event.actor,
-            device_time.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds"),
+            utc_instant(event.device_time).replace(tzinfo=None).isoformat(" ", "microseconds"),
             event.business_time.isoformat(), event.business_time.date().isoformat(), payload_json, event.schema,
             digest, central_seq)
 

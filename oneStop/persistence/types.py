@@ -11,6 +11,15 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 
+def utc_instant(value: datetime) -> datetime:
+    """``value`` in UTC; a naive datetime (an instant in no known zone) is refused."""
+    if not isinstance(value, datetime):
+        raise TypeError(f"UtcDateTime needs a datetime, got {type(value).__name__}")
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        raise ValueError(f"naive datetime refused: {value!r}")
+    return value.astimezone(UTC)
+
+
 class UtcDateTime(TypeDecorator[datetime]):
     """An instant stored in UTC. Refuses naive datetimes; returns aware UTC datetimes.
 
@@ -24,11 +33,7 @@ class UtcDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if not isinstance(value, datetime):
-            raise TypeError(f"UtcDateTime needs a datetime, got {type(value).__name__}")
-        if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-            raise ValueError(f"naive datetime refused: {value!r}")
-        value = value.astimezone(UTC)
+        value = utc_instant(value)
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value

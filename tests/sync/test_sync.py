@@ -316,9 +316,8 @@ def test_a_counter_cannot_write_what_the_server_fills_in(central_url, column, va
                                  actor="a", device_time=now, business_time=now, payload={})])[0]
     row = dict(zip(central._COLUMNS, central._row(out.event, "000.17.22.H56", out.content_hash, None,
                                                    out.payload_json)))
-    columns = ", ".join(central._COLUMNS)
-    insert = text(f"INSERT INTO central_events ({columns}, {column}) "
-                  f"VALUES ({', '.join(':' + c for c in central._COLUMNS)}, {value})")
+    columns, values = ", ".join(central._COLUMNS), ", ".join(":" + c for c in central._COLUMNS)
+    insert = text(f"INSERT INTO central_events ({columns}, {column}) VALUES ({values}, {value})")
     engine = central.connect(url)
     try:
         with engine.connect() as c:
@@ -332,8 +331,7 @@ def test_a_counter_cannot_write_what_the_server_fills_in(central_url, column, va
                           {"i": out.event.id, "c": out.event.counter_id})
             c.rollback()
             # the same row without the column goes in, numbered and timed by the server
-            c.execute(text(f"INSERT INTO central_events ({columns}) VALUES ({', '.join(':' + k for k in central._COLUMNS)})"),
-                      row)
+            c.execute(text(f"INSERT INTO central_events ({columns}) VALUES ({values})"), row)
             c.commit()
             assert central.pull(c, "000.17.22.H56")[0].event.id == out.event.id
     finally:
