@@ -33,7 +33,7 @@ from oneStop.persistence.models import (
     ProcedureRow,
     UserRow,
 )
-from oneStop.persistence.types import utc_instant
+from oneStop.persistence.types import sqlite_text
 
 
 def event_row_values(event: Event, digest: str) -> dict[str, Any]:
@@ -65,7 +65,7 @@ def event_params(event: Event, digest: str, payload_json: str, central_seq: int 
     the ORM writes."""
     return (event.id.hex, event.counter_id, event.seq, event.kind,
             None if event.dossier_id is None else event.dossier_id.hex, event.actor,
-            utc_instant(event.device_time).replace(tzinfo=None).isoformat(" ", "microseconds"),
+            sqlite_text(event.device_time),
             event.business_time.isoformat(), event.business_time.date().isoformat(), payload_json, event.schema,
             digest, central_seq)
 

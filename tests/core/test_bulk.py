@@ -67,3 +67,31 @@ def test_the_pulls_event_rows_are_what_sqlalchemy_writes_for_the_same_events() -
         assert "naive" in str(exc)
     else:
         raise AssertionError("a naive time was stored")
+
+
+def test_the_one_step_utc_text_is_what_sqlalchemys_two_processors_write() -> None:
+    from zoneinfo import ZoneInfo
+
+    from oneStop.persistence.types import UtcDateTime, sqlite_text
+
+    dialect = create_engine("sqlite://").dialect
+    column_type = UtcDateTime()
+    usual = column_type.dialect_impl(dialect).bind_processor(dialect)
+    assert column_type.bulk_processor(dialect) is sqlite_text
+    values = [None,
+              datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),  # on the second, local
+              datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+              datetime(2027, 1, 1, 1, 2, 3, 40, tzinfo=timezone(timedelta(hours=-5, minutes=-30))),
+              datetime(5, 1, 1, 0, 0, 0, 1, tzinfo=UTC),  # a year of one digit: still four
+              datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)]
+    assert [sqlite_text(v) for v in values] == [usual(v) for v in values]
+    assert sqlite_text(values[1]) == "2026-11-23 03:00:00.000000"
+    for bad in (datetime(2026, 1, 1), "2026-01-01"):  # naive, or not a time at all: refused by both
+        for process in (sqlite_text, usual):
+            try:
+                process(bad)
+            except (ValueError, TypeError):
+                pass
+            else:
+                raise AssertionError(f"{process} stored {bad!r}")
+    assert column_type.bulk_processor(create_engine("postgresql+psycopg://").dialect) is None

@@ -185,6 +185,36 @@ def test_the_projection_is_rebuilt_identically_from_the_events(ready, admin, off
     assert ready.dossiers.get(supervisor, d.code).status is S.RETURNED
 
 
+def test_a_bulk_written_projection_is_stored_as_the_orm_stores_it(ready, official, supervisor, clock):
+    """A pull writes dossier rows with ``persistence.bulk`` (fast processors); an official's step
+    writes them with the ORM: the same dossier must be the same text in every column."""
+    from sqlalchemy import delete, select, text
+
+    from oneStop.persistence.bulk import insert_rows
+    from oneStop.persistence.mapping import dossier_row_values
+    from oneStop.persistence.models import DossierRow
+
+    d = new_dossier(ready, official)
+    for transition, payload in [(Transition.TRANSFERRED, PAYLOADS[Transition.TRANSFERRED]),
+                                (Transition.SUPPLEMENT_REQUESTED, PAYLOADS[Transition.SUPPLEMENT_REQUESTED]),
+                                (Transition.SUPPLEMENT_RECEIVED, {}), (Transition.APOLOGISED, PAYLOADS[Transition.APOLOGISED]),
+                                (Transition.RESULT_RECEIVED, {}), (Transition.RETURNED, PAYLOADS[Transition.RETURNED])]:
+        clock.advance(hours=3, minutes=7)
+        ready.lifecycle.transition(supervisor, d.code, transition, payload)
+    state = project(ready.dossiers.show(supervisor, d.code).events)
+    raw = text("SELECT * FROM dossiers WHERE code = :code")
+    with ready.uow(write=True) as uow:
+        connection = uow.session.connection()
+        updated_at = uow.session.scalars(select(DossierRow.updated_at).where(DossierRow.code == d.code)).one()
+        by_orm = connection.execute(raw, {"code": d.code}).one()
+        connection.execute(delete(DossierRow.__table__).where(DossierRow.__table__.c.code == d.code))
+        insert_rows(connection, DossierRow.__table__, [dossier_row_values(state, updated_at)])
+        by_bulk = connection.execute(raw, {"code": d.code}).one()
+    assert by_bulk._asdict() == by_orm._asdict()
+    written = {k: v for k, v in by_orm._asdict().items() if k.endswith("_at") and v is not None}
+    assert len(written) >= 6 and all(len(v) == 26 for v in written.values())  # microseconds always written
+
+
 def test_unknown_transition_names_the_choices(ready, official):
     d = new_dossier(ready, official)
     with pytest.raises(ValidationError, match="transferred"):
