@@ -12,6 +12,7 @@ Crash-safe at every step:
 from __future__ import annotations
 
 import gc
+import json
 import time
 import uuid
 from collections import OrderedDict
@@ -19,10 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Mapping
 
-from sqlalchemy import Text, bindparam, delete, func, select, type_coerce, update
+from sqlalchemy import String, Text, bindparam, delete, func, select, type_coerce, update
 
 from oneStop.domain.clock import utcnow
-from oneStop.domain.events import ProjectionError, apply, content_hash_with, order_key, project
+from oneStop.domain.events import ProjectionError, apply, order_key, project
 from oneStop.domain.models import Event
 from oneStop.persistence.bulk import insert_rows, insert_tuples
 from oneStop.persistence.mapping import EVENT_COLUMNS, dossier_row_values, event_from_row, event_params
@@ -200,7 +201,7 @@ class SyncClient:
         while True:
             with self._uow() as uow:
                 cursor = central.cursor_of(self._state(uow, key, None))
-            batch = central.pull(connection, agency, cursor, self._pull_batch)
+            batch = central.pull(connection, agency, cursor, self._pull_batch)  # each event checked against its hash
             if not batch:
                 if waited[0] < HORIZON_WAIT and central.held_back(connection, agency, cursor):
                     # events are there but a transaction older than them is still running
@@ -211,29 +212,34 @@ class SyncClient:
                     continue
                 return pulled
             pause = 0.05
-            for item in batch:  # before writing anything: a damaged event stops the sync
-                if content_hash_with(item.event, item.payload_json) != item.content_hash:
-                    raise ValueError(f"sự kiện {item.event.id} từ máy chủ trung tâm bị sai lệch nội dung")
             with self._uow(write=True) as uow:
                 mine = uow.counter_id
                 session = uow.session
-                present = dict(session.execute(
-                    select(EventRow.id, EventRow.central_seq).where(EventRow.id.in_([i.event.id for i in batch]))).all())
-                acknowledged = [{"b_id": i.event.id, "b_seq": i.central_seq} for i in batch
-                                if i.event.id in present and present[i.event.id] is None]
-                # ours but lost locally: taken back only after a restore (``RECOVER_OWN``), never silently
-                fresh = [i for i in batch if i.event.id not in present and (recovering or i.event.counter_id != mine)
-                         and not (shared and i.event.dossier_id is None)]
+                # which of them this PC has already (its own, or pulled before a restore): one
+                # JSON array of ids, where ``IN (…)`` would bind and convert ten thousand parameters
+                present = dict(session.execute(_PRESENT, {"ids": json.dumps([i.event.id.hex for i in batch])}).all())
+                acknowledged: list[dict[str, Any]] = []
+                fresh: list[central.CentralEvent] = []
+                for item in batch:
+                    event = item.event
+                    if present and event.id in present:
+                        if present[event.id] is None:
+                            acknowledged.append({"b_id": event.id, "b_seq": item.central_seq})
+                    # ours but lost locally: taken back only after a restore (``RECOVER_OWN``), never silently
+                    elif (recovering or event.counter_id != mine) and not (shared and event.dossier_id is None):
+                        fresh.append(item)
                 if acknowledged:
                     session.execute(_ACKNOWLEDGE, acknowledged)
-                if fresh:
-                    insert_tuples(session.connection(), _EVENTS, EVENT_COLUMNS,
-                                  [event_params(i.event, i.content_hash, i.payload_json, i.central_seq) for i in fresh])
+                rows: list[tuple[Any, ...]] = []
                 touched: dict[uuid.UUID, list[Event]] = {}
                 for item in fresh:
-                    if item.event.dossier_id is not None:
-                        touched.setdefault(item.event.dossier_id, []).append(item.event)
-                    elif reference.apply(uow, item.event):
+                    event = item.event
+                    rows.append(event_params(event, item.content_hash, item.payload_json, item.central_seq))
+                    if event.dossier_id is not None:
+                        touched.setdefault(event.dossier_id, []).append(event)
+                insert_tuples(session.connection(), _EVENTS, EVENT_COLUMNS, rows)
+                for item in fresh:  # after the events are stored, as an official's own step would be
+                    if item.event.dossier_id is None and reference.apply(uow, item.event):
                         self.reference_changed = True
                 _reproject(uow, touched, projections)
                 self._set_state(uow, key, list(batch[-1].cursor))
@@ -272,6 +278,9 @@ def put_state(uow: UnitOfWork, key: str, value: Any, at: datetime) -> None:
 
 
 _EVENTS = EventRow.__table__
+#: The events among a batch's ids (``:ids``, a JSON array of their 32 hex digits) already here.
+_PRESENT = select(_EVENTS.c.id, _EVENTS.c.central_seq).where(
+    _EVENTS.c.id.in_(select(func.json_each(bindparam("ids", type_=String)).table_valued("value").c.value)))
 _ACKNOWLEDGE = (update(_EVENTS).where(_EVENTS.c.id == bindparam("b_id"), _EVENTS.c.central_seq.is_(None))
                 .values(central_seq=bindparam("b_seq")))
 

@@ -16,7 +16,7 @@ from oneStop.domain.events import new_event_id
 from oneStop.domain.lifecycle import Transition
 from oneStop.domain.models import Event, Role
 from oneStop.persistence.mapping import event_from_row
-from oneStop.persistence.models import DossierRow, EventRow
+from oneStop.persistence.models import DossierRow, EventRow, SyncStateRow
 from oneStop.sync import central
 from oneStop.sync.client import SyncClient
 from tests.conftest import PASSWORD
@@ -106,6 +106,44 @@ def test_the_same_id_with_other_content_is_quarantined(central_url, counters):
     engine.dispose()
     assert kept["reason"].startswith("cùng mã sự kiện")
     assert central_count(central_url) == len(event_ids(app))
+
+
+@pytest.mark.parametrize("change", ["payload = replace(payload, 'Nguyễn', 'Ngô')", "actor = 'someone-else'",
+                                    "device_time = device_time + interval '1 microsecond'",
+                                    "business_time = replace(business_time, '+07:00', '+08:00')", "seq = seq + 1000",
+                                    "dossier_id = gen_random_uuid()"],
+                         ids=["payload", "actor", "device_time", "business_time", "seq", "dossier_id"])
+def test_an_event_altered_at_the_centre_stops_the_pull_and_nothing_of_it_is_written(central_url, counters, change):
+    """Whatever is changed in an event behind the application's back (a payload, who did it,
+    when, which dossier), the counter pulling it refuses the batch before writing anything and
+    says why; once the event is right again the same pull goes through."""
+    a, b = counters(2)
+    add_procedure(a)
+    user = official_of(a)
+    for _ in range(2):
+        a.reception.receive(user, draft())
+    SyncClient(a.uow, central_url).sync()
+    engine = central.connect(central_url)
+    try:
+        with engine.begin() as c:
+            target = c.scalar(text("SELECT id FROM central_events WHERE kind = 'dossier.received' ORDER BY central_seq "
+                                   "LIMIT 1 OFFSET 1"))
+            c.execute(text("CREATE TABLE kept AS SELECT * FROM central_events WHERE id = :id"), {"id": target})
+            assert c.execute(text(f"UPDATE central_events SET {change} WHERE id = :id"), {"id": target}).rowcount == 1
+        client = SyncClient(b.uow, central_url)
+        before = event_ids(b)
+        with pytest.raises(central.DamagedEvent, match=f"sự kiện {target} .*sai lệch"):
+            client.sync()
+        assert event_ids(b) == before and codes(b) == []  # not even the sound events of the batch
+        with b.uow() as uow:
+            assert uow.session.get(SyncStateRow, "central_cursor") is None
+        with engine.begin() as c:  # put back as it was
+            c.execute(text("DELETE FROM central_events WHERE id = :id"), {"id": target})
+            c.execute(text("INSERT INTO central_events SELECT * FROM kept"))
+    finally:
+        engine.dispose()
+    client.sync()
+    assert codes(b) == codes(a) and len(codes(a)) == 2
 
 
 def test_a_gap_in_a_counters_sequence_is_reported(central_url):
