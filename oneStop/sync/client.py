@@ -7,15 +7,19 @@ Crash-safe at every step:
   acknowledges them again without a second copy.
 * pull: the pulled events, their projection and the advanced cursor are written in one local
   transaction. A crash before it commits pulls the same events again; one after it does not.
+  (That commit runs on a thread of its own while the next batch is fetched; nothing more is
+  written until it has succeeded.)
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import threading
 import time
 import uuid
 from collections import OrderedDict
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Mapping
@@ -198,53 +202,71 @@ class SyncClient:
         pulled = 0
         key = cursor_key(agency if shared else None)
         pause = 0.05
-        while True:
-            with self._uow() as uow:
-                cursor = central.cursor_of(self._state(uow, key, None))
-            batch = central.pull(connection, agency, cursor, self._pull_batch)  # each event checked against its hash
-            if not batch:
-                if waited[0] < HORIZON_WAIT and central.held_back(connection, agency, cursor):
-                    # events are there but a transaction older than them is still running
-                    # (another counter's push, the server's own maintenance): wait a moment
-                    time.sleep(pause)
-                    waited[0] += pause
-                    pause = min(pause * 2, 2.0)
-                    continue
-                return pulled
-            pause = 0.05
-            with self._uow(write=True) as uow:
-                mine = uow.counter_id
-                session = uow.session
-                # which of them this PC has already (its own, or pulled before a restore): one
-                # JSON array of ids, where ``IN (…)`` would bind and convert ten thousand parameters
-                present = dict(session.execute(_PRESENT, {"ids": json.dumps([i.event.id.hex for i in batch])}).all())
-                acknowledged: list[dict[str, Any]] = []
-                fresh: list[central.CentralEvent] = []
-                for item in batch:
-                    event = item.event
-                    if present and event.id in present:
-                        if present[event.id] is None:
-                            acknowledged.append({"b_id": event.id, "b_seq": item.central_seq})
-                    # ours but lost locally: taken back only after a restore (``RECOVER_OWN``), never silently
-                    elif (recovering or event.counter_id != mine) and not (shared and event.dossier_id is None):
-                        fresh.append(item)
-                if acknowledged:
-                    session.execute(_ACKNOWLEDGE, acknowledged)
-                rows: list[tuple[Any, ...]] = []
-                touched: dict[uuid.UUID, list[Event]] = {}
-                for item in fresh:
-                    event = item.event
-                    rows.append(event_params(event, item.content_hash, item.payload_json, item.central_seq))
-                    if event.dossier_id is not None:
-                        touched.setdefault(event.dossier_id, []).append(event)
-                insert_tuples(session.connection(), _EVENTS, EVENT_COLUMNS, rows)
-                for item in fresh:  # after the events are stored, as an official's own step would be
-                    if item.event.dossier_id is None and reference.apply(uow, item.event):
-                        self.reference_changed = True
-                _reproject(uow, touched, projections)
-                self._set_state(uow, key, list(batch[-1].cursor))
-                uow.commit()
-            pulled += len(fresh)
+        with self._uow() as uow:
+            cursor = central.cursor_of(self._state(uow, key, None))
+        committing = _BackgroundCommit()
+        try:
+            while True:
+                # fetched and checked while the batch before commits: SQLite writes it (the WAL,
+                # the checkpoint) without holding the interpreter, on the other processor
+                batch = central.pull(connection, agency, cursor, self._pull_batch)
+                committing.wait()  # that commit's failure stops the pull here, before anything more is written
+                if not batch:
+                    if waited[0] < HORIZON_WAIT and central.held_back(connection, agency, cursor):
+                        # events are there but a transaction older than them is still running
+                        # (another counter's push, the server's own maintenance): wait a moment
+                        time.sleep(pause)
+                        waited[0] += pause
+                        pause = min(pause * 2, 2.0)
+                        continue
+                    return pulled
+                pause = 0.05
+                with ExitStack() as stack:  # on any error: rolled back and closed here
+                    uow = stack.enter_context(self._uow(write=True))
+                    fresh = self._write_batch(uow, batch, shared, recovering, projections)
+                    self._set_state(uow, key, list(batch[-1].cursor))
+                    uow.session.flush()  # all of it written: the commit alone is left to the thread
+                    committing.start(uow, stack)
+                cursor = batch[-1].cursor
+                pulled += fresh
+        except BaseException:
+            committing.wait(raising=False)  # a failed commit of its own comes second to this error
+            raise
+
+    def _write_batch(self, uow: UnitOfWork, batch: list[central.CentralEvent], shared: bool, recovering: bool,
+                     projections: "ProjectionCache") -> int:
+        """Store what of ``batch`` is new here and project it; mark this counter's own events
+        in it as arrived. Returns how many events were new."""
+        mine = uow.counter_id
+        session = uow.session
+        # which of them this PC has already (its own, or pulled before a restore): one
+        # JSON array of ids, where ``IN (…)`` would bind and convert ten thousand parameters
+        present = dict(session.execute(_PRESENT, {"ids": json.dumps([i.event.id.hex for i in batch])}).all())
+        acknowledged: list[dict[str, Any]] = []
+        fresh: list[central.CentralEvent] = []
+        for item in batch:
+            event = item.event
+            if present and event.id in present:
+                if present[event.id] is None:
+                    acknowledged.append({"b_id": event.id, "b_seq": item.central_seq})
+            # ours but lost locally: taken back only after a restore (``RECOVER_OWN``), never silently
+            elif (recovering or event.counter_id != mine) and not (shared and event.dossier_id is None):
+                fresh.append(item)
+        if acknowledged:
+            session.execute(_ACKNOWLEDGE, acknowledged)
+        rows: list[tuple[Any, ...]] = []
+        touched: dict[uuid.UUID, list[Event]] = {}
+        for item in fresh:
+            event = item.event
+            rows.append(event_params(event, item.content_hash, item.payload_json, item.central_seq))
+            if event.dossier_id is not None:
+                touched.setdefault(event.dossier_id, []).append(event)
+        insert_tuples(session.connection(), _EVENTS, EVENT_COLUMNS, rows)
+        for item in fresh:  # after the events are stored, as an official's own step would be
+            if item.event.dossier_id is None and reference.apply(uow, item.event):
+                self.reference_changed = True
+        _reproject(uow, touched, projections)
+        return len(fresh)
 
     # --- bookkeeping -----------------------------------------------------------------------------
 
@@ -283,6 +305,47 @@ _PRESENT = select(_EVENTS.c.id, _EVENTS.c.central_seq).where(
     _EVENTS.c.id.in_(select(func.json_each(bindparam("ids", type_=String)).table_valued("value").c.value)))
 _ACKNOWLEDGE = (update(_EVENTS).where(_EVENTS.c.id == bindparam("b_id"), _EVENTS.c.central_seq.is_(None))
                 .values(central_seq=bindparam("b_seq")))
+
+
+class _BackgroundCommit:
+    """Commits one pull batch's unit of work on a thread of its own, while the next batch is
+    fetched from the central database and checked. The commit is SQLite writing the batch to
+    its log and checkpointing it, all without the interpreter lock: on a PC with two processors
+    it costs the pull nothing (a ninth of a 100,000-event pull before). One commit at a time;
+    ``wait`` before the next write transaction, and its failure is raised there."""
+
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def start(self, uow: UnitOfWork, stack: ExitStack) -> None:
+        """Commit ``uow`` and close it (what ``stack`` holds) on the thread; until the thread
+        has started, ``stack`` still closes it on an error here."""
+        closing = ExitStack()
+
+        def run() -> None:
+            try:
+                with closing:  # rolled back if the commit fails, closed either way
+                    uow.commit()
+            except BaseException as exc:  # handed to the pulling thread by ``wait``
+                self._error = exc
+
+        thread = threading.Thread(target=run, name="onestop-pull-commit", daemon=True)
+        closing.push(stack.pop_all())
+        try:
+            thread.start()
+        except BaseException:
+            closing.close()
+            raise
+        self._thread = thread
+
+    def wait(self, *, raising: bool = True) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        error, self._error = self._error, None
+        if error is not None and raising:
+            raise error
 
 
 class ProjectionCache:

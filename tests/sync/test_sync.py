@@ -146,6 +146,51 @@ def test_an_event_altered_at_the_centre_stops_the_pull_and_nothing_of_it_is_writ
     assert codes(b) == codes(a) and len(codes(a)) == 2
 
 
+def test_a_pull_batch_whose_commit_fails_stops_the_sync_and_the_next_one_takes_it_again(central_url, counters,
+                                                                                         monkeypatch):
+    """A pull batch commits on a thread of its own while the next one is fetched. A commit that
+    fails there (a full disk, say) is the sync's error, nothing after that batch is written,
+    and the next sync goes on from the last batch that did commit."""
+    from oneStop.domain.errors import StorageProblem
+    from oneStop.persistence.uow import UnitOfWork
+
+    a, b = counters(2)
+    add_procedure(a)
+    user = official_of(a)
+    for _ in range(6):
+        a.reception.receive(user, draft())
+    SyncClient(a.uow, central_url).sync()
+    client = SyncClient(b.uow, central_url, batch=5)
+    commit, background = UnitOfWork.commit, []
+
+    def failing_second_background_commit(self):  # type: ignore[no-untyped-def]
+        if threading.current_thread().name == "onestop-pull-commit":
+            background.append(self)
+            if len(background) == 2:
+                raise StorageProblem("ổ đĩa đầy")
+        return commit(self)
+
+    monkeypatch.setattr(UnitOfWork, "commit", failing_second_background_commit)
+    with pytest.raises(StorageProblem, match="ổ đĩa đầy"):
+        client.sync()
+    assert len(background) == 2 and not [t for t in threading.enumerate() if t.name == "onestop-pull-commit"]
+    engine = central.connect(central_url)
+    try:
+        with engine.connect() as c:
+            first = central.pull(c, "000.17.22.H56", central.START, 5)  # the batch that did commit
+    finally:
+        engine.dispose()
+    with b.uow() as uow:
+        assert tuple(uow.session.get(SyncStateRow, "central_cursor").value) == first[-1].cursor
+        mine = uow.counter_id
+        pulled = set(uow.session.scalars(select(EventRow.id).where(EventRow.counter_id != mine)))
+    assert pulled == {e.event.id for e in first if e.event.counter_id != mine}
+    monkeypatch.setattr(UnitOfWork, "commit", commit)
+    client.sync()
+    SyncClient(a.uow, central_url).sync()  # and the first counter takes the second's own events
+    assert codes(b) == codes(a) and len(codes(a)) == 6 and event_ids(b) == event_ids(a)
+
+
 def test_a_gap_in_a_counters_sequence_is_reported(central_url):
     now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
@@ -810,3 +855,13 @@ def test_the_day_review_names_every_counter_of_the_agency_after_a_sync(central_u
     assert [(c.counter, c.received) for c in review.counters] == [(1, 1), (2, 2), (3, 3)]
     assert [(c.counter, c.received) for c in apps[0].supervision.day_review(supervisor, day, counter=2).counters] \
         == [(2, 2)]
+
+
+def test_a_pulled_payload_is_read_as_json_loads_reads_it() -> None:
+    import json
+
+    for text_ in ('{"a":[1,2.5,null,true],"tên":"Nguyễn Thị Đào","z":{"k":"\\u0111"}}', "{}", ' {"a":1}', '{"a":1} '):
+        assert central._payload(text_) == json.loads(text_)
+    for bad in ('{"a":1} x', '{"a":', ""):
+        with pytest.raises(ValueError):
+            central._payload(bad)
