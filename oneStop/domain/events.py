@@ -86,7 +86,18 @@ def canonical(event: Event) -> str:
         "payload": event.payload,
         "schema": event.schema,
     }
-    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return canonical_json(body)
+
+
+#: Canonical JSON's encoder, made once: ``json.dumps`` with these options builds a new encoder
+#: for every call (a third of the time of encoding a small payload).
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def canonical_json(value: Any) -> str:
+    """Canonical JSON: sorted keys, no spaces, text as it is (not ``\\u`` escapes): the same
+    data always gives the same text (content hashes, stored payloads)."""
+    return _CANONICAL.encode(value)
 
 
 def content_hash(event: Event) -> str:
@@ -95,7 +106,7 @@ def content_hash(event: Event) -> str:
 
 def payload_text(payload: Mapping[str, Any]) -> str:
     """A payload's canonical JSON: exactly the text ``canonical`` nests for it."""
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL.encode(payload)
 
 
 def content_hash_with(event: Event, payload_json: str) -> str:

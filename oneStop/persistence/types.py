@@ -10,6 +10,8 @@ from sqlalchemy import DateTime, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from oneStop.domain.events import canonical_json
+
 
 def utc_instant(value: datetime) -> datetime:
     """``value`` in UTC; a naive datetime (an instant in no known zone) is refused."""
@@ -80,4 +82,4 @@ class JsonText(TypeDecorator[Any]):
 
 def dumps(value: Any) -> str:
     """Canonical JSON: the same data always gives the same text (used for content hashes)."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return canonical_json(value)
