@@ -29,6 +29,8 @@ def sqlite_text(value: datetime | None) -> str | None:
     thousands of these. ``tests/core/test_bulk.py`` holds the two to the same text."""
     if value is None:
         return None
+    if type(value) is datetime and value.tzinfo is UTC:  # most are: its text less the "+00:00"
+        return value.isoformat(" ", "microseconds")[:-6]
     return utc_instant(value).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
