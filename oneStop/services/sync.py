@@ -128,8 +128,9 @@ class SyncService:
             result = client.sync()
             if client.reference_changed:
                 self._on_reference_changed()  # cached calendars and settings are stale now
-        except OneStopError as exc:
+        except OneStopError as exc:  # refused here (the clock) or stopped (a damaged event, the disk): said in the window
             log.warning("sync refused: %s", type(exc).__name__)
+            self._put(last_error=str(exc), last_attempt=now)
             raise
         except Exception as exc:  # network, server, authentication: keep working offline
             log.warning("sync failed, working offline: %s", type(exc).__name__, exc_info=exc)

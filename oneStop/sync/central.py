@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from sqlalchemy import Connection, Engine, create_engine, func, select, text
 
-from oneStop.domain.errors import ValidationError
+from oneStop.domain.errors import OneStopError, ValidationError
 from oneStop.domain.clock import to_utc
 from oneStop.domain.events import canonical, content_hash_of, content_hash_with, payload_text
 from oneStop.domain.models import Event
@@ -221,7 +221,7 @@ class PushResult:
     gaps: tuple[tuple[str, int, int], ...] = ()  # (counter, first missing, last missing)
 
 
-class DamagedEvent(ValueError):
+class DamagedEvent(OneStopError):
     """An event the central database hands out does not match its content hash."""
 
 

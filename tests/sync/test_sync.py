@@ -131,8 +131,11 @@ def test_an_event_altered_at_the_centre_stops_the_pull_and_nothing_of_it_is_writ
             c.execute(text("CREATE TABLE kept AS SELECT * FROM central_events WHERE id = :id"), {"id": target})
             assert c.execute(text(f"UPDATE central_events SET {change} WHERE id = :id"), {"id": target}).rowcount == 1
         client = SyncClient(b.uow, central_url)
-        before = event_ids(b)
         with pytest.raises(central.DamagedEvent, match=f"sự kiện {target} .*sai lệch"):
+            b.sync.sync(b.auth.login("admin", PASSWORD), central_url)
+        assert str(target) in b.sync.status().last_error and "sai lệch" in b.sync.status().last_error  # in the window
+        before = event_ids(b)
+        with pytest.raises(central.DamagedEvent):
             client.sync()
         assert event_ids(b) == before and codes(b) == []  # not even the sound events of the batch
         with b.uow() as uow:
