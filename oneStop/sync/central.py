@@ -23,8 +23,8 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from sqlalchemy import Connection, Engine, create_engine, func, select, text
 
-from oneStop.domain.errors import OneStopError, ValidationError
 from oneStop.domain.clock import to_utc
+from oneStop.domain.errors import OneStopError, ValidationError
 from oneStop.domain.events import canonical, content_hash_of, content_hash_with, payload_text
 from oneStop.domain.models import Event
 from oneStop.sync import central_models as cm
@@ -538,7 +538,8 @@ def pull(connection: Connection, agency_code: str, after: Any = START, limit: in
         if content_hash_of(actor, business_time, counter_id, utc.isoformat(), dossier_text, id_text, kind, payload,
                            schema, seq_) != digest:
             raise DamagedEvent(f"sự kiện {id_text} từ máy chủ trung tâm bị sai lệch nội dung (không khớp mã băm): "
-                               "đồng bộ dừng lại, không ghi gì; báo quản trị tỉnh kiểm tra cơ sở dữ liệu trung tâm")
+                               "đồng bộ dừng lại trước đợt sự kiện chứa nó (không ghi sự kiện nào của đợt này); "
+                               "báo quản trị tỉnh kiểm tra cơ sở dữ liệu trung tâm")
         batch.append(CentralEvent(
             central_seq, agency, Event(id=id_, counter_id=counter_id, seq=seq_, kind=kind, actor=actor, device_time=utc,
                                        business_time=datetime.fromisoformat(business_time), dossier_id=dossier_id,

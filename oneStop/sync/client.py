@@ -319,8 +319,8 @@ class _BackgroundCommit:
         self._error: BaseException | None = None
 
     def start(self, uow: UnitOfWork, stack: ExitStack) -> None:
-        """Commit ``uow`` and close it (what ``stack`` holds) on the thread; until the thread
-        has started, ``stack`` still closes it on an error here."""
+        """Commit ``uow`` and close it (``stack`` holds it open) on the thread; if the thread
+        cannot start, it is rolled back and closed here."""
         closing = ExitStack()
 
         def run() -> None:
