@@ -321,7 +321,6 @@ class _BackgroundCommit:
     def start(self, uow: UnitOfWork, stack: ExitStack) -> None:
         """Commit ``uow`` and close it (``stack`` holds it open) on the thread; if the thread
         cannot start, it is rolled back and closed here."""
-        closing = ExitStack()
 
         def run() -> None:
             try:
@@ -331,7 +330,7 @@ class _BackgroundCommit:
                 self._error = exc
 
         thread = threading.Thread(target=run, name="onestop-pull-commit", daemon=True)
-        closing.push(stack.pop_all())
+        closing = stack.pop_all()  # from here on the thread, or the failure below, closes it
         try:
             thread.start()
         except BaseException:
