@@ -30,6 +30,15 @@ PAYLOADS = {
     Transition.DELIVERED: {"recipient": "Nguyễn Thị Hường"},
     Transition.UNDELIVERABLE: {"reason": "Không có người nhận tại địa chỉ"},
 }
+#: A dossier's whole life with a wait and an apology on the way: every time column gets a value.
+WHOLE_LIFE = [
+    (Transition.TRANSFERRED, PAYLOADS[Transition.TRANSFERRED]),
+    (Transition.SUPPLEMENT_REQUESTED, PAYLOADS[Transition.SUPPLEMENT_REQUESTED]),
+    (Transition.SUPPLEMENT_RECEIVED, {}),
+    (Transition.APOLOGISED, PAYLOADS[Transition.APOLOGISED]),
+    (Transition.RESULT_RECEIVED, {}),
+    (Transition.RETURNED, PAYLOADS[Transition.RETURNED]),
+]
 #: On the paths, results leave by post, so that delivery outcomes can follow.
 PATH_PAYLOADS = {**PAYLOADS, Transition.RETURNED: {"method": "post", "tracking": "RR123456785VN"}}
 
@@ -164,15 +173,7 @@ def test_a_transition_cannot_be_dated_before_reception_or_in_the_future(ready, o
 
 def test_the_projection_is_rebuilt_identically_from_the_events(ready, admin, official, supervisor, clock):
     d = new_dossier(ready, official)
-    steps = [
-        (Transition.TRANSFERRED, PAYLOADS[Transition.TRANSFERRED]),
-        (Transition.SUPPLEMENT_REQUESTED, PAYLOADS[Transition.SUPPLEMENT_REQUESTED]),
-        (Transition.SUPPLEMENT_RECEIVED, {}),
-        (Transition.APOLOGISED, PAYLOADS[Transition.APOLOGISED]),
-        (Transition.RESULT_RECEIVED, {}),
-        (Transition.RETURNED, PAYLOADS[Transition.RETURNED]),
-    ]
-    for transition, payload in steps:
+    for transition, payload in WHOLE_LIFE:
         clock.advance(hours=3)
         last = ready.lifecycle.transition(supervisor, d.code, transition, payload)
     detail = ready.dossiers.show(supervisor, d.code)
@@ -195,10 +196,7 @@ def test_a_bulk_written_projection_is_stored_as_the_orm_stores_it(ready, officia
     from oneStop.persistence.models import DossierRow
 
     d = new_dossier(ready, official)
-    for transition, payload in [(Transition.TRANSFERRED, PAYLOADS[Transition.TRANSFERRED]),
-                                (Transition.SUPPLEMENT_REQUESTED, PAYLOADS[Transition.SUPPLEMENT_REQUESTED]),
-                                (Transition.SUPPLEMENT_RECEIVED, {}), (Transition.APOLOGISED, PAYLOADS[Transition.APOLOGISED]),
-                                (Transition.RESULT_RECEIVED, {}), (Transition.RETURNED, PAYLOADS[Transition.RETURNED])]:
+    for transition, payload in WHOLE_LIFE:
         clock.advance(hours=3, minutes=7)
         ready.lifecycle.transition(supervisor, d.code, transition, payload)
     state = project(ready.dossiers.show(supervisor, d.code).events)

@@ -38,6 +38,17 @@ def event_ids(app) -> set[uuid.UUID]:  # type: ignore[no-untyped-def]
         return set(uow.session.scalars(select(EventRow.id)))
 
 
+def received_and_synced(counters, central_url: str, dossiers: int):  # type: ignore[no-untyped-def]
+    """Two counters; the first receives ``dossiers`` dossiers and syncs, the second has not synced yet."""
+    a, b = counters(2)
+    add_procedure(a)
+    user = official_of(a)
+    for _ in range(dossiers):
+        a.reception.receive(user, draft())
+    SyncClient(a.uow, central_url).sync()
+    return a, b
+
+
 def central_count(url: str) -> int:
     engine = central.connect(url)
     try:
@@ -117,12 +128,7 @@ def test_an_event_altered_at_the_centre_stops_the_pull_and_nothing_of_it_is_writ
     """Whatever is changed in an event behind the application's back (a payload, who did it,
     when, which dossier), the counter pulling it refuses the batch before writing anything and
     says why; once the event is right again the same pull goes through."""
-    a, b = counters(2)
-    add_procedure(a)
-    user = official_of(a)
-    for _ in range(2):
-        a.reception.receive(user, draft())
-    SyncClient(a.uow, central_url).sync()
+    a, b = received_and_synced(counters, central_url, 2)
     engine = central.connect(central_url)
     try:
         with engine.begin() as c:
@@ -157,12 +163,7 @@ def test_a_pull_batch_whose_commit_fails_stops_the_sync_and_the_next_one_takes_i
     from oneStop.domain.errors import StorageProblem
     from oneStop.persistence.uow import UnitOfWork
 
-    a, b = counters(2)
-    add_procedure(a)
-    user = official_of(a)
-    for _ in range(6):
-        a.reception.receive(user, draft())
-    SyncClient(a.uow, central_url).sync()
+    a, b = received_and_synced(counters, central_url, 6)
     client = SyncClient(b.uow, central_url, batch=5)
     commit, background = UnitOfWork.commit, []
 
