@@ -51,7 +51,12 @@ def _declare(key: str, default: Any, help: str, parse: Callable[[Any], Any], sco
 
 def _int_range(lo: int, hi: int) -> Callable[[Any], int]:
     def parse(value: Any) -> int:
-        number = int(value)
+        if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+            raise ValueError("phải là số nguyên")
+        try:
+            number = int(value)
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError("phải là số nguyên") from None
         if not lo <= number <= hi:
             raise ValueError(f"phải từ {lo} đến {hi}")
         return number

@@ -83,6 +83,23 @@ FIELD_LABELS: dict[str, str] = {
     "scan": "Mã quét",
     "status": "Trạng thái",
     "profile": "Bộ quy định (biểu mẫu)",
+    # events from another counter, a USB file or a backup (oneStop.domain.vocabulary)
+    "event_kind": "Loại sự kiện",
+    "payload": "Nội dung sự kiện",
+    "dossier_id": "Mã định danh hồ sơ",
+    "event_id": "Mã sự kiện",
+    "due_at": "Ngày hẹn trả",
+    "previous_due_at": "Ngày hẹn trả trước đó",
+    "received_by": "Người tiếp nhận",
+    "register_volume": "Quyển sổ theo dõi",
+    "register_number": "Số thứ tự trong sổ theo dõi",
+    "copies": "Số liên",
+    "form": "Biểu mẫu",
+    "active": "Tình trạng tài khoản",
+    "seq_through": "Số thứ tự sự kiện",
+    "decision": "Cách giải quyết",
+    "signature": "Chữ ký số của quầy",
+    "actor": "Người thực hiện",
 }
 
 

@@ -23,6 +23,7 @@ import uuid6
 
 from oneStop.domain import lifecycle
 from oneStop.domain.clock import to_utc
+from oneStop.domain.vocabulary import Kind
 from oneStop.domain.models import (
     Applicant,
     AttachmentRef,
@@ -36,35 +37,6 @@ from oneStop.domain.models import (
     ReturnMethod,
     evolve,
 )
-
-
-class Kind:
-    """Event kinds. Dossier events carry a ``dossier_id``; the others are audit facts."""
-
-    DOSSIER_RECEIVED = "dossier.received"
-    RECEIPT_PRINTED = "receipt.printed"
-    RECEIPT_REPRINTED = "receipt.reprinted"
-    FORM_PRINTED = "form.printed"  # Mẫu 02–05; payload {"form": kind}
-    LOG_EXPORTED = "log.exported"  # the tracking book printed or exported
-    REPORT_EXPORTED = "report.exported"  # Biểu II.06a
-    DAY_SIGNED_OFF = "day.signed_off"  # a supervisor's sign-off of a day, with a comment
-    CONFLICT_RESOLVED = "dossier.conflict_resolved"  # a supervisor settles contradictory facts
-    ATTACHMENT_ADDED = "dossier.attachment_added"
-    PERSONAL_DATA_VIEWED = "dossier.viewed"
-
-    AGENCY_SET_UP = "agency.set_up"
-    USER_CREATED = "user.created"
-    USER_UPDATED = "user.updated"
-    USER_LOGGED_IN = "user.logged_in"
-    USER_LOGIN_FAILED = "user.login_failed"
-    CATALOG_IMPORTED = "catalog.imported"
-    CATALOG_EXPORTED = "catalog.exported"
-    SETTING_CHANGED = "setting.changed"
-    CALENDAR_OVERRIDE_SET = "calendar.override_set"
-    CALENDAR_OVERRIDE_REMOVED = "calendar.override_removed"
-    DATA_BACKED_UP = "data.backed_up"  # payload {"file", "size", "automatic"}
-    DATA_RESTORED = "data.restored"  # payload {"file", "kept"}: the restored copy, the replaced database
-    SYNC_RESEND = "sync.resend"  # payload {"events"}: all of this counter's events to be sent again
 
 
 def new_event_id() -> uuid.UUID:

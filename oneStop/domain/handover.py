@@ -24,6 +24,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Mapping
 
+from oneStop.domain.vocabulary import Kind as K
+
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
@@ -61,13 +63,13 @@ class Outcome(StrEnum):
 class Kind:
     """Event kinds of a handover batch (the batch id is in the payload)."""
 
-    OPENED = "handover.opened"
-    ITEM_ADDED = "handover.item_added"
-    TRACKING_SET = "handover.tracking_set"
-    ITEM_RECEIVED = "handover.item_received"  # an incoming item received as a dossier
-    ITEM_REMOVED = "handover.item_removed"
-    CLOSED = "handover.closed"
-    CORRECTED = "handover.corrected"  # a change to a closed batch, with its reason
+    OPENED = K.HANDOVER_OPENED
+    ITEM_ADDED = K.HANDOVER_ITEM_ADDED
+    TRACKING_SET = K.HANDOVER_TRACKING_SET
+    ITEM_RECEIVED = K.HANDOVER_ITEM_RECEIVED  # an incoming item received as a dossier
+    ITEM_REMOVED = K.HANDOVER_ITEM_REMOVED
+    CLOSED = K.HANDOVER_CLOSED
+    CORRECTED = K.HANDOVER_CORRECTED  # a change to a closed batch, with its reason
 
     ALL = (OPENED, ITEM_ADDED, TRACKING_SET, ITEM_RECEIVED, ITEM_REMOVED, CLOSED, CORRECTED)
 

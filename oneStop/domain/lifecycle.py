@@ -23,10 +23,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Mapping
 
+from oneStop.domain.citizen_id import validate as validate_citizen_id
 from oneStop.domain.clock import to_utc
-from oneStop.domain.errors import OneStopError, ValidationError
-from oneStop.domain.models import Dossier, DossierStatus, ReturnMethod, Role, evolve
+from oneStop.domain.errors import InvalidFormat, OneStopError, ValidationError
+from oneStop.domain.models import DocumentForm, Dossier, DossierStatus, ReturnMethod, Role, evolve
 from oneStop.domain.permissions import Permission
+from oneStop.domain.text import clean
 
 S = DossierStatus
 OPEN = frozenset({S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.FINANCIAL_OBLIGATION})
@@ -127,6 +129,71 @@ _RULES: dict[Transition, Rule] = {
         ("reason",),
     ),
 }
+
+
+def normalise_payload(transition: Transition, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Clean what the user typed, per transition; raise ValidationError naming the field.
+
+    >>> normalise_payload(Transition.REFUSED, {"reason": "  Không  thuộc thẩm quyền "})
+    {'reason': 'Không thuộc thẩm quyền'}
+    """
+    out: dict[str, Any] = {}
+    text_fields = {
+        "reason": 1000,
+        "note": 1000,
+        "to_agency": 300,
+        "from_agency": 300,
+        "result": 500,
+        "collected_by": 200,
+        "recipient": 200,
+        "batch": 40,
+        "tracking": 40,
+    }
+    for name, limit in text_fields.items():
+        if name in payload and payload[name] is not None:
+            value = clean(str(payload[name]), name, max_len=limit, multiline=name in ("reason", "note"))
+            if value:
+                out[name] = value
+    if payload.get("collected_id"):
+        out["collected_id"] = validate_citizen_id(str(payload["collected_id"]))
+    if "method" in payload and payload["method"]:
+        out["method"] = str(payload["method"]).strip().lower()
+    if "amount" in payload and payload["amount"] not in (None, ""):
+        try:
+            amount = int(payload["amount"])
+        except (TypeError, ValueError):
+            raise InvalidFormat("amount", "phải là số tiền nguyên (đồng)") from None
+        if amount < 0:
+            raise InvalidFormat("amount", "không được âm")
+        out["amount"] = amount
+    if payload.get("new_due_at"):
+        value = payload["new_due_at"]
+        try:
+            when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        except ValueError:
+            raise InvalidFormat("new_due_at", "phải có dạng ngày giờ ISO 8601, ví dụ 2026-12-01T16:00+07:00") from None
+        if when.tzinfo is None:
+            raise InvalidFormat("new_due_at", "phải có múi giờ, ví dụ +07:00")
+        out["new_due_at"] = when.isoformat()
+    if payload.get("documents"):
+        documents = []
+        for item in payload["documents"]:
+            if isinstance(item, str):
+                item = {"name": item}
+            name = clean(str(item.get("name", "")), "document_name", max_len=300, required=True)
+            form = item.get("form") or DocumentForm.ORIGINAL.value
+            try:
+                form = DocumentForm.parse(str(form)).value
+            except ValueError:
+                raise InvalidFormat("document_form", f"không nhận ra hình thức «{form}»") from None
+            count = int(item.get("count") or 1)
+            if not 1 <= count <= 99:
+                raise InvalidFormat("document_count", "phải từ 1 đến 99")
+            documents.append({"name": name, "form": form, "count": count})
+        out["documents"] = documents
+    if transition is Transition.RETURNED and "method" not in out:
+        out["method"] = "counter"
+    return out
 
 
 def rule(transition: Transition) -> Rule:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from oneStop.domain.clock import to_local, utcnow
 from oneStop.domain.errors import NotSetUp, StorageProblem
+from oneStop.domain import vocabulary
 from oneStop.domain.events import apply, content_hash, new_event_id
 from oneStop.domain.models import Dossier, Event
 from oneStop.persistence import mapping
@@ -93,9 +94,11 @@ class UnitOfWork:
         payload: Mapping[str, Any] | None = None,
         business_time: datetime | None = None,
     ) -> Event:
-        """Write one event with the local counter's next sequence number."""
+        """Write one event with the local counter's next sequence number. Its kind and payload
+        are checked against the vocabulary first, as every other counter will check them."""
         if not self._write:
             raise RuntimeError("read-only unit of work")
+        vocabulary.check(kind, payload or {}, dossier_id=dossier_id)
         counter_id = self.counter_id
         seq = self.session.execute(
             update(CounterRow)

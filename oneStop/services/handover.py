@@ -23,6 +23,7 @@ from oneStop.domain.lifecycle import Transition
 from oneStop.domain.models import Channel, DocumentForm, Dossier, DossierDraft, DossierStatus, ReturnMethod, User
 from oneStop.domain.permissions import Permission
 from oneStop.domain.text import clean
+from oneStop.domain.vocabulary import Kind
 from oneStop.persistence import handover_repo as repo
 from oneStop.persistence.mapping import dossier_from_row
 from oneStop.persistence.models import DossierRow, HandoverBatchRow, PostalUnitRow, UserRow
@@ -33,7 +34,7 @@ from oneStop.services.lifecycle import LifecycleService
 from oneStop.services.reception import ReceptionService
 from oneStop.services.settings_store import SettingsService
 
-SCAN_REFUSED = "handover.scan_refused"  # a scan that changed nothing, kept for the audit trail
+SCAN_REFUSED = Kind.HANDOVER_SCAN_REFUSED  # a scan that changed nothing, kept for the audit trail
 
 
 class BatchNotFound(NotFound):
@@ -113,7 +114,7 @@ class HandoverService:
             else:
                 for key, value in values.items():
                     setattr(row, key, value)
-            uow.append("postal_unit.saved", admin.username, payload={"code": code, "name": unit.name,
+            uow.append(Kind.POSTAL_UNIT_SAVED, admin.username, payload={"code": code, "name": unit.name,
                                                                       "address": unit.address, "phone": unit.phone,
                                                                       "active": active})
             uow.commit()
@@ -398,7 +399,7 @@ class HandoverService:
                 staff_id=batch.staff_id, official_name=self._name(uow, closer), printed_at=to_local(uow.now()),
                 closed_at=to_local(batch.closed_at) if batch.closed_at else None, lines=tuple(lines),
             ))
-            uow.append("handover.printed", official.username, payload={"batch_id": batch.id, "items": len(lines)})
+            uow.append(Kind.HANDOVER_PRINTED, official.username, payload={"batch_id": batch.id, "items": len(lines)})
             uow.commit()
         return pdf
 

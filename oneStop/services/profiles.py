@@ -18,12 +18,13 @@ from sqlalchemy import select
 
 from oneStop.domain.errors import NotFound
 from oneStop.domain.models import User
+from oneStop.domain.vocabulary import Kind
 from oneStop.domain.permissions import Permission
 from oneStop.domain.profiles import RegulationProfile, parse_profile, profile_for
 from oneStop.persistence.models import EventRow
 from oneStop.services.base import UowFactory, authorize
 
-PROFILE_PUBLISHED = "profile.published"
+PROFILE_PUBLISHED = Kind.PROFILE_PUBLISHED
 
 
 class ProfileService:

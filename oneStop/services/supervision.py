@@ -495,7 +495,8 @@ def totals(rows: list[LogRow]) -> dict[str, Any]:
 # --- the day's review and sign-off ---------------------------------------------------------------
 
 #: Events that record looking, not doing: they never make a signed day "changed".
-AUDIT_ONLY = frozenset({"dossier.viewed", "log.exported", "report.exported", "user.logged_in", "user.login_failed"})
+AUDIT_ONLY = frozenset({Kind.PERSONAL_DATA_VIEWED, Kind.LOG_EXPORTED, Kind.REPORT_EXPORTED, Kind.USER_LOGGED_IN,
+                        Kind.USER_LOGIN_FAILED})
 
 
 @dataclass(frozen=True)

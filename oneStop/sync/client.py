@@ -27,7 +27,7 @@ from typing import Any, Callable, Mapping
 from sqlalchemy import String, Text, bindparam, delete, func, select, type_coerce, update
 
 from oneStop.domain.clock import utcnow
-from oneStop.domain.events import ProjectionError, apply, order_key, project
+from oneStop.domain.events import Kind, ProjectionError, apply, order_key, project
 from oneStop.domain.models import Event
 from oneStop.persistence.bulk import insert_rows, insert_tuples
 from oneStop.persistence.mapping import EVENT_COLUMNS, dossier_row_values, event_from_row, event_params
@@ -103,7 +103,7 @@ class SyncClient:
 
     def _compare(self, connection) -> tuple[dict[str, Any], ...]:  # type: ignore[no-untyped-def]
         """Dossiers received per counter and day, here and at the centre; the differences."""
-        kinds = ("dossier.received",)
+        kinds = (Kind.DOSSIER_RECEIVED,)
         with self._uow() as uow:
             agency = uow.agency_code
             local = {(c, d.isoformat()): n for c, d, n in uow.session.execute(  # this agency's counters only

@@ -11,6 +11,7 @@ from typing import Callable
 
 from oneStop import settings as S
 from oneStop.domain.models import Event
+from oneStop.domain.vocabulary import VOCABULARY, Applied, Kind
 from oneStop.persistence.mapping import procedure_to_row_values
 from oneStop.persistence.models import (
     CalendarOverrideRow,
@@ -86,15 +87,17 @@ def _profile(uow: UnitOfWork, e: Event) -> None:
 
 
 APPLIERS: dict[str, Callable[[UnitOfWork, Event], None]] = {
-    "calendar.override_set": _override_set,
-    "calendar.override_removed": _override_removed,
-    "user.created": _user,
-    "user.updated": _user,
-    "setting.changed": _setting,
-    "catalog.imported": _catalog,
-    "postal_unit.saved": _postal_unit,
-    "profile.published": _profile,
+    Kind.CALENDAR_OVERRIDE_SET: _override_set,
+    Kind.CALENDAR_OVERRIDE_REMOVED: _override_removed,
+    Kind.USER_CREATED: _user,
+    Kind.USER_UPDATED: _user,
+    Kind.SETTING_CHANGED: _setting,
+    Kind.CATALOG_IMPORTED: _catalog,
+    Kind.POSTAL_UNIT_SAVED: _postal_unit,
+    Kind.PROFILE_PUBLISHED: _profile,
 }
+#: the vocabulary says which kinds are reference data; each has its applier here, and only they
+assert set(APPLIERS) == {k for k, s in VOCABULARY.items() if s.applied is Applied.REFERENCE}, "reference appliers"
 
 
 def apply(uow: UnitOfWork, event: Event) -> bool:
