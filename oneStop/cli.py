@@ -319,6 +319,12 @@ def build_parser() -> argparse.ArgumentParser:
     cea.add_argument("--url", required=True)
     cea.add_argument("--agency-code", required=True)
     cea.add_argument("--counter", type=int, required=True)
+    cea.add_argument("--public-key", help="khóa công khai của quầy (onestop sync key trên máy quầy in ra); "
+                                          "thay khóa cũ, ví dụ khi chuyển quầy sang máy mới")
+    cet = ce.add_parser("timeouts", help="thời gian chờ tối đa của các vai trò quầy và giám sát")
+    cet.add_argument("--url", required=True)
+    cet.add_argument("--idle", type=int, required=True, help="giây một giao dịch được bỏ ngỏ (mặc định 60)")
+    cet.add_argument("--statement", type=int, required=True, help="giây một câu lệnh được chạy (mặc định 300)")
     ces = ce.add_parser("add-supervisor", help="tạo vai trò chỉ đọc cho giám sát; dòng cuối là địa chỉ kết nối")
     ces.add_argument("--url", required=True)
     ces.add_argument("--name", required=True, help="tên vai trò, chữ thường không dấu")
@@ -352,6 +358,17 @@ def build_parser() -> argparse.ArgumentParser:
     syi.add_argument("file", type=Path)
     syi.add_argument("--central")
     syi.add_argument("--user")
+    sya.add_parser("key", help="khóa công khai của quầy này (để quản trị tỉnh đăng ký: central add-counter --public-key)")
+    sysa = sya.add_parser("set-aside", help="các sự kiện từ quầy khác bị để riêng (không áp dụng) và lý do")
+    sysa.add_argument("--all", action="store_true", help="cả những sự kiện đã xử lý")
+    sysa.add_argument("--user")
+    sysa.add_argument("--json", action="store_true")
+    syst = sya.add_parser("settle", help="xử lý một sự kiện bị để riêng: áp dụng, hoặc ghi nhận không áp dụng")
+    syst.add_argument("event_id")
+    syst.add_argument("--decision", choices=["applied", "dismissed"], required=True)
+    syst.add_argument("--note", required=True)
+    syst.add_argument("--user")
+    syst.add_argument("--json", action="store_true")
 
     rp = sub.add_parser("report", help="báo cáo định kỳ Biểu II.06a (tháng, quý, 6 tháng, năm)")
     rp.add_argument("--period", required=True, help="2026-10 (tháng), 2026-Q3 (quý), 2026-H1 (6 tháng), 2026 (năm)")
@@ -799,8 +816,12 @@ def cmd_central(app, args) -> int:  # type: ignore[no-untyped-def]
     from oneStop.sync import central
 
     try:
+        if args.action == "timeouts":
+            count = central.set_timeouts(args.url, idle_seconds=args.idle, statement_seconds=args.statement)
+            print(f"Đã đặt thời gian chờ cho {count} vai trò.")
+            return 0
         if args.action == "add-counter":
-            counter_url = central.add_counter(args.url, args.agency_code, args.counter)
+            counter_url = central.add_counter(args.url, args.agency_code, args.counter, args.public_key)
             print(f"Đã tạo vai trò cho quầy {args.counter} của {args.agency_code}. Địa chỉ kết nối của quầy:")
             print(counter_url)
             return 0
@@ -846,7 +867,28 @@ def cmd_sync(app, args) -> int:  # type: ignore[no-untyped-def]
             if status.last_error:
                 print(f"Lỗi gần nhất: {status.last_error}")
         return 0
+    if args.action == "key":
+        print(app.sync.public_key())
+        return 0
     actor = _actor(app, args.user)
+    if args.action == "set-aside":
+        found = app.sync.set_aside(actor, include_settled=args.all)
+        if args.json:
+            _print_json([f.to_json() for f in found])
+        else:
+            for f in found:
+                state = f"đã xử lý ({f.decision}, {f.settled_by})" if f.settled_at else "chưa xử lý"
+                print(f"{f.id}\t{f.counter_id} #{f.seq}\t{f.kind}\t{f.dossier_code}\t{state}\n    {f.reason}")
+            if not found:
+                print("Không có sự kiện nào bị để riêng.")
+        return 0
+    if args.action == "settle":
+        settled = app.sync.settle(actor, args.event_id, args.decision, args.note)
+        if args.json:
+            _print_json(settled.to_json())
+        else:
+            print(f"Sự kiện {settled.id}: {'đã áp dụng' if settled.decision == 'applied' else 'không áp dụng'}")
+        return 0
     if args.action == "export":
         count = app.sync.export_waiting(actor, args.file)
         print(f"Đã ghi {count} sự kiện chưa gửi vào {args.file}")
@@ -866,6 +908,9 @@ def cmd_sync(app, args) -> int:  # type: ignore[no-untyped-def]
     else:
         print(f"Đã gửi {result.pushed}, đã nhận {result.pulled}, còn chờ {result.waiting}, "
               f"cách ly {result.quarantined}")
+        if result.set_aside:
+            print(f"{result.set_aside} sự kiện từ quầy khác không hợp lệ, đã để riêng (không áp dụng): "
+                  "xem «onestop sync set-aside»")
     return 0
 
 
@@ -970,10 +1015,12 @@ def main(argv: Sequence[str] | None = None, *, start_gui: Callable[[Path | None]
     from oneStop.services.app import App
 
     try:
+        if args.command == "central":  # the central database's administration needs no local one
+            return cmd_central(None, args)
         if args.command == "restore":
             _restore_if_damaged(args)
         with App(args.data_dir) as app:
-            if args.command not in ("setup", "central", "diagnostics") and not app.setup.is_set_up():
+            if args.command not in ("setup", "diagnostics") and not app.setup.is_set_up():
                 raise NotSetUp()
             code = COMMANDS[args.command](app, args)
             log.info("command %s finished: exit %d", args.command, code)

@@ -47,6 +47,13 @@ def setup_request(counter: int = 1, **overrides) -> SetupRequest:  # type: ignor
 
 
 @pytest.fixture(autouse=True)
+def _no_user_data_folder(tmp_path_factory, monkeypatch):  # type: ignore[no-untyped-def]
+    """A command run without --data-dir uses a folder of its own, never the user's real one
+    (which may hold a database from another version of the program)."""
+    monkeypatch.setenv("ONESTOP_DATA_DIR", str(tmp_path_factory.mktemp("default-data")))
+
+
+@pytest.fixture(autouse=True)
 def _log_files_per_test():  # type: ignore[no-untyped-def]
     """A command run in a test sends the log to its data folder; nothing outlives the test."""
     yield

@@ -100,6 +100,8 @@ FIELD_LABELS: dict[str, str] = {
     "decision": "Cách giải quyết",
     "signature": "Chữ ký số của quầy",
     "actor": "Người thực hiện",
+    "public_key": "Khóa công khai của quầy",
+    "usb_file": "Tệp sự kiện mang bằng USB",
 }
 
 

@@ -670,8 +670,8 @@ class Kind:
     DATA_RESTORED = _declare("data.restored", A, Permission.BACKUP,
                              _free({"file"}, {"kept", "damaged", "moved_from", "sealed"}), system=True)
     SYNC_RESEND = _declare("sync.resend", A, Permission.MANAGE_SETTINGS, _free({"events"}))
-    SET_ASIDE_SETTLED = _declare("sync.set_aside_settled", A, Permission.SUPERVISE, _settled,
-                                 authorize=_settled_by)
+    SET_ASIDE_SETTLED = _declare("sync.set_aside_settled", R, Permission.SUPERVISE, _settled,
+                                 authorize=_settled_by)  # every counter holding that event follows
     # the postal service (the batch id is in the payload)
     HANDOVER_OPENED = _declare("handover.opened", A, Permission.HANDOVER, _handover(
         {"batch_id", "number", "direction", "postal_unit"}, {"staff_name", "staff_id"}))

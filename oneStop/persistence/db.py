@@ -8,7 +8,7 @@ block the writer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -51,6 +51,8 @@ class Database:
     reader: Engine
     writer: Engine
     url: str
+    #: this PC's signing keys as loaded, by public key (``UnitOfWork.append`` signs with them)
+    signers: dict = field(default_factory=dict)
 
     @classmethod
     def open(cls, url: str) -> "Database":

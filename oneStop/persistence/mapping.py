@@ -36,7 +36,7 @@ from oneStop.persistence.models import (
 from oneStop.persistence.types import sqlite_text
 
 
-def event_row_values(event: Event, digest: str) -> dict[str, Any]:
+def event_row_values(event: Event, digest: str, signature: str | None = None) -> dict[str, Any]:
     """An event's column values (for bulk writes; ``event_row`` for the ORM)."""
     return dict(
         id=event.id,
@@ -51,6 +51,7 @@ def event_row_values(event: Event, digest: str) -> dict[str, Any]:
         payload=dict(event.payload),
         schema=event.schema,
         content_hash=digest,
+        signature=signature,
     )
 
 
@@ -58,7 +59,8 @@ def event_row_values(event: Event, digest: str) -> dict[str, Any]:
 EVENT_COLUMNS = tuple(c.name for c in EventRow.__table__.c)
 
 
-def event_params(event: Event, digest: str, payload_json: str, central_seq: int | None) -> tuple[Any, ...]:
+def event_params(event: Event, digest: str, payload_json: str, central_seq: int | None,
+                 signature: str | None = None) -> tuple[Any, ...]:
     """An event's row (``EVENT_COLUMNS``) as SQLAlchemy stores it in SQLite: a UUID as 32 hex
     digits, a time in UTC as ``YYYY-MM-DD HH:MM:SS.ffffff``, a date as ISO text, the payload as
     its canonical text. For the pull, which writes 100,000 of these; a test holds it to what
@@ -67,11 +69,11 @@ def event_params(event: Event, digest: str, payload_json: str, central_seq: int 
             None if event.dossier_id is None else event.dossier_id.hex, event.actor,
             sqlite_text(event.device_time),
             event.business_time.isoformat(), event.business_time.date().isoformat(), payload_json, event.schema,
-            digest, central_seq)
+            digest, central_seq, signature)
 
 
-def event_row(event: Event, digest: str) -> EventRow:
-    return EventRow(**event_row_values(event, digest))
+def event_row(event: Event, digest: str, signature: str | None = None) -> EventRow:
+    return EventRow(**event_row_values(event, digest, signature))
 
 
 def event_from_row(row: Any) -> Event:

@@ -64,6 +64,9 @@ class CounterRow(Base):
     number: Mapped[int] = mapped_column(Integer)
     is_local: Mapped[bool] = mapped_column(Boolean, default=False)
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # this PC's own counter signs its events (Ed25519, base64; oneStop.domain.signing)
+    signing_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    public_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
     __table_args__ = (UniqueConstraint("agency_code", "number"),)
 
 
@@ -132,6 +135,7 @@ class EventRow(Base):
     schema: Mapped[int] = mapped_column(Integer, default=1)
     content_hash: Mapped[str] = mapped_column(String(64))
     central_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    signature: Mapped[str | None] = mapped_column(String(100), nullable=True)  # its counter's, of content_hash
 
     __table_args__ = (
         UniqueConstraint("counter_id", "seq"),
@@ -145,6 +149,42 @@ class EventRow(Base):
         """The condition for events the counters of ``agency_code`` wrote (on whichever
         agency's dossiers: cross-boundary reception puts others' in this database too)."""
         return cls.counter_id.startswith(agency_code + "#", autoescape=True)
+
+
+class SetAsideRow(Base):
+    """An event from another counter (pulled, or carried on a USB stick) that failed the checks
+    of the vocabulary and was not applied: kept whole, with the reason, for a supervisor or an
+    administrator to settle. Its text fields are as they came (not trusted)."""
+
+    __tablename__ = "set_aside_events"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)  # the event's id
+    counter_id: Mapped[str] = mapped_column(String(60))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(60))
+    actor: Mapped[str] = mapped_column(String(60))
+    dossier_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    device_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    business_time: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[str] = mapped_column(Text)  # the payload's text as it came
+    schema: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    central_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    stream: Mapped[str] = mapped_column(String(40))  # the agency stream it came in
+    problem: Mapped[str] = mapped_column(String(20))  # kind | payload | permission | signature | conflict | dossier | stream
+    field: Mapped[str] = mapped_column(String(60))
+    reason: Mapped[str] = mapped_column(Text)  # in Vietnamese, naming the field
+    set_aside_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    settled_by: Mapped[str] = mapped_column(String(50), server_default="")
+    settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    decision: Mapped[str] = mapped_column(String(20), server_default="")  # applied | dismissed
+    note: Mapped[str] = mapped_column(Text, server_default="")
+
+    __table_args__ = (
+        Index("ix_set_aside_events_dossier", "dossier_id"),
+        Index("ix_set_aside_events_settled", "settled_at"),
+    )
 
 
 class DossierRow(Base):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from oneStop.domain.clock import to_local, utcnow
 from oneStop.domain.errors import NotSetUp, StorageProblem
-from oneStop.domain import vocabulary
+from oneStop.domain import signing, vocabulary
 from oneStop.domain.events import apply, content_hash, new_event_id
 from oneStop.domain.models import Dossier, Event
 from oneStop.persistence import mapping
@@ -118,8 +118,33 @@ class UnitOfWork:
             dossier_id=dossier_id,
             payload=dict(payload or {}),
         )
-        self.session.add(mapping.event_row(event, content_hash(event)))
+        digest = content_hash(event)
+        self.session.add(mapping.event_row(event, digest, signing.sign(self._signing_key(counter_id), digest)))
         return event
+
+    def public_key(self) -> str:
+        """The local counter's public signing key (made now, in this transaction, if none)."""
+        self._signing_key(self.counter_id)
+        row = self.session.get(CounterRow, self.counter_id)
+        assert row is not None and row.public_key is not None
+        return row.public_key
+
+    def sign(self, digest: str) -> str:
+        """This counter's signature of a content hash (an event written before it signed)."""
+        return signing.sign(self._signing_key(self.counter_id), digest)
+
+    def _signing_key(self, counter_id: str) -> Any:
+        """The local counter's private key; made (and stored in this transaction) if this
+        database has none yet (a database from before signing)."""
+        row = self.session.get(CounterRow, counter_id)
+        assert row is not None
+        if row.signing_key is None or row.public_key is None:
+            row.signing_key, row.public_key = signing.new_key()
+            return signing.load_private(row.signing_key)  # not cached: the transaction may roll back
+        key = self._db.signers.get(row.public_key)
+        if key is None:
+            key = self._db.signers[row.public_key] = signing.load_private(row.signing_key)
+        return key
 
     # --- dossier projection ------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from oneStop.domain import codes
+from oneStop.domain import codes, signing
 from oneStop.domain.errors import AlreadySetUp, ErrorCollector, InvalidFormat, NotSetUp
 from oneStop.domain.events import Kind
 from oneStop.domain.models import Agency, CounterIdentity, Role, User
@@ -107,8 +107,10 @@ class SetupService:
             )
             uow.session.add(agency)
             identity = CounterIdentity(code, request.counter)
+            private, public = signing.new_key()  # its events are signed with it from the first one
             uow.session.add(
-                CounterRow(id=identity.id, agency_code=code, number=request.counter, is_local=True, last_seq=0)
+                CounterRow(id=identity.id, agency_code=code, number=request.counter, is_local=True, last_seq=0,
+                           signing_key=private, public_key=public)
             )
             uow.session.flush()
             admin.created_at = uow.now()

@@ -7,25 +7,24 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
-from oneStop.domain.errors import OneStopError, ValidationError
-from oneStop.domain.events import canonical, content_hash
-from oneStop.domain.models import Event, User
-from oneStop.domain.permissions import Permission
+from oneStop.domain import signing
+from oneStop.domain.errors import NotFound, OneStopError, PermissionDenied, ValidationError
+from oneStop.domain.models import User
+from oneStop.domain.permissions import Permission, allowed
+from oneStop.persistence.files import write_private
 from oneStop.persistence.mapping import event_from_row
-from oneStop.persistence.models import DossierRow, EventRow, SyncStateRow
+from oneStop.persistence.models import DossierRow, EventRow, SetAsideRow, SyncStateRow
 from oneStop.services.base import UowFactory, authorize
-from oneStop.sync import central, credentials
+from oneStop.sync import carried, central, credentials
 from oneStop.sync.client import SyncClient, SyncResult, put_state
 
 log = logging.getLogger(__name__)
 
-EXPORT_FORMAT = "onestop-events/1"
 
 
 class CentralUnreachable(OneStopError):
@@ -47,11 +46,13 @@ class SyncStatus:
     online: bool
     credential_note: str
     mismatches: tuple[dict[str, Any], ...] = ()  # per counter and day, after the last sync
+    set_aside: int = 0  # events from other counters set aside and not yet settled
 
     def to_json(self) -> dict[str, Any]:
         return {"central_url": self.central_url, "waiting": self.waiting, "last_success": self.last_success,
                 "last_error": self.last_error, "last_attempt": self.last_attempt, "online": self.online,
-                "credential_note": self.credential_note, "mismatches": list(self.mismatches)}
+                "credential_note": self.credential_note, "mismatches": list(self.mismatches),
+                "set_aside": self.set_aside}
 
 
 def _words(exc: BaseException) -> str:
@@ -168,78 +169,166 @@ class SyncService:
                 .where(EventRow.counter_id == uow.counter_id, EventRow.central_seq.is_(None))
             ) or 0
             values = {r.key: r.value for r in uow.session.scalars(select(SyncStateRow))}
+            aside = uow.session.scalar(select(func.count()).select_from(SetAsideRow)
+                                       .where(SetAsideRow.settled_at.is_(None))) or 0
         return SyncStatus(values.get("central_url") or "", waiting, values.get("last_success"),
                           values.get("last_error") or None, values.get("last_attempt"), bool(values.get("online")),
-                          values.get("credential_note") or "", tuple(values.get("mismatches") or ()))
+                          values.get("credential_note") or "", tuple(values.get("mismatches") or ()), aside)
+
+    def public_key(self) -> str:
+        """This counter's public signing key (made now if this database has none yet), for the
+        province's administrator to register (``central add-counter … --public-key``)."""
+        with self._uow(write=True) as uow:
+            key = uow.public_key()
+            uow.commit()
+        return key
+
+    def set_aside(self, actor: User, *, include_settled: bool = False) -> list[SetAsideEvent]:
+        """The events set aside on this PC, newest first: for supervisors and administrators."""
+
+        with self._uow() as uow:
+            user = authorize(uow, actor, Permission.VIEW_DOSSIERS)
+            if not (allowed(user.role, Permission.SUPERVISE) or allowed(user.role, Permission.MANAGE_SETTINGS)):
+                raise PermissionDenied(actor.username, "xem các sự kiện bị để riêng")
+            stmt = select(SetAsideRow).order_by(SetAsideRow.set_aside_at.desc(), SetAsideRow.counter_id,
+                                                SetAsideRow.seq)
+            if not include_settled:
+                stmt = stmt.where(SetAsideRow.settled_at.is_(None))
+            return [_set_aside_view(r) for r in uow.session.scalars(stmt)]
+
+    def settle(self, actor: User, event_id: str, decision: str, note: str = "") -> SetAsideEvent:
+        """A person's decision on a set-aside event: ``applied`` (applied after all, where its
+        problem allows: ``vetting.APPLICABLE``) or ``dismissed`` (looked at, left unapplied).
+        A dossier's event is a supervisor's to settle, anything else an administrator's. The
+        decision is an event: every counter holding the same event follows it."""
+        from oneStop.domain.text import clean
+        from oneStop.domain.vocabulary import Kind
+        from oneStop.sync.vetting import release
+
+        if decision not in ("applied", "dismissed"):
+            raise ValidationError("decision", "phải là applied (áp dụng) hoặc dismissed (không áp dụng)")
+        note = clean(note, "notes", max_len=2000, multiline=True, required=True)
+        try:
+            key = uuid.UUID(str(event_id).strip())
+        except ValueError:
+            raise ValidationError("event_id", "không phải mã sự kiện (UUID)") from None
+        with self._uow(write=True) as uow:
+            row = uow.session.get(SetAsideRow, key)
+            if row is None:
+                raise NotFound(f"Không có sự kiện bị để riêng mã {key}")
+            who = authorize(uow, actor, Permission.SUPERVISE if row.dossier_id is not None
+                            else Permission.MANAGE_SETTINGS)
+            if row.settled_at is not None:
+                raise ValidationError("event_id", f"sự kiện này đã được {row.settled_by} xử lý")
+            now = uow.now()
+            if decision == "applied":
+                release(uow, row, who.username, note, now)
+            else:
+                row.settled_by, row.settled_at, row.decision, row.note = who.username, now, decision, note
+            uow.append(Kind.SET_ASIDE_SETTLED, who.username,
+                       payload={"event_id": str(key), "decision": decision, "note": note})
+            uow.commit()
+            view = _set_aside_view(row)
+        if decision == "applied":
+            self._on_reference_changed()
+        log.info("set-aside event %s settled: %s", key, decision)
+        return view
 
     def export_waiting(self, actor: User, path: Path) -> int:
-        """Write this counter's waiting events to a file (for a USB stick)."""
-        with self._uow() as uow:
-            authorize(uow, actor, Permission.VIEW_DOSSIERS)
+        """Write this counter's waiting events, each with its signature, to a file (for a USB
+        stick). An administrator's act: the file carries personal data."""
+        path = Path(path)
+        with self._uow(write=True) as uow:  # write: a database from before signing makes its key here
+            authorize(uow, actor, Permission.BACKUP)
             agency = uow.agency_code
             rows = uow.session.scalars(
                 select(EventRow).where(EventRow.counter_id == uow.counter_id, EventRow.central_seq.is_(None))
                 .order_by(EventRow.seq)
             ).all()
-            events = [event_from_row(r) for r in rows]
-        lines = [json.dumps({"format": EXPORT_FORMAT, "agency": agency, "count": len(events)}, ensure_ascii=False)]
-        lines += [json.dumps({"event": json.loads(canonical(e)), "hash": content_hash(e)}, ensure_ascii=False)
-                  for e in events]
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        tmp.replace(path)
+            events = [(event, row.signature or uow.sign(row.content_hash))  # unsigned: written before signing
+                      for row, event in ((r, event_from_row(r)) for r in rows)]
+            uow.commit()
+        write_private(path, carried.write(agency, events))
         log.info("exported %d waiting events to a file", len(events))
         return len(events)
 
     def import_file(self, actor: User, path: Path, url: str | None = None) -> central.PushResult:
-        """Deliver events exported on another PC to the central database (idempotent)."""
+        """Deliver events exported on another counter of this agency to the central database
+        (idempotent). Every line is checked first (``carried.parse``), then every event's
+        signature against its counter's key at the centre; anything wrong refuses the whole
+        file, naming the line, and nothing is sent."""
         with self._uow() as uow:
-            authorize(uow, actor, Permission.VIEW_DOSSIERS)
+            authorize(uow, actor, Permission.BACKUP)
             agency = uow.agency_code
-        try:
-            header, *body = path.read_text(encoding="utf-8").splitlines()
-            meta = json.loads(header)
-        except (OSError, ValueError) as exc:
-            raise ValidationError("attachment", f"không đọc được tệp {path}: {exc}") from None
-        if meta.get("format") != EXPORT_FORMAT:
-            raise ValidationError("attachment", f"{path} không phải tệp sự kiện của oneStop")
-        if meta.get("agency") != agency:
-            raise ValidationError("attachment", f"tệp {path.name} là của cơ quan {meta.get('agency')}; "
-                                                f"máy này chỉ chuyển được sự kiện của cơ quan mình ({agency})")
-        events = []
-        for number, line in enumerate(body, 2):
-            if not line.strip():
-                continue
-            item = json.loads(line)
-            e = item["event"]
-            event = Event(id=uuid.UUID(e["id"]), counter_id=e["counter_id"], seq=e["seq"],
-                          kind=e["kind"], actor=e["actor"], device_time=datetime.fromisoformat(e["device_time"]),
-                          business_time=datetime.fromisoformat(e["business_time"]),
-                          dossier_id=uuid.UUID(e["dossier_id"]) if e["dossier_id"] else None,
-                          payload=e["payload"], schema=e["schema"])
-            if content_hash(event) != item["hash"]:
-                raise ValidationError("attachment", f"dòng {number} của {path} bị sửa đổi hoặc hỏng")
-            if not event.counter_id.startswith(agency + "#"):
-                raise ValidationError("attachment", f"dòng {number} của {path}: sự kiện của quầy {event.counter_id}, "
-                                                    f"không thuộc cơ quan {agency}")
-            events.append(event)
+        items = carried.parse(carried.read_bounded(Path(path)), agency)
         with self._uow() as uow:  # a step on a dossier an agency shares with this one goes to its stream
             dossier_agency = dict(uow.session.execute(
                 select(DossierRow.id, DossierRow.agency_code)
-                .where(DossierRow.id.in_({e.dossier_id for e in events if e.dossier_id}))).all())
+                .where(DossierRow.id.in_({i.event.dossier_id for i in items if i.event.dossier_id}))).all())
         engine = central.connect(self._url(url))
         try:
             with engine.connect() as connection:
+                central.require_schema(connection)
+                keys = central.counter_keys(connection)
+                for item in items:
+                    if not signing.verify(keys.get(item.event.counter_id), item.content_hash, item.signature):
+                        raise carried.BadFile(f"dòng {item.line}: không có chữ ký hợp lệ của quầy "
+                                              f"{item.event.counter_id} (sự kiện bị làm giả, hoặc khóa của quầy chưa "
+                                              "đăng ký ở máy chủ trung tâm)")
                 sharing = central.sharing_with(connection, agency)
-                outgoing = [o._replace(agency=central.stream_of(dossier_agency.get(o.event.dossier_id), agency, sharing))
-                            for o in central.prepare(events)]
-                return central.push(connection, meta["agency"], outgoing, relay=True)
+                outgoing = [central.Outgoing(i.event, i.payload_json, i.content_hash,
+                                             central.stream_of(dossier_agency.get(i.event.dossier_id), agency, sharing),
+                                             i.signature) for i in items]
+                return central.push(connection, agency, outgoing, relay=True)
         except Exception as exc:
             if isinstance(exc, OneStopError):
                 raise
             raise CentralUnreachable(_words(exc)) from exc
         finally:
             engine.dispose()
+
+
+@dataclass(frozen=True)
+class SetAsideEvent:
+    """An event from another counter that failed the checks (``oneStop.sync.vetting``)."""
+
+    id: str
+    counter_id: str
+    seq: int
+    kind: str
+    actor: str
+    dossier_id: str | None
+    dossier_code: str  # the code it names, when it names one
+    device_time: str
+    problem: str
+    field: str
+    reason: str
+    set_aside_at: str
+    settled_by: str
+    settled_at: str | None
+    decision: str
+    note: str
+    applicable: bool  # a decision can apply it (its problem is who wrote it, or its dossier)
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _set_aside_view(row: Any) -> SetAsideEvent:
+    from oneStop.sync.vetting import APPLICABLE
+
+    code = ""
+    try:
+        payload = json.loads(row.payload)
+        if isinstance(payload, dict) and isinstance(payload.get("code"), str):
+            code = payload["code"][:60]
+    except ValueError:
+        pass
+    return SetAsideEvent(
+        str(row.id), row.counter_id, row.seq, row.kind, row.actor, str(row.dossier_id) if row.dossier_id else None,
+        code, row.device_time.isoformat(), row.problem, row.field, row.reason, row.set_aside_at.isoformat(),
+        row.settled_by, row.settled_at.isoformat() if row.settled_at else None, row.decision, row.note,
+        row.problem in APPLICABLE and row.settled_at is None)
 
 
 def _can_configure(uow_factory: UowFactory, actor: User) -> bool:

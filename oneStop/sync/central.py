@@ -30,6 +30,10 @@ from oneStop.domain.models import Event
 from oneStop.sync import central_models as cm
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: Set on every counter and supervisor role in the central database (c0009): a transaction left
+#: open (a network cut in the middle of a push) would hold back every agency's pulls, since a
+#: pull hands out only events older than every transaction still running.
+TIMEOUTS = {"idle_in_transaction_session_timeout": "60s", "statement_timeout": "300s"}
 #: Where a counter that has pulled nothing starts: (transaction id, central number).
 START: tuple[int, int] = (0, 0)
 
@@ -90,6 +94,8 @@ def _login_role(url: str, role: str, group: str, register: Callable[[Connection]
             c.execute(text(f'GRANT {group} TO "{role}"'))
             database = c.scalar(text("SELECT current_database()"))
             c.execute(text(f'GRANT {privileges} ON DATABASE "{database}" TO "{role}"'))
+            for name, value in TIMEOUTS.items():  # names and values are this module's constants
+                c.execute(text(f'ALTER ROLE "{role}" IN DATABASE "{database}" SET {name} = \'{value}\''))
             register(c)
     finally:
         engine.dispose()
@@ -107,14 +113,23 @@ def _check_agencies(codes: Sequence[str], field: str = "agency_code") -> None:
         validate_agency_code(code, field)
 
 
-def add_counter(url: str, agency_code: str, counter: int) -> str:
-    """Create the database role of one counter (its own login, row-level security keeps it to
-    its own events and its agency's) and return the URL the counter connects with."""
+def add_counter(url: str, agency_code: str, counter: int, public_key: str | None = None) -> str:
+    """Create (or renew) the database role of one counter (its own login, row-level security
+    keeps it to its own events and its agency's) and return the URL the counter connects with.
+
+    ``public_key``: the counter's signing key (``onestop sync key`` prints it on the counter),
+    registered now, replacing any earlier one (a counter moved to a new PC: the old PC's login
+    and key stop working together). Without it, the counter registers its key at its first
+    sync, and only while none is registered."""
     import re
 
+    from oneStop.domain import signing
+
     _check_agencies([agency_code])
-    if not 1 <= counter <= 999:
+    if isinstance(counter, bool) or not isinstance(counter, int) or not 1 <= counter <= 999:
         raise ValidationError("counter", "phải từ 1 đến 999")
+    if public_key is not None and not signing.is_public_key(public_key):
+        raise ValidationError("public_key", "không phải khóa công khai của quầy (44 ký tự base64)")
     counter_id = f"{agency_code}#{counter}"
     role = "onestop_c_" + re.sub(r"[^a-z0-9]", "_", agency_code.lower()) + f"_{counter}"
 
@@ -122,6 +137,10 @@ def add_counter(url: str, agency_code: str, counter: int) -> str:
         c.execute(text("DELETE FROM central_counter_roles WHERE role_name = :r OR counter_id = :c"),
                   {"r": role, "c": counter_id})
         c.execute(cm.counter_roles.insert().values(role_name=role, counter_id=counter_id, agency_code=agency_code))
+        if public_key is not None:
+            c.execute(text("DELETE FROM central_counter_keys WHERE counter_id = :c"), {"c": counter_id})
+            c.execute(cm.counter_keys.insert().values(counter_id=counter_id, agency_code=agency_code,
+                                                      public_key=public_key))
 
     # TEMPORARY: a push streams into a table of its own session first (``_INCOMING``); PUBLIC
     # has that right by default, a hardened server may have taken it away
@@ -213,6 +232,55 @@ def sharing_with(connection: Connection, agency_code: str) -> tuple[str, ...]:
                                         .order_by(t.c.agency_code)))
 
 
+class CentralTooOld(OneStopError):
+    def __init__(self) -> None:
+        super().__init__("Cơ sở dữ liệu trung tâm dùng lược đồ cũ (chưa có chữ ký số của quầy): quản trị tỉnh cần "
+                         "chạy «onestop central init» để nâng cấp trước khi các quầy đồng bộ.")
+
+
+def require_schema(connection: Connection) -> None:
+    """Refuse to sync with a central schema older than this program needs (c0009: signed events)."""
+    with connection.begin():
+        if connection.scalar(text("SELECT to_regclass('central_counter_keys') IS NULL")):
+            raise CentralTooOld()
+
+
+def register_key(connection: Connection, public_key: str) -> str | None:
+    """Register this counter's public key if none is yet, and return the one registered (None
+    for a role that is not a counter's: the administrator's)."""
+    with connection.begin():
+        return connection.scalar(text("SELECT onestop_register_key(:k)"), {"k": public_key})
+
+
+def counter_keys(connection: Connection) -> dict[str, str]:
+    """The public keys this role may read: of its agency's counters and of the agencies sharing
+    dossiers with it (all of them for the administrator)."""
+    with connection.begin():
+        return dict(connection.execute(select(cm.counter_keys.c.counter_id, cm.counter_keys.c.public_key)).all())
+
+
+def set_timeouts(url: str, *, idle_seconds: int, statement_seconds: int) -> int:
+    """Set the two timeouts (``TIMEOUTS``) of every counter and supervisor role in this database;
+    returns how many roles. For a province that wants another bound than the default."""
+    for value in (idle_seconds, statement_seconds):
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 86_400:
+            raise ValidationError("setting", "thời gian chờ phải từ 1 đến 86400 giây")
+    engine = connect(url)
+    try:
+        with engine.begin() as c:
+            database = c.scalar(text("SELECT current_database()"))
+            roles = list(c.scalars(text(
+                "SELECT DISTINCT m.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
+                "JOIN pg_roles m ON m.oid = a.member WHERE g.rolname IN ('onestop_counter', 'onestop_supervisor')")))
+            for role in roles:  # names of roles this program made: [a-z0-9_] only
+                for name, value in (("idle_in_transaction_session_timeout", idle_seconds),
+                                    ("statement_timeout", statement_seconds)):
+                    c.execute(text(f'ALTER ROLE "{role}" IN DATABASE "{database}" SET {name} = \'{int(value)}s\''))
+            return len(roles)
+    finally:
+        engine.dispose()
+
+
 @dataclass(frozen=True)
 class PushResult:
     acknowledged: dict[uuid.UUID, int]  # event id -> central number (new and already there)
@@ -233,12 +301,14 @@ class CentralEvent:
     content_hash: str
     cursor: tuple[int, int] = START  # where a pull that ends with this event resumes
     payload_json: str = ""  # the payload's canonical text, as stored and hashed
+    signature: str | None = None  # its counter's, of content_hash
+    relayed: bool = False  # delivered by another role (a USB file) since signatures: the signature must hold
 
 
 _COLUMNS = ("id", "agency_code", "counter_id", "seq", "kind", "dossier_id", "actor", "device_time",
-            "business_time", "business_date", "payload", "schema", "content_hash", "relayed_by")
+            "business_time", "business_date", "payload", "schema", "content_hash", "relayed_by", "signature")
 _TYPES = ("uuid", "varchar", "varchar", "bigint", "varchar", "uuid", "varchar", "timestamptz",
-          "varchar", "date", "text", "integer", "varchar", "varchar")
+          "varchar", "date", "text", "integer", "varchar", "varchar", "varchar")
 #: A push goes in as ``COPY`` (binary) into a table of the session's own, then one statement
 #: moves it into ``central_events`` (``COPY`` straight into a table under row-level security
 #: is not allowed). The table empties itself at every commit; ``IF NOT EXISTS`` because a
@@ -260,9 +330,9 @@ _INSERT_ALL = (
 _INSERT = _INSERT_ALL.replace(" RETURNING", " ON CONFLICT DO NOTHING RETURNING")
 #: What is already there under the given ids or (counter, seq) slots, in one round trip.
 _KNOWN = """
-    SELECT id, content_hash, central_seq, counter_id, seq FROM central_events WHERE id = ANY(%(ids)b::uuid[])
+    SELECT id, content_hash, central_seq, counter_id, seq, relayed_by FROM central_events WHERE id = ANY(%(ids)b::uuid[])
     UNION
-    SELECT e.id, e.content_hash, e.central_seq, e.counter_id, e.seq
+    SELECT e.id, e.content_hash, e.central_seq, e.counter_id, e.seq, e.relayed_by
       FROM unnest(%(counters)b::varchar[], %(seqs)b::bigint[]) AS s(counter_id, seq)
       JOIN central_events e ON e.counter_id = s.counter_id AND e.seq = s.seq
 """
@@ -345,12 +415,12 @@ def _uuid_as_int_loader() -> type:
 
 
 def _row(event: Event, agency_code: str, digest: str, relayed_by: str | None,
-         payload_json: str | None = None) -> tuple[Any, ...]:
+         payload_json: str | None = None, signature: str | None = None) -> tuple[Any, ...]:
     """An event as the values of ``_COLUMNS``."""
     return (event.id, agency_code, event.counter_id, event.seq, event.kind, event.dossier_id, event.actor,
             event.device_time, event.business_time.isoformat(), event.business_time.date(),
             payload_json if payload_json is not None else payload_text(event.payload), event.schema, digest,
-            relayed_by)
+            relayed_by, signature)
 
 
 class _Known(NamedTuple):
@@ -359,6 +429,7 @@ class _Known(NamedTuple):
     central_seq: int
     counter_id: str
     seq: int
+    relayed_by: str | None = None
 
 
 class Outgoing(NamedTuple):
@@ -371,6 +442,7 @@ class Outgoing(NamedTuple):
     payload_json: str
     content_hash: str
     agency: str | None = None
+    signature: str | None = None  # its counter's, of ``content_hash``
 
 
 def stream_of(dossier_agency: str | None, own: str, sharing: Iterable[str]) -> str:
@@ -419,15 +491,23 @@ def push(connection: Connection, agency_code: str, batch: Sequence[Event | Outgo
     with connection.begin():
         relayed_by = connection.scalar(text("SELECT current_user")) if relay else None
         tops = {c: top or 0 for c, top in _binary(connection, _TOPS, {"counters": counters})}
-        _copy_in(connection, (_row(e, stream or agency_code, digest, relayed_by, body)
-                              for e, body, digest, stream in outgoing))
+        _copy_in(connection, (_row(o.event, o.agency or agency_code, o.content_hash, relayed_by, o.payload_json,
+                                   o.signature) for o in outgoing))
         inserted = _insert(connection)  # by ``UUID.int``, as everything in here
         settled: dict[int, int] = dict(inserted)
         refused: list[dict[str, Any]] = []
         kept_out = [o for o in outgoing if o.event.id.int not in inserted]
+        if kept_out and not relay:
+            # a slot of this counter's held by another role's relayed row with other content (a
+            # hand-made file): the counter's own event takes it, the impostor goes to the quarantine
+            if _reclaim(connection, kept_out):
+                again = _insert_again(connection, agency_code, kept_out)
+                settled.update(again)
+                inserted.update(again)
+                kept_out = [o for o in kept_out if o.event.id.int not in again]
         if kept_out:  # already there, or stored meanwhile by a push that has committed now
             known, slots = _known(connection, [o.event for o in kept_out])
-            for event, _, digest, _ in kept_out:
+            for event, _, digest, *_ in kept_out:
                 row = known.get(event.id)
                 if row is not None and row.content_hash == digest:
                     settled[event.id.int] = row.central_seq
@@ -453,6 +533,25 @@ def push(connection: Connection, agency_code: str, batch: Sequence[Event | Outgo
     return PushResult(acknowledged, len(inserted), tuple(r["event_id"] for r in refused), tuple(gaps))
 
 
+def _reclaim(connection: Connection, pushed: Sequence[Outgoing]) -> int:
+    """Move to the quarantine the rows relayed by another role that hold these events' slots
+    with other content (``onestop_reclaim``, c0009; a superuser or an older schema: nothing)."""
+    if connection.scalar(text("SELECT to_regprocedure('onestop_reclaim(uuid[], bigint[], text[])') IS NULL")):
+        return 0
+    return int(_binary(connection, "SELECT onestop_reclaim(%(ids)b::uuid[], %(seqs)b::bigint[], %(hashes)b::text[])",
+                       {"ids": [o.event.id for o in pushed], "seqs": [o.event.seq for o in pushed],
+                        "hashes": [o.content_hash for o in pushed]})[0][0] or 0)
+
+
+def _insert_again(connection: Connection, agency_code: str, pushed: Sequence[Outgoing]) -> dict[int, int]:
+    """Insert what was kept out once more, after ``_reclaim`` freed slots."""
+    with _raw_cursor(connection, "TRUNCATE onestop_incoming") as cursor:
+        cursor.execute("TRUNCATE onestop_incoming")
+    _copy_in(connection, (_row(o.event, o.agency or agency_code, o.content_hash, None, o.payload_json, o.signature)
+                          for o in pushed))
+    return _insert(connection)
+
+
 def _known(connection: Connection, events: Sequence[Event]) -> tuple[dict[uuid.UUID, "_Known"], dict[tuple[str, int], "_Known"]]:
     known: dict[uuid.UUID, _Known] = {}
     slots: dict[tuple[str, int], _Known] = {}
@@ -473,7 +572,7 @@ def _quarantine(event: Event, digest: str, reason: str, relayed_by: str | None) 
 _PULL = """
     SELECT e.txid::text AS txid_text, e.central_seq, e.agency_code, e.id, e.id::text AS id_text, e.counter_id, e.seq,
            e.kind, e.dossier_id, e.dossier_id::text AS dossier_text, e.actor, e.device_time, e.business_time,
-           e.payload, e.schema, e.content_hash
+           e.payload, e.schema, e.content_hash, e.signature, e.relayed_by IS NOT NULL AND NOT e.legacy
       FROM central_events e
      WHERE e.agency_code = %(agency)s
        AND (e.txid, e.central_seq) > (%(txid)s::text::xid8, %(seq)s)
@@ -531,7 +630,7 @@ def pull(connection: Connection, agency_code: str, after: Any = START, limit: in
                        results=True)
     batch = []
     for (txid_, central_seq, agency, id_, id_text, counter_id, seq_, kind, dossier_id, dossier_text, actor, device_time,
-         business_time, payload, schema, digest) in rows:
+         business_time, payload, schema, digest, signature, relayed) in rows:
         # the hash over the very texts the centre holds (ids, times, payload): what ``canonical``
         # made when the event was written, so nothing is formatted again for 100,000 events
         utc = device_time if device_time.tzinfo is UTC else to_utc(device_time)
@@ -544,7 +643,7 @@ def pull(connection: Connection, agency_code: str, after: Any = START, limit: in
             central_seq, agency, Event(id=id_, counter_id=counter_id, seq=seq_, kind=kind, actor=actor, device_time=utc,
                                        business_time=datetime.fromisoformat(business_time), dossier_id=dossier_id,
                                        payload=_payload(payload), schema=schema),
-            digest, (int(txid_), central_seq), payload,
+            digest, (int(txid_), central_seq), payload, signature, relayed,
         ))
     return batch
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -46,6 +47,8 @@ events = Table(
     Column("content_hash", String(64), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("relayed_by", String(63), nullable=True),  # the role that delivered another counter's event
+    Column("signature", String(100), nullable=True),  # its counter's Ed25519 signature of content_hash (c0009)
+    Column("legacy", Boolean, nullable=False, server_default="false"),  # relayed before signatures (c0009)
     UniqueConstraint("counter_id", "seq", name="uq_central_events_counter_seq"),
     # (agency_code, txid, central_seq) is indexed by migration c0005, with plain SQL (xid8)
 )
@@ -74,6 +77,16 @@ counter_roles = Table(
     Column("counter_id", String(40), nullable=False, unique=True),
     Column("agency_code", String(13), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+#: Each counter's public key (c0009): events relayed for it must carry its signature.
+counter_keys = Table(
+    "central_counter_keys",
+    metadata,
+    Column("counter_id", String(40), primary_key=True),
+    Column("agency_code", String(13), nullable=False),
+    Column("public_key", String(44), nullable=False),
+    Column("registered_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 supervisor_roles = Table(

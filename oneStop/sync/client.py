@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import threading
 import time
 import uuid
@@ -26,14 +27,20 @@ from typing import Any, Callable, Mapping
 
 from sqlalchemy import String, Text, bindparam, delete, func, select, type_coerce, update
 
+from oneStop.domain import signing
 from oneStop.domain.clock import utcnow
+from oneStop.domain.errors import OneStopError
 from oneStop.domain.events import Kind, ProjectionError, apply, order_key, project
 from oneStop.domain.models import Event
 from oneStop.persistence.bulk import insert_rows, insert_tuples
 from oneStop.persistence.mapping import EVENT_COLUMNS, dossier_row_values, event_from_row, event_params
-from oneStop.persistence.models import DossierRow, EventRow, SyncStateRow
+from oneStop.persistence.models import CounterRow, DossierRow, EventRow, SyncStateRow
 from oneStop.persistence.uow import UnitOfWork
 from oneStop.sync import central, reference
+from oneStop.sync.vetting import Vetter, set_aside_row
+from oneStop.sync.vetting import store as store_set_aside
+
+log = logging.getLogger(__name__)
 
 BATCH = 2000  # events a push sends at once (one central transaction: fewer, larger ones cost the server less)
 PULL_BATCH = 10_000  # events a pull takes at once: each dossier touched is projected once per batch
@@ -55,11 +62,22 @@ class SyncResult:
     quarantined: int
     gaps: tuple[tuple[str, int, int], ...] = ()
     mismatches: tuple[dict[str, Any], ...] = ()  # counts per counter and day that differ from the centre
+    set_aside: int = 0  # pulled events that failed the checks: kept, not applied (``vetting``)
 
     def to_json(self) -> dict[str, Any]:
         return {"pushed": self.pushed, "acknowledged": self.acknowledged, "pulled": self.pulled,
                 "waiting": self.waiting, "quarantined": self.quarantined, "gaps": [list(g) for g in self.gaps],
-                "mismatches": list(self.mismatches)}
+                "mismatches": list(self.mismatches), "set_aside": self.set_aside}
+
+
+class KeyMismatch(OneStopError):
+    """The central database knows another signing key for this counter."""
+
+    def __init__(self, counter_id: str) -> None:
+        super().__init__(
+            f"Khóa ký của quầy {counter_id} trên máy này khác khóa đã đăng ký ở máy chủ trung tâm: máy này không phải "
+            "quầy đó, hoặc quầy đã được chuyển sang máy khác. Chưa gửi, chưa nhận sự kiện nào. Báo quản trị tỉnh "
+            "(onestop central add-counter … --public-key <khóa của máy này>).")
 
 
 class SyncClient:
@@ -72,6 +90,8 @@ class SyncClient:
         self._batch = batch or BATCH
         self._pull_batch = batch or PULL_BATCH
         self.reference_changed = False  # a pulled catalog, calendar, user or setting change
+        self.set_aside = 0  # events of this sync that failed the checks
+        self._vetter: Vetter | None = None
 
     # --- the local side ----------------------------------------------------------------------
 
@@ -85,13 +105,17 @@ class SyncClient:
     # --- one sync ------------------------------------------------------------------------------
 
     def sync(self) -> SyncResult:
+        self.set_aside = 0
         engine = central.connect(self._url)
         try:
             with engine.connect() as connection:
+                central.require_schema(connection)
+                self._check_key(connection)
                 self._measure_clock(connection)
                 with self._uow() as uow:
                     agency = uow.agency_code
                 sharing = central.sharing_with(connection, agency)
+                self._vetter = Vetter(agency, central.counter_keys(connection))
                 pushed, acknowledged, quarantined, gaps = self._push(connection, sharing)
                 pulled = self._pull(connection, sharing)
                 mismatches = self._compare(connection)
@@ -99,7 +123,21 @@ class SyncClient:
             engine.dispose()
         self._remember("last_success", self._clock().isoformat())
         self._remember("mismatches", list(mismatches))
-        return SyncResult(pushed, acknowledged, pulled, self.waiting(), quarantined, gaps, mismatches)
+        return SyncResult(pushed, acknowledged, pulled, self.waiting(), quarantined, gaps, mismatches, self.set_aside)
+
+    def _check_key(self, connection) -> None:  # type: ignore[no-untyped-def]
+        """Register this counter's public key at the centre (the first time), and refuse to go
+        on if the centre holds another one for it."""
+        with self._uow(write=True) as uow:  # a database from before signing makes its key here
+            counter = uow.session.get(CounterRow, uow.counter_id)
+            assert counter is not None
+            if counter.public_key is None:
+                counter.signing_key, counter.public_key = signing.new_key()
+            public, counter_id = counter.public_key, counter.id
+            uow.commit()
+        registered = central.register_key(connection, public)
+        if registered is not None and registered != public:
+            raise KeyMismatch(counter_id)
 
     def _compare(self, connection) -> tuple[dict[str, Any], ...]:  # type: ignore[no-untyped-def]
         """Dossiers received per counter and day, here and at the centre; the differences."""
@@ -147,7 +185,7 @@ class SyncClient:
                 ).all()
                 # the canonical text and hash as stored when each event was written: not made again
                 batch = [central.Outgoing(event_from_row(row), text, row.content_hash,
-                                          central.stream_of(dossier_agency, agency, sharing))
+                                          central.stream_of(dossier_agency, agency, sharing), row.signature)
                          for row, text, dossier_agency in rows]
             if not batch:
                 break
@@ -223,7 +261,7 @@ class SyncClient:
                 pause = 0.05
                 with ExitStack() as stack:  # on any error: rolled back and closed here
                     uow = stack.enter_context(self._uow(write=True))
-                    fresh = self._write_batch(uow, batch, shared, recovering, projections)
+                    fresh = self._write_batch(uow, batch, agency, shared, recovering, projections)
                     self._set_state(uow, key, list(batch[-1].cursor))
                     uow.session.flush()  # all of it written: the commit alone is left to the thread
                     committing.start(uow, stack)
@@ -233,10 +271,11 @@ class SyncClient:
             committing.wait(raising=False)  # a failed commit of its own comes second to this error
             raise
 
-    def _write_batch(self, uow: UnitOfWork, batch: list[central.CentralEvent], shared: bool, recovering: bool,
-                     projections: "ProjectionCache") -> int:
-        """Store what of ``batch`` is new here and project it; mark this counter's own events
-        in it as arrived. Returns how many events were new."""
+    def _write_batch(self, uow: UnitOfWork, batch: list[central.CentralEvent], stream: str, shared: bool,
+                     recovering: bool, projections: "ProjectionCache") -> int:
+        """Check what of ``batch`` is new here, in order; store and project what passes, set
+        aside what fails (``vetting``); mark this counter's own events in it as arrived.
+        Returns how many events were new."""
         mine = uow.counter_id
         session = uow.session
         # which of them this PC has already (its own, or pulled before a restore): one
@@ -254,19 +293,32 @@ class SyncClient:
                 fresh.append(item)
         if acknowledged:
             session.execute(_ACKNOWLEDGE, acknowledged)
+        vetter = self._vetter or Vetter(uow.agency_code)
+        vetter.learn(fresh, uow)
         rows: list[tuple[Any, ...]] = []
+        aside: list[dict[str, Any]] = []
         touched: dict[uuid.UUID, list[Event]] = {}
-        for item in fresh:
+        now = uow.now()
+        for item in fresh:  # in stream order: a user created earlier in it may act later in it
             event = item.event
-            rows.append(event_params(event, item.content_hash, item.payload_json, item.central_seq))
+            refusal = vetter.vet(uow, item, stream, payload_size=len(item.payload_json))
+            if refusal is not None:
+                aside.append(set_aside_row(item, refusal, stream, now))
+                vetter.set_aside(event)
+                continue
+            rows.append(event_params(event, item.content_hash, item.payload_json, item.central_seq, item.signature))
             if event.dossier_id is not None:
                 touched.setdefault(event.dossier_id, []).append(event)
-        insert_tuples(session.connection(), _EVENTS, EVENT_COLUMNS, rows)
-        for item in fresh:  # after the events are stored, as an official's own step would be
-            if item.event.dossier_id is None and reference.apply(uow, item.event):
+            if event.dossier_id is None and reference.apply(uow, event):
                 self.reference_changed = True
+            vetter.applied(event)
+        insert_tuples(session.connection(), _EVENTS, EVENT_COLUMNS, rows)
+        store_set_aside(uow, aside)
+        if aside:
+            self.set_aside += len(aside)
+            log.warning("sync: %d events set aside (%s)", len(aside), ", ".join(sorted({a["problem"] for a in aside})))
         _reproject(uow, touched, projections)
-        return len(fresh)
+        return len(rows)
 
     # --- bookkeeping -----------------------------------------------------------------------------
 

@@ -86,6 +86,36 @@ def _profile(uow: UnitOfWork, e: Event) -> None:
     """Nothing to write: the profile service reads publications from the events themselves."""
 
 
+def _settled(uow: UnitOfWork, e: Event) -> None:
+    """A supervisor or administrator on another counter settled an event set aside there: the
+    same event, set aside here too, is settled the same way (applied if it can be here, and if
+    the decision was theirs to take: a dossier's event a supervisor's, anything else an
+    administrator's)."""
+    import uuid
+
+    from oneStop.domain.permissions import Permission, allowed
+    from oneStop.domain.models import Role
+    from oneStop.persistence.models import SetAsideRow
+    from oneStop.sync.vetting import CannotApply, release
+
+    row = uow.session.get(SetAsideRow, uuid.UUID(e.payload["event_id"]))
+    if row is None or row.settled_at is not None:
+        return
+    note = e.payload.get("note", "")
+    actor = uow.session.get(UserRow, e.actor)
+    needed = Permission.SUPERVISE if row.dossier_id is not None else Permission.MANAGE_SETTINGS
+    if e.payload["decision"] == "applied" and actor is not None and allowed(Role(actor.role), needed):
+        try:
+            with uow.session.begin_nested():
+                release(uow, row, e.actor, note, e.device_time)
+            return
+        except CannotApply:  # left for a person here to look at
+            row.note = f"{e.actor} đã quyết định áp dụng ở quầy khác; ở quầy này không áp dụng được"
+            return
+    if e.payload["decision"] == "dismissed":
+        row.settled_by, row.settled_at, row.decision, row.note = e.actor, e.device_time, "dismissed", note
+
+
 APPLIERS: dict[str, Callable[[UnitOfWork, Event], None]] = {
     Kind.CALENDAR_OVERRIDE_SET: _override_set,
     Kind.CALENDAR_OVERRIDE_REMOVED: _override_removed,
@@ -95,6 +125,7 @@ APPLIERS: dict[str, Callable[[UnitOfWork, Event], None]] = {
     Kind.CATALOG_IMPORTED: _catalog,
     Kind.POSTAL_UNIT_SAVED: _postal_unit,
     Kind.PROFILE_PUBLISHED: _profile,
+    Kind.SET_ASIDE_SETTLED: _settled,
 }
 #: the vocabulary says which kinds are reference data; each has its applier here, and only they
 assert set(APPLIERS) == {k for k, s in VOCABULARY.items() if s.applied is Applied.REFERENCE}, "reference appliers"

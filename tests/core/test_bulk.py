@@ -52,11 +52,13 @@ def test_the_pulls_event_rows_are_what_sqlalchemy_writes_for_the_same_events() -
                                                  (datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=UTC), None),
                                                  (datetime(2027, 1, 1, 1, 2, 3, 40, tzinfo=west), uuid.uuid4())], 1)]
     with engine.begin() as c:
-        insert_tuples(c, table, EVENT_COLUMNS, [event_params(e, content_hash(e), payload_text(e.payload), 7 * e.seq)
+        insert_tuples(c, table, EVENT_COLUMNS, [event_params(e, content_hash(e), payload_text(e.payload), 7 * e.seq,
+                                                             f"signature {e.seq}" if e.seq != 2 else None)
                                                 for e in events])
         fast = c.execute(text("SELECT * FROM events ORDER BY seq")).all()
         c.execute(text("DELETE FROM events"))
-        c.execute(insert(table), [{**event_row_values(e, content_hash(e)), "central_seq": 7 * e.seq} for e in events])
+        c.execute(insert(table), [{**event_row_values(e, content_hash(e), f"signature {e.seq}" if e.seq != 2 else None),
+                                   "central_seq": 7 * e.seq} for e in events])
         orm = c.execute(text("SELECT * FROM events ORDER BY seq")).all()
     assert fast == orm and len(fast) == 3
     naive = Event(id=new_event_id(), counter_id="c#1", seq=1, kind="k", actor="a", device_time=datetime(2026, 1, 1),
