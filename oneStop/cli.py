@@ -463,15 +463,20 @@ def cmd_settings(app, args) -> int:  # type: ignore[no-untyped-def]
     from oneStop import settings as S
 
     if args.action == "set":
-        value = app.settings.set(_actor(app, args.by), args.key, args.value)
-        print(f"{S.get(args.key).help}: {value}")
+        change = app.settings.change(_actor(app, args.by), args.key, args.value)
+        print(f"{S.get(args.key).help}: {change.value}")
+        if change.takes_effect is not None:
+            print(f"Có hiệu lực từ ngày {change.takes_effect:%d/%m/%Y} trên mọi quầy; hôm nay vẫn dùng "
+                  f"{change.in_force} (mã hồ sơ trong một ngày lấy từ một khối số).")
         return 0
-    values = app.settings.all()
+    values, pending = app.settings.all(), app.settings.pending()
     if args.json:
-        _print_json(values)
+        _print_json({**values, **({"pending": {k: {"value": v, "from": d.isoformat()} for k, (v, d) in pending.items()}}
+                                  if pending else {})})
     else:
         for key, setting in S.REGISTRY.items():
-            print(f"{key}\t{values[key]}\t{setting.help}")
+            later = f" (từ {pending[key][1]:%d/%m/%Y}: {pending[key][0]})" if key in pending else ""
+            print(f"{key}\t{values[key]}{later}\t{setting.help}")
     return 0
 
 

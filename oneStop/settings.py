@@ -31,20 +31,23 @@ class Setting:
     scope: str  # "agency" | "device"
     parse: Callable[[Any], Any]
     admin_only: bool = False  # a device setting only an administrator changes
+    #: a change takes effect from the next day: the counters' blocks of dossier numbers are
+    #: fixed for a day once its first code is issued, on every counter alike
+    next_day: bool = False
 
 
 REGISTRY: dict[str, Setting] = {}
 
 
 def _declare(key: str, default: Any, help: str, parse: Callable[[Any], Any], scope: str = "agency",
-             *, admin_only: bool = False) -> Setting:
+             *, admin_only: bool = False, next_day: bool = False) -> Setting:
     def checked(value: Any) -> Any:
         try:
             return parse(value)
         except (TypeError, ValueError) as exc:
             raise ValidationError("setting", f"{help}: {exc}") from None
 
-    setting = Setting(key, default, help, scope, checked, admin_only)
+    setting = Setting(key, default, help, scope, checked, admin_only, next_day)
     REGISTRY[key] = setting
     return setting
 
@@ -118,9 +121,15 @@ CUTOFF = _declare(
     _hhmm(True),
 )
 CODE_BLOCK_SIZE = _declare(
-    "codes.block_size", 1000, "Khối số hồ sơ của mỗi quầy (mỗi ngày)", _int_range(1, 9999)
+    "codes.block_size", 1000, "Khối số hồ sơ của mỗi quầy (mỗi ngày)", _int_range(1, 9999), next_day=True
 )
-CODE_DIGITS = _declare("codes.digits", 4, "Số chữ số của số thứ tự trong mã hồ sơ", _int_range(4, 7))
+CODE_DIGITS = _declare("codes.digits", 4, "Số chữ số của số thứ tự trong mã hồ sơ", _int_range(4, 7),
+                       next_day=True)
+MAX_BACKDATE_DAYS = _declare(
+    "reception.max_backdate_days", 30,
+    "Số ngày tối đa được ghi thời điểm tiếp nhận lùi về trước (hồ sơ nhận khi máy chưa ghi được)",
+    _int_range(0, 366),
+)
 PRINTER = _declare("print.printer", "", "Máy in phiếu của quầy này", _text(200), scope="device")
 PRINT_COPIES = _declare("print.copies", 2, "Số liên phiếu tiếp nhận", _int_range(1, 3))
 EARLY_DAYS = _declare(

@@ -114,6 +114,9 @@ class SettingRow(Base):
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[Any] = mapped_column(JsonText)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: a change that takes effect from a later day: until then ``previous`` is in force
+    takes_effect: Mapped[date | None] = mapped_column(Date, nullable=True)
+    previous: Mapped[Any] = mapped_column(JsonText, nullable=True)
 
 
 class EventRow(Base):
@@ -289,6 +292,10 @@ class DailySequenceRow(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     counter: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer)
+    #: the block and the number's digits, fixed for the day when its first code is issued
+    block_first: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    block_last: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    digits: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class RegisterSequenceRow(Base):

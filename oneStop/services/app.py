@@ -87,7 +87,7 @@ class App:
         self.profiles = ProfileService(self.uow, load_profiles(resources_path("profiles")))
         store = AttachmentStore(self.paths.attachments)
 
-        self.settings = SettingsService(self.uow)
+        self.settings = SettingsService(self.uow, self.clock)
         self.calendar = CalendarService(self.uow, self.settings)
         self.catalog = CatalogService(self.uow)
         self.auth = AuthService(self.uow)

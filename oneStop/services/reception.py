@@ -7,7 +7,7 @@ import mimetypes
 from datetime import date, datetime, timedelta
 from typing import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from oneStop import settings as S
@@ -29,7 +29,7 @@ from oneStop.domain.permissions import Permission
 from oneStop.domain.profiles import RegulationProfile, profile_for
 from oneStop.persistence.attachments import AttachmentStore
 from oneStop.persistence.storage import StorageGuard
-from oneStop.persistence.models import AttachmentRow, CounterRow, DailySequenceRow, RegisterSequenceRow
+from oneStop.persistence.models import AttachmentRow, CounterRow, DailySequenceRow, DossierRow, RegisterSequenceRow
 from oneStop.persistence.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -109,6 +109,10 @@ class ReceptionService:
             clean = normalise_draft(draft, procedure, today=local_date(now))
             if to_utc(received_at) > now + MAX_FUTURE:
                 raise InvalidFormat("received_at", "không được ở tương lai")
+            backdate = self._settings.get(S.MAX_BACKDATE_DAYS)
+            if local_date(received_at) < local_date(now) - timedelta(days=backdate):
+                raise InvalidFormat("received_at", f"sớm hơn {backdate} ngày trước hôm nay (quản trị viên có thể "
+                                                   f"nới giới hạn: thiết lập {S.MAX_BACKDATE_DAYS.key})")
             if not procedure.active:
                 raise InvalidFormat("procedure", f"thủ tục {procedure.code} đã ngừng áp dụng")
             due_at = self.appointment(procedure.processing_days, procedure.processing_hours, received_at)
@@ -117,9 +121,7 @@ class ReceptionService:
             assert counter is not None
             check_clock(uow, counter.id, now, self._settings.get(S.MAX_CLOCK_SKEW))
             day = local_date(received_at)
-            settings = self._settings.all()
-            number = self._next_number(uow, counter.agency_code, counter.number, day, settings)
-            code = codes.format_dossier_code(counter.agency_code, day, number, settings[S.CODE_DIGITS.key])
+            code = self._next_code(uow, counter.agency_code, counter.number, day, self._settings.all(day))
             volume = str(to_local(received_at).year)
             register_number = self._next_register_number(uow, counter.id, volume)
             refs = self._store_attachments(uow, clean.attachments)
@@ -168,31 +170,39 @@ class ReceptionService:
         return stored
 
     @staticmethod
-    def _next_number(uow: UnitOfWork, agency_code: str, counter: int, day: date, settings: dict) -> int:
-        """The next number of this counter's block for the day; refuse past the block's end."""
-        digits = settings[S.CODE_DIGITS.key]
-        first, last = codes.sequence_block(counter, settings[S.CODE_BLOCK_SIZE.key], digits)
-        stmt = (
-            sqlite_insert(DailySequenceRow)
-            .values(agency_code=agency_code, day=day, counter=counter, last_number=first)
-            .on_conflict_do_update(
-                index_elements=["agency_code", "day", "counter"],
-                set_={"last_number": DailySequenceRow.last_number + 1},
-            )
-            .returning(DailySequenceRow.last_number)
-        )
-        number = uow.session.execute(stmt).scalar_one()
-        if number < first:  # the block moved up since the day began: jump to its start
-            number = first
-            uow.session.execute(
-                update(DailySequenceRow)
-                .where(DailySequenceRow.agency_code == agency_code, DailySequenceRow.day == day,
-                       DailySequenceRow.counter == counter)
-                .values(last_number=first)
-            )
-        if number > last:
-            raise SequenceExhausted(counter, day.strftime("%d/%m/%Y"), first, last)
-        return number
+    def _next_code(uow: UnitOfWork, agency_code: str, counter: int, day: date, settings: dict) -> str:
+        """The next code of this counter's block for the day; refuse past the block's end.
+
+        The block and the digits are fixed for the day when its first code is issued (a change
+        of the settings takes effect the next day, on every counter alike). A number whose code
+        is already held by a dossier (received from another counter, or under a date written
+        by hand) is passed over, so one bad number never stops the counter."""
+        row = uow.session.get(DailySequenceRow, (agency_code, day, counter))
+        if row is None or row.block_first is None:
+            digits = settings[S.CODE_DIGITS.key]
+            try:
+                first, last = codes.sequence_block(counter, settings[S.CODE_BLOCK_SIZE.key], digits)
+            except ValueError as exc:
+                raise InvalidFormat("counter", str(exc)) from None
+            if row is None:
+                row = DailySequenceRow(agency_code=agency_code, day=day, counter=counter, last_number=first - 1)
+                uow.session.add(row)
+            row.block_first, row.block_last, row.digits = first, last, digits
+            row.last_number = max(row.last_number, first - 1)  # a block that moved up since the day began
+        first, last, digits = row.block_first, row.block_last, row.digits
+        assert first is not None and last is not None and digits is not None
+        number = row.last_number
+        while True:
+            number += 1
+            if number > last:
+                raise SequenceExhausted(counter, day.strftime("%d/%m/%Y"), first, last)
+            code = codes.format_dossier_code(agency_code, day, number, digits)
+            if uow.session.scalar(select(DossierRow.id).where(DossierRow.code == code)) is None:
+                break
+            log.warning("dossier code %s is already held: passed over", code)
+        row.last_number = number
+        uow.session.flush()
+        return code
 
     @staticmethod
     def _next_register_number(uow: UnitOfWork, counter_id: str, volume: str) -> int:

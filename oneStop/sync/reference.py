@@ -17,9 +17,9 @@ from oneStop.persistence.models import (
     CalendarOverrideRow,
     PostalUnitRow,
     ProcedureRow,
-    SettingRow,
     UserRow,
 )
+from oneStop.persistence import settings_repo
 from oneStop.persistence.uow import UnitOfWork
 
 
@@ -62,7 +62,8 @@ def _setting(uow: UnitOfWork, e: Event) -> None:
     spec = S.REGISTRY.get(e.payload.get("key", ""))
     if spec is None or spec.scope != "agency":
         return  # a device setting (a printer) belongs to its own PC
-    _upsert(uow, SettingRow, spec.key, {"key": spec.key, "value": e.payload["new"], "updated_at": e.device_time})
+    takes_effect = date.fromisoformat(e.payload["from"]) if "from" in e.payload else None
+    settings_repo.store(uow, spec, e.payload["new"], e.device_time, takes_effect)
 
 
 def _catalog(uow: UnitOfWork, e: Event) -> None:

@@ -92,8 +92,10 @@ def test_offline_counters_never_issue_the_same_code(tmp_path, clock):
             app.close()
 
 
-def test_refuses_past_the_last_number_of_the_block_and_writes_nothing(app, admin, official, procedure):
+def test_refuses_past_the_last_number_of_the_block_and_writes_nothing(app, admin, official, procedure, clock):
     app.settings.set(admin, S.CODE_BLOCK_SIZE, 2)
+    assert app.reception.receive(official, draft()).code.endswith("-0001")  # today's block: 1000 numbers
+    clock.advance(days=1)  # a block changes from the next day
     app.reception.receive(official, draft())
     app.reception.receive(official, draft())
     before = counts(app)

@@ -8,7 +8,11 @@ Create Date: 2026-12-04 20:00:00
 * ``events.signature``: the signature of an event's content hash by the counter that wrote it;
 * ``set_aside_events``: events from another counter that failed the vocabulary's checks (an
   unknown kind, a bad payload, an actor without the permission, a code already taken, a bad
-  signature): kept, not applied, for a supervisor or an administrator to settle.
+  signature): kept, not applied, for a supervisor or an administrator to settle;
+* ``settings.takes_effect`` / ``previous``: a change of the dossier numbers' block or digits
+  takes effect from the next day;
+* ``daily_sequences.block_first`` / ``block_last`` / ``digits``: a day's block, fixed once its
+  first code is issued.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -23,6 +27,10 @@ def upgrade() -> None:
     op.add_column("counters", sa.Column("signing_key", sa.String(length=64), nullable=True))
     op.add_column("counters", sa.Column("public_key", sa.String(length=64), nullable=True))
     op.add_column("events", sa.Column("signature", sa.String(length=100), nullable=True))
+    op.add_column("settings", sa.Column("takes_effect", sa.Date(), nullable=True))
+    op.add_column("settings", sa.Column("previous", sa.Text(), nullable=True))
+    for column in ("block_first", "block_last", "digits"):
+        op.add_column("daily_sequences", sa.Column(column, sa.Integer(), nullable=True))
     op.create_table(
         "set_aside_events",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -57,6 +65,12 @@ def downgrade() -> None:
     op.drop_index("ix_set_aside_events_settled", table_name="set_aside_events")
     op.drop_index("ix_set_aside_events_dossier", table_name="set_aside_events")
     op.drop_table("set_aside_events")
+    with op.batch_alter_table("daily_sequences") as batch:
+        for column in ("digits", "block_last", "block_first"):
+            batch.drop_column(column)
+    with op.batch_alter_table("settings") as batch:
+        batch.drop_column("previous")
+        batch.drop_column("takes_effect")
     with op.batch_alter_table("events") as batch:
         batch.drop_column("signature")
     with op.batch_alter_table("counters") as batch:
