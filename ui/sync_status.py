@@ -97,9 +97,17 @@ class SyncController(QObject):
             text = _tr("Trực tuyến · chờ gửi: %1 · đồng bộ lúc %2").replace("%1", str(status.waiting)).replace("%2", when)
         else:
             text = _tr("Ngoại tuyến · chờ gửi: %1").replace("%1", str(status.waiting))
+        tip = status.last_error or ""
+        if status.set_aside:
+            # events from other counters that failed their checks: kept, not applied, for a supervisor
+            text += _tr(" · để riêng: %1").replace("%1", str(status.set_aside))
+            tip = "\n".join(filter(None, [tip, _tr(
+                "%1 sự kiện từ quầy khác không qua kiểm tra, được giữ riêng và chưa áp dụng. Lãnh đạo hoặc quản "
+                "trị viên xem và quyết định: onestop sync set-aside").replace("%1", str(status.set_aside))]))
         self.label.setText(text)
-        self.label.setToolTip(status.last_error or "")
-        self.label.setStyleSheet("" if status.online or not status.central_url else "color: #b26a00;")
+        self.label.setToolTip(tip)
+        self.label.setStyleSheet("color: #b00020;" if status.set_aside else
+                                 "" if status.online or not status.central_url else "color: #b26a00;")
         self.status_changed.emit(status)
 
     def waiting_for_central(self) -> int:

@@ -46,6 +46,17 @@ class ClockWrong(OneStopError):
     """The PC's clock cannot be trusted: dossier codes (which hold the date) are not issued."""
 
 
+class CounterMovePending(OneStopError):
+    """This PC took over its counter (``restore --move-counter``) and the central database has
+    not yet confirmed it: the old PC may still be issuing the counter's codes."""
+
+    def __init__(self, counter: int, public_key: str) -> None:
+        super().__init__(
+            f"Máy này vừa nhận quầy số {counter} từ máy cũ; chưa cấp mã hồ sơ cho tới khi máy chủ trung tâm xác nhận. "
+            f"Quản trị tỉnh chạy: onestop central add-counter --agency-code … --counter {counter} --public-key "
+            f"{public_key} ; rồi đồng bộ máy này bằng địa chỉ kết nối mới.")
+
+
 def check_clock(uow, counter_id: str, now, max_skew_minutes: int) -> None:  # type: ignore[no-untyped-def]
     """Refuse to issue codes while the clock is off against the central server by more than
     the setting (measured at the last sync), or has gone back before this counter's own last
@@ -62,6 +73,12 @@ def check_clock(uow, counter_id: str, now, max_skew_minutes: int) -> None:  # ty
             f"Đồng hồ máy tính ({to_local(now):%H:%M %d/%m/%Y}) đang lùi về trước thao tác cuối cùng của quầy "
             f"({to_local(last):%H:%M %d/%m/%Y}). Chưa cấp mã hồ sơ cho tới khi chỉnh lại giờ."
         )
+    from oneStop.sync.client import MOVE_PENDING
+
+    moving = uow.session.get(SyncStateRow, MOVE_PENDING)
+    if moving is not None:
+        counter = uow.session.get(CounterRow, counter_id)
+        raise CounterMovePending(counter.number if counter else 0, str(moving.value))
     row = uow.session.get(SyncStateRow, "clock_offset_seconds")
     if row is not None and row.value is not None and abs(float(row.value)) > max_skew_minutes * 60:
         minutes = abs(float(row.value)) / 60

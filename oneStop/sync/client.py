@@ -51,6 +51,10 @@ CURSOR = "central_cursor"
 #: Set by a restore: the next pull takes back this counter's own events the central database
 #: has and the restored copy lacks (written after the copy was made), then clears it.
 RECOVER_OWN = "recover_own_events"
+#: Set by ``restore --move-counter``: this PC took over its counter with a new signing key;
+#: no dossier code is issued until a sync finds that key registered at the centre (the
+#: province's administrator confirmed the move) and has taken back the counter's own events.
+MOVE_PENDING = "counter_move_pending"
 
 
 @dataclass(frozen=True)
@@ -225,8 +229,8 @@ class SyncClient:
             pulled = sum(self._pull_batches(connection, stream, stream != own, recovering, projections, waited)
                          for stream in (own, *sharing))
             if recovering:  # all the way to the end: whatever of ours the centre had is back
-                with self._uow(write=True) as uow:
-                    uow.session.query(SyncStateRow).filter(SyncStateRow.key == RECOVER_OWN).delete()
+                with self._uow(write=True) as uow:  # and a move, if any, is confirmed (``_check_key``)
+                    uow.session.query(SyncStateRow).filter(SyncStateRow.key.in_((RECOVER_OWN, MOVE_PENDING))).delete()
                     uow.commit()
             return pulled
         finally:
