@@ -400,15 +400,25 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+#: never a command-line argument: it would stay in the shell's history and the process list
+PASSPHRASE_HELP = ("tệp chứa cụm mật khẩu sao lưu (bản sao ra ngoài thư mục dữ liệu được khóa bằng cụm mật khẩu); "
+                   "hoặc biến môi trường ONESTOP_BACKUP_PASSPHRASE; nếu không có thì hỏi khi chạy")
+
+
 def _add_resilience_commands(sub) -> None:  # type: ignore[no-untyped-def]
     """Backups, restore, settings and the diagnostics bundle."""
-    bk = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu (an toàn cả khi chương trình đang chạy)")
+    # no abbreviations: «--passphrase bí-mật» must be refused, not read as --passphrase-file
+    bk = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu (an toàn cả khi chương trình đang chạy)",
+                        allow_abbrev=False)
     bk.add_argument("--to", type=Path, help="thư mục lưu bản sao (mặc định: thư mục sao lưu đã chọn)")
     bk.add_argument("--by", help="quản trị viên thực hiện (mặc định: quản trị viên đầu tiên)")
+    bk.add_argument("--passphrase-file", type=Path, help=PASSPHRASE_HELP)
     bk.add_argument("--json", action="store_true")
-    rs = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ một bản sao (giữ lại dữ liệu hiện tại)")
+    rs = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ một bản sao (giữ lại dữ liệu hiện tại)",
+                        allow_abbrev=False)
     rs.add_argument("file", type=Path)
     rs.add_argument("--by")
+    rs.add_argument("--passphrase-file", type=Path, help=PASSPHRASE_HELP)
     st = sub.add_parser("settings", help="thiết lập").add_subparsers(dest="action", required=True, parser_class=_Parser)
     sts = st.add_parser("set", help="đổi một thiết lập, ví dụ backup.folder hoặc backup.keep_days")
     sts.add_argument("key")
@@ -420,22 +430,65 @@ def _add_resilience_commands(sub) -> None:  # type: ignore[no-untyped-def]
     dg.add_argument("--out", type=Path, required=True, help="tệp .zip")
 
 
+def _backup_passphrase(args, *, confirm: bool) -> str:  # type: ignore[no-untyped-def]
+    """The backup passphrase: from ``--passphrase-file``, else ONESTOP_BACKUP_PASSPHRASE, else
+    typed (twice when a backup is being sealed). Checked for length when sealing."""
+    from oneStop.persistence.sealed import check_passphrase
+
+    if args.passphrase_file is not None:
+        try:
+            text = args.passphrase_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or "không phải văn bản UTF-8"
+            raise ValidationError("passphrase", f"không đọc được {args.passphrase_file} ({reason})") from None
+        passphrase = text.rstrip("\r\n")
+    elif os.environ.get("ONESTOP_BACKUP_PASSPHRASE"):
+        passphrase = os.environ["ONESTOP_BACKUP_PASSPHRASE"]
+    elif sys.stdin.isatty():
+        passphrase = getpass.getpass("Cụm mật khẩu sao lưu: ")
+        if confirm and getpass.getpass("Nhập lại cụm mật khẩu: ") != passphrase:
+            raise ValidationError("passphrase", "hai lần nhập không khớp")
+    else:
+        why = ("cần cho bản sao ra ngoài thư mục dữ liệu" if confirm
+               else f"tệp {args.file.name} đã được khóa bằng cụm mật khẩu, cần cụm mật khẩu để khôi phục")
+        raise ValidationError("passphrase", f"{why}: dùng --passphrase-file, biến môi trường "
+                                            "ONESTOP_BACKUP_PASSPHRASE, hoặc chạy trong cửa sổ lệnh để nhập")
+    return check_passphrase(passphrase) if confirm else passphrase
+
+
 def cmd_backup(app, args) -> int:  # type: ignore[no-untyped-def]
-    info = app.backup.backup(_actor(app, args.by), to=args.to)
+    actor = _actor(app, args.by)
+    passphrase = _backup_passphrase(args, confirm=True) if app.backup.needs_passphrase(args.to) else None
+    info = app.backup.backup(actor, to=args.to, passphrase=passphrase)
     if args.json:
-        _print_json({"file": str(info.path), "size": info.size, "made_at": to_local(info.made_at).isoformat()})
+        _print_json({"file": str(info.path), "size": info.size, "made_at": to_local(info.made_at).isoformat(),
+                     "sealed": passphrase is not None})
     else:
         print(f"Đã sao lưu dữ liệu → {info.path} ({info.size} byte)")
+        if passphrase is not None:
+            print("Bản sao đã được khóa bằng cụm mật khẩu sao lưu: hãy giữ cụm mật khẩu ở nơi an toàn, "
+                  "không có nó thì không khôi phục được.")
     return 0
+
+
+def _restore_passphrase(args) -> str | None:  # type: ignore[no-untyped-def]
+    from oneStop.persistence.sealed import is_sealed
+
+    if getattr(args, "passphrase", None) is None and is_sealed(args.file):
+        args.passphrase = _backup_passphrase(args, confirm=False)
+    return getattr(args, "passphrase", None)
 
 
 def cmd_restore(app, args) -> int:  # type: ignore[no-untyped-def]
     if getattr(args, "restored_over_damaged", False):
         app.backup.record_restore(args.file)
         return 0
-    result = app.backup.restore(_actor(app, args.by), args.file)
+    result = app.backup.restore(_actor(app, args.by), args.file, passphrase=_restore_passphrase(args))
     print(f"Đã khôi phục dữ liệu từ {result.restored}.")
     print(f"Dữ liệu trước khi khôi phục được giữ tại {result.kept}")
+    if result.scans_refused:
+        print(f"{result.scans_refused} tệp đính kèm cạnh bản sao không mở được bằng cụm mật khẩu này "
+              "(hoặc đã bị sửa đổi) nên không được khôi phục.")
     return 0
 
 
@@ -453,7 +506,8 @@ def _restore_if_damaged(args) -> None:  # type: ignore[no-untyped-def]
     try:
         migrate.upgrade(sqlite_url(paths.database), backup_dir=paths.backups)
     except migrate.DatabaseDamaged:
-        result = restore_over_damaged(paths.database, args.file, paths.backups, paths.lock, utcnow)
+        result = restore_over_damaged(paths.database, args.file, paths.backups, paths.lock, utcnow,
+                                      passphrase=_restore_passphrase(args))
         print(f"Cơ sở dữ liệu hiện tại bị hỏng; đã khôi phục từ {result.restored}.")
         print(f"Các tệp hỏng được giữ tại {result.kept}")
         args.restored_over_damaged = True

@@ -15,6 +15,7 @@ from oneStop.services.setup import SetupRequest
 
 AGENCY_CODE = "000.17.22.H56"
 PASSWORD = "mat-khau-an-toan"
+BACKUP_PASSPHRASE = "cụm mật khẩu sao lưu của xã"  # seals backups written outside the data folder
 
 
 class FakeClock:

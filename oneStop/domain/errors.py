@@ -80,6 +80,7 @@ FIELD_LABELS: dict[str, str] = {
     "direction": "Chiều bàn giao",
     "central_url": "Địa chỉ cơ sở dữ liệu trung tâm",
     "backup.folder": "Thư mục sao lưu",
+    "passphrase": "Cụm mật khẩu sao lưu",
     "scan": "Mã quét",
     "status": "Trạng thái",
     "profile": "Bộ quy định (biểu mẫu)",

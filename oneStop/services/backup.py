@@ -8,6 +8,13 @@ chose (device setting ``backup.folder``; default ``<data folder>/backups``). Cop
 always kept). The desktop program makes one a day on its own (:meth:`BackupService.daily`, as
 the system); the administrator makes one whenever they like and restores one.
 
+A backup written outside the data folder (a USB drive, a network share: the chosen folder or
+``to``) carries citizens' personal data off the PC (Law 91/2025/QH15), so it is **sealed** with
+a passphrase the administrator gives (:mod:`oneStop.persistence.sealed`):
+``onestop-<time>.sqlite3.sealed``, and the scans beside it ``attachments/xx/<sha256>.sealed``.
+No plain copy is left outside the data folder. Backups inside the data folder (the automatic
+daily one by default) stay plain SQLite files. A restore of a sealed backup needs the passphrase.
+
 Every backup and restore is an event (``data.backed_up``, ``data.restored``), so the last
 backup time is read from the database (:meth:`BackupService.last_backup`).
 """
@@ -19,10 +26,12 @@ import os
 import re
 import shutil
 import sqlite3
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -33,7 +42,7 @@ from oneStop.domain.errors import NotSetUp, OneStopError
 from oneStop.domain.events import Kind
 from oneStop.domain.models import User
 from oneStop.domain.permissions import Permission
-from oneStop.persistence import migrate, sqlite_files
+from oneStop.persistence import migrate, sealed, sqlite_files
 from oneStop.persistence.db import Database
 from oneStop.persistence.models import CounterRow, DailySequenceRow, EventRow, RegisterSequenceRow
 from oneStop.services.base import UowFactory, authorize
@@ -49,6 +58,19 @@ class RestoreRefused(OneStopError):
 
 class BackupFailed(OneStopError):
     """The copy could not be written (folder missing, disk full, no permission)."""
+
+
+class PassphraseRequired(OneStopError):
+    """A backup leaving the data folder, or a sealed backup being restored, needs the passphrase."""
+
+    def __init__(self, *, restoring: bool = False, shown: str = "") -> None:
+        if restoring:
+            text = (f"Bản sao lưu {shown} đã được khóa bằng cụm mật khẩu sao lưu: hãy nhập cụm mật khẩu "
+                    "(hoặc --passphrase-file, biến môi trường ONESTOP_BACKUP_PASSPHRASE) để khôi phục.")
+        else:
+            text = ("Cụm mật khẩu sao lưu: bản sao lưu ra ngoài thư mục dữ liệu chứa dữ liệu cá nhân nên phải "
+                    "được khóa bằng cụm mật khẩu (ít nhất 12 ký tự). Chưa có gì được ghi.")
+        super().__init__(text)
 
 
 class ProgramRunning(OneStopError):
@@ -69,6 +91,9 @@ class RestoreResult:
     restored: Path  # the file that was restored
     kept: Path  # where the replaced database was put aside
     revision: str  # the schema of the restored file (before it was upgraded to this program's)
+    sealed: bool = False  # the file was sealed with a passphrase
+    scans: int = 0  # scans brought back from beside the copy
+    scans_refused: int = 0  # sealed scans beside the copy that the passphrase did not open (not written)
 
 
 class BackupService:
@@ -140,54 +165,86 @@ class BackupService:
 
     # --- backing up -----------------------------------------------------------------------------
 
-    def backup(self, actor: User, to: Path | None = None) -> BackupInfo:
-        """An administrator's backup, into ``to`` or the chosen folder (which is then pruned)."""
+    def needs_passphrase(self, to: Path | None = None) -> bool:
+        """Whether a backup into ``to`` (default: the chosen folder) leaves the data folder and
+        so must be sealed with a passphrase."""
+        return not _inside(Path(to) if to else self.folder(), self._database.parent)
+
+    def backup(self, actor: User, to: Path | None = None, *, passphrase: str | None = None) -> BackupInfo:
+        """An administrator's backup, into ``to`` or the chosen folder (which is then pruned);
+        sealed with ``passphrase`` outside the data folder (:class:`PassphraseRequired` without
+        one, before anything is written)."""
         with self._uow() as uow:
             authorize(uow, actor, Permission.BACKUP)
-        return self._backup(actor.username, Path(to) if to else None, automatic=False)
+        return self._backup(actor.username, Path(to) if to else None, automatic=False, passphrase=passphrase)
 
     def daily(self) -> BackupInfo | None:
-        """The automatic backup: one a day, made by the system, if none was made today."""
+        """The automatic backup: one a day, made by the system, if none was made today. No one
+        is there to give a passphrase, so when the chosen folder is outside the data folder the
+        automatic copy goes to ``<data folder>/backups`` instead (the administrator's own backups
+        still go to the chosen folder, sealed)."""
         last = self.last_backup()
         if last is not None and local_date(last) >= local_date(self._clock()):
             return None
-        return self._backup(SYSTEM_ACTOR, None, automatic=True)
+        folder = None
+        if self.needs_passphrase():
+            log.warning("The chosen backup folder %s is outside the data folder: the automatic backup, which "
+                        "cannot be sealed, goes to %s", self.folder(), self._default_folder)
+            folder = self._default_folder
+        return self._backup(SYSTEM_ACTOR, folder, automatic=True, passphrase=None, prune=True)
 
-    def _backup(self, actor: str, to: Path | None, *, automatic: bool) -> BackupInfo:
+    def _backup(self, actor: str, to: Path | None, *, automatic: bool, passphrase: str | None,
+                prune: bool | None = None) -> BackupInfo:
         folder = to or self.folder()
+        outside = not _inside(folder, self._database.parent)
+        sealer = None
+        if outside:  # refused before anything is written
+            if passphrase is None:
+                raise PassphraseRequired()
+            sealer = sealed.Sealer(passphrase)
         now = self._clock()
-        target = folder / f"onestop-{to_local(now):%Y%m%d-%H%M%S}.sqlite3"
+        suffix = ".sqlite3.sealed" if outside else ".sqlite3"
+        target = folder / f"onestop-{to_local(now):%Y%m%d-%H%M%S}{suffix}"
         n = 1
         while target.exists():  # two backups in the same second
-            target = folder / f"onestop-{to_local(now):%Y%m%d-%H%M%S}-{n}.sqlite3"
+            target = folder / f"onestop-{to_local(now):%Y%m%d-%H%M%S}-{n}{suffix}"
             n += 1
         try:
-            sqlite_files.copy_database(self._database, target)
+            if sealer is None:
+                sqlite_files.copy_database(self._database, target)
+            else:  # the plain copy never leaves the data folder
+                with _scratch(self._default_folder) as plain:
+                    sqlite_files.copy_database(self._database, plain)
+                    folder.mkdir(parents=True, exist_ok=True)
+                    sealer.seal(plain, target)
         except (OSError, sqlite3.Error) as exc:
             raise BackupFailed(f"Không sao lưu được dữ liệu vào {folder}: {_reason(exc)}") from exc
         info = BackupInfo(target, now, target.stat().st_size)
-        if self._attachments is not None and not _inside(folder, self._database.parent):
-            try:  # the scans too, beside the copies (once each: they never change)
-                mirror_attachments(self._attachments, folder / "attachments")
+        scans = 0
+        if self._attachments is not None and sealer is not None:
+            try:  # the scans too, beside the copies (once each: they never change), sealed
+                scans = seal_attachments(self._attachments, folder / "attachments", sealer)
             except OSError as exc:
                 raise BackupFailed(f"Đã sao lưu cơ sở dữ liệu nhưng không chép được tệp đính kèm vào {folder}: "
                                    f"{_reason(exc)}") from exc
+        payload: dict[str, object] = {"file": str(target), "size": info.size, "automatic": automatic}
+        if sealer is not None:
+            payload.update(sealed=True, scans=scans)
         with self._uow(write=True) as uow:
-            uow.append(Kind.DATA_BACKED_UP, actor,
-                       payload={"file": str(target), "size": info.size, "automatic": automatic})
+            uow.append(Kind.DATA_BACKED_UP, actor, payload=payload)
             uow.commit()
-        log.info("Backed up %s to %s (%d bytes)", self._database, target, info.size)
-        if to is None:
-            self.prune()
+        log.info("Backed up %s to %s (%d bytes%s)", self._database, target, info.size, ", sealed" if sealer else "")
+        if prune if prune is not None else to is None:
+            self.prune(folder)
         return info
 
-    def prune(self) -> list[Path]:
-        """Delete this program's backups older than ``backup.keep_days`` from the chosen folder,
-        always keeping the newest; return what was deleted."""
+    def prune(self, folder: Path | None = None) -> list[Path]:
+        """Delete this program's backups older than ``backup.keep_days`` from ``folder``
+        (default: the chosen one), always keeping the newest; return what was deleted."""
         keep_days = int(self._settings.get(S.BACKUP_KEEP_DAYS))
         cutoff = self._clock() - timedelta(days=keep_days)
         deleted = []
-        for info in self.backups()[1:]:
+        for info in self.backups(folder)[1:]:
             if info.made_at < cutoff:
                 try:
                     info.path.unlink()
@@ -198,11 +255,12 @@ class BackupService:
 
     # --- restoring ------------------------------------------------------------------------------
 
-    def check(self, path: Path) -> str:
-        """See :func:`check_restorable`."""
-        return check_restorable(path)
+    def check(self, path: Path, *, passphrase: str | None = None) -> str:
+        """See :func:`check_restorable` (a sealed file is opened with ``passphrase`` first)."""
+        with opened_copy(Path(path), passphrase, self._default_folder) as plain:
+            return check_restorable(plain, shown=Path(path).name)
 
-    def restore(self, actor: User, path: Path) -> RestoreResult:
+    def restore(self, actor: User, path: Path, *, passphrase: str | None = None) -> RestoreResult:
         """Replace the database with the copy ``path`` (checked first), keeping the current
         database aside in ``<data folder>/backups/pre-restore-<time>.sqlite3``; then bring the
         restored data to this program's schema.
@@ -216,31 +274,41 @@ class BackupService:
             authorize(uow, actor, Permission.BACKUP)
         if instance_running(self._lock_file):
             raise ProgramRunning()
-        revision = self.check(path)
-        numbers = self._numbers()
-        self._db.dispose()  # no pooled connection of ours stays on the old content
-        stamp = f"{to_local(self._clock()):%Y%m%d-%H%M%S}"
-        kept = self._keep_current(self._default_folder / f"pre-restore-{stamp}.sqlite3")
-        try:
-            sqlite_files.restore_into(path, self._database)
-        except sqlite3.DatabaseError:  # the live file is too damaged to be written through SQLite
-            for suffix in sqlite_files.SIDE_SUFFIXES:
-                Path(str(self._database) + suffix).unlink(missing_ok=True)
-            sqlite_files.copy_database(path, self._database)
+        is_sealed = sealed.is_sealed(path)
+        with opened_copy(path, passphrase, self._default_folder) as plain:
+            revision = check_restorable(plain, shown=path.name)
+            numbers = self._numbers()
+            self._db.dispose()  # no pooled connection of ours stays on the old content
+            stamp = f"{to_local(self._clock()):%Y%m%d-%H%M%S}"
+            kept = self._keep_current(self._default_folder / f"pre-restore-{stamp}.sqlite3")
+            try:
+                sqlite_files.restore_into(plain, self._database)
+            except sqlite3.DatabaseError:  # the live file is too damaged to be written through SQLite
+                for suffix in sqlite_files.SIDE_SUFFIXES:
+                    Path(str(self._database) + suffix).unlink(missing_ok=True)
+                sqlite_files.copy_database(plain, self._database)
         migrate.upgrade(self._db.url, backup_dir=self._default_folder)
+        scans = refused = 0
         if self._attachments is not None:  # scans missing here come back from beside the copy
-            mirror_attachments(path.parent / "attachments", self._attachments)
+            beside = path.parent / "attachments"
+            if is_sealed:
+                scans, refused = unseal_attachments(beside, self._attachments, sealed.Opener(passphrase or ""))
+            else:
+                scans = mirror_attachments(beside, self._attachments)
         self._on_restored()
+        payload: dict[str, object] = {"file": str(path), "kept": str(kept)}
+        if is_sealed:
+            payload["sealed"] = True
         try:
             with self._uow(write=True) as uow:
                 _carry_forward(uow, numbers)
-                uow.append(Kind.DATA_RESTORED, actor.username, payload={"file": str(path), "kept": str(kept)})
+                uow.append(Kind.DATA_RESTORED, actor.username, payload=payload)
                 _recover_own_events_at_next_sync(uow)
                 uow.commit()
         except NotSetUp:
             log.warning("Restored %s, a database that is not set up: no event recorded", path)
         log.info("Restored %s over %s; the replaced database is kept as %s", path, self._database, kept)
-        return RestoreResult(path, kept, revision)
+        return RestoreResult(path, kept, revision, is_sealed, scans, refused)
 
     def record_restore(self, path: Path, *, kept: Path | None = None) -> None:
         """Record a restore made before the program could open the data (over a damaged
@@ -289,6 +357,86 @@ def _recover_own_events_at_next_sync(uow) -> None:  # type: ignore[no-untyped-de
     put_state(uow, RECOVER_OWN, True, uow.now())
 
 
+@contextmanager
+def _scratch(folder: Path) -> Iterator[Path]:
+    """A plain file's name in ``folder`` (inside the data folder), removed with its side files
+    afterwards."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f".scratch-{uuid.uuid4().hex}.sqlite3"
+    try:
+        yield path
+    finally:
+        for suffix in ("", ".partial", *sqlite_files.SIDE_SUFFIXES):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+@contextmanager
+def opened_copy(path: Path, passphrase: str | None, work: Path) -> Iterator[Path]:
+    """``path`` itself if it is a plain copy; a sealed one opened with ``passphrase`` into a
+    scratch file in ``work`` (inside the data folder), removed afterwards. Raise
+    :class:`PassphraseRequired` or :class:`~oneStop.persistence.sealed.SealedFileRefused`."""
+    if not sealed.is_sealed(path):
+        yield path
+        return
+    if not passphrase:
+        raise PassphraseRequired(restoring=True, shown=path.name)
+    with _scratch(work) as plain:
+        sealed.unseal(path, plain, passphrase)
+        yield plain
+
+
+def seal_attachments(source: Path, target: Path, sealer: sealed.Sealer) -> int:
+    """Seal the stored scans (``xx/<sha256>``) that ``target`` lacks into
+    ``target/xx/<sha256>.sealed``; return how many. A scan never changes, so one already
+    sealed there is skipped."""
+    count = 0
+    if not source.is_dir():
+        return 0
+    for path in source.glob("??/*"):
+        if not path.is_file() or len(path.name) != 64:
+            continue
+        dest = target / path.parent.name / (path.name + ".sealed")
+        if dest.exists():
+            continue
+        sealer.seal(path, dest)
+        count += 1
+    return count
+
+
+def unseal_attachments(source: Path, target: Path, opener: sealed.Opener) -> tuple[int, int]:
+    """Open the sealed scans beside a backup that ``target`` lacks; return (opened, refused).
+    A scan the passphrase does not open, or whose content is not the one its name promises,
+    is not written (and logged)."""
+    import hashlib
+
+    opened = refused = 0
+    if not source.is_dir():
+        return 0, 0
+    for path in source.glob("??/*.sealed"):
+        name = path.name.removesuffix(".sealed")
+        if not path.is_file() or len(name) != 64:
+            continue
+        dest = target / path.parent.name / name
+        if dest.exists():
+            continue
+        partial = dest.with_name(name + ".unsealed")
+        try:
+            opener.unseal(path, partial)
+            digest = hashlib.sha256()
+            with open(partial, "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    digest.update(block)
+            if digest.hexdigest() != name:
+                raise sealed.SealedFileDamaged(path, "nội dung không khớp tên tệp")
+            os.replace(partial, dest)
+            opened += 1
+        except sealed.SealedFileRefused as exc:
+            partial.unlink(missing_ok=True)
+            log.warning("Scan %s beside the backup not restored: %s", path, exc)
+            refused += 1
+    return opened, refused
+
+
 def mirror_attachments(source: Path, target: Path) -> int:
     """Copy the stored scans (``xx/<sha256>``) that ``target`` lacks; return how many. They
     are named by their content and never change, so a file already there is skipped."""
@@ -317,30 +465,32 @@ def _inside(folder: Path, root: Path) -> bool:
         return False
 
 
-def check_restorable(path: Path) -> str:
+def check_restorable(path: Path, *, shown: str | None = None) -> str:
     """The schema revision of a file that may be restored; raise :class:`RestoreRefused` (or
-    :class:`~oneStop.persistence.migrate.SchemaTooNew`) for one that may not."""
+    :class:`~oneStop.persistence.migrate.SchemaTooNew`) for one that may not. ``shown``: the
+    name the messages give the file (a sealed backup's, not its opened scratch copy's)."""
     path = Path(path)
+    name = shown or path.name
     if not path.is_file():
         raise RestoreRefused(f"Không tìm thấy tệp {path}.")
     problems = sqlite_files.integrity_problems(path)
     if problems:
-        raise RestoreRefused(f"Tệp {path.name} bị hỏng (kiểm tra toàn vẹn: {problems[0]}); "
+        raise RestoreRefused(f"Tệp {name} bị hỏng (kiểm tra toàn vẹn: {problems[0]}); "
                              "không khôi phục. Dữ liệu hiện tại không bị thay đổi.")
     try:
         revision = sqlite_files.schema_revision(path)
         tables = _tables(path)
     except sqlite3.Error as exc:
-        raise RestoreRefused(f"Không đọc được {path.name}: {exc}") from exc
+        raise RestoreRefused(f"Không đọc được {name}: {exc}") from exc
     if revision is None or not {"events", "dossiers", "counters"} <= tables:
-        raise RestoreRefused(f"Tệp {path.name} không phải bản sao dữ liệu của oneStop; không khôi phục.")
+        raise RestoreRefused(f"Tệp {name} không phải bản sao dữ liệu của oneStop; không khôi phục.")
     if revision not in migrate.known_revisions():
         raise migrate.SchemaTooNew(revision)
     return revision
 
 
 def restore_over_damaged(database: Path, copy: Path, keep_folder: Path, lock_file: Path,
-                         clock: Callable[[], datetime]) -> RestoreResult:
+                         clock: Callable[[], datetime], *, passphrase: str | None = None) -> RestoreResult:
     """Restore when the current database cannot even be opened (the command line, trusted like
     every command: no user can be checked in a damaged database). The damaged files are kept
     as they are beside the other backups; the restored database records the restore as the
@@ -348,19 +498,20 @@ def restore_over_damaged(database: Path, copy: Path, keep_folder: Path, lock_fil
     copy = Path(copy).resolve()
     if instance_running(lock_file):
         raise ProgramRunning()
-    revision = check_restorable(copy)
-    stamp = f"{to_local(clock()):%Y%m%d-%H%M%S}"
-    kept = keep_folder / f"pre-restore-{stamp}-damaged.sqlite3"
-    keep_folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(database, kept)
-    for suffix in sqlite_files.SIDE_SUFFIXES:
-        side = Path(str(database) + suffix)
-        if side.exists():
-            shutil.copy2(side, Path(str(kept) + suffix))
-            side.unlink()
-    sqlite_files.copy_database(copy, database)
+    with opened_copy(copy, passphrase, keep_folder) as plain:
+        revision = check_restorable(plain, shown=copy.name)
+        stamp = f"{to_local(clock()):%Y%m%d-%H%M%S}"
+        kept = keep_folder / f"pre-restore-{stamp}-damaged.sqlite3"
+        keep_folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(database, kept)
+        for suffix in sqlite_files.SIDE_SUFFIXES:
+            side = Path(str(database) + suffix)
+            if side.exists():
+                shutil.copy2(side, Path(str(kept) + suffix))
+                side.unlink()
+        sqlite_files.copy_database(plain, database)
     log.info("Restored %s over the damaged %s, kept as %s", copy, database, kept)
-    return RestoreResult(copy, kept, revision)
+    return RestoreResult(copy, kept, revision, sealed.is_sealed(copy))
 
 
 @dataclass(frozen=True)
@@ -395,10 +546,12 @@ def _made_at(name: str) -> datetime | None:
     '2026-11-23T02:15:00+00:00'
     >>> _made_at("onestop-20261123-091500-1.sqlite3").isoformat()
     '2026-11-23T02:15:00+00:00'
+    >>> _made_at("onestop-20261123-091500.sqlite3.sealed").isoformat()
+    '2026-11-23T02:15:00+00:00'
     >>> _made_at("notes.txt") is None
     True
     """
-    m = re.fullmatch(r"onestop-(\d{8}-\d{6})(?:-\d+)?\.sqlite3", name)
+    m = re.fullmatch(r"onestop-(\d{8}-\d{6})(?:-\d+)?\.sqlite3(?:\.sealed)?", name)
     if not m:
         return None
     from datetime import UTC

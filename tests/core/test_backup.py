@@ -17,7 +17,11 @@ from oneStop.domain.events import Kind
 from oneStop.persistence import migrate, sqlite_files
 from oneStop.persistence.models import EventRow
 from oneStop.services.app import App
-from oneStop.services.backup import ProgramRunning, RestoreRefused
+from oneStop.domain.errors import InvalidLength
+from oneStop.persistence import sealed
+from oneStop.persistence.sealed import SealedFileDamaged, WrongPassphrase
+from oneStop.services.backup import PassphraseRequired, ProgramRunning, RestoreRefused
+from tests.conftest import BACKUP_PASSPHRASE
 from tests.core.helpers import add_procedure, draft
 
 
@@ -56,7 +60,7 @@ def test_a_backup_taken_while_another_connection_writes_is_whole_and_consistent(
         copies = []
         while len(copies) < 5:
             if len(saved) >= 3 * (len(copies) + 1):
-                copies.append(app.backup.backup(admin, to=tmp_path / "copies").path)
+                copies.append(app.backup.backup(admin, to=app.paths.root / "copies").path)  # plain: inside
     finally:
         stop.set()
         writer.join()
@@ -91,16 +95,17 @@ def test_backups_older_than_the_setting_are_pruned_from_the_chosen_folder(app, a
     folder = tmp_path / "usb"
     app.settings.set(admin, S.BACKUP_FOLDER, str(folder))
     app.settings.set(admin, S.BACKUP_KEEP_DAYS, 7)
-    first = app.backup.backup(admin)
-    assert first.path.parent == folder and first.path.name == "onestop-20261123-091500.sqlite3"
+    sealer = dict(passphrase=BACKUP_PASSPHRASE)
+    first = app.backup.backup(admin, **sealer)
+    assert first.path.parent == folder and first.path.name == "onestop-20261123-091500.sqlite3.sealed"
     for days in (1, 6, 8, 30):
         clock.advance(days=1)
-        app.backup.backup(admin)
+        app.backup.backup(admin, **sealer)
     other = folder / "ghi-chu.txt"
     other.write_text("không phải bản sao")
     # now 27 Nov; copies from 23–27 Nov; keep 7 days: a copy made 30 days ago would go
     clock.advance(days=10)  # 7 Dec: 23 Nov–29 Nov are older than 7 days
-    newest = app.backup.backup(admin)
+    newest = app.backup.backup(admin, **sealer)
     names = sorted(p.name for p in folder.iterdir())
     assert names == ["ghi-chu.txt", newest.path.name]
     assert [b.path for b in app.backup.backups()] == [newest.path]
@@ -141,7 +146,7 @@ def _corrupt_the_middle(path: Path) -> None:
 def test_a_corrupted_copy_is_refused_and_the_database_is_untouched(app, admin, receiving, tmp_path):
     for _ in range(40):
         app.reception.receive(receiving, draft())
-    copy = app.backup.backup(admin, to=tmp_path / "copies").path
+    copy = app.backup.backup(admin, to=app.paths.root / "copies").path  # a plain copy, inside the data folder
     _corrupt_the_middle(copy)
     db, wal = app.paths.database, Path(str(app.paths.database) + "-wal")
     before = (_digest(db), _digest(wal))
@@ -166,7 +171,7 @@ def test_a_file_that_is_not_a_onestop_database_is_refused(app, admin, tmp_path):
 
 
 def test_a_copy_from_a_newer_version_is_refused(app, admin, tmp_path):
-    copy = app.backup.backup(admin, to=tmp_path / "copies").path
+    copy = app.backup.backup(admin, to=app.paths.root / "copies").path
     with closing(sqlite3.connect(copy)) as c:
         c.execute("UPDATE alembic_version SET version_num = '0099'")
         c.commit()
@@ -177,23 +182,23 @@ def test_a_copy_from_a_newer_version_is_refused(app, admin, tmp_path):
 def test_restore_refused_while_the_desktop_program_holds_the_folder(app, admin, tmp_path):
     import os
 
-    copy = app.backup.backup(admin, to=tmp_path / "copies").path
+    copy = app.backup.backup(admin, to=tmp_path / "copies", passphrase=BACKUP_PASSPHRASE).path
     app.paths.lock.write_text(f"{os.getpid()}\noneStop\nhost\n")
     with pytest.raises(ProgramRunning):
-        app.backup.restore(admin, copy)
+        app.backup.restore(admin, copy, passphrase=BACKUP_PASSPHRASE)
 
 
 def test_restoring_a_good_copy_replaces_the_data_and_keeps_the_old_database_aside(app, admin, receiving, clock,
                                                                                    tmp_path):
     for _ in range(3):
         app.reception.receive(receiving, draft())
-    copy = app.backup.backup(admin, to=tmp_path / "copies").path
+    copy = app.backup.backup(admin, to=tmp_path / "copies", passphrase=BACKUP_PASSPHRASE).path
     later = [app.reception.receive(receiving, draft()).code for _ in range(2)]
     assert _dossiers(app.paths.database) == 5
     assert Path(str(app.paths.database) + "-wal").exists()  # the last saves are in the WAL still
 
     clock.advance(minutes=10)
-    result = app.backup.restore(admin, copy)
+    result = app.backup.restore(admin, copy, passphrase=BACKUP_PASSPHRASE)
 
     assert result.revision == migrate.SCHEMA_HEAD
     assert result.kept.parent == app.paths.backups and result.kept.name.startswith("pre-restore-")
@@ -217,22 +222,81 @@ def test_restoring_a_good_copy_replaces_the_data_and_keeps_the_old_database_asid
         assert len(reopened.dossiers.find(admin, "")) == 4
 
 
-def test_scans_are_copied_beside_an_outside_backup_and_come_back_with_a_restore(app, admin, receiving, tmp_path):
+def test_scans_are_sealed_beside_an_outside_backup_and_come_back_with_a_restore(app, admin, receiving, tmp_path):
     import shutil
 
     from oneStop.domain.models import AttachmentDraft
 
-    scan = AttachmentDraft("to-khai.pdf", b"%PDF-1.4 to khai " * 100, "application/pdf")
+    scan = AttachmentDraft("to-khai.pdf", b"%PDF-1.4 to khai Nguyen Van An 038095001234 " * 100, "application/pdf")
     dossier = app.reception.receive(receiving, draft(attachments=(scan,)))
     sha = dossier.attachments[0].sha256
-    copy = app.backup.backup(admin, to=tmp_path / "usb").path
-    assert (tmp_path / "usb" / "attachments" / sha[:2] / sha).read_bytes() == scan.content
+    copy = app.backup.backup(admin, to=tmp_path / "usb", passphrase=BACKUP_PASSPHRASE).path
+    beside = tmp_path / "usb" / "attachments" / sha[:2]
+    assert [p.name for p in beside.iterdir()] == [sha + ".sealed"]  # no plain scan outside the data folder
+    assert sealed.is_sealed(beside / (sha + ".sealed"))
+    assert b"038095001234" not in (beside / (sha + ".sealed")).read_bytes()
     inside = app.backup.backup(admin).path  # the default folder is inside the data folder: no second set
-    assert not (inside.parent / "attachments").exists()
+    assert not (inside.parent / "attachments").exists() and not sealed.is_sealed(inside)
 
     shutil.rmtree(app.paths.attachments)  # the scans are lost
-    app.backup.restore(admin, copy)
+    result = app.backup.restore(admin, copy, passphrase=BACKUP_PASSPHRASE)
+    assert result.sealed and (result.scans, result.scans_refused) == (1, 0)
     assert app.dossiers.attachment(admin, sha) == scan.content
+
+
+def _plain_files_outside(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and not sealed.is_sealed(p)]
+
+
+def test_a_backup_outside_the_data_folder_is_sealed_and_holds_no_personal_data_in_clear(
+        app, admin, receiving, tmp_path):
+    for _ in range(3):
+        app.reception.receive(receiving, draft())
+    usb = tmp_path / "usb"
+    with pytest.raises(PassphraseRequired, match="Cụm mật khẩu sao lưu"):
+        app.backup.backup(admin, to=usb)
+    with pytest.raises(InvalidLength, match="ít nhất 12 ký tự"):
+        app.backup.backup(admin, to=usb, passphrase="ngắn")
+    assert not usb.exists()  # refused before anything was written
+    info = app.backup.backup(admin, to=usb, passphrase=BACKUP_PASSPHRASE)
+    assert info.path.name == "onestop-20261123-091500.sqlite3.sealed" and sealed.is_sealed(info.path)
+    assert _plain_files_outside(usb) == []
+    raw = info.path.read_bytes()
+    assert b"SQLite format 3" not in raw and "Nguyễn".encode() not in raw
+    assert not list(app.paths.backups.glob(".scratch-*"))  # the plain copy made for sealing is gone
+    assert [b.path for b in app.backup.backups(usb)] == [info.path]
+    with app.uow() as uow:
+        event = uow.session.scalars(select(EventRow).where(EventRow.kind == Kind.DATA_BACKED_UP)).one()
+    assert event.payload["sealed"] is True
+
+    with pytest.raises(PassphraseRequired, match="đã được khóa"):
+        app.backup.restore(admin, info.path)
+    db_before = _dossiers(app.paths.database)
+    with pytest.raises(WrongPassphrase, match="không đúng"):
+        app.backup.restore(admin, info.path, passphrase="một cụm mật khẩu khác hẳn")
+    tampered = usb / "doi.sqlite3.sealed"
+    data = bytearray(raw)
+    data[len(data) // 2] ^= 0x40
+    tampered.write_bytes(bytes(data))
+    with pytest.raises(SealedFileDamaged, match="bị sửa đổi"):
+        app.backup.restore(admin, tampered, passphrase=BACKUP_PASSPHRASE)
+    assert not list(app.paths.backups.glob("pre-restore-*")) and not list(app.paths.backups.glob(".scratch-*"))
+    assert _dossiers(app.paths.database) == db_before == 3
+
+
+def test_the_chosen_folder_outside_the_data_folder_gets_sealed_backups_and_the_daily_one_stays_inside(
+        app, admin, clock, tmp_path):
+    usb = tmp_path / "usb"
+    app.backup.choose_folder(admin, usb)
+    assert app.backup.needs_passphrase() and not app.backup.needs_passphrase(app.paths.root / "x")
+    with pytest.raises(PassphraseRequired):
+        app.backup.backup(admin)
+    made = app.backup.backup(admin, passphrase=BACKUP_PASSPHRASE)
+    assert made.path.parent == usb and sealed.is_sealed(made.path)
+    clock.advance(days=1)
+    daily = app.backup.daily()  # no one to give a passphrase: into the data folder, plain
+    assert daily is not None and daily.path.parent == app.paths.backups and not sealed.is_sealed(daily.path)
+    assert _plain_files_outside(usb) == []
 
 
 def test_an_administrator_chooses_the_backup_folder_and_a_folder_that_cannot_be_used_is_refused(
@@ -244,7 +308,7 @@ def test_an_administrator_chooses_the_backup_folder_and_a_folder_that_cannot_be_
         app.backup.choose_folder(receiving, usb)
     assert not usb.exists()  # refused before anything was made on the disk
     assert app.backup.choose_folder(admin, usb) == usb and usb.is_dir()
-    assert app.backup.backup(admin).path.parent == usb
+    assert app.backup.backup(admin, passphrase=BACKUP_PASSPHRASE).path.parent == usb
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     for bad, words in ((blocker / "x", "không tạo được thư mục"), ("saoluu", "đường dẫn đầy đủ")):

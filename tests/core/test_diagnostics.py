@@ -11,10 +11,10 @@ from contextlib import closing
 import pytest
 
 from oneStop import settings as S
-from oneStop.persistence import migrate
+from oneStop.persistence import migrate, sealed
 from oneStop.persistence.models import SyncStateRow
 from oneStop.services import diagnostics
-from tests.conftest import PASSWORD
+from tests.conftest import BACKUP_PASSPHRASE, PASSWORD
 from tests.core.helpers import add_procedure, draft
 
 SECRET = "Mk-Bi-Mat-9x"
@@ -86,7 +86,7 @@ def _dossier_count(path) -> int:  # type: ignore[no-untyped-def]
         return c.execute("SELECT count(*) FROM dossiers").fetchone()[0]
 
 
-def test_backup_and_restore_from_the_command_line(run, tmp_path):
+def test_backup_and_restore_from_the_command_line(run, tmp_path, monkeypatch):
     code, out, err = run("users", "add", "hoa", "--role", "official", "--full-name", "Nguyễn Thị Hoa")
     assert code == 0, err
     code, out, _ = run("catalog", "list", "--search", "dang ky khai sinh", "--json")
@@ -94,12 +94,29 @@ def test_backup_and_restore_from_the_command_line(run, tmp_path):
     receive = ("receive", "--user", "hoa", "--procedure", procedure, "--name", "Phạm Văn Nam",
                "--citizen-id", "038095001234", "--address", "Thôn Đông, xã Quảng Phú")
     assert run(*receive)[0] == 0
-    code, out, err = run("backup", "--to", str(tmp_path / "usb"), "--json")
+    code, out, err = run("backup", "--to", str(tmp_path / "usb"), "--json")  # no passphrase anywhere
+    assert code == 1 and "Cụm mật khẩu sao lưu: cần cho bản sao ra ngoài thư mục dữ liệu" in err
+    assert not (tmp_path / "usb").exists()
+    with pytest.raises(SystemExit) as usage:  # never on the command line (shell history, process list)
+        run("backup", "--to", str(tmp_path / "usb"), "--passphrase", BACKUP_PASSPHRASE)
+    assert usage.value.code == 2 and not (tmp_path / "usb").exists()
+    secret = tmp_path / "cum-mat-khau.txt"
+    secret.write_text(BACKUP_PASSPHRASE + "\n", encoding="utf-8")
+    code, out, err = run("backup", "--to", str(tmp_path / "usb"), "--passphrase-file", str(secret), "--json")
     assert code == 0, err
-    copy = json.loads(out)["file"]
-    assert copy.startswith(str(tmp_path / "usb")) and _dossier_count(copy) == 1
+    made = json.loads(out)
+    copy = made["file"]
+    assert copy.startswith(str(tmp_path / "usb")) and made["sealed"] and sealed.is_sealed(copy)
+    opened = sealed.unseal(copy, tmp_path / "mo.sqlite3", BACKUP_PASSPHRASE)
+    assert _dossier_count(opened) == 1
     assert run(*receive)[0] == 0
 
+    code, out, err = run("restore", copy)
+    assert code == 1 and "đã được khóa bằng cụm mật khẩu" in err
+    monkeypatch.setenv("ONESTOP_BACKUP_PASSPHRASE", "không phải cụm mật khẩu này")
+    code, out, err = run("restore", copy)
+    assert code == 1 and "Cụm mật khẩu sao lưu không đúng" in err and "Traceback" not in err
+    monkeypatch.setenv("ONESTOP_BACKUP_PASSPHRASE", BACKUP_PASSPHRASE)
     code, out, err = run("restore", copy)
     assert code == 0, err
     assert "Đã khôi phục" in out and "pre-restore-" in out
@@ -133,7 +150,8 @@ def test_only_an_administrator_chooses_the_backup_folder(app, official, tmp_path
     app.settings.set(official, S.PRINTER, "Máy in")  # a device setting an official may change
 
 
-def test_restore_over_a_database_too_damaged_to_open(run, tmp_path):
+def test_restore_over_a_database_too_damaged_to_open(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("ONESTOP_BACKUP_PASSPHRASE", BACKUP_PASSPHRASE)
     code, out, err = run("backup", "--to", str(tmp_path / "usb"), "--json")
     assert code == 0, err
     copy = json.loads(out)["file"]

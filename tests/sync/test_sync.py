@@ -19,7 +19,7 @@ from oneStop.persistence.mapping import event_from_row
 from oneStop.persistence.models import DossierRow, EventRow, SyncStateRow
 from oneStop.sync import central
 from oneStop.sync.client import SyncClient
-from tests.conftest import PASSWORD
+from tests.conftest import BACKUP_PASSPHRASE, PASSWORD
 from tests.core.helpers import add_procedure, draft
 
 
@@ -829,13 +829,13 @@ def test_after_a_restore_the_next_sync_brings_back_what_the_counter_sent_since_t
     url = central.add_counter(central_url, "000.17.22.H56", 1)
     first = app.reception.receive(official, draft())
     SyncClient(app.uow, url).sync()
-    copy = app.backup.backup(admin, to=tmp_path / "copies").path
+    copy = app.backup.backup(admin, to=tmp_path / "copies", passphrase=BACKUP_PASSPHRASE).path
     later = [app.reception.receive(official, draft()) for _ in range(2)]
     app.lifecycle.transition(official, later[0].code, Transition.TRANSFERRED, {"to_agency": "Phòng Tư pháp"})
     SyncClient(app.uow, url).sync()
     before = event_ids(app)
 
-    app.backup.restore(admin, copy)
+    app.backup.restore(admin, copy, passphrase=BACKUP_PASSPHRASE)
     assert codes(app) == [first.code]
     result = SyncClient(app.uow, url).sync()
     assert codes(app) == sorted([first.code] + [d.code for d in later])

@@ -63,6 +63,31 @@ def test_an_administrator_backs_up_now_and_the_last_backup_updates(qtbot, app, t
     assert len(app.backup.backups()) == 1
 
 
+def test_a_backup_to_a_folder_outside_the_data_folder_asks_for_the_passphrase_and_is_sealed(
+        qtbot, app, tasks, admin, monkeypatch, tmp_path):
+    from oneStop.persistence import sealed
+
+    usb = tmp_path / "usb"
+    app.backup.choose_folder(admin, usb)
+    typed = iter(["cụm mật khẩu của xã", "cụm mật khẩu của xã gõ nhầm", "cụm mật khẩu của xã",
+                  "cụm mật khẩu của xã"])
+    asked = []
+    monkeypatch.setattr(AboutDialog, "ask_passphrase",
+                        classmethod(lambda cls, parent, again: asked.append(again) or next(typed)))
+    dialog = _dialog(qtbot, app, tasks, admin)
+    dialog.backup_button.click()
+    qtbot.waitUntil(lambda: "không khớp" in dialog.status.text(), timeout=10000)
+    assert asked == [False, True]
+    assert list(usb.iterdir()) == []  # nothing written
+    with qtbot.waitSignal(dialog.loaded, timeout=10000):
+        dialog.backup_button.click()
+    assert asked == [False, True, False, True]
+    assert "Đã sao lưu" in dialog.status.text()
+    (made,) = app.backup.backups(usb)
+    assert sealed.is_sealed(made.path)
+    assert sealed.unseal(made.path, tmp_path / "mo.sqlite3", "cụm mật khẩu của xã").stat().st_size > 0
+
+
 def test_the_main_window_menu_opens_it(qtbot, window, monkeypatch):
     opened = []
     monkeypatch.setattr(AboutDialog, "open", classmethod(lambda cls, *args: opened.append(args)))

@@ -8,13 +8,24 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QDialog, QFileDialog, QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from oneStop.domain.clock import to_local
 from oneStop.domain.models import User
 from oneStop.domain.permissions import Permission, allowed
 from oneStop.services import diagnostics
 from oneStop.services.app import App
+from oneStop.services.backup import PassphraseRequired
 from ui import format as fmt
 from ui.errors import describe
 from ui.tasks import TaskRunner
@@ -142,11 +153,40 @@ class AboutDialog(QDialog):
 
     # --- backup now ---------------------------------------------------------------------------
 
+    @classmethod
+    def ask_passphrase(cls, parent: QWidget, again: bool) -> str:
+        """The backup passphrase typed by the administrator ("" if cancelled)."""
+        prompt = (_tr("Nhập lại cụm mật khẩu:") if again else
+                  _tr("Bản sao ra ngoài thư mục dữ liệu chứa dữ liệu cá nhân nên được khóa bằng cụm mật khẩu "
+                      "(ít nhất 12 ký tự). Hãy giữ cụm mật khẩu ở nơi an toàn: không có nó thì không khôi phục "
+                      "được.\n\nCụm mật khẩu sao lưu:"))
+        text, ok = QInputDialog.getText(parent, _tr("Cụm mật khẩu sao lưu"), prompt, QLineEdit.EchoMode.Password)
+        return text if ok else ""
+
     def _on_backup_clicked(self) -> None:
+        self._back_up(None)
+
+    def _back_up(self, passphrase: str | None) -> None:
         app, user = self._app, self._user
         self.backup_button.setEnabled(False)
-        self._tasks.submit(lambda: app.backup.backup(user), on_done=self._on_backed_up, on_error=self._on_failed,
-                           parent=self, progress_label=self.tr("Đang sao lưu dữ liệu…"))
+        self._tasks.submit(lambda: app.backup.backup(user, passphrase=passphrase), on_done=self._on_backed_up,
+                           on_error=self._on_backup_failed, parent=self,
+                           progress_label=self.tr("Đang sao lưu dữ liệu…"))
+
+    def _on_backup_failed(self, exc: BaseException) -> None:
+        """The chosen folder is outside the data folder: ask for the passphrase (twice), then
+        back up again."""
+        if not isinstance(exc, PassphraseRequired):
+            self._on_failed(exc)
+            return
+        self.backup_button.setEnabled(True)
+        first = self.ask_passphrase(self, False)
+        if not first:
+            return
+        if self.ask_passphrase(self, True) != first:
+            self.status.setText(self.tr("Cụm mật khẩu sao lưu: hai lần nhập không khớp; chưa sao lưu."))
+            return
+        self._back_up(first)
 
     def _on_backed_up(self, info) -> None:  # type: ignore[no-untyped-def]
         self.backup_button.setEnabled(True)
