@@ -354,10 +354,12 @@ def build_parser() -> argparse.ArgumentParser:
     sye = sya.add_parser("export", help="ghi các sự kiện chưa gửi ra tệp (mang bằng USB)")
     sye.add_argument("file", type=Path)
     sye.add_argument("--user")
+    sye.add_argument("--passphrase-file", type=Path, help=PASSPHRASE_HELP)
     syi = sya.add_parser("import", help="gửi lên trung tâm các sự kiện trong tệp đã xuất ở máy khác")
     syi.add_argument("file", type=Path)
     syi.add_argument("--central")
     syi.add_argument("--user")
+    syi.add_argument("--passphrase-file", type=Path, help=PASSPHRASE_HELP)
     sya.add_parser("key", help="khóa công khai của quầy này (để quản trị tỉnh đăng ký: central add-counter --public-key)")
     sysa = sya.add_parser("set-aside", help="các sự kiện từ quầy khác bị để riêng (không áp dụng) và lý do")
     sysa.add_argument("--all", action="store_true", help="cả những sự kiện đã xử lý")
@@ -949,11 +951,11 @@ def cmd_sync(app, args) -> int:  # type: ignore[no-untyped-def]
             print(f"Sự kiện {settled.id}: {'đã áp dụng' if settled.decision == 'applied' else 'không áp dụng'}")
         return 0
     if args.action == "export":
-        count = app.sync.export_waiting(actor, args.file)
-        print(f"Đã ghi {count} sự kiện chưa gửi vào {args.file}")
+        count = app.sync.export_waiting(actor, args.file, _backup_passphrase(args, confirm=True))
+        print(f"Đã ghi {count} sự kiện chưa gửi vào {args.file} (đã khóa bằng cụm mật khẩu)")
         return 0
     if args.action == "import":
-        result = app.sync.import_file(actor, args.file, args.central)
+        result = app.sync.import_file(actor, args.file, _backup_passphrase(args, confirm=False), args.central)
         print(f"Đã gửi: {result.new} mới, {len(result.acknowledged) - result.new} đã có, "
               f"{len(result.quarantined)} bị cách ly")
         return 0

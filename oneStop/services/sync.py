@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from oneStop.domain import signing
 from oneStop.domain.errors import NotFound, OneStopError, PermissionDenied, ValidationError
 from oneStop.domain.models import User
 from oneStop.domain.permissions import Permission, allowed
+from oneStop.persistence import sealed
 from oneStop.persistence.files import write_private
 from oneStop.persistence.mapping import event_from_row
 from oneStop.persistence.models import DossierRow, EventRow, SetAsideRow, SyncStateRow
@@ -234,10 +236,12 @@ class SyncService:
         log.info("set-aside event %s settled: %s", key, decision)
         return view
 
-    def export_waiting(self, actor: User, path: Path) -> int:
+    def export_waiting(self, actor: User, path: Path, passphrase: str) -> int:
         """Write this counter's waiting events, each with its signature, to a file (for a USB
-        stick). An administrator's act: the file carries personal data."""
+        stick), sealed with ``passphrase`` (``oneStop.persistence.sealed``). An administrator's
+        act: the file carries personal data (Law 91/2025/QH15)."""
         path = Path(path)
+        sealed.check_passphrase(passphrase)
         with self._uow(write=True) as uow:  # write: a database from before signing makes its key here
             authorize(uow, actor, Permission.BACKUP)
             agency = uow.agency_code
@@ -248,19 +252,27 @@ class SyncService:
             events = [(event, row.signature or uow.sign(row.content_hash))  # unsigned: written before signing
                       for row, event in ((r, event_from_row(r)) for r in rows)]
             uow.commit()
-        write_private(path, carried.write(agency, events))
-        log.info("exported %d waiting events to a file", len(events))
+        with tempfile.TemporaryDirectory(prefix="onestop-export-") as folder:  # owner-only, removed at once
+            plain = Path(folder) / "events.jsonl"
+            write_private(plain, carried.write(agency, events))
+            try:
+                sealed.seal(plain, path, passphrase)
+                path.chmod(0o600)  # the owner's only (where the file system keeps modes)
+            except OSError as exc:
+                raise ValidationError("file", f"không ghi được {path}: {exc.strerror or exc}") from None
+        log.info("exported %d waiting events to a sealed file", len(events))
         return len(events)
 
-    def import_file(self, actor: User, path: Path, url: str | None = None) -> central.PushResult:
+    def import_file(self, actor: User, path: Path, passphrase: str, url: str | None = None) -> central.PushResult:
         """Deliver events exported on another counter of this agency to the central database
-        (idempotent). Every line is checked first (``carried.parse``), then every event's
-        signature against its counter's key at the centre; anything wrong refuses the whole
-        file, naming the line, and nothing is sent."""
+        (idempotent). The file must be sealed (``export_waiting``) and open with ``passphrase``;
+        every line is checked first (``carried.parse``), then every event's signature against
+        its counter's key at the centre; anything wrong refuses the whole file, naming the line,
+        and nothing is sent."""
         with self._uow() as uow:
             authorize(uow, actor, Permission.BACKUP)
             agency = uow.agency_code
-        items = carried.parse(carried.read_bounded(Path(path)), agency)
+        items = carried.parse(_unsealed(Path(path), passphrase), agency)
         with self._uow() as uow:  # a step on a dossier an agency shares with this one goes to its stream
             dossier_agency = dict(uow.session.execute(
                 select(DossierRow.id, DossierRow.agency_code)
@@ -336,3 +348,14 @@ def _can_configure(uow_factory: UowFactory, actor: User) -> bool:
 
     with uow_factory() as uow:
         return can(uow, actor, Permission.MANAGE_SETTINGS)
+
+
+def _unsealed(path: Path, passphrase: str) -> bytes:
+    """The content of a sealed events file, read with a bound; a plain file is refused."""
+    carried.read_bounded(path, carried.MAX_BYTES + carried.MAX_BYTES // 64 + sealed.HEADER_SIZE)  # a regular file
+    if not sealed.is_sealed(path):
+        raise carried.BadFile(f"{path.name} không phải tệp sự kiện đã khóa bằng cụm mật khẩu (tệp do «onestop sync "
+                              "export» ghi ra)")
+    with tempfile.TemporaryDirectory(prefix="onestop-import-") as folder:
+        plain = sealed.unseal(path, Path(folder) / "events.jsonl", passphrase)
+        return carried.read_bounded(plain)

@@ -15,6 +15,8 @@ from sqlalchemy import func, select, text
 from oneStop.domain.events import new_event_id
 from oneStop.domain.lifecycle import Transition
 from oneStop.domain.models import Event, Role
+from oneStop.domain.errors import PermissionDenied
+from oneStop.persistence import sealed
 from oneStop.persistence.mapping import event_from_row
 from oneStop.persistence.models import DossierRow, EventRow, SyncStateRow
 from oneStop.sync import central
@@ -323,10 +325,18 @@ def test_sync_from_the_command_line_and_the_usb_stick(central_url, counters, tmp
                          "--counter", "2", "--public-key", key.strip())
     assert code == 0, err
     urls = [central.add_counter(central_url, "000.17.22.H56", 1), out.strip().splitlines()[-1]]
-    # counter 2 has no network: its events go on a USB stick …
+    # counter 2 has no network: its events go on a USB stick, sealed with the passphrase …
     stick = tmp_path / "usb.jsonl"
+    monkeypatch.setenv("ONESTOP_BACKUP_PASSPHRASE", "cụm mật khẩu thật dài")
     code, out, err = run(roots[1], "sync", "export", str(stick))
     assert code == 0, err
+    carried_bytes = stick.read_bytes()
+    assert b"$argon2" not in carried_bytes and "Hường".encode() not in carried_bytes and b"038190012345" not in carried_bytes
+    assert stick.stat().st_mode & 0o077 == 0  # the owner's only
+    monkeypatch.setenv("ONESTOP_BACKUP_PASSPHRASE", "không phải cụm này")
+    code, out, err = run(roots[0], "sync", "import", str(stick), "--central", urls[0])
+    assert code == 1 and "mật khẩu" in err and "không đúng" in err  # a wrong passphrase opens nothing
+    monkeypatch.setenv("ONESTOP_BACKUP_PASSPHRASE", "cụm mật khẩu thật dài")
     # … and counter 1 delivers them through its own role, then syncs itself
     code, out, err = run(roots[0], "sync", "import", str(stick), "--central", urls[0])
     assert code == 0 and " mới" in out, err
@@ -593,11 +603,21 @@ def test_a_usb_file_of_another_agency_is_refused_before_connecting(counters, tmp
     app.reception.receive(official_of(app), draft())
     stick = tmp_path / "usb.jsonl"
     admin = app.auth.login("admin", PASSWORD)
-    assert app.sync.export_waiting(admin, stick) > 0
-    header, *body = stick.read_text(encoding="utf-8").splitlines()
-    stick.write_text("\n".join([header.replace("000.17.22.H56", "000.18.33.H15"), *body]) + "\n", encoding="utf-8")
+    secret = "cụm mật khẩu thật dài"
+    assert app.sync.export_waiting(admin, stick, secret) > 0
+    plain = sealed.unseal(stick, tmp_path / "plain.jsonl", secret)
+    header, *body = plain.read_text(encoding="utf-8").splitlines()
+    plain.write_text("\n".join([header.replace("000.17.22.H56", "000.18.33.H15"), *body]) + "\n", encoding="utf-8")
+    sealed.seal(plain, stick, secret)
     with pytest.raises(ValidationError, match="cơ quan «000.18.33.H15»"):
-        app.sync.import_file(admin, stick, "postgresql://nobody@127.0.0.1:1/none")
+        app.sync.import_file(admin, stick, secret, "postgresql://nobody@127.0.0.1:1/none")
+    with pytest.raises(ValidationError, match="không phải tệp sự kiện đã khóa"):  # a plain file is not taken
+        app.sync.import_file(admin, plain, secret, "postgresql://nobody@127.0.0.1:1/none")
+    for role in (Role.SUPERVISOR, Role.POSTAL, Role.OFFICIAL):  # only an administrator carries the data off
+        user = app.auth.add_user(admin, f"u_{role.value}", "Người Dùng", role, PASSWORD)
+        with pytest.raises(PermissionDenied):
+            app.sync.export_waiting(user, tmp_path / f"{role.value}.jsonl", secret)
+        assert not (tmp_path / f"{role.value}.jsonl").exists()
 
 
 def test_each_dossier_says_whether_all_of_it_reached_the_centre(central_url, counters):

@@ -17,7 +17,7 @@ from oneStop.domain.clock import VN_TZ
 from oneStop.domain.events import Kind, content_hash, new_event_id
 from oneStop.domain.lifecycle import Transition
 from oneStop.domain.models import DossierStatus, Event, Role
-from oneStop.persistence import mapping
+from oneStop.persistence import mapping, sealed
 from oneStop.persistence.models import CounterRow, DossierRow, EventRow, SetAsideRow, SettingRow, UserRow
 from oneStop.sync import carried, central
 from oneStop.sync.client import KeyMismatch, SyncClient
@@ -197,8 +197,13 @@ def test_a_usb_file_made_by_hand_is_refused_and_a_relayed_forgery_cannot_take_a_
                    dossier_id=dossier.id, payload={})
     other_key = signing.load_private(signing.new_key()[0])
     stick = tmp_path / "forged.jsonl"
-    stick.write_bytes(carried.write(AGENCY_CODE, [(forged, signing.sign(other_key, content_hash(forged)))]))
-    code = main(["--data-dir", str(a.paths.root), "sync", "import", str(stick), "--central", urls[0]])
+    plain = tmp_path / "forged-plain.jsonl"
+    plain.write_bytes(carried.write(AGENCY_CODE, [(forged, signing.sign(other_key, content_hash(forged)))]))
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text("cụm mật khẩu của quầy 1", encoding="utf-8")
+    sealed.seal(plain, stick, secret.read_text(encoding="utf-8"))  # sealed as an export would be
+    code = main(["--data-dir", str(a.paths.root), "sync", "import", str(stick), "--central", urls[0],
+                 "--passphrase-file", str(secret)])
     assert code != 0  # refused: not counter 2's signature; nothing sent
     engine = central.connect(urls[0])
     with engine.connect() as c:
