@@ -60,7 +60,7 @@ def _life(rng: random.Random, days: int) -> list:  # type: ignore[type-arg]
         steps.append((T.SUPPLEMENT_RECEIVED, {}))
     steps.append((T.RESULT_RECEIVED, {}) if steps and steps[0][0] is T.TRANSFERRED else (T.RESULT_READY, {}))
     method = "post" if rng.random() < 0.2 else "counter"
-    steps.append((T.RETURNED, {"method": method, "collected_by": "" if method == "post" else "Người nhận"}))
+    steps.append((T.RETURNED, {"method": method} if method == "post" else {"method": method, "collected_by": "Người nhận"}))
     return steps
 
 
@@ -132,7 +132,7 @@ def generate(folder: Path, dossiers: int, seed: int = 7) -> None:
                     code=f"{AGENCY}-{day:%y%m%d}-{(counter - 1) * 1000 + n + 1:04d}",
                     agency_code=AGENCY, counter=counter,
                     procedure=ProcedureSnapshot(p.code, p.name, p.field, p.agency, p.processing_days, p.processing_hours),
-                    applicant=Applicant(name=name, citizen_id=f"038{rng.randrange(0, 4)}{rng.randrange(10**7, 10**8)}",
+                    applicant=Applicant(name=name, citizen_id=f"038{rng.randrange(0, 2)}{rng.randrange(10**7, 10**8)}",
                                         phone=f"09{rng.randrange(10**7, 10**8)}", address=f"Thôn {rng.randrange(1, 20)}, xã Quảng Phú"),
                     owner=None, channel=rng.choice([Channel.DIRECT] * 18 + [Channel.POSTAL, Channel.ONLINE]),
                     sets=1, documents=tuple(ReceivedDocument(x.name, x.form, x.count) for x in p.documents),

@@ -67,14 +67,36 @@ def _source_events(total: int, cache: Path) -> list[list[Any]]:
 
 
 def _deal(lives: list[list[Any]]) -> dict[str, list[Any]]:
-    """Dossiers dealt round-robin to the counters, each counter's events numbered 1, 2, …"""
+    """Dossiers dealt round-robin to the counters, each counter's events numbered 1, 2, …, each
+    as that counter would have written it (a reception names its agency and counter; the
+    officials are created, by the administrator, before their first event), so that every
+    event passes the checks a pulling counter makes (``oneStop.sync.vetting``)."""
+    from datetime import timedelta
+
+    from oneStop.domain.events import Kind, new_event_id
+
     # counters 11–35 push; the new counter that pulls is counter 1 (a PC sets up counters 1–10)
     counters = [f"{a}#{k}" for a in AGENCIES for k in range(11, 11 + PER_AGENCY)]
     dealt: dict[str, list[Any]] = {c: [] for c in counters}
     for i, life in enumerate(lives):
         dealt[counters[i % len(counters)]].extend(life)
+    source = lives[0][0].payload["agency_code"] if lives and lives[0] else AGENCIES[0]
+    hashed = "$argon2id$v=19$m=65536,t=3,p=4$" + "A" * 22 + "$" + "B" * 43  # a well-formed hash
     for counter, events in dealt.items():
+        agency, number = counter.split("#")
         events.sort(key=lambda e: e.device_time)
+        for k, e in enumerate(events):
+            if e.kind == Kind.DOSSIER_RECEIVED:
+                events[k] = replace(e, payload={**e.payload, "agency_code": agency, "counter": int(number),
+                                                "code": agency + e.payload["code"][len(source):]})
+        if counter.endswith("#11"):  # the agency's officials, created once by its administrator
+            first = events[0]
+            events[:0] = [replace(first, id=new_event_id(), kind=Kind.USER_CREATED, actor="admin", dossier_id=None,
+                                  device_time=first.device_time - timedelta(seconds=60 - n),
+                                  payload={"username": actor, "full_name": "Cán Bộ", "role": "official",
+                                           "password_hash": hashed})
+                          for n, actor in enumerate(sorted({e.actor for c in dealt for e in dealt[c]
+                                                            if c.startswith(agency)} - {"admin"}))]
         dealt[counter] = [replace(e, counter_id=counter, seq=n) for n, e in enumerate(events, 1)]
     return dealt
 
