@@ -421,6 +421,8 @@ def _add_resilience_commands(sub) -> None:  # type: ignore[no-untyped-def]
     rs.add_argument("file", type=Path)
     rs.add_argument("--by")
     rs.add_argument("--passphrase-file", type=Path, help=PASSPHRASE_HELP)
+    rs.add_argument("--move-counter", action="store_true",
+                    help="chuyển dữ liệu của quầy khác sang máy này (quản trị viên; chưa có trong phiên bản này)")
     st = sub.add_parser("settings", help="thiết lập").add_subparsers(dest="action", required=True, parser_class=_Parser)
     sts = st.add_parser("set", help="đổi một thiết lập, ví dụ backup.folder hoặc backup.keep_days")
     sts.add_argument("key")
@@ -485,7 +487,9 @@ def cmd_restore(app, args) -> int:  # type: ignore[no-untyped-def]
     if getattr(args, "restored_over_damaged", False):
         app.backup.record_restore(args.file)
         return 0
-    result = app.backup.restore(_actor(app, args.by), args.file, passphrase=_restore_passphrase(args))
+    actor = _actor(app, args.by) if app.setup.is_set_up() else None
+    result = app.backup.restore(actor, args.file, passphrase=_restore_passphrase(args),
+                                move_counter=args.move_counter)
     print(f"Đã khôi phục dữ liệu từ {result.restored}.")
     print(f"Dữ liệu trước khi khôi phục được giữ tại {result.kept}")
     if result.scans_refused:
@@ -1081,7 +1085,8 @@ def main(argv: Sequence[str] | None = None, *, start_gui: Callable[[Path | None]
         if args.command == "restore":
             _restore_if_damaged(args)
         with App(args.data_dir) as app:
-            if args.command not in ("setup", "diagnostics") and not app.setup.is_set_up():
+            # a PC not set up may restore a counter's backup: that is how a counter is recovered
+            if args.command not in ("setup", "diagnostics", "restore") and not app.setup.is_set_up():
                 raise NotSetUp()
             code = COMMANDS[args.command](app, args)
             log.info("command %s finished: exit %d", args.command, code)

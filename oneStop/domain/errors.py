@@ -206,6 +206,21 @@ class AuthenticationFailed(OneStopError):
         super().__init__("Tên đăng nhập hoặc mật khẩu không đúng")
 
 
+class LoginThrottled(OneStopError):
+    """Too many failed sign-ins in a row (for this user or on this PC): wait before trying again.
+
+    >>> str(LoginThrottled(150))
+    'Đăng nhập sai quá nhiều lần liên tiếp: hãy chờ 2 phút 30 giây rồi thử lại.'
+    """
+
+    def __init__(self, wait_seconds: int) -> None:
+        self.wait_seconds = wait_seconds
+        minutes, seconds = divmod(max(1, int(wait_seconds)), 60)
+        wait = " ".join(part for part in (f"{minutes} phút" if minutes else "", f"{seconds} giây" if seconds else "")
+                        if part)
+        super().__init__(f"Đăng nhập sai quá nhiều lần liên tiếp: hãy chờ {wait} rồi thử lại.")
+
+
 class UserDisabled(OneStopError):
     def __init__(self, username: str) -> None:
         super().__init__(f"Tài khoản {username} đã bị khóa")

@@ -569,11 +569,14 @@ def _agency_set_up(p: Mapping[str, Any]) -> None:
 
 
 def _login_failed(p: Mapping[str, Any]) -> None:
+    """A failed sign-in: a known user's name (and the failures in a row), or ``unknown_user``
+    and no name at all: what was typed for a name not known here may be a password."""
     _keys(p, set(), {"username", "unknown_user", "attempts"})
     if "username" in p:
         _username(p["username"])
     if "unknown_user" in p:
-        _bool(p["unknown_user"], "username")
+        if _bool(p["unknown_user"], "username") and "username" in p:
+            raise InvalidEvent("username", "không ghi tên đã gõ của người dùng không có thật")
     if "attempts" in p:
         _int(p["attempts"], "username", 0, 10**6)
 

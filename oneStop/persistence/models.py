@@ -372,3 +372,15 @@ class SyncStateRow(Base):
     key: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[Any] = mapped_column(JsonText)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LoginThrottleRow(Base):
+    """Sign-in failures in a row on this PC (oneStop.services.auth): per known user
+    (``user:<name>``), per group of unknown names (``name:<hash prefix>``, never the typed
+    text) and for the PC (``pc``). Local: never synced; kept across restarts."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,8 +1,20 @@
-"""Users, roles and passwords (Argon2)."""
+"""Users, roles and passwords (Argon2).
+
+Guessing is slowed down: after :data:`FREE_FAILURES` failed sign-ins in a row for one user
+(or :data:`PC_FREE_FAILURES` on the PC, whatever the names), each attempt must wait, twice as
+long after every further failure (30 s, 1 min, 2 min … at most 15 min), counted in the
+database so that restarting the program does not reset it (``login_throttle``). A user not
+known here costs the same time as a known one with a wrong password (a dummy Argon2 hash is
+verified), and is throttled the same way, so neither the answer nor its time tells whether a
+name exists. What was typed as the name of an unknown user (often a password typed in the
+wrong field) is never stored nor synced: the event says ``unknown_user`` with the actor ``?``.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -14,6 +26,7 @@ from oneStop.domain.errors import (
     ErrorCollector,
     InvalidFormat,
     InvalidLength,
+    LoginThrottled,
     UserDisabled,
     UserNotFound,
 )
@@ -22,13 +35,46 @@ from oneStop.domain.models import Role, User
 from oneStop.domain.permissions import Permission
 from oneStop.domain.text import clean
 from oneStop.persistence.mapping import user_from_row
-from oneStop.persistence.models import UserRow
+from oneStop.persistence.models import LoginThrottleRow, UserRow
 from oneStop.persistence.uow import UnitOfWork
 from oneStop.services.base import UowFactory, authorize
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,49}")
 MIN_PASSWORD = 8
 _hasher = PasswordHasher()
+
+#: failures in a row allowed before waiting, for one user and for the PC
+FREE_FAILURES, PC_FREE_FAILURES = 5, 20
+FIRST_WAIT, LONGEST_WAIT = timedelta(seconds=30), timedelta(minutes=15)
+#: failures older than this are forgotten
+FORGET_AFTER = timedelta(hours=1)
+_dummy_hash: str | None = None
+
+
+def _dummy() -> str:
+    """An Argon2 hash of nothing anyone types, with this program's parameters."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        import secrets
+
+        _dummy_hash = _hasher.hash(secrets.token_hex(16))
+    return _dummy_hash
+
+
+def wait_after(failures: int, free: int) -> timedelta:
+    """How long to wait after ``failures`` failed sign-ins in a row, ``free`` of them allowed.
+
+    >>> [int(wait_after(n, 5).total_seconds()) for n in (4, 5, 6, 7, 10, 30)]
+    [0, 30, 60, 120, 900, 900]
+    """
+    if failures < free:
+        return timedelta(0)
+    return min(FIRST_WAIT * (2 ** min(failures - free, 16)), LONGEST_WAIT)
+
+
+def _name_key(name: str) -> str:
+    """The throttle's key for a name not known here: 16 bits of its hash, never the text."""
+    return "name:" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:4]
 
 
 def validate_username(username: str) -> str:
@@ -82,18 +128,29 @@ class AuthService:
         self._uow = uow
 
     def login(self, username: str, password: str) -> User:
-        """Check a password; every attempt leaves an event."""
+        """Check a password; every attempt leaves an event (an attempt refused because it came
+        too soon, :class:`LoginThrottled`, does not)."""
         name = (username or "").strip().lower()
         with self._uow(write=True) as uow:
-            row = uow.session.get(UserRow, name)
-            ok = False
-            if row is not None:
-                try:
-                    ok = _hasher.verify(row.password_hash, password or "")
-                except (VerificationError, InvalidHashError):
-                    ok = False
+            now = uow.now()
+            row = uow.session.get(UserRow, name[:50]) if name else None
+            key = f"user:{row.username}" if row is not None else _name_key(name)
+            wait = max(self._wait(uow, key, FREE_FAILURES, now), self._wait(uow, "pc", PC_FREE_FAILURES, now))
+            if wait > timedelta(0):
+                raise LoginThrottled(int(wait.total_seconds() + 0.999))
+            try:  # the same work whether or not the user exists
+                ok = _hasher.verify(row.password_hash if row is not None else _dummy(), password or "")
+            except (VerificationError, InvalidHashError):
+                ok = False
+            ok = ok and row is not None
             if not ok:
-                uow.append(Kind.USER_LOGIN_FAILED, name[:50] or "?", payload={"username": name[:50]})
+                failures = self._failed(uow, key, now)
+                self._failed(uow, "pc", now)
+                if row is not None:
+                    uow.append(Kind.USER_LOGIN_FAILED, row.username,
+                               payload={"username": row.username, "attempts": failures})
+                else:  # what was typed may be a password: never kept
+                    uow.append(Kind.USER_LOGIN_FAILED, "?", payload={"unknown_user": True})
                 uow.commit()
                 raise AuthenticationFailed()
             assert row is not None
@@ -101,9 +158,32 @@ class AuthService:
                 raise UserDisabled(row.username)
             if _hasher.check_needs_rehash(row.password_hash):
                 row.password_hash = hash_password(password)
+            for done in (key, "pc"):
+                throttle = uow.session.get(LoginThrottleRow, done)
+                if throttle is not None:
+                    uow.session.delete(throttle)
             uow.append(Kind.USER_LOGGED_IN, row.username)
             uow.commit()
             return user_from_row(row)
+
+    @staticmethod
+    def _wait(uow: UnitOfWork, key: str, free: int, now: datetime) -> timedelta:
+        row = uow.session.get(LoginThrottleRow, key)
+        if row is None or now - row.last_failure_at > FORGET_AFTER:
+            return timedelta(0)
+        return max(timedelta(0), row.last_failure_at + wait_after(row.failures, free) - now)
+
+    @staticmethod
+    def _failed(uow: UnitOfWork, key: str, now: datetime) -> int:
+        row = uow.session.get(LoginThrottleRow, key)
+        if row is None:
+            row = LoginThrottleRow(key=key, failures=0, last_failure_at=now)
+            uow.session.add(row)
+        elif now - row.last_failure_at > FORGET_AFTER:
+            row.failures = 0
+        row.failures += 1
+        row.last_failure_at = now
+        return row.failures
 
     def add_user(self, actor: User, username: str, full_name: str, role: str | Role, password: str) -> User:
         with self._uow(write=True) as uow:

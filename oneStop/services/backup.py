@@ -38,13 +38,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from oneStop import settings as S
 from oneStop.domain.clock import local_date, to_local
-from oneStop.domain.errors import NotSetUp, OneStopError
+from oneStop.domain.errors import NotSetUp, OneStopError, PermissionDenied
 from oneStop.domain.events import Kind
 from oneStop.domain.models import User
 from oneStop.domain.permissions import Permission
 from oneStop.persistence import migrate, sealed, sqlite_files
 from oneStop.persistence.db import Database
-from oneStop.persistence.models import CounterRow, DailySequenceRow, EventRow, RegisterSequenceRow
+from oneStop.persistence.models import AgencyRow, CounterRow, DailySequenceRow, EventRow, RegisterSequenceRow
 from oneStop.services.base import UowFactory, authorize
 from oneStop.services.settings_store import SettingsService
 from oneStop.services.setup import SYSTEM_ACTOR
@@ -58,6 +58,42 @@ class RestoreRefused(OneStopError):
 
 class BackupFailed(OneStopError):
     """The copy could not be written (folder missing, disk full, no permission)."""
+
+
+@dataclass(frozen=True)
+class CounterOf:
+    """Whose data a database holds: the agency and the counter (PC) it was set up as."""
+
+    agency_code: str
+    agency_name: str
+    counter: int
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """What identifies the counter (the agency's name may have been edited since)."""
+        return self.agency_code, self.counter
+
+    def __str__(self) -> str:
+        return f"quầy số {self.counter} của {self.agency_name or 'cơ quan'} (mã {self.agency_code})"
+
+
+class BackupOfAnotherCounter(RestoreRefused):
+    """The backup was made on another counter or for another agency: restoring it would make
+    this PC that counter, issuing the same dossier codes and event numbers as the real one.
+    (Moving a counter to a new PC is a separate, explicit step for an administrator.)"""
+
+    def __init__(self, backup: CounterOf, here: CounterOf) -> None:
+        self.backup, self.here = backup, here
+        super().__init__(
+            f"Bản sao lưu này là dữ liệu của {backup}; máy này là {here}. Không khôi phục: nếu khôi phục, máy "
+            "này sẽ trở thành quầy kia và cấp trùng mã hồ sơ, số sự kiện với quầy thật. Dữ liệu hiện tại "
+            "không bị thay đổi. Hãy chọn bản sao lưu của chính quầy này.")
+
+
+class CounterMoveNotAvailable(OneStopError):
+    def __init__(self) -> None:
+        super().__init__("Chuyển dữ liệu của một quầy khác sang máy này (restore --move-counter) chưa có trong "
+                         "phiên bản này. Không có gì bị thay đổi.")
 
 
 class PassphraseRequired(OneStopError):
@@ -260,7 +296,8 @@ class BackupService:
         with opened_copy(Path(path), passphrase, self._default_folder) as plain:
             return check_restorable(plain, shown=Path(path).name)
 
-    def restore(self, actor: User, path: Path, *, passphrase: str | None = None) -> RestoreResult:
+    def restore(self, actor: User | None, path: Path, *, passphrase: str | None = None,
+                move_counter: bool = False) -> RestoreResult:
         """Replace the database with the copy ``path`` (checked first), keeping the current
         database aside in ``<data folder>/backups/pre-restore-<time>.sqlite3``; then bring the
         restored data to this program's schema.
@@ -268,15 +305,32 @@ class BackupService:
         Numbers never go back: the counter's event numbers, its dossier numbers of each day and
         its tracking-book numbers continue from the replaced database where they were higher,
         so no code printed on a receipt and no event sent to the central database is issued a
-        second time."""
+        second time.
+
+        Only this counter's own backup is restored (:class:`BackupOfAnotherCounter` otherwise).
+        A PC not yet set up restores any backup, with no ``actor``: that is how a counter is
+        recovered on a new PC. ``move_counter`` (making a set-up PC another counter) is not
+        available yet (:class:`CounterMoveNotAvailable`)."""
+        if move_counter:
+            raise CounterMoveNotAvailable()
         path = Path(path).resolve()
-        with self._uow() as uow:
-            authorize(uow, actor, Permission.BACKUP)
+        here = self._here()
+        if actor is not None or here is not None:  # a PC set up answers to its administrator
+            if actor is None:
+                raise PermissionDenied("(chưa đăng nhập)", Permission.BACKUP.label)
+            with self._uow() as uow:
+                authorize(uow, actor, Permission.BACKUP)
         if instance_running(self._lock_file):
             raise ProgramRunning()
         is_sealed = sealed.is_sealed(path)
         with opened_copy(path, passphrase, self._default_folder) as plain:
             revision = check_restorable(plain, shown=path.name)
+            owner = counter_of(plain)
+            if here is not None and owner is None:
+                raise RestoreRefused(f"Bản sao lưu {path.name} chưa được thiết lập cho quầy nào; máy này là {here}. "
+                                     "Không khôi phục. Dữ liệu hiện tại không bị thay đổi.")
+            if here is not None and owner is not None and owner.key != here.key:
+                raise BackupOfAnotherCounter(owner, here)
             numbers = self._numbers()
             self._db.dispose()  # no pooled connection of ours stays on the old content
             stamp = f"{to_local(self._clock()):%Y%m%d-%H%M%S}"
@@ -302,7 +356,7 @@ class BackupService:
         try:
             with self._uow(write=True) as uow:
                 _carry_forward(uow, numbers)
-                uow.append(Kind.DATA_RESTORED, actor.username, payload=payload)
+                uow.append(Kind.DATA_RESTORED, actor.username if actor else SYSTEM_ACTOR, payload=payload)
                 _recover_own_events_at_next_sync(uow)
                 uow.commit()
         except NotSetUp:
@@ -318,6 +372,15 @@ class BackupService:
                        payload={"file": str(Path(path).resolve()), "kept": str(kept or ""), "damaged": True})
             _recover_own_events_at_next_sync(uow)
             uow.commit()
+
+    def _here(self) -> CounterOf | None:
+        """This PC's counter, or None if it is not set up."""
+        with self._uow() as uow:
+            row = uow.session.execute(
+                select(CounterRow.agency_code, CounterRow.number, AgencyRow.name)
+                .join(AgencyRow, AgencyRow.code == CounterRow.agency_code, isouter=True)
+                .where(CounterRow.is_local.is_(True))).first()
+        return None if row is None else CounterOf(row[0], row[2] or "", row[1])
 
     def _numbers(self) -> _Numbers:
         try:
@@ -486,7 +549,86 @@ def check_restorable(path: Path, *, shown: str | None = None) -> str:
         raise RestoreRefused(f"Tệp {name} không phải bản sao dữ liệu của oneStop; không khôi phục.")
     if revision not in migrate.known_revisions():
         raise migrate.SchemaTooNew(revision)
+    try:
+        foreign = foreign_schema_objects(path, revision)
+    except sqlite3.Error as exc:
+        raise RestoreRefused(f"Không đọc được {name}: {exc}") from exc
+    if foreign:
+        listed = ", ".join(f"{_OBJECT_WORDS.get(kind, kind)} {obj}" for kind, obj in foreign[:5])
+        more = f" và {len(foreign) - 5} đối tượng khác" if len(foreign) > 5 else ""
+        raise RestoreRefused(f"Tệp {name} chứa đối tượng cơ sở dữ liệu mà oneStop không tạo ra ({listed}{more}): "
+                             "tệp có thể đã bị sửa đổi để chiếm quyền khi được khôi phục. Không khôi phục. "
+                             "Dữ liệu hiện tại không bị thay đổi.")
     return revision
+
+
+_OBJECT_WORDS = {"table": "bảng", "index": "chỉ mục", "trigger": "trigger", "view": "view", "column": "cột"}
+#: SQLite's own tables, which appear in a database as it is used (AUTOINCREMENT, ANALYZE)
+_SQLITE_OWN = {"sqlite_sequence", "sqlite_stat1", "sqlite_stat4"}
+_expected_schemas: dict[str, dict[tuple[str, str], frozenset[str]]] = {}
+
+
+def _schema_of(path: Path) -> dict[tuple[str, str], frozenset[str]]:
+    """``(type, name)`` of every object in ``path``'s ``sqlite_master``, with a table's columns
+    (or a trigger's or view's whole text, squeezed)."""
+    from contextlib import closing
+
+    found: dict[tuple[str, str], frozenset[str]] = {}
+    with closing(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)) as c:
+        for kind, name, table, sql in c.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"):
+            if kind == "table" and name in _SQLITE_OWN:
+                continue
+            if kind == "table":
+                detail = frozenset(r[1] for r in c.execute("SELECT * FROM pragma_table_info(?)", (name,)))
+            elif kind == "index":
+                detail = frozenset({f"on {table}"})
+            else:
+                detail = frozenset({" ".join((sql or "").split())})
+            found[(kind, name)] = detail
+    return found
+
+
+def _expected_schema(revision: str) -> dict[tuple[str, str], frozenset[str]]:
+    """What the migrations create at ``revision``: built once in an empty database in a
+    temporary folder."""
+    import tempfile
+
+    from oneStop.persistence.db import sqlite_url
+
+    if revision not in _expected_schemas:
+        with tempfile.TemporaryDirectory(prefix="onestop-schema-") as folder:
+            fresh = Path(folder) / "schema.sqlite3"
+            migrate.upgrade(sqlite_url(fresh), revision)
+            _expected_schemas[revision] = _schema_of(fresh)
+    return _expected_schemas[revision]
+
+
+def foreign_schema_objects(path: Path, revision: str) -> list[tuple[str, str]]:
+    """The schema objects (table, index, trigger, view, or a table's column) in the database
+    ``path`` that the migrations do not create at ``revision``, or create differently: a
+    restored file must not bring its own (a trigger that makes someone an administrator on the
+    restore's own event …)."""
+    expected = _expected_schema(revision)
+    foreign = []
+    for (kind, name), detail in sorted(_schema_of(path).items()):
+        wanted = expected.get((kind, name))
+        if wanted is None:
+            foreign.append((kind, name))
+        elif kind == "table":
+            foreign.extend(("column", f"{name}.{col}") for col in sorted(detail - wanted))
+        elif detail != wanted:
+            foreign.append((kind, name))
+    return foreign
+
+
+def counter_of(path: Path) -> CounterOf | None:
+    """Whose data the database file ``path`` holds (None: not set up)."""
+    from contextlib import closing
+
+    with closing(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)) as c:
+        row = c.execute("SELECT c.agency_code, c.number, a.name FROM counters c "
+                        "LEFT JOIN agencies a ON a.code = c.agency_code WHERE c.is_local = 1").fetchone()
+    return None if row is None else CounterOf(str(row[0]), str(row[2] or ""), int(row[1]))
 
 
 def restore_over_damaged(database: Path, copy: Path, keep_folder: Path, lock_file: Path,
