@@ -422,7 +422,7 @@ def _add_resilience_commands(sub) -> None:  # type: ignore[no-untyped-def]
     rs.add_argument("--by")
     rs.add_argument("--passphrase-file", type=Path, help=PASSPHRASE_HELP)
     rs.add_argument("--move-counter", action="store_true",
-                    help="chuyển dữ liệu của quầy khác sang máy này (quản trị viên; chưa có trong phiên bản này)")
+                    help="máy này nhận quầy của bản sao lưu (chuyển quầy sang máy mới; quản trị viên; trung tâm xác nhận)")
     st = sub.add_parser("settings", help="thiết lập").add_subparsers(dest="action", required=True, parser_class=_Parser)
     sts = st.add_parser("set", help="đổi một thiết lập, ví dụ backup.folder hoặc backup.keep_days")
     sts.add_argument("key")
@@ -495,6 +495,13 @@ def cmd_restore(app, args) -> int:  # type: ignore[no-untyped-def]
     if result.scans_refused:
         print(f"{result.scans_refused} tệp đính kèm cạnh bản sao không mở được bằng cụm mật khẩu này "
               "(hoặc đã bị sửa đổi) nên không được khôi phục.")
+    if result.took_over is not None:
+        counter = result.took_over
+        print(f"Máy này nhận {counter}, với khóa ký mới. Chưa cấp mã hồ sơ cho tới khi máy chủ trung tâm xác nhận: "
+              "quản trị tỉnh chạy")
+        print(f"  onestop central add-counter --url … --agency-code {counter.agency_code} --counter {counter.counter} "
+              f"--public-key {result.public_key}")
+        print("rồi đồng bộ máy này bằng địa chỉ kết nối mới (máy cũ không đồng bộ được nữa).")
     return 0
 
 

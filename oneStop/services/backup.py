@@ -90,12 +90,6 @@ class BackupOfAnotherCounter(RestoreRefused):
             "không bị thay đổi. Hãy chọn bản sao lưu của chính quầy này.")
 
 
-class CounterMoveNotAvailable(OneStopError):
-    def __init__(self) -> None:
-        super().__init__("Chuyển dữ liệu của một quầy khác sang máy này (restore --move-counter) chưa có trong "
-                         "phiên bản này. Không có gì bị thay đổi.")
-
-
 class PassphraseRequired(OneStopError):
     """A backup leaving the data folder, or a sealed backup being restored, needs the passphrase."""
 
@@ -130,6 +124,10 @@ class RestoreResult:
     sealed: bool = False  # the file was sealed with a passphrase
     scans: int = 0  # scans brought back from beside the copy
     scans_refused: int = 0  # sealed scans beside the copy that the passphrase did not open (not written)
+    #: the counter this PC took over (a PC not set up, or ``move_counter``), and its new public
+    #: key, which the province's administrator registers to confirm the move
+    took_over: "CounterOf | None" = None
+    public_key: str = ""
 
 
 class BackupService:
@@ -309,10 +307,14 @@ class BackupService:
 
         Only this counter's own backup is restored (:class:`BackupOfAnotherCounter` otherwise).
         A PC not yet set up restores any backup, with no ``actor``: that is how a counter is
-        recovered on a new PC. ``move_counter`` (making a set-up PC another counter) is not
-        available yet (:class:`CounterMoveNotAvailable`)."""
-        if move_counter:
-            raise CounterMoveNotAvailable()
+        recovered on a new PC. ``move_counter``: an administrator of this PC makes it the
+        backup's counter instead.
+
+        Either way the PC takes over the backup's counter: it makes a new signing key and issues
+        no dossier code until the central database confirms the move (the province's
+        administrator registers the new key, ``central add-counter … --public-key``, which also
+        stops the old PC) and a sync has taken back the counter's events sent after the backup
+        (``oneStop.sync.client.MOVE_PENDING``)."""
         path = Path(path).resolve()
         here = self._here()
         if actor is not None or here is not None:  # a PC set up answers to its administrator
@@ -329,9 +331,12 @@ class BackupService:
             if here is not None and owner is None:
                 raise RestoreRefused(f"Bản sao lưu {path.name} chưa được thiết lập cho quầy nào; máy này là {here}. "
                                      "Không khôi phục. Dữ liệu hiện tại không bị thay đổi.")
-            if here is not None and owner is not None and owner.key != here.key:
+            moving = here is not None and owner is not None and owner.key != here.key
+            if moving and not move_counter:
                 raise BackupOfAnotherCounter(owner, here)
-            numbers = self._numbers()
+            taking_over = owner if owner is not None and (here is None or moving) else None
+            # another counter's numbers are not this one's to continue from
+            numbers = _Numbers(None, [], []) if moving else self._numbers()
             self._db.dispose()  # no pooled connection of ours stays on the old content
             stamp = f"{to_local(self._clock()):%Y%m%d-%H%M%S}"
             kept = self._keep_current(self._default_folder / f"pre-restore-{stamp}.sqlite3")
@@ -353,16 +358,21 @@ class BackupService:
         payload: dict[str, object] = {"file": str(path), "kept": str(kept)}
         if is_sealed:
             payload["sealed"] = True
+        public_key = ""
         try:
             with self._uow(write=True) as uow:
                 _carry_forward(uow, numbers)
+                if taking_over is not None:
+                    public_key = _take_over(uow)
+                    payload["moved_from"] = str(here) if here is not None else ""
                 uow.append(Kind.DATA_RESTORED, actor.username if actor else SYSTEM_ACTOR, payload=payload)
                 _recover_own_events_at_next_sync(uow)
                 uow.commit()
         except NotSetUp:
             log.warning("Restored %s, a database that is not set up: no event recorded", path)
-        log.info("Restored %s over %s; the replaced database is kept as %s", path, self._database, kept)
-        return RestoreResult(path, kept, revision, is_sealed, scans, refused)
+        log.info("Restored %s over %s; the replaced database is kept as %s%s", path, self._database, kept,
+                 f"; this PC takes over {taking_over.key} pending the centre's confirmation" if taking_over else "")
+        return RestoreResult(path, kept, revision, is_sealed, scans, refused, taking_over, public_key)
 
     def record_restore(self, path: Path, *, kept: Path | None = None) -> None:
         """Record a restore made before the program could open the data (over a damaged
@@ -410,6 +420,19 @@ class BackupService:
         except OSError as exc:
             raise BackupFailed(f"Không giữ lại được dữ liệu hiện tại trước khi khôi phục ({_reason(exc)}); "
                                "không khôi phục.") from exc
+
+
+def _take_over(uow) -> str:  # type: ignore[no-untyped-def]
+    """This PC becomes the restored counter: a new signing key of its own (the old PC keeps the
+    old one), and no dossier code until the centre has confirmed the move. Returns the new
+    public key."""
+    from oneStop.domain import signing
+    from oneStop.sync.client import MOVE_PENDING, put_state
+
+    counter = uow.session.scalar(select(CounterRow).where(CounterRow.is_local.is_(True)))
+    counter.signing_key, counter.public_key = signing.new_key()
+    put_state(uow, MOVE_PENDING, counter.public_key, uow.now())
+    return counter.public_key
 
 
 def _recover_own_events_at_next_sync(uow) -> None:  # type: ignore[no-untyped-def]

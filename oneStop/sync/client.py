@@ -21,7 +21,7 @@ import time
 import uuid
 from collections import OrderedDict
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Callable, Mapping
 
@@ -115,6 +115,7 @@ class SyncClient:
             with engine.connect() as connection:
                 central.require_schema(connection)
                 self._check_key(connection)
+                self._make_room(connection)
                 self._measure_clock(connection)
                 with self._uow() as uow:
                     agency = uow.agency_code
@@ -142,6 +143,39 @@ class SyncClient:
         registered = central.register_key(connection, public)
         if registered is not None and registered != public:
             raise KeyMismatch(counter_id)
+
+    def _make_room(self, connection) -> None:  # type: ignore[no-untyped-def]
+        """After a move (``MOVE_PENDING``, the centre having just accepted this PC's key): the
+        old PC may have sent events numbered after the backup this PC was restored from. This
+        PC's own events not yet sent (the restore's record, sign-ins) move to the numbers after
+        the centre's last one, hashed and signed again; the pull then takes back the old PC's
+        events in their places."""
+        from oneStop.domain.events import content_hash
+        from sqlalchemy import text
+
+        with self._uow() as uow:
+            if uow.session.get(SyncStateRow, MOVE_PENDING) is None:
+                return
+            mine = uow.counter_id
+        with connection.begin():
+            top = connection.scalar(text("SELECT max(seq) FROM central_events WHERE counter_id = :c"), {"c": mine})
+        if top is None:
+            return
+        with self._uow(write=True) as uow:
+            rows = list(uow.session.scalars(select(EventRow).where(EventRow.counter_id == mine,
+                                                                   EventRow.central_seq.is_(None))
+                                            .order_by(EventRow.seq.desc())))
+            if not rows or rows[-1].seq > top:
+                return
+            for n, row in zip(range(top + len(rows), top, -1), rows):  # highest first: no slot taken twice
+                event = replace(event_from_row(row), seq=n)
+                digest = content_hash(event)
+                row.seq, row.content_hash, row.signature = n, digest, uow.sign(digest)
+                uow.session.flush()
+            counter = uow.session.get(CounterRow, mine)
+            counter.last_seq = max(counter.last_seq, top + len(rows))
+            uow.commit()
+        log.info("counter moved here: %d unsent events renumbered after the centre's %d", len(rows), top)
 
     def _compare(self, connection) -> tuple[dict[str, Any], ...]:  # type: ignore[no-untyped-def]
         """Dossiers received per counter and day, here and at the centre; the differences."""

@@ -16,7 +16,6 @@ from oneStop.persistence import migrate
 from oneStop.persistence.db import sqlite_url
 from oneStop.services.backup import (
     BackupOfAnotherCounter,
-    CounterMoveNotAvailable,
     RestoreRefused,
     foreign_schema_objects,
 )
@@ -75,8 +74,9 @@ def test_another_counters_or_agencys_backup_is_refused_by_name_and_nothing_chang
 
     code, out, err = cli(first, "restore", copy)  # its own backup: fine
     assert code == 0, err
-    code, out, err = cli(second, "restore", copy, "--move-counter")
-    assert code == 1 and "--move-counter" in err and "chưa có" in err
+    code, out, err = cli(second, "restore", copy, "--move-counter")  # explicit: this PC becomes counter 1
+    assert code == 0, err
+    assert "Máy này nhận quầy số 1" in out and "--counter 1 --public-key" in out
 
 
 def test_a_pc_not_yet_set_up_recovers_a_counter_from_its_backup(cli, tmp_path):
@@ -89,6 +89,7 @@ def test_a_pc_not_yet_set_up_recovers_a_counter_from_its_backup(cli, tmp_path):
     assert code == 1 and "chưa được thiết lập" in err
     code, out, err = cli(new_pc, "restore", copy)
     assert code == 0, err
+    assert "Chưa cấp mã hồ sơ cho tới khi máy chủ trung tâm xác nhận" in out  # it takes over counter 3
     code, out, err = cli(new_pc, "users", "list", "--json")
     assert code == 0 and [u["username"] for u in json.loads(out)] == ["admin"]
     with closing(sqlite3.connect(new_pc / "onestop.sqlite3")) as c:
@@ -96,10 +97,11 @@ def test_a_pc_not_yet_set_up_recovers_a_counter_from_its_backup(cli, tmp_path):
         assert c.execute("SELECT actor FROM events WHERE kind = 'data.restored'").fetchall() == [("system",)]
 
 
-def test_move_counter_is_left_for_an_explicit_step(app, admin, tmp_path):
+def test_restoring_its_own_backup_is_no_move(app, admin, tmp_path):
     copy = app.backup.backup(admin, to=app.paths.root / "copies").path
-    with pytest.raises(CounterMoveNotAvailable):
-        app.backup.restore(admin, copy, move_counter=True)
+    before = app.sync.public_key()
+    result = app.backup.restore(admin, copy, move_counter=True)
+    assert result.took_over is None and app.sync.public_key() == before
     assert issubclass(BackupOfAnotherCounter, RestoreRefused)
 
 

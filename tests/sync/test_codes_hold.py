@@ -102,3 +102,48 @@ def test_a_reception_time_long_ago_is_refused_and_a_held_code_is_passed_over(pai
 def _codes(app) -> list[str]:  # type: ignore[no-untyped-def]
     with app.uow() as uow:
         return list(uow.session.scalars(select(DossierRow.code)))
+
+
+def test_a_counter_moves_to_a_new_pc_only_when_the_centre_confirms_it(central_url, counters, tmp_path, clock):
+    """The old PC's backup restored on a new PC: the new PC takes a new key and issues no code
+    until the province's administrator registers that key; its first sync then takes back what
+    the old PC sent after the backup, and the old PC can no longer sync."""
+    from oneStop.services.app import App
+    from oneStop.services.reception import CounterMovePending
+    from oneStop.sync import central
+    from oneStop.sync.client import KeyMismatch, SyncClient
+
+    (old,) = counters(1)
+    from tests.core.helpers import add_procedure
+
+    add_procedure(old)
+    url = central.add_counter(central_url, AGENCY_CODE, 1)
+    SyncClient(old.uow, url).sync()
+    official = official_of(old)
+    before = old.reception.receive(official, draft())
+    admin = old.auth.login("admin", PASSWORD)
+    copy = old.backup.backup(admin, to=old.paths.root / "copies").path
+    after = old.reception.receive(official, draft())  # made after the backup, sent to the centre
+    SyncClient(old.uow, url).sync()
+
+    new = App(tmp_path / "new-pc", clock=clock)
+    try:
+        result = new.backup.restore(None, copy)  # a PC not set up: it takes over counter 1
+        assert result.took_over is not None and result.took_over.counter == 1
+        assert result.public_key == new.sync.public_key() != old.sync.public_key()
+        new_official = new.auth.login(official.username, PASSWORD)
+        with pytest.raises(CounterMovePending) as err:
+            new.reception.receive(new_official, draft())
+        assert result.public_key in str(err.value)
+        with pytest.raises(KeyMismatch):  # the centre still knows the old PC's key
+            SyncClient(new.uow, url).sync()
+        # the province's administrator confirms the move
+        moved_url = central.add_counter(central_url, AGENCY_CODE, 1, result.public_key)
+        SyncClient(new.uow, moved_url).sync()
+        assert {before.code, after.code} <= set(_codes(new))  # what the old PC sent came back
+        third = new.reception.receive(new_official, draft())
+        assert third.code not in {before.code, after.code} and third.code.endswith("-0003")
+        with pytest.raises(Exception):  # the old PC's login was renewed away
+            SyncClient(old.uow, url).sync()
+    finally:
+        new.close()
