@@ -9,6 +9,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from oneStop.domain.clock import to_local
 from oneStop.printing import fonts
+from oneStop.printing.spreadsheet import append_row
 from oneStop.printing.layout import SERIF, SERIF_BOLD, SERIF_ITALIC, PageWriter, paper as paper_of, vn_date
 
 HEADERS = (
@@ -61,17 +62,17 @@ def report_xlsx(report: Any, agency: Any) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Bieu II.06a"
-    sheet.append([agency.name])
-    sheet.append([f"TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH — {report.period.label}"])
-    sheet.append([f"Từ ngày {report.period.start:%d/%m/%Y} đến ngày {report.period.end:%d/%m/%Y}"])
-    sheet.append(list(HEADERS))
-    sheet.append(list(NUMBERS))
+    append_row(sheet, [agency.name])
+    append_row(sheet, [f"TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH — {report.period.label}"])
+    append_row(sheet, [f"Từ ngày {report.period.start:%d/%m/%Y} đến ngày {report.period.end:%d/%m/%Y}"])
+    append_row(sheet, list(HEADERS))
+    append_row(sheet, list(NUMBERS))
     for cell in (*sheet[4], *sheet[5]):
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
     for number, r in enumerate(report.rows, 1):
-        sheet.append([number, r.field, *(getattr(r, f) for f in FIELDS)])
-    sheet.append(["", report.total.field, *(getattr(report.total, f) for f in FIELDS)])
+        append_row(sheet, [number, r.field, *(getattr(r, f) for f in FIELDS)])
+    append_row(sheet, ["", report.total.field, *(getattr(report.total, f) for f in FIELDS)])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     sheet.column_dimensions["B"].width = 36
@@ -79,9 +80,9 @@ def report_xlsx(report: Any, agency: Any) -> bytes:
         sheet.column_dimensions[col].width = 13
     sheet.page_setup.orientation = "landscape"
     split = workbook.create_sheet("Kenh (5)")
-    split.append(["Lĩnh vực", "Trực tiếp", "Qua bưu chính công ích"])
+    append_row(split, ["Lĩnh vực", "Trực tiếp", "Qua bưu chính công ích"])
     for r in (*report.rows, report.total):
-        split.append([r.field, r.direct, r.postal])
+        append_row(split, [r.field, r.direct, r.postal])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

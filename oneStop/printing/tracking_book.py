@@ -10,6 +10,7 @@ from typing import Any, Sequence
 from reportlab.pdfgen.canvas import Canvas
 
 from oneStop.printing import fonts
+from oneStop.printing.spreadsheet import append_row
 from oneStop.printing.layout import SERIF, SERIF_BOLD, SERIF_ITALIC, PageWriter, paper as paper_of, vn_date
 
 TITLE = "SỔ THEO DÕI HỒ SƠ"
@@ -95,35 +96,35 @@ def tracking_book_xlsx(log: Any, *, unit: str, title: str = TITLE) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "So theo doi"
-    sheet.append([unit])
-    sheet.append([title])
-    sheet.append([period_words(log.date_from, log.date_to)])
-    sheet.append(list(HEADERS))
+    append_row(sheet, [unit])
+    append_row(sheet, [title])
+    append_row(sheet, [period_words(log.date_from, log.date_to)])
+    append_row(sheet, HEADERS)
     for cell in sheet[4]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for r, cells in zip(log.rows, book_rows(log.rows)):
         cells[0] = r.number
         cells[3] = r.sets
-        sheet.append(cells)
-    sheet.append([])
+        append_row(sheet, cells)
+    append_row(sheet, [])
     for line in totals_lines(log.totals):
-        sheet.append([line])
+        append_row(sheet, [line])
     for column, width in zip("ABCDEFGHIJKLMNOP", (5, 28, 30, 8, 22, 30, 22, 16, 16, 16, 16, 16, 18, 24, 10, 20)):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A5"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     summary = workbook.create_sheet("Tong hop")
-    summary.append(["Chỉ tiêu", "Số lượng"])
-    summary.append(["Tổng số hồ sơ", log.totals["dossiers"]])
+    append_row(summary, ["Chỉ tiêu", "Số lượng"])
+    append_row(summary, ["Tổng số hồ sơ", log.totals["dossiers"]])
     for key, value in log.totals["by_channel"].items():
-        summary.append([f"Kênh: {key}", value])
+        append_row(summary, [f"Kênh: {key}", value])
     for key, value in log.totals["by_timeliness"].items():
-        summary.append([f"Tiến độ: {key}", value])
+        append_row(summary, [f"Tiến độ: {key}", value])
     for key, value in log.totals["by_status"].items():
-        summary.append([f"Trạng thái: {key}", value])
-    summary.append(["Nhận kết quả qua bưu chính", log.totals["return_by_post"]])
+        append_row(summary, [f"Trạng thái: {key}", value])
+    append_row(summary, ["Nhận kết quả qua bưu chính", log.totals["return_by_post"]])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

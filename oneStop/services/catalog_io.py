@@ -33,6 +33,7 @@ from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from oneStop.domain.errors import FIELD_LABELS
 from oneStop.domain.models import DocumentForm, Procedure, RequiredDocument
+from oneStop.printing.spreadsheet import FORMULA_STARTS, append_row, csv_row
 
 __all__ = [
     "COLUMNS",
@@ -395,7 +396,10 @@ def _cell_text(value: Any, column: str) -> str:
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, (datetime, date, time)):
         return value.isoformat()
-    return str(value)
+    text = str(value)
+    if text.startswith("'") and text[1:2] in FORMULA_STARTS and text[1:2]:
+        return text[1:]  # the apostrophe an export put before text a spreadsheet would have run
+    return text
 
 
 def _header_key(text: str) -> str | None:
@@ -575,7 +579,7 @@ def write_catalog_csv(procedures: Iterable[Procedure]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for p in procedures:
-        writer.writerow(_row(p))
+        writer.writerow(csv_row(_row(p)))
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
@@ -604,7 +608,7 @@ def write_catalog_xlsx(procedures: Iterable[Procedure]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Danh_muc_TTHC"
-    sheet.append(list(COLUMNS))
+    append_row(sheet, COLUMNS)
     bold = Font(bold=True)
     for cell in sheet[1]:
         cell.font = bold
@@ -612,7 +616,7 @@ def write_catalog_xlsx(procedures: Iterable[Procedure]) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     for p in procedures:
-        sheet.append(_row(p))
+        append_row(sheet, _row(p))
         for index, cell in enumerate(sheet[sheet.max_row]):
             column = COLUMNS[index]
             cell.alignment = wrap if column in ("ten_thu_tuc", "ghi_chu_le_phi", "thanh_phan_ho_so") else top
@@ -626,13 +630,13 @@ def write_catalog_xlsx(procedures: Iterable[Procedure]) -> bytes:
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(sheet.max_row, 1)}"
 
     guide = workbook.create_sheet("Huong_dan")
-    guide.append(["Cột", "Tên", "Bắt buộc", "Hướng dẫn"])
+    append_row(guide, ["Cột", "Tên", "Bắt buộc", "Hướng dẫn"])
     for cell in guide[1]:
         cell.font = bold
     for column in COLUMNS:
-        guide.append([column, COLUMN_LABELS[column], "có" if column in REQUIRED_COLUMNS else "không", COLUMN_HELP[column]])
-    guide.append([])
-    guide.append(["", "Lưu ý", "", (
+        append_row(guide, [column, COLUMN_LABELS[column], "có" if column in REQUIRED_COLUMNS else "không", COLUMN_HELP[column]])
+    append_row(guide, [])
+    append_row(guide, ["", "Lưu ý", "", (
         "Dòng 1 là dòng tiêu đề, giữ nguyên mã cột. Mỗi dòng sau là một thủ tục; dòng trống được bỏ qua. "
         "Khi nhập, chương trình báo mọi lỗi kèm số dòng và tên cột; chỉ khi không còn lỗi danh mục mới được cập nhật."
     )])

