@@ -42,7 +42,15 @@ def nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 
+# Every character _drop_controls changes (controls, surrogates, invisibles, whitespace other
+# than the plain space): most text has none, and is returned as it is without a loop.
+_TOUCHED = re.compile("[\x00-\x1f\x7f-\x9f\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f"
+                      "\u205f-\u2064\u3000\ufeff\ud800-\udfff]")
+
+
 def _drop_controls(s: str, keep_newlines: bool) -> str:
+    if _TOUCHED.search(s) is None:
+        return s
     out = []
     for ch in s:
         if ch == "\n":
