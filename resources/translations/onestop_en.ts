@@ -72,6 +72,10 @@
         <translation>Backing up the data…</translation>
     </message>
     <message>
+        <source>Cụm mật khẩu sao lưu: hai lần nhập không khớp; chưa sao lưu.</source>
+        <translation>Backup passphrase: the two entries differ; nothing was backed up.</translation>
+    </message>
+    <message>
         <source>Đã sao lưu dữ liệu: %1</source>
         <translation>Data backed up: %1</translation>
     </message>

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from openpyxl import load_workbook
 
+from oneStop import settings as S
 from oneStop.domain.clock import VN_TZ, local_date, to_utc
 from oneStop.domain.errors import PermissionDenied, ValidationError
 from oneStop.domain.lifecycle import Timeliness, Transition, classify
@@ -56,6 +57,7 @@ def generated(app, admin, official, supervisor, clock):  # type: ignore[no-untyp
     add_procedure(app)
     add_procedure(app, LAND)
     clock.now = to_utc(NOW)
+    app.settings.set(admin, S.MAX_BACKDATE_DAYS, 120)  # a quarter's dossiers recorded late, allowed by the administrator
     rng = random.Random(2026)
     codes = []
     for _ in range(160):
