@@ -68,6 +68,22 @@
         <translation>Diagnostics bundle written: %1</translation>
     </message>
     <message>
+        <source>Nhập lại cụm mật khẩu:</source>
+        <translation>Type the passphrase again:</translation>
+    </message>
+    <message>
+        <source>Bản sao ra ngoài thư mục dữ liệu chứa dữ liệu cá nhân nên được khóa bằng cụm mật khẩu (ít nhất 12 ký tự). Hãy giữ cụm mật khẩu ở nơi an toàn: không có nó thì không khôi phục được.
+
+Cụm mật khẩu sao lưu:</source>
+        <translation>A backup outside the data folder holds personal data, so it is sealed with a passphrase (at least 12 characters). Keep the passphrase somewhere safe: without it the backup cannot be restored.
+
+Backup passphrase:</translation>
+    </message>
+    <message>
+        <source>Cụm mật khẩu sao lưu</source>
+        <translation>Backup passphrase</translation>
+    </message>
+    <message>
         <source>Đang sao lưu dữ liệu…</source>
         <translation>Backing up the data…</translation>
     </message>

@@ -156,11 +156,13 @@ class AboutDialog(QDialog):
     @classmethod
     def ask_passphrase(cls, parent: QWidget, again: bool) -> str:
         """The backup passphrase typed by the administrator ("" if cancelled)."""
-        prompt = (_tr("Nhập lại cụm mật khẩu:") if again else
-                  _tr("Bản sao ra ngoài thư mục dữ liệu chứa dữ liệu cá nhân nên được khóa bằng cụm mật khẩu "
-                      "(ít nhất 12 ký tự). Hãy giữ cụm mật khẩu ở nơi an toàn: không có nó thì không khôi phục "
-                      "được.\n\nCụm mật khẩu sao lưu:"))
-        text, ok = QInputDialog.getText(parent, _tr("Cụm mật khẩu sao lưu"), prompt, QLineEdit.EchoMode.Password)
+        prompt = (QCoreApplication.translate("AboutDialog", "Nhập lại cụm mật khẩu:") if again else
+                  QCoreApplication.translate(
+                      "AboutDialog", "Bản sao ra ngoài thư mục dữ liệu chứa dữ liệu cá nhân nên được khóa bằng cụm "
+                      "mật khẩu (ít nhất 12 ký tự). Hãy giữ cụm mật khẩu ở nơi an toàn: không có nó "
+                      "thì không khôi phục được.\n\nCụm mật khẩu sao lưu:"))
+        title = QCoreApplication.translate("AboutDialog", "Cụm mật khẩu sao lưu")
+        text, ok = QInputDialog.getText(parent, title, prompt, QLineEdit.EchoMode.Password)
         return text if ok else ""
 
     def _on_backup_clicked(self) -> None:
