@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from oneStop.domain.errors import ValidationError
+from oneStop.domain.text import forbidden_character
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,9 @@ def _hhmm(optional: bool) -> Callable[[Any], str]:
 def _text(max_len: int) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         text = "" if value is None else str(value).strip()
+        found = forbidden_character(text)
+        if found is not None:
+            raise ValueError(f"có ký tự không được phép {found[0]} ({found[1]})")
         if len(text) > max_len:
             raise ValueError(f"dài quá {max_len} ký tự")
         return text

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from oneStop.domain.errors import FIELD_LABELS
+from oneStop.domain.text import forbidden_character
 from oneStop.domain.models import DocumentForm, Procedure, RequiredDocument
 from oneStop.printing.spreadsheet import FORMULA_STARTS, append_row, csv_row
 
@@ -432,6 +433,16 @@ class _RowReader:
     def error(self, column: str, message: str) -> None:
         self.errors.append(RowError(self.number, column, message))
 
+    def characters_allowed(self) -> bool:
+        """Refuse, column by column, the characters no text field may hold (as typed fields do)."""
+        ok = True
+        for column, value in self.values.items():
+            found = forbidden_character(value)
+            if found is not None:
+                self.error(column, f"có ký tự không được phép {found[0]} ({found[1]})")
+                ok = False
+        return ok
+
     def text(self, column: str, *, required: bool, limit: int) -> str:
         value = _clean(self.values.get(column, ""))
         if not value:
@@ -449,6 +460,8 @@ class _RowReader:
             return default
 
     def procedure(self) -> Procedure | None:
+        if not self.characters_allowed():
+            return None
         code = self.text("ma_thu_tuc", required=True, limit=CODE_MAX)
         if code and len(code) <= CODE_MAX and not _CODE_RE.match(code):
             self.error(

@@ -97,3 +97,35 @@ def test_text_that_looks_like_a_formula_is_text_in_every_exported_spreadsheet(re
     for again in (exported, exported_csv):
         code, out, err = ready("catalog", "import", str(again))
         assert code == 0 and "0 thêm mới, 0 cập nhật" in out, err
+
+
+# --- 2. characters no text field may hold ---------------------------------------------------------
+
+
+def test_a_name_with_a_non_character_is_refused_naming_the_field_and_code_point(ready, tmp_path):
+    code, out, err = ready("receive", "--user", "hoa", "--procedure", "1.001193", "--name", "Phạm Văn\uffffNam",
+                           "--citizen-id", "038095001234", "--address", "Thôn\u202eĐông", "--json")
+    assert code != 0 and out == ""
+    assert "Họ tên người nộp: có ký tự không được phép U+FFFF" in err
+    assert "Địa chỉ: có ký tự không được phép U+202E" in err
+    assert "Traceback" not in err
+    assert _dossiers(ready) == []
+
+
+def test_a_catalog_with_nul_or_esc_in_a_name_is_refused_and_exports_still_work(ready, tmp_path):
+    catalog = _catalog_file(tmp_path, "9.000002,Thủ tục\x00mới,Hộ tịch,UBND cấp xã,3,0,0,,có,có,Tờ khai [bản chính x1],có",
+                            "9.000003,Thủ tục\x1b[31m đỏ,Hộ tịch,UBND cấp xã,3,0,0,,có,có,Tờ khai [bản chính\U000e0041 x1],có")
+    code, out, err = ready("catalog", "import", str(catalog))
+    assert code != 0
+    assert "Dòng 2, cột ten_thu_tuc (Tên thủ tục): có ký tự không được phép U+0000" in err
+    assert "Dòng 3, cột ten_thu_tuc (Tên thủ tục): có ký tự không được phép U+001B" in err
+    assert "Dòng 3, cột thanh_phan_ho_so (Thành phần hồ sơ): có ký tự không được phép U+E0041" in err
+    code, out, _ = ready("catalog", "list", "--search", "thu tuc", "--json")
+    assert not [p for p in json.loads(out) if p["code"].startswith("9.")]
+    assert ready("catalog", "export", str(tmp_path / "all.xlsx"))[0] == 0
+    load_workbook(tmp_path / "all.xlsx")
+
+
+def test_a_setting_with_a_bidirectional_override_is_refused(ready):
+    code, out, err = ready("settings", "set", "print.printer", "HP\u202eLaser")
+    assert code != 0 and "U+202E" in err and "Thiết lập" in err
