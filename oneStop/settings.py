@@ -112,6 +112,17 @@ def _text(max_len: int) -> Callable[[Any], str]:
     return parse
 
 
+def _tracking_formats(value: Any) -> str:
+    from oneStop.domain import tracking
+
+    text = _text(500)(value)
+    try:
+        tracking.parse_formats(text)
+    except ValidationError as exc:
+        raise ValueError(exc.problem) from None
+    return ";".join(p.strip() for p in text.split(";") if p.strip())
+
+
 RECEIPT_PAPER = _declare("receipt.paper", "A5", "Khổ giấy in phiếu tiếp nhận", _choice("A5", "A4"))
 WORK_START = _declare("calendar.work_start", "07:30", "Giờ bắt đầu làm việc", _hhmm(False))
 WORK_END = _declare("calendar.work_end", "17:00", "Giờ kết thúc làm việc", _hhmm(False))
@@ -140,7 +151,8 @@ DUE_SOON_DAYS = _declare("targets.due_soon_days", 2, "Số ngày làm việc t�
                          _int_range(1, 10))
 TRACKING_FORMATS = _declare(
     "postal.tracking_formats", "",
-    "Các dạng số hiệu bưu gửi khác S10 được chấp nhận (biểu thức chính quy, cách nhau bởi ;)", _text(500),
+    "Các dạng số hiệu bưu gửi khác S10 được chấp nhận (chữ, số, \\d, ., [A-Z0-9], {n}, {n,m}, ?; cách nhau bởi ;)",
+    _tracking_formats,
 )
 MAX_CLOCK_SKEW = _declare(
     "sync.max_clock_skew_minutes", 5, "Độ lệch đồng hồ tối đa so với máy chủ trung tâm (phút)", _int_range(1, 120)

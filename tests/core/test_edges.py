@@ -129,3 +129,41 @@ def test_a_catalog_with_nul_or_esc_in_a_name_is_refused_and_exports_still_work(r
 def test_a_setting_with_a_bidirectional_override_is_refused(ready):
     code, out, err = ready("settings", "set", "print.printer", "HP\u202eLaser")
     assert code != 0 and "U+202E" in err and "Thiết lập" in err
+
+
+# --- 3. tracking-number formats cannot break or stall a scan ----------------------------------------
+
+
+@pytest.mark.parametrize("pattern, words", [("(", "«(»"), ("(A+)+$", "«(»"), ("A+", "«+»"), ("[A-Z]{1,99}", "40"),
+                                            ("VN\\d{1,2", "{n}"), ("a|b", "«|»")])
+def test_a_bad_or_slow_tracking_format_is_refused_when_set(ready, pattern, words):
+    code, out, err = ready("settings", "set", "postal.tracking_formats", pattern)
+    assert code != 0 and "Thiết lập" in err and "dạng số hiệu" in err and words in err, err
+    code, out, _ = ready("settings", "list", "--json")
+    assert json.loads(out)["postal.tracking_formats"] == ""
+
+
+def test_tracking_formats_match_and_a_bad_stored_one_does_not_crash_a_scan(ready, tmp_path):
+    import sqlite3
+    import time
+
+    code, out, err = ready("settings", "set", "postal.tracking_formats", r"VNP\d{10}; ^[A-Z]{2}\d{6}$")
+    assert code == 0, err
+    assert ready("postal-units", "add", "BC01", "--name", "Bưu cục Quảng Phú")[0] == 0
+    code, out, err = ready("handover", "open", "--direction", "in", "--user", "hoa", "--postal-unit", "BC01",
+                           "--postal-staff", "Trần Văn Bưu")
+    assert code == 0, err
+    batch = out.strip()
+    code, out, err = ready("handover", "scan", batch, "VNP2026000123", "--user", "hoa")
+    assert code == 0 and json.loads(out)["tracking"] == "VNP2026000123", out + err
+    # a value stored by an older version (or another counter) that would stall or not compile
+    db = sqlite3.connect(ready.data / "onestop.sqlite3")
+    db.execute("UPDATE settings SET value = ? WHERE key = 'postal.tracking_formats'",
+               (json.dumps("(;(A+)+$;AB\\d{6}"),))
+    db.commit()
+    db.close()
+    started = time.monotonic()
+    code, out, err = ready("handover", "scan", batch, "A" * 30 + "!", "--user", "hoa")
+    assert time.monotonic() - started < 5 and "Traceback" not in err
+    code, out, err = ready("handover", "scan", batch, "AB123456", "--user", "hoa")
+    assert code == 0 and json.loads(out)["tracking"] == "AB123456", out + err
