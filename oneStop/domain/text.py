@@ -188,6 +188,22 @@ def search_key(s: str) -> str:
     return " ".join(fold(s).lower().split())
 
 
+SEARCH_MAX = 200
+
+
+def search_text(query: str | None) -> str:
+    """What was typed in a search box, or :class:`InvalidLength` if longer than any name,
+    code or address it could find (a search of 50,001 characters is not a search).
+
+    >>> search_text("  khai sinh ")
+    'khai sinh'
+    """
+    text = (query or "").strip()
+    if len(text) > SEARCH_MAX:
+        raise InvalidLength("search", f"dài quá {SEARCH_MAX} ký tự")
+    return text
+
+
 def matches(query: str, text: str) -> bool:
     """True when every word of ``query`` occurs in ``text``, ignoring accents and case.
 

@@ -20,7 +20,7 @@ from oneStop.domain.errors import NotSetUp, StorageProblem
 from oneStop.domain import signing, vocabulary
 from oneStop.domain.events import apply, content_hash, new_event_id
 from oneStop.domain.models import Dossier, Event
-from oneStop.persistence import mapping
+from oneStop.persistence import db as db_module, mapping
 from oneStop.persistence.db import Database
 from oneStop.persistence.models import CounterRow, DossierRow
 
@@ -53,6 +53,8 @@ class UnitOfWork:
                 self.session.rollback()
         finally:
             self.session.close()  # a reader's objects stay readable after the block
+        if isinstance(exc, OperationalError):  # the write lock not had in time, the disk full …
+            raise StorageProblem(_storage_message(exc)) from exc
 
     def commit(self) -> None:
         if not self._write:
@@ -189,7 +191,8 @@ def _storage_message(exc: OperationalError) -> str:
     if "readonly" in text_ or "read-only" in text_:
         return "Thư mục dữ liệu chỉ cho phép đọc: không thể lưu dữ liệu."
     if "locked" in text_ or "busy" in text_:
-        return "Cơ sở dữ liệu đang bận: hãy thử lại sau giây lát."
+        return (f"Cơ sở dữ liệu: đang bị một chương trình khác giữ khóa ghi (đã chờ {db_module.BUSY_TIMEOUT_SECONDS} giây); "
+                "không có gì được ghi. Hãy thử lại sau giây lát.")
     return f"Không thể ghi cơ sở dữ liệu: {exc.orig or exc}"
 
 

@@ -12,12 +12,15 @@ from oneStop.domain.errors import ProcedureNotFound, ValidationError
 from oneStop.domain.events import Kind
 from oneStop.domain.models import Procedure, User
 from oneStop.domain.permissions import Permission
-from oneStop.domain.text import search_key
+from oneStop.domain.text import search_key, search_text
 from oneStop.persistence.mapping import procedure_from_row, procedure_to_row_values
 from oneStop.persistence.models import ProcedureRow
 from oneStop.persistence.uow import UnitOfWork
 from oneStop.services import catalog_io
 from oneStop.services.base import UowFactory, authorize
+
+
+CATALOG_MAX_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class CatalogService:
     def search(self, text: str = "", *, limit: int = 50, include_inactive: bool = False) -> list[Procedure]:
         """Accent-insensitive: "dang ky khai sinh" finds "Đăng ký khai sinh"; every word must
         occur (in the code, the name or the field)."""
-        tokens = search_key(text).split()
+        tokens = search_key(search_text(text)).split()
         stmt = select(ProcedureRow)
         if not include_inactive:
             stmt = stmt.where(ProcedureRow.active.is_(True))
@@ -106,8 +109,11 @@ class CatalogService:
         and every error is reported with its row and column."""
         with self._uow() as uow:
             authorize(uow, actor, Permission.MANAGE_CATALOG)
+        from oneStop.persistence.files import read_bounded
+
+        data = read_bounded(Path(path), CATALOG_MAX_BYTES, "catalog_file")
         try:
-            result = catalog_io.read_catalog_file(Path(path))
+            result = catalog_io.read_catalog(data, Path(path).suffix)
         except (OSError, ValueError) as exc:
             raise ValidationError("setting", f"không đọc được tệp {Path(path).name}: {exc}") from exc
         if not result.ok:

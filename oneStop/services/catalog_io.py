@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from oneStop.domain.errors import FIELD_LABELS
+from oneStop.domain import money
 from oneStop.domain.text import forbidden_character
 from oneStop.domain.models import DocumentForm, Procedure, RequiredDocument
 from oneStop.printing.spreadsheet import FORMULA_STARTS, append_row, csv_row
@@ -234,7 +235,10 @@ def parse_fee(text: str) -> int:
             break
     if not _FEE_RE.match(value):
         raise ValueError("phải là số nguyên không âm (đồng)")
-    return int(re.sub(r"\D", "", value))
+    amount = int(re.sub(r"\D", "", value))
+    if not money.in_range(amount):
+        raise ValueError(f"phải từ 0 đến {money.MAX_DONG:,} đồng".replace(",", "."))
+    return amount
 
 
 def parse_flag(text: str, default: bool = True) -> bool:
@@ -367,7 +371,10 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
     text = _decode(data)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
-    return [(number, row) for number, row in enumerate(reader, start=1)]
+    try:
+        return [(number, row) for number, row in enumerate(reader, start=1)]
+    except csv.Error as exc:  # a field over csv.field_size_limit() (128 KB), a NUL byte …
+        raise ValueError(f"dòng {reader.line_num}: ô quá dài (hơn 128 KB) hoặc tệp CSV hỏng ({exc})") from None
 
 
 def _xlsx_rows(data: bytes) -> list[tuple[int, list[Any]]]:
@@ -380,6 +387,8 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[Any]]]:
     try:
         sheet = workbook.worksheets[0]
         return [(number, list(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    except Exception as exc:  # a shared-string index out of range, a broken cell …
+        raise ValueError(f"tệp Excel (.xlsx) bị hỏng: {type(exc).__name__}") from None
     finally:
         workbook.close()
 

@@ -167,3 +167,119 @@ def test_tracking_formats_match_and_a_bad_stored_one_does_not_crash_a_scan(ready
     assert time.monotonic() - started < 5 and "Traceback" not in err
     code, out, err = ready("handover", "scan", batch, "AB123456", "--user", "hoa")
     assert code == 0 and json.loads(out)["tracking"] == "AB123456", out + err
+
+
+# --- 4. no traceback at the edges: a Vietnamese sentence naming the field, nothing written ----------
+
+
+def _refused(run, *args: str, field: str) -> str:  # type: ignore[no-untyped-def]
+    code, out, err = run(*args)
+    assert code == 1, (code, out, err)
+    assert field in err and "Traceback" not in err, err
+    return err
+
+
+def test_the_write_lock_held_too_long_is_a_storage_error(ready, monkeypatch):
+    import sqlite3
+
+    from oneStop.persistence import db as db_module
+
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_SECONDS", 1)  # the same wait as 30 s, shorter for a test
+    holder = sqlite3.connect(ready.data / "onestop.sqlite3", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        err = _refused(ready, "postal-units", "add", "BC09", "--name", "Bưu cục khóa", field="Cơ sở dữ liệu")
+        assert "khóa ghi" in err
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    code, out, _ = ready("postal-units", "list", "--json")
+    assert "BC09" not in out
+
+
+def test_a_csv_field_over_128_kb_and_a_broken_workbook_are_named(ready, tmp_path):
+    big = _catalog_file(tmp_path, "9.000004,Thủ tục,Hộ tịch,UBND cấp xã,3,0,0," + "x" * 140_000
+                        + ",có,có,Tờ khai [bản chính x1],có")
+    err = _refused(ready, "catalog", "import", str(big), field="Thiết lập")
+    assert "128 KB" in err
+    # a workbook whose cell points past the end of the shared strings
+    import zipfile
+
+    good = tmp_path / "good.xlsx"
+    assert ready("catalog", "export", str(good))[0] == 0
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<c r="A2" ', b'<c r="A2" t="s"><v>999999</v></c><c r="Z2" ', 1)
+            dst.writestr(item, data)
+    err = _refused(ready, "catalog", "import", str(bad), field="xlsx")
+    assert "hỏng" in err
+
+
+@pytest.mark.parametrize("fee", ["9223372036854775808", "1e300"])
+def test_fees_are_bounded_to_a_thousand_billion_dong(ready, tmp_path, fee):
+    catalog = _catalog_file(tmp_path, f"9.000005,Thủ tục phí lớn,Hộ tịch,UBND cấp xã,3,0,{fee},,có,có,"
+                                      "Tờ khai [bản chính x1],có")
+    err = _refused(ready, "catalog", "import", str(catalog), field="le_phi (Phí, lệ phí)")
+    code, out, _ = ready("catalog", "list", "--search", "phi lon", "--json")
+    assert json.loads(out) == []
+    code, out, err = ready("receive", "--user", "hoa", "--procedure", "1.001193", "--name", "Phạm Văn Nam",
+                           "--citizen-id", "038095001234", "--address", "Thôn Đông", "--fee", str(2**63))
+    assert code == 1 and "Phí, lệ phí: phải từ 0 đến 1.000.000.000.000 đồng" in err
+    assert _dossiers(ready) == []
+
+
+def test_a_document_count_that_is_not_a_number_is_named(ready):
+    dossier = _receive(ready)
+    err = _refused(ready, "transition", dossier["code"], "--user", "hoa", "--to", "supplement_requested",
+                   "--reason", "Thiếu giấy", "--document", "Giấy:ban_chinh:abc", field="Số lượng giấy tờ")
+    code, out, _ = ready("dossier", "show", dossier["code"], "--json")
+    assert [e["kind"] for e in json.loads(out)["events"]] == ["dossier.received"]
+
+
+def test_oversized_searches_limits_and_negative_days_are_named(ready):
+    _refused(ready, "dossier", "list", "--search", "a" * 50_001, field="Từ khóa tìm kiếm")
+    _refused(ready, "catalog", "list", "--search", "a" * 50_001, field="Từ khóa tìm kiếm")
+    _refused(ready, "dossier", "list", "--limit", str(10**30), field="Số dòng tối đa")
+    _refused(ready, "calendar", "due", "--days", "-1", field="Số ngày làm việc")
+
+
+def test_central_commands_name_an_unreachable_server(run):
+    err = _refused(run, "central", "init", "--url", "postgresql://x@127.0.0.1:1/db",
+                   field="Địa chỉ cơ sở dữ liệu trung tâm")
+    assert "không kết nối được" in err
+
+
+def test_a_profile_file_that_is_not_utf8_is_named(ready, tmp_path):
+    bad = tmp_path / "profile.json"
+    bad.write_bytes(b'{"id": "x", "name": "B\xf4 quy \xf0inh"}')
+    err = _refused(ready, "profiles", "publish", str(bad), field="Bộ quy định (biểu mẫu)")
+    assert "UTF-8" in err
+
+
+def test_devices_and_fifos_are_refused_as_attachments_and_catalogs(ready, tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    for path in ("/dev/zero", str(fifo)):
+        err = _refused(ready, "receive", "--user", "hoa", "--procedure", "1.001193", "--name", "Phạm Văn Nam",
+                       "--citizen-id", "038095001234", "--address", "Thôn Đông", "--attach", path,
+                       field="Tệp đính kèm")
+        assert "không phải là một tệp thông thường" in err
+        _refused(ready, "catalog", "import", path, field="Tệp danh mục thủ tục")
+    assert _dossiers(ready) == []
+
+
+def test_a_print_that_cannot_be_written_is_not_counted(ready, tmp_path):
+    from pypdf import PdfReader
+
+    dossier = _receive(ready)
+    err = _refused(ready, "print", "receipt", dossier["code"], "--out", str(tmp_path / "missing" / "r.pdf"),
+                   "--user", "hoa", field="Tệp kết quả")
+    first = tmp_path / "r.pdf"
+    code, out, err = ready("print", "receipt", dossier["code"], "--out", str(first), "--user", "hoa")
+    assert code == 0, err
+    assert out.startswith("Bản in ") and "BẢN IN LẠI" not in "".join(p.extract_text() for p in PdfReader(first).pages)
