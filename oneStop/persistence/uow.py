@@ -7,6 +7,7 @@ projection is written in the same transaction, so either both are stored or neit
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Mapping
@@ -100,7 +101,10 @@ class UnitOfWork:
         are checked against the vocabulary first, as every other counter will check them."""
         if not self._write:
             raise RuntimeError("read-only unit of work")
-        vocabulary.check(kind, payload or {}, dossier_id=dossier_id)
+        if isinstance(payload, CheckedPayload) and (payload.kind, payload.dossier_id) == (kind, dossier_id):
+            payload = payload.payload  # checked before the write lock was taken (a large import)
+        else:
+            vocabulary.check(kind, payload or {}, dossier_id=dossier_id)
         counter_id = self.counter_id
         seq = self.session.execute(
             update(CounterRow)
@@ -182,6 +186,22 @@ class UnitOfWork:
             self.session.execute(text("SELECT 1"))
         except OperationalError as exc:
             raise StorageProblem(_storage_message(exc)) from exc
+
+
+@dataclass(frozen=True)
+class CheckedPayload:
+    """An event's payload already checked against the vocabulary (:func:`check_payload`), so
+    that :meth:`UnitOfWork.append` need not check it again while it holds the write lock."""
+
+    kind: str
+    payload: Mapping[str, Any]
+    dossier_id: uuid.UUID | None = None
+
+
+def check_payload(kind: str, payload: Mapping[str, Any], *, dossier_id: uuid.UUID | None = None) -> CheckedPayload:
+    """Check a payload against the vocabulary now, before a write transaction begins."""
+    vocabulary.check(kind, payload, dossier_id=dossier_id)
+    return CheckedPayload(kind, payload, dossier_id)
 
 
 def _storage_message(exc: OperationalError) -> str:

@@ -283,3 +283,20 @@ def test_a_print_that_cannot_be_written_is_not_counted(ready, tmp_path):
     code, out, err = ready("print", "receipt", dossier["code"], "--out", str(first), "--user", "hoa")
     assert code == 0, err
     assert out.startswith("Bản in ") and "BẢN IN LẠI" not in "".join(p.extract_text() for p in PdfReader(first).pages)
+
+
+def test_a_large_catalog_import_holds_the_write_lock_only_to_write(app, admin, tmp_path):
+    """Reading, checking and comparing 10,000 procedures happen before the write lock; under it
+    only the plan is written. Another writer meanwhile is not refused (it waits less than
+    the busy timeout)."""
+    import time
+
+    rows = [f"L-{i:06d},Thủ tục địa phương số {i},Hộ tịch,UBND cấp xã,3,0,{i},,có,có,Tờ khai [bản chính x1],có"
+            for i in range(10_000)]
+    path = _catalog_file(tmp_path, *rows)
+    started = time.perf_counter()
+    report = app.catalog.import_file(admin, path)
+    total = time.perf_counter() - started
+    assert report.ok and report.added == 10_000
+    assert 0 < app.catalog.last_lock_seconds < total / 2, (app.catalog.last_lock_seconds, total)
+    assert len(app.catalog.search("dia phuong so 9999")) == 1
