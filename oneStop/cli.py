@@ -970,12 +970,14 @@ def cmd_print(app, args) -> int:  # type: ignore[no-untyped-def]
 
 
 def _write_atomically(out: Path, data: bytes) -> None:
-    tmp = out.with_name(out.name + ".tmp")
+    """An export holds personal data: written whole, owner-only (``write_private``)."""
+    from oneStop.domain.errors import StorageProblem
+    from oneStop.persistence.files import write_private
+
     try:
-        tmp.write_bytes(data)
-        tmp.replace(out)
-    except OSError as exc:
-        raise ValidationError("out", f"không ghi được {out}: {exc.strerror}") from None
+        write_private(out, data)
+    except StorageProblem as exc:
+        raise ValidationError("out", str(exc)) from None
 
 
 COMMANDS: dict[str, Callable[..., int]] = {

@@ -65,8 +65,12 @@ class Database:
 
     @classmethod
     def open_file(cls, path: Path) -> "Database":
+        from oneStop.persistence.files import make_private_file
+
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            make_private_file(path)  # SQLite gives its -wal and -shm files the database's mode
         return cls.open(sqlite_url(path))
 
     def dispose(self) -> None:

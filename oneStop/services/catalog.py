@@ -16,6 +16,7 @@ from oneStop.domain.permissions import Permission
 from oneStop.domain.text import search_key, search_text
 from oneStop.persistence.mapping import procedure_from_row, procedure_to_row_values
 from oneStop.persistence.models import ProcedureRow
+from oneStop.persistence.files import write_private
 from oneStop.persistence.uow import CheckedPayload, UnitOfWork, check_payload
 from oneStop.services import catalog_io
 from oneStop.services.base import UowFactory, authorize
@@ -136,9 +137,7 @@ class CatalogService:
             authorize(uow, actor, Permission.MANAGE_CATALOG)
             procedures = [procedure_from_row(r) for r in uow.session.scalars(select(ProcedureRow).order_by(ProcedureRow.code))]
             data = catalog_io.write_catalog_csv(procedures) if fmt == "csv" else catalog_io.write_catalog_xlsx(procedures)
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_bytes(data)
-            tmp.replace(path)
+            write_private(path, data)
             uow.append(Kind.CATALOG_EXPORTED, actor.username, payload={"file": path.name, "count": len(procedures)})
             uow.commit()
         return len(procedures)

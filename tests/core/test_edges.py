@@ -300,3 +300,38 @@ def test_a_large_catalog_import_holds_the_write_lock_only_to_write(app, admin, t
     assert report.ok and report.added == 10_000
     assert 0 < app.catalog.last_lock_seconds < total / 2, (app.catalog.last_lock_seconds, total)
     assert len(app.catalog.search("dia phuong so 9999")) == 1
+
+
+# --- 5. readable by their owner only ----------------------------------------------------------------
+
+
+def test_data_folder_database_logs_attachments_and_exports_are_owner_only(run, tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)  # the usual umask: files readable by everyone unless the program says otherwise
+    try:
+        code, out, err = run("setup", "--agency-code", "000.17.22.H56", "--agency-name", "Bộ phận Một cửa",
+                             "--province", "Thanh Hóa", "--counter", "1", "--admin", "admin")
+        assert code == 0, err
+        assert run("users", "add", "hoa", "--role", "official", "--full-name", "Nguyễn Thị Hoa")[0] == 0
+        scan = tmp_path / "scan.pdf"
+        scan.write_bytes(b"%PDF-1.4 scan")
+        dossier = _receive(run, "--attach", str(scan))
+        exports = [tmp_path / "book.xlsx", tmp_path / "catalog.csv", tmp_path / "receipt.pdf"]
+        assert run("log", "--date", dossier["received_at"][:10], "--format", "xlsx", "--out", str(exports[0]))[0] == 0
+        assert run("catalog", "export", str(exports[1]))[0] == 0
+        assert run("print", "receipt", dossier["code"], "--out", str(exports[2]), "--user", "hoa")[0] == 0
+    finally:
+        os.umask(old)
+    data = run.data
+    folders = [data, data / "logs", data / "attachments", *[p for p in (data / "attachments").iterdir()]]
+    files = [data / "onestop.sqlite3", *data.glob("onestop.sqlite3-*"), *(data / "logs").iterdir(),
+             *(p for p in (data / "attachments").rglob("*") if p.is_file()), *exports]
+    assert len(files) >= 6
+    if os.name != "posix":  # Windows: the user's profile folder is private already
+        return
+    for folder in folders:
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
