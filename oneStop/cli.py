@@ -1024,7 +1024,8 @@ def main(argv: Sequence[str] | None = None, *, start_gui: Callable[[Path | None]
     """Run one command, or the desktop program (``start_gui``) without one. ``ui_check`` adds
     the desktop program's steps to ``selfcheck``; the ``ui`` package hands both in."""
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    logs.configure(args.data_dir, console=args.command is None)
+    # a check leaves nothing in the folder it is given, not even its log
+    logs.configure(None if args.command == "selfcheck" else args.data_dir, console=args.command is None)
     logs.log_start(args.command)
     if args.command is None:
         if start_gui is None:

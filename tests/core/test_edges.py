@@ -335,3 +335,16 @@ def test_data_folder_database_logs_attachments_and_exports_are_owner_only(run, t
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
     for path in files:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+# --- 6. a check leaves nothing behind ------------------------------------------------------------------
+
+
+def test_selfcheck_on_an_empty_folder_leaves_it_empty_and_the_real_setup_follows(run):
+    run.data.mkdir()
+    code, out, err = run("selfcheck")  # without the desktop program its "ui" step fails; the core steps run
+    assert "OK  dossier" in out and "OK  reports" in out, out + err
+    assert list(run.data.iterdir()) == []
+    code, out, err = run("setup", "--agency-code", "000.17.22.H56", "--agency-name", "Bộ phận Một cửa xã Quảng Phú",
+                         "--counter", "1", "--admin", "admin")
+    assert code == 0 and "000.17.22.H56" in out, err
