@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+LIST_LIMIT_MAX = 100_000
+PROFILE_MAX_BYTES = 1024 * 1024
 
 
 # --- JSON views ---------------------------------------------------------------------------------
@@ -676,6 +678,12 @@ def cmd_calendar(app, args) -> int:  # type: ignore[no-untyped-def]
                 print(f"{r['day']}\t{'nghỉ' if r['kind'] == 'off' else 'làm bù'}\t{r['note']}")
         return 0
     if args.action == "due":
+        from oneStop.services.catalog_io import DAYS_MAX, HOURS_MAX
+
+        if not 0 <= args.days <= DAYS_MAX:
+            raise ValidationError("days", f"phải từ 0 đến {DAYS_MAX}")
+        if not 0 <= args.hours <= HOURS_MAX:
+            raise ValidationError("hours", f"phải từ 0 đến {HOURS_MAX}")
         start = _parse_when(args.start) or app.clock()
         due = app.reception.appointment(args.days, args.hours, start)
         print(to_local(due).isoformat())
@@ -691,11 +699,11 @@ def cmd_calendar(app, args) -> int:  # type: ignore[no-untyped-def]
 def cmd_receive(app, args) -> int:  # type: ignore[no-untyped-def]
     actor = app.auth.get_user(args.user.strip().lower())
     attachments = []
+    from oneStop.domain.drafts import MAX_ATTACHMENT_BYTES
+    from oneStop.persistence.files import read_bounded
+
     for path in args.attach:
-        try:
-            attachments.append(AttachmentDraft(path.name, path.read_bytes()))
-        except OSError as exc:
-            raise ValidationError("attachment", f"không đọc được {path}: {exc.strerror}") from None
+        attachments.append(AttachmentDraft(path.name, read_bounded(path, MAX_ATTACHMENT_BYTES, "attachment")))
     owner = None
     if args.owner_name or args.owner_citizen_id:
         owner = Applicant(name=args.owner_name, citizen_id=args.owner_citizen_id)
@@ -752,6 +760,8 @@ def cmd_dossier(app, args) -> int:  # type: ignore[no-untyped-def]
             for e in detail.events:
                 print(f"  {to_local(e.device_time):%d/%m/%Y %H:%M:%S}  {e.kind}  {e.actor}")
         return 0
+    if not 1 <= args.limit <= LIST_LIMIT_MAX:
+        raise ValidationError("limit", f"phải từ 1 đến {LIST_LIMIT_MAX}")
     dossiers = app.dossiers.find(actor, args.search, day=args.date, limit=args.limit)
     if args.json:
         _print_json([dossier_json(d) for d in dossiers])
@@ -780,7 +790,9 @@ def cmd_transition(app, args) -> int:  # type: ignore[no-untyped-def]
         for item in args.document:
             name, _, rest = item.partition(":")
             form, _, count = rest.partition(":")
-            documents.append({"name": name, "form": form or None, "count": count or 1})
+            if count and not (count.isascii() and count.isdigit() and len(count) <= 3):
+                raise ValidationError("document_count", f"«{item}»: số lượng phải là số nguyên, ví dụ Giấy khai sinh:ban_chinh:1")
+            documents.append({"name": name, "form": form or None, "count": int(count) if count else 1})
         payload["documents"] = documents
     dossier = app.lifecycle.transition(actor, args.code, transition, payload, at=_parse_when(args.at, "at"))
     if args.json:
@@ -820,10 +832,12 @@ def cmd_postal_units(app, args) -> int:  # type: ignore[no-untyped-def]
 
 def cmd_profiles(app, args) -> int:  # type: ignore[no-untyped-def]
     if args.action == "publish":
+        from oneStop.persistence.files import read_bounded
+
         try:
-            text = args.file.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ValidationError("profile", f"không đọc được {args.file}: {exc.strerror}") from None
+            text = read_bounded(args.file, PROFILE_MAX_BYTES, "profile").decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValidationError("profile", f"{args.file.name} không phải văn bản UTF-8 (byte thứ {exc.start + 1})") from None
         profile = app.profiles.publish(_actor(app, args.by), text)
         print(f"Đã công bố {profile.id}: {profile.name}, hiệu lực từ {profile.effective_from:%d/%m/%Y}")
         return 0
@@ -885,6 +899,8 @@ def cmd_handover(app, args) -> int:  # type: ignore[no-untyped-def]
 
 
 def cmd_central(app, args) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import DBAPIError
+
     from oneStop.sync import central
 
     try:
@@ -924,6 +940,9 @@ def cmd_central(app, args) -> int:  # type: ignore[no-untyped-def]
         revision = central.init_central(args.url)
     except ValueError as exc:
         raise ValidationError("central_url", str(exc)) from None
+    except DBAPIError as exc:  # no server there, refused, wrong password, timed out …
+        reason = str(getattr(exc, "orig", exc) or exc).strip().splitlines()[0][:200]
+        raise ValidationError("central_url", f"không kết nối được với cơ sở dữ liệu trung tâm ({reason})") from None
     print(f"Lược đồ trung tâm: {revision}")
     return 0
 
@@ -1016,19 +1035,21 @@ def cmd_print(app, args) -> int:  # type: ignore[no-untyped-def]
         _write_atomically(args.out, form.pdf)
         print(f"{args.kind} {form.code} → {args.out}")
         return 0
-    printed = app.printing.receipt(actor, args.code, paper=args.paper)
-    _write_atomically(args.out, printed.pdf)
+    # the file is written before the print is counted: a failed write leaves the next print the original
+    printed = app.printing.receipt(actor, args.code, paper=args.paper, deliver=lambda pdf: _write_atomically(args.out, pdf))
     print(f"{'Bản in lại' if printed.reprint else 'Bản in'} {printed.code} → {args.out}")
     return 0
 
 
 def _write_atomically(out: Path, data: bytes) -> None:
-    tmp = out.with_name(out.name + ".tmp")
+    """An export holds personal data: written whole, owner-only (``write_private``)."""
+    from oneStop.domain.errors import StorageProblem
+    from oneStop.persistence.files import write_private
+
     try:
-        tmp.write_bytes(data)
-        tmp.replace(out)
-    except OSError as exc:
-        raise ValidationError("out", f"không ghi được {out}: {exc.strerror}") from None
+        write_private(out, data)
+    except StorageProblem as exc:
+        raise ValidationError("out", str(exc)) from None
 
 
 COMMANDS: dict[str, Callable[..., int]] = {
@@ -1075,7 +1096,8 @@ def main(argv: Sequence[str] | None = None, *, start_gui: Callable[[Path | None]
     """Run one command, or the desktop program (``start_gui``) without one. ``ui_check`` adds
     the desktop program's steps to ``selfcheck``; the ``ui`` package hands both in."""
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    logs.configure(args.data_dir, console=args.command is None)
+    # a check leaves nothing in the folder it is given, not even its log
+    logs.configure(None if args.command == "selfcheck" else args.data_dir, console=args.command is None)
     logs.log_start(args.command)
     if args.command is None:
         if start_gui is None:

@@ -114,7 +114,10 @@ class _OurHandler:
 
 
 class _RotatingFile(logging.handlers.RotatingFileHandler, _OurHandler):
-    pass
+    def _open(self):  # type: ignore[no-untyped-def]
+        from oneStop.persistence.files import open_private
+
+        return open_private(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors)
 
 
 class _Console(logging.StreamHandler, _OurHandler):  # type: ignore[type-arg]
@@ -144,7 +147,9 @@ def configure(data_dir: Path | None = None, *, level: int | str | None = None, c
 
     path: Path | None = log_dir(data_dir) / LOG_FILENAME
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        from oneStop.persistence.files import make_private_dir
+
+        make_private_dir(path.parent)
         file_handler = _RotatingFile(path, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8",
                                      delay=True)
     except OSError:

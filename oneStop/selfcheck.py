@@ -11,9 +11,12 @@ The barcode is read back the way a scanner would: the page rendered at 300 dpi b
 white and decoded by zxing-cpp — both runtime dependencies (about 10 MB together), so the
 installed program checks itself with the decoder the tests use, independent of the encoder.
 
-With ``--data-dir`` naming a folder that is already set up, the check runs on a copy of its
-database in a temporary folder (the migrations are tried on the real data, nothing is written
-to it); an empty or new folder is used as it is.
+The check always runs in a temporary folder, removed afterwards, and leaves nothing in a folder
+it is given: with ``--data-dir`` naming a folder that is already set up, it works on a copy of
+its database (the migrations are tried on the real data, nothing is written to it); an empty
+or missing folder stays as it was (it is not set up as a test agency, so the real ``setup`` can
+follow). Its log goes to the usual log folder (``ONESTOP_LOG_DIR``, or the user's), never into
+the given folder.
 """
 
 from __future__ import annotations
@@ -254,11 +257,8 @@ class SelfCheck:
         from oneStop.persistence.db import DB_FILENAME
 
         requested = self._requested
-        if requested is not None and not (Path(requested) / DB_FILENAME).exists():
-            Path(requested).mkdir(parents=True, exist_ok=True)
-            return Path(requested)
         self._scratch = Path(tempfile.mkdtemp(prefix="onestop-selfcheck-"))
-        if requested is not None:  # a real data folder: work on a copy of its database
+        if requested is not None and (Path(requested) / DB_FILENAME).is_file():  # a real one: work on a copy
             source = sqlite3.connect(f"file:{Path(requested) / DB_FILENAME}?mode=ro", uri=True)
             target = sqlite3.connect(self._scratch / DB_FILENAME)
             try:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from oneStop.domain.errors import ValidationError
+from oneStop.domain.text import forbidden_character
 
 
 @dataclass(frozen=True)
@@ -104,11 +105,25 @@ def _hhmm(optional: bool) -> Callable[[Any], str]:
 def _text(max_len: int) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         text = "" if value is None else str(value).strip()
+        found = forbidden_character(text)
+        if found is not None:
+            raise ValueError(f"có ký tự không được phép {found[0]} ({found[1]})")
         if len(text) > max_len:
             raise ValueError(f"dài quá {max_len} ký tự")
         return text
 
     return parse
+
+
+def _tracking_formats(value: Any) -> str:
+    from oneStop.domain import tracking
+
+    text = _text(500)(value)
+    try:
+        tracking.parse_formats(text)
+    except ValidationError as exc:
+        raise ValueError(exc.problem) from None
+    return ";".join(p.strip() for p in text.split(";") if p.strip())
 
 
 RECEIPT_PAPER = _declare("receipt.paper", "A5", "Khổ giấy in phiếu tiếp nhận", _choice("A5", "A4"))
@@ -145,7 +160,8 @@ DUE_SOON_DAYS = _declare("targets.due_soon_days", 2, "Số ngày làm việc t�
                          _int_range(1, 10))
 TRACKING_FORMATS = _declare(
     "postal.tracking_formats", "",
-    "Các dạng số hiệu bưu gửi khác S10 được chấp nhận (biểu thức chính quy, cách nhau bởi ;)", _text(500),
+    "Các dạng số hiệu bưu gửi khác S10 được chấp nhận (chữ, số, \\d, ., [A-Z0-9], {n}, {n,m}, ?; cách nhau bởi ;)",
+    _tracking_formats,
 )
 MAX_CLOCK_SKEW = _declare(
     "sync.max_clock_skew_minutes", 5, "Độ lệch đồng hồ tối đa so với máy chủ trung tâm (phút)", _int_range(1, 120)

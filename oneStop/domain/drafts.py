@@ -12,6 +12,7 @@ from datetime import date
 
 from oneStop.domain import citizen_id as cid
 from oneStop.domain import email as email_
+from oneStop.domain import money
 from oneStop.domain import phone as phone_
 from oneStop.domain.errors import ErrorCollector, InvalidFormat, InvalidLength
 from oneStop.domain.models import (
@@ -30,7 +31,7 @@ MAX_NOTES = 2000
 MAX_DOCUMENT_NAME = 300
 MAX_SETS = 99
 MAX_DOCUMENT_COUNT = 99
-MAX_FEE = 10_000_000_000
+MAX_FEE = money.MAX_DONG
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
 _TAX_CODE = re.compile(r"\d{10}(-?\d{3})?")
@@ -109,9 +110,10 @@ def normalise_draft(draft: DossierDraft, procedure: Procedure, *, today: date | 
             documents.append(ReceivedDocument(name, doc.form, doc.count))
 
     fee = procedure.fee if draft.fee is None else draft.fee
-    if not isinstance(fee, int) or isinstance(fee, bool) or not 0 <= fee <= MAX_FEE:
+    if not isinstance(fee, int) or isinstance(fee, bool):
         errors.add(InvalidFormat("fee", "phải là số đồng nguyên, không âm"))
         fee = 0
+    fee = errors.run(money.validate, fee, "fee") or 0
 
     delivery = errors.run(clean, draft.delivery_address, "delivery_address", max_len=MAX_ADDRESS) or ""
     if draft.return_method is ReturnMethod.POST:

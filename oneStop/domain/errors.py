@@ -103,6 +103,12 @@ FIELD_LABELS: dict[str, str] = {
     "actor": "Người thực hiện",
     "public_key": "Khóa công khai của quầy",
     "usb_file": "Tệp sự kiện mang bằng USB",
+    "catalog_file": "Tệp danh mục thủ tục",
+    "search": "Từ khóa tìm kiếm",
+    "limit": "Số dòng tối đa",
+    "days": "Số ngày làm việc",
+    "hours": "Số giờ làm việc",
+    "storage": "Cơ sở dữ liệu",
 }
 
 

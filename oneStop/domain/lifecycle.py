@@ -159,12 +159,9 @@ def normalise_payload(transition: Transition, payload: Mapping[str, Any]) -> dic
     if "method" in payload and payload["method"]:
         out["method"] = str(payload["method"]).strip().lower()
     if "amount" in payload and payload["amount"] not in (None, ""):
-        try:
-            amount = int(payload["amount"])
-        except (TypeError, ValueError):
-            raise InvalidFormat("amount", "phải là số tiền nguyên (đồng)") from None
-        if amount < 0:
-            raise InvalidFormat("amount", "không được âm")
+        from oneStop.domain import money
+
+        amount = money.validate(payload["amount"], "amount")
         out["amount"] = amount
     if payload.get("new_due_at"):
         value = payload["new_due_at"]

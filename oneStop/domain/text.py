@@ -7,8 +7,12 @@ are mapped to d/D by hand.
 >>> decomposed = "Nguye\\u0302\\u0303n"          # "Nguyễn" typed as NFD
 >>> nfc(decomposed) == "Nguyễn", len(nfc(decomposed))
 (True, 6)
->>> clean("  Nguyễn\\tVăn \\x00 An ", "applicant_name", max_len=100)
+>>> clean("  Nguyễn\\tVăn \\u200b An ", "applicant_name", max_len=100)
 'Nguyễn Văn An'
+>>> clean("Nguyễn\\x1bVăn", "applicant_name", max_len=100)
+Traceback (most recent call last):
+...
+oneStop.domain.errors.InvalidFormat: Họ tên người nộp: có ký tự không được phép U+001B (ký tự điều khiển)
 >>> search_key("  Đăng ký  KHAI SINH ")
 'dang ky khai sinh'
 >>> matches("dang ky", "Đăng ký khai sinh")
@@ -22,7 +26,7 @@ import unicodedata
 
 from oneStop.domain.errors import InvalidFormat, InvalidLength
 
-__all__ = ["nfc", "clean", "fold", "search_key", "matches"]
+__all__ = ["nfc", "clean", "check_characters", "forbidden_character", "fold", "search_key", "matches"]
 
 # Characters that are invisible or only format text: removed by clean().
 _INVISIBLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")
@@ -48,6 +52,74 @@ _TOUCHED = re.compile("[\x00-\x1f\x7f-\x9f\u00a0\u00ad\u1680\u180e\u2000-\u200f\
                       "\u205f-\u2064\u3000\ufeff\ud800-\udfff]")
 
 
+# Control characters that are only odd whitespace or line breaks: clean() turns them into a space
+# or a line break. Every other control character is refused.
+_WHITESPACE_CONTROLS = frozenset("\t\n\r\v\f\x1c\x1d\x1e\x1f\x85")
+# Every character forbidden_character may refuse (and a few it lets through: all of the planes
+# above the first, where emoji live); text without any is returned at once.
+_MAYBE_FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069"
+                              "\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff\U00010000-\U0010ffff]")
+
+
+def forbidden_character(s: str) -> tuple[str, str] | None:
+    """The first character a text field may not hold, as ``("U+XXXX", what it is)``, or None.
+
+    Refused: control characters (other than tabs and line breaks), lone surrogates, the
+    bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069), tag characters
+    (U+E0000–U+E007F), private-use characters and non-characters (U+FDD0–U+FDEF, U+xFFFE,
+    U+xFFFF). They hide or reorder text on screen and on paper, and spreadsheets and XML
+    cannot hold some of them.
+
+    >>> forbidden_character("Nguyễn Văn An") is None
+    True
+    >>> forbidden_character("abc\\u202egnp.exe")
+    ('U+202E', 'ký tự đổi chiều văn bản')
+    >>> forbidden_character("x\\U000e0041"), forbidden_character("\\uffff")
+    (('U+E0041', 'ký tự thẻ ẩn'), ('U+FFFF', 'mã không phải ký tự'))
+    """
+    first = _MAYBE_FORBIDDEN.search(s)
+    if first is None:
+        return None  # nearly all text: one regex search instead of a loop over every character
+    for ch in s[first.start():]:
+        cp = ord(ch)
+        if cp < 0x20 or 0x7F <= cp <= 0x9F:
+            if ch in _WHITESPACE_CONTROLS:
+                continue
+            what = "ký tự điều khiển"
+        elif cp < 0x202A:
+            continue  # the common case: nothing below U+202A is refused but the controls
+        elif 0x202A <= cp <= 0x202E or 0x2066 <= cp <= 0x2069:
+            what = "ký tự đổi chiều văn bản"
+        elif 0xE0000 <= cp <= 0xE007F:
+            what = "ký tự thẻ ẩn"
+        elif 0xFDD0 <= cp <= 0xFDEF or cp & 0xFFFE == 0xFFFE:
+            what = "mã không phải ký tự"
+        else:
+            category = unicodedata.category(ch)
+            if category == "Co":
+                what = "ký tự dùng riêng (private use)"
+            elif category == "Cs":
+                what = "nửa cặp thay thế (surrogate) đứng lẻ"
+            else:
+                continue
+        return f"U+{cp:04X}", what
+    return None
+
+
+def check_characters(value: str, field: str) -> str:
+    """``value`` unchanged, or :class:`InvalidFormat` naming ``field`` and the code point.
+
+    >>> check_characters("Thôn\\x00Đông", "address")
+    Traceback (most recent call last):
+    ...
+    oneStop.domain.errors.InvalidFormat: Địa chỉ: có ký tự không được phép U+0000 (ký tự điều khiển)
+    """
+    found = forbidden_character(value)
+    if found is not None:
+        raise InvalidFormat(field, f"có ký tự không được phép {found[0]} ({found[1]})")
+    return value
+
+
 def _drop_controls(s: str, keep_newlines: bool) -> str:
     if _TOUCHED.search(s) is None:
         return s
@@ -59,8 +131,6 @@ def _drop_controls(s: str, keep_newlines: bool) -> str:
             out.append(" ")  # tabs, no-break and other Unicode spaces
         elif ch in _INVISIBLE:
             continue
-        elif unicodedata.category(ch) in ("Cc", "Cs"):
-            continue  # control characters, lone surrogates (SQLite and PDFs cannot take them)
         else:
             out.append(ch)
     return "".join(out)
@@ -69,9 +139,10 @@ def _drop_controls(s: str, keep_newlines: bool) -> str:
 def clean(
     value: str | None, field: str, *, max_len: int, required: bool = False, multiline: bool = False
 ) -> str:
-    """Normalise a text field typed or pasted at the counter, or raise :class:`InvalidLength`.
+    """Normalise a text field typed or pasted at the counter, or raise :class:`InvalidLength`
+    (too long, empty) or :class:`InvalidFormat` (a character :func:`forbidden_character` refuses).
 
-    NFC; control and invisible characters removed; runs of spaces and tabs (and of line
+    NFC; invisible characters removed; tabs and odd line breaks made spaces and newlines; runs of spaces and tabs (and of line
     breaks too, unless ``multiline``) collapsed to one space; stripped. ``max_len`` counts
     characters after cleaning.
 
@@ -94,6 +165,7 @@ def clean(
         value = ""
     if not isinstance(value, str):
         raise InvalidFormat(field, "phải là văn bản")
+    check_characters(value, field)
     text = _LINE_BREAKS.sub("\n", nfc(value))
     text = _drop_controls(text, multiline)
     text = _SPACES.sub(" ", text)
@@ -129,6 +201,22 @@ def search_key(s: str) -> str:
     True
     """
     return " ".join(fold(s).lower().split())
+
+
+SEARCH_MAX = 200
+
+
+def search_text(query: str | None) -> str:
+    """What was typed in a search box, or :class:`InvalidLength` if longer than any name,
+    code or address it could find (a search of 50,001 characters is not a search).
+
+    >>> search_text("  khai sinh ")
+    'khai sinh'
+    """
+    text = (query or "").strip()
+    if len(text) > SEARCH_MAX:
+        raise InvalidLength("search", f"dài quá {SEARCH_MAX} ký tự")
+    return text
 
 
 def matches(query: str, text: str) -> bool:

@@ -10,6 +10,8 @@ import hashlib
 import os
 from pathlib import Path
 
+from oneStop.persistence.files import make_private_dir, open_private
+
 
 class AttachmentStore:
     def __init__(self, root: Path) -> None:
@@ -25,9 +27,10 @@ class AttachmentStore:
         target = self.path_of(digest)
         if target.exists() and target.stat().st_size == len(content):
             return digest
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.root)
+        make_private_dir(target.parent)
         tmp = target.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as fh:
+        with open_private(tmp, "wb") as fh:
             fh.write(content)
             fh.flush()
             os.fsync(fh.fileno())

@@ -14,6 +14,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 
 DB_FILENAME = "onestop.sqlite3"
+#: how long a writer waits for another one to finish before giving up with "database is locked"
+BUSY_TIMEOUT_SECONDS = 30
 
 
 def sqlite_url(path: Path) -> str:
@@ -22,7 +24,7 @@ def sqlite_url(path: Path) -> str:
 
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
     # hide_parameters: an error's message never carries the values (names, ID numbers) into a log
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False}, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -31,7 +33,7 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
         # 64 MB of page cache (SQLite's default is 2 MB), taken only as pages are read: a pull
         # of 100,000 events keeps its indexes' pages in memory (its inserts -17 % measured)
         cursor.execute("PRAGMA cache_size=-65536")
@@ -63,8 +65,12 @@ class Database:
 
     @classmethod
     def open_file(cls, path: Path) -> "Database":
+        from oneStop.persistence.files import make_private_file
+
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            make_private_file(path)  # SQLite gives its -wal and -shm files the database's mode
         return cls.open(sqlite_url(path))
 
     def dispose(self) -> None:

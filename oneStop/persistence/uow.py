@@ -7,6 +7,7 @@ projection is written in the same transaction, so either both are stored or neit
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Mapping
@@ -20,7 +21,7 @@ from oneStop.domain.errors import NotSetUp, StorageProblem
 from oneStop.domain import signing, vocabulary
 from oneStop.domain.events import apply, content_hash, new_event_id
 from oneStop.domain.models import Dossier, Event
-from oneStop.persistence import mapping
+from oneStop.persistence import db as db_module, mapping
 from oneStop.persistence.db import Database
 from oneStop.persistence.models import CounterRow, DossierRow
 
@@ -53,6 +54,8 @@ class UnitOfWork:
                 self.session.rollback()
         finally:
             self.session.close()  # a reader's objects stay readable after the block
+        if isinstance(exc, OperationalError):  # the write lock not had in time, the disk full …
+            raise StorageProblem(_storage_message(exc)) from exc
 
     def commit(self) -> None:
         if not self._write:
@@ -98,7 +101,10 @@ class UnitOfWork:
         are checked against the vocabulary first, as every other counter will check them."""
         if not self._write:
             raise RuntimeError("read-only unit of work")
-        vocabulary.check(kind, payload or {}, dossier_id=dossier_id)
+        if isinstance(payload, CheckedPayload) and (payload.kind, payload.dossier_id) == (kind, dossier_id):
+            payload = payload.payload  # checked before the write lock was taken (a large import)
+        else:
+            vocabulary.check(kind, payload or {}, dossier_id=dossier_id)
         counter_id = self.counter_id
         seq = self.session.execute(
             update(CounterRow)
@@ -182,6 +188,22 @@ class UnitOfWork:
             raise StorageProblem(_storage_message(exc)) from exc
 
 
+@dataclass(frozen=True)
+class CheckedPayload:
+    """An event's payload already checked against the vocabulary (:func:`check_payload`), so
+    that :meth:`UnitOfWork.append` need not check it again while it holds the write lock."""
+
+    kind: str
+    payload: Mapping[str, Any]
+    dossier_id: uuid.UUID | None = None
+
+
+def check_payload(kind: str, payload: Mapping[str, Any], *, dossier_id: uuid.UUID | None = None) -> CheckedPayload:
+    """Check a payload against the vocabulary now, before a write transaction begins."""
+    vocabulary.check(kind, payload, dossier_id=dossier_id)
+    return CheckedPayload(kind, payload, dossier_id)
+
+
 def _storage_message(exc: OperationalError) -> str:
     text_ = str(exc.orig).lower() if exc.orig else str(exc).lower()
     if "full" in text_:
@@ -189,7 +211,8 @@ def _storage_message(exc: OperationalError) -> str:
     if "readonly" in text_ or "read-only" in text_:
         return "Thư mục dữ liệu chỉ cho phép đọc: không thể lưu dữ liệu."
     if "locked" in text_ or "busy" in text_:
-        return "Cơ sở dữ liệu đang bận: hãy thử lại sau giây lát."
+        return (f"Cơ sở dữ liệu: đang bị một chương trình khác giữ khóa ghi (đã chờ {db_module.BUSY_TIMEOUT_SECONDS} giây); "
+                "không có gì được ghi. Hãy thử lại sau giây lát.")
     return f"Không thể ghi cơ sở dữ liệu: {exc.orig or exc}"
 
 

@@ -15,6 +15,7 @@ from oneStop.domain.clock import utcnow
 from oneStop.domain.profiles import load_profiles
 from oneStop.persistence import migrate
 from oneStop.persistence.attachments import AttachmentStore
+from oneStop.persistence.files import make_private_dir, make_private_file
 from oneStop.persistence.db import DB_FILENAME, Database
 from oneStop.persistence.storage import StorageGuard
 from oneStop.persistence.uow import UnitOfWork
@@ -80,7 +81,11 @@ class App:
 
     def __init__(self, data_dir: Path | None = None, *, clock: Callable[[], datetime] = utcnow) -> None:
         self.paths = DataPaths(Path(data_dir) if data_dir else default_data_dir())
-        self.paths.root.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.paths.root)
+        for own in (self.paths.database, *(self.paths.database.with_name(self.paths.database.name + x)
+                                            for x in ("-wal", "-shm"))):
+            if own.is_file():
+                make_private_file(own)  # a database made by an older version, readable by all
         self.db = Database.open_file(self.paths.database)
         migrate.upgrade(self.db.url, backup_dir=self.paths.backups)
         self.clock = clock

@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from oneStop.domain.errors import FIELD_LABELS
+from oneStop.domain import money
+from oneStop.domain.text import forbidden_character
 from oneStop.domain.models import DocumentForm, Procedure, RequiredDocument
 from oneStop.printing.spreadsheet import FORMULA_STARTS, append_row, csv_row
 
@@ -233,7 +235,10 @@ def parse_fee(text: str) -> int:
             break
     if not _FEE_RE.match(value):
         raise ValueError("phải là số nguyên không âm (đồng)")
-    return int(re.sub(r"\D", "", value))
+    amount = int(re.sub(r"\D", "", value))
+    if not money.in_range(amount):
+        raise ValueError(f"phải từ 0 đến {money.MAX_DONG:,} đồng".replace(",", "."))
+    return amount
 
 
 def parse_flag(text: str, default: bool = True) -> bool:
@@ -366,7 +371,10 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
     text = _decode(data)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
-    return [(number, row) for number, row in enumerate(reader, start=1)]
+    try:
+        return [(number, row) for number, row in enumerate(reader, start=1)]
+    except csv.Error as exc:  # a field over csv.field_size_limit() (128 KB), a NUL byte …
+        raise ValueError(f"dòng {reader.line_num}: ô quá dài (hơn 128 KB) hoặc tệp CSV hỏng ({exc})") from None
 
 
 def _xlsx_rows(data: bytes) -> list[tuple[int, list[Any]]]:
@@ -379,6 +387,8 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[Any]]]:
     try:
         sheet = workbook.worksheets[0]
         return [(number, list(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    except Exception as exc:  # a shared-string index out of range, a broken cell …
+        raise ValueError(f"tệp Excel (.xlsx) bị hỏng: {type(exc).__name__}") from None
     finally:
         workbook.close()
 
@@ -432,6 +442,16 @@ class _RowReader:
     def error(self, column: str, message: str) -> None:
         self.errors.append(RowError(self.number, column, message))
 
+    def characters_allowed(self) -> bool:
+        """Refuse, column by column, the characters no text field may hold (as typed fields do)."""
+        ok = True
+        for column, value in self.values.items():
+            found = forbidden_character(value)
+            if found is not None:
+                self.error(column, f"có ký tự không được phép {found[0]} ({found[1]})")
+                ok = False
+        return ok
+
     def text(self, column: str, *, required: bool, limit: int) -> str:
         value = _clean(self.values.get(column, ""))
         if not value:
@@ -449,6 +469,8 @@ class _RowReader:
             return default
 
     def procedure(self) -> Procedure | None:
+        if not self.characters_allowed():
+            return None
         code = self.text("ma_thu_tuc", required=True, limit=CODE_MAX)
         if code and len(code) <= CODE_MAX and not _CODE_RE.match(code):
             self.error(

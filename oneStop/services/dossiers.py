@@ -16,7 +16,7 @@ from oneStop.domain.errors import DossierNotFound, NotFound
 from oneStop.domain.events import Kind, project
 from oneStop.domain.models import Applicant, Dossier, Event, User
 from oneStop.domain.permissions import Permission
-from oneStop.domain.text import search_key
+from oneStop.domain.text import search_key, search_text
 from oneStop.persistence.attachments import AttachmentStore
 from oneStop.persistence.mapping import dossier_from_row, event_from_row, new_dossier_row
 from oneStop.persistence.models import DossierRow, EventRow
@@ -78,11 +78,12 @@ class DossierService:
     def find(self, actor: User, query: str = "", *, day: date | None = None, limit: int = 200) -> list[Dossier]:
         """Find by code (a scanned barcode too), citizen ID, phone or name (accent-insensitive);
         newest first; optionally on one business day."""
+        search_text(query)  # refused before the database is opened
         with self._uow() as uow:
             authorize(uow, actor, Permission.VIEW_DOSSIERS)
             full = can(uow, actor, Permission.VIEW_PERSONAL_DATA)
             stmt = select(DossierRow)
-            text = (query or "").strip()
+            text = search_text(query)
             if text:
                 code = scanned_code(text)
                 digits = re.sub(r"[\s.\-]", "", text)

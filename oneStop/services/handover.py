@@ -278,8 +278,9 @@ class HandoverService:
         """Receive an incoming postal item as a dossier (channel postal, with its tracking number)
         and resolve it in the batch; the document counts are checked against the postal slip."""
         label = tracking.validate(tracking_number, self._other_formats())
-        if postal_fee < 0:
-            raise InvalidFormat("fee", "không được âm")
+        from oneStop.domain import money
+
+        postal_fee = money.validate(postal_fee, "fee")
         with self._uow() as uow:
             authorize(uow, actor, Permission.HANDOVER)
             batch = repo.load_batch(uow.session, self._row(uow, ref))

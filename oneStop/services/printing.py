@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from oneStop import settings as S
 from oneStop.domain.clock import to_local
@@ -162,9 +162,13 @@ class PrintService:
 
         return classify
 
-    def receipt(self, actor: User, code: str, *, paper: str | None = None) -> PrintedReceipt:
+    def receipt(self, actor: User, code: str, *, paper: str | None = None,
+                deliver: Callable[[bytes], None] | None = None) -> PrintedReceipt:
         """The receipt PDF of a dossier. The first print is the original; every later one is a
-        reprint, marked "BẢN IN LẠI" with its time. Either way an event is written."""
+        reprint, marked "BẢN IN LẠI" with its time. Either way an event is written.
+
+        ``deliver`` (writing the file, sending it to the printer) runs before the print is
+        counted: if it raises, nothing is recorded and the next print is still the original."""
         values = self._settings.all()
         paper = (paper or values[S.RECEIPT_PAPER.key]).upper()
         if paper not in PAPERS:
@@ -191,6 +195,8 @@ class PrintService:
             from oneStop.printing.receipt import render_receipt
 
             pdf = render_receipt(document, paper=paper)
+            if deliver is not None:
+                deliver(pdf)
             uow.record(
                 Kind.RECEIPT_REPRINTED if reprint else Kind.RECEIPT_PRINTED,
                 official.username,

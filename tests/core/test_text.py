@@ -23,7 +23,6 @@ def test_nfc_composes_decomposed_input():
         ("  Nguyễn   Văn  An ", "Nguyễn Văn An"),
         ("Nguyễn\tVăn\t\tAn", "Nguyễn Văn An"),
         ("Nguyễn\nVăn\r\nAn", "Nguyễn Văn An"),
-        ("Nguy\x00ễn\x07 Văn\x1b An", "Nguyễn Văn An"),
         ("Nguyễn\u00a0Văn\u2003An", "Nguyễn Văn An"),
         ("Ngu\u200byễn\ufeff Văn An", "Nguyễn Văn An"),
         (f"{NFD_NGUYEN} Văn An", "Nguyễn Văn An"),
@@ -38,7 +37,7 @@ def test_clean_single_line(raw, expected):
 
 
 def test_clean_multiline_keeps_line_breaks_and_trims_each_line():
-    raw = "  Dòng một  \r\n\r\n\tDòng   hai\rDòng ba\u2028Dòng bốn \x00 "
+    raw = "  Dòng một  \r\n\r\n\tDòng   hai\rDòng ba\u2028Dòng bốn \u200b "
     assert clean(raw, "notes", max_len=200, multiline=True) == "Dòng một\n\nDòng hai\nDòng ba\nDòng bốn"
 
 
@@ -55,7 +54,7 @@ def test_clean_refuses_too_long_and_names_the_field():
     assert str(caught.value) == "Địa chỉ: dài quá 300 ký tự"
 
 
-@pytest.mark.parametrize("raw", [None, "", "   ", "\t\n", "\x00\x01", "\u200b"])
+@pytest.mark.parametrize("raw", [None, "", "   ", "\t\n", "\x1c\x85", "\u200b"])
 def test_clean_required_refuses_empty(raw):
     with pytest.raises(InvalidLength) as caught:
         clean(raw, "owner_name", max_len=100, required=True)
@@ -125,3 +124,59 @@ def test_matches(query, text):
 )
 def test_does_not_match(query, text):
     assert not matches(query, text)
+
+
+@pytest.mark.parametrize(
+    "ch, code",
+    [("\x00", "U+0000"), ("\x1b", "U+001B"), ("\x7f", "U+007F"), ("\x9b", "U+009B"), ("\u202e", "U+202E"),
+     ("\u202a", "U+202A"), ("\u2066", "U+2066"), ("\u2069", "U+2069"), ("\U000e0041", "U+E0041"),
+     ("\U000e007f", "U+E007F"), ("\ue000", "U+E000"), ("\U000f0000", "U+F0000"), ("\ufdd0", "U+FDD0"),
+     ("\ufdef", "U+FDEF"), ("\ufffe", "U+FFFE"), ("\uffff", "U+FFFF"), ("\U0001ffff", "U+1FFFF"),
+     ("\ud800", "U+D800")],
+)
+def test_clean_refuses_hidden_and_reordering_characters_naming_field_and_code_point(ch, code):
+    with pytest.raises(InvalidFormat) as caught:
+        clean(f"Nguyễn{ch}Văn An", "applicant_name", max_len=100)
+    assert caught.value.field == "applicant_name"
+    assert str(caught.value).startswith("Họ tên người nộp: có ký tự không được phép " + code)
+
+
+@pytest.mark.parametrize("ch", ["\t", "\n", "\r", "\v", "\f", "\x85", "\u2028", "\u00a0", "\u200e", "\ufeff"])
+def test_clean_still_takes_whitespace_and_invisible_marks(ch):
+    assert clean(f"Nguyễn{ch}Văn", "applicant_name", max_len=100) in ("Nguyễn Văn", "NguyễnVăn")
+
+
+def _every_character():
+    return (chr(cp) for cp in range(0x110000))
+
+
+def test_the_fast_paths_miss_no_character_of_unicode():
+    """clean() skips its per-character loops when a regex finds nothing to do; over every code
+    point, a character the loops would refuse or change is one the regexes find."""
+    from oneStop.domain import text
+
+    missed_refusal = [
+        f"U+{ord(ch):04X}" for ch in _every_character()
+        if text._MAYBE_FORBIDDEN.search(ch) is None and _refused_by_the_loop(ch)
+    ]
+    assert missed_refusal == []
+    missed_change = [
+        f"U+{ord(ch):04X}" for ch in _every_character()
+        if text._TOUCHED.search(ch) is None and (ch.isspace() or ch in text._INVISIBLE) and ch not in " "
+    ]
+    assert missed_change == []
+
+
+def _refused_by_the_loop(ch):
+    """forbidden_character's rule, character by character, without its fast path."""
+    cp = ord(ch)
+    if cp < 0x20 or 0x7F <= cp <= 0x9F:
+        return ch not in "\t\n\r\v\f\x1c\x1d\x1e\x1f\x85"
+    return (0x202A <= cp <= 0x202E or 0x2066 <= cp <= 0x2069 or 0xE0000 <= cp <= 0xE007F
+            or 0xFDD0 <= cp <= 0xFDEF or cp & 0xFFFE == 0xFFFE
+            or unicodedata.category(ch) in ("Co", "Cs"))
+
+
+def test_the_fast_path_still_refuses_a_forbidden_character_after_ordinary_text():
+    with pytest.raises(InvalidFormat):
+        clean("Nguyễn Văn An " * 20 + "\u202e", "applicant_name", max_len=1000)

@@ -30,7 +30,8 @@ def test_selfcheck_passes_every_step_and_reports_json(qapp, tmp_path, capsys):
     assert report["dossier"].startswith("000.00.00.H01-")
     barcode = next(s for s in report["steps"] if s["name"] == "print_render")
     assert report["dossier"] in barcode["detail"]
-    log = (tmp_path / "scratch" / "logs" / "onestop.log").read_text(encoding="utf-8")
+    assert not (tmp_path / "scratch").exists()  # the folder given is left as it was: absent
+    log = (Path(os.environ["ONESTOP_DATA_DIR"]) / "logs" / "onestop.log").read_text(encoding="utf-8")
     assert "selfcheck passed" in log
     assert f"dossier received: {report['dossier']}" in log
     assert "Kiểm Tra" not in log and "038095001234" not in log
@@ -47,6 +48,22 @@ def test_selfcheck_on_a_real_data_folder_works_on_a_copy(qapp, tmp_path, capsys)
     assert "Tự kiểm tra: đạt." in out
     assert "000.17.22.H56-" in out  # the real agency's catalog and numbering were used …
     assert (data / "onestop.sqlite3").read_bytes() == before  # … on a copy
+    assert not (data / "logs").exists()
+
+
+def test_selfcheck_leaves_an_empty_folder_empty_and_setup_still_possible(qapp, tmp_path, capsys, monkeypatch):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code = main(["--data-dir", str(empty), "selfcheck"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert list(empty.iterdir()) == []
+    monkeypatch.setenv("ONESTOP_PASSWORD", "mat-khau-an-toan")
+    code = main(["--data-dir", str(empty), "setup", "--agency-code", "000.17.22.H56", "--agency-name",
+                 "Bộ phận Một cửa xã Quảng Phú", "--counter", "1", "--admin", "admin"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "000.17.22.H56" in out
 
 
 def test_a_broken_installation_names_the_failing_step(tmp_path):
