@@ -15,6 +15,7 @@ import getpass
 import json
 import logging
 import os
+import re
 import sys
 from dataclasses import asdict
 from datetime import date, datetime
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from oneStop import __version__, logs
+from oneStop.domain import money
 from oneStop.domain.clock import to_local
 from oneStop.domain.errors import NotSetUp, OneStopError, UserNotFound, ValidationError
 from oneStop.domain.lifecycle import Transition
@@ -122,11 +124,78 @@ def _print_json(data: Any) -> None:
 # --- the parser -----------------------------------------------------------------------------
 
 
+# argparse's own sentences, in Vietnamese (the ones a user can meet: a developer's mistake in
+# building the parser is not among them).
+_ARGPARSE_SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), words) for pattern, words in (
+        (r"^the following arguments are required: (.*)$", r"thiếu tham số bắt buộc: \1"),
+        (r"^argument (.*?): invalid choice: (.*) \(choose from (.*)\)$",
+         r"tham số \1: không có lựa chọn \2 (chọn một trong: \3)"),
+        (r"^argument (.*?): invalid (\S+) value: (.*)$", r"tham số \1: giá trị không hợp lệ: \3"),
+        (r"^argument (.*?): expected one argument$", r"tham số \1: cần một giá trị"),
+        (r"^argument (.*?): expected at most one argument$", r"tham số \1: chỉ nhận nhiều nhất một giá trị"),
+        (r"^argument (.*?): expected at least one argument$", r"tham số \1: cần ít nhất một giá trị"),
+        (r"^argument (.*?): expected (\d+) arguments?$", r"tham số \1: cần \2 giá trị"),
+        (r"^argument (.*?): not allowed with argument (.*)$", r"tham số \1: không dùng cùng \2"),
+        (r"^argument (.*?): ignored explicit argument (.*)$", r"tham số \1: không nhận giá trị \2"),
+        (r"^argument (.*?): (.*)$", r"tham số \1: \2"),
+        (r"^unrecognized arguments: (.*)$", r"tham số không nhận ra: \1"),
+        (r"^one of the arguments (.*) is required$", r"cần một trong các tham số: \1"),
+        (r"^ambiguous option: (.*) could match (.*)$", r"tùy chọn \1 không rõ: có thể là \2"),
+        (r"^unexpected option string: (.*)$", r"tùy chọn không mong đợi: \1"),
+    )
+)
+
+
+def _in_vietnamese(message: str) -> str:
+    """argparse's error ``message`` in Vietnamese (unchanged if it is one of ours already).
+
+    >>> _in_vietnamese("the following arguments are required: --user, --name")
+    'thiếu tham số bắt buộc: --user, --name'
+    >>> _in_vietnamese("argument --role: invalid choice: 'root' (choose from 'admin', 'official')")
+    "tham số --role: không có lựa chọn 'root' (chọn một trong: 'admin', 'official')"
+    """
+    for pattern, words in _ARGPARSE_SENTENCES:
+        if pattern.match(message):
+            return pattern.sub(words, message, count=1)
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "cách dùng: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "tham số"
+        self._optionals.title = "tùy chọn"
+        for action in self._actions:
+            if action.dest == "help":
+                action.help = "in hướng dẫn này rồi thoát"
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"onestop: lỗi: {message}\n")
+        sys.stderr.write(f"onestop: lỗi: {_in_vietnamese(message)}\n")
         raise SystemExit(EXIT_USAGE)
+
+
+def _whole_number(text: str) -> int:
+    """An argparse type: a whole number written in digits (a sign allowed); the service bounds it."""
+    digits = text.strip().removeprefix("-").removeprefix("+")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 100:
+        raise argparse.ArgumentTypeError(f"phải là một số nguyên, không phải {text!r}")
+    return int(text)
+
+
+def _money(text: str) -> int:
+    """An argparse type: whole đồng from 0 to money.MAX_DONG."""
+    try:
+        return money.validate(text, "amount")
+    except ValidationError as e:
+        raise argparse.ArgumentTypeError(f"{e.problem}, không phải {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -141,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--managing-agency", help="cơ quan chủ quản (mặc định: như tên cơ quan)")
     s.add_argument("--province", default="", help="tỉnh, thành phố")
     s.add_argument("--place", default="", help="địa danh ghi trên phiếu")
-    s.add_argument("--counter", type=int, required=True, help="số quầy của máy này")
+    s.add_argument("--counter", type=_whole_number, required=True, help="số quầy của máy này")
     s.add_argument("--admin", required=True, help="tên đăng nhập của quản trị viên")
     s.add_argument("--admin-name", default="Quản trị viên", help="họ tên quản trị viên")
     s.add_argument("--no-sample-catalog", action="store_true", help="không nạp danh mục thủ tục mẫu")
@@ -182,8 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
     kl = k.add_parser("list", help="bảng điều chỉnh và ngày làm việc")
     kl.add_argument("--json", action="store_true")
     kd = k.add_parser("due", help="tính ngày hẹn trả")
-    kd.add_argument("--days", type=int, required=True)
-    kd.add_argument("--hours", type=int, default=0)
+    kd.add_argument("--days", type=_whole_number, required=True)
+    kd.add_argument("--hours", type=_whole_number, default=0)
     kd.add_argument("--from", dest="start", help="thời điểm nhận, ISO-8601 (mặc định: bây giờ)")
 
     r = sub.add_parser("receive", help="tiếp nhận một hồ sơ")
@@ -201,16 +270,16 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--channel", choices=[c.value for c in Channel], default="direct")
     r.add_argument("--return-by-post", action="store_true")
     r.add_argument("--delivery-address", default="")
-    r.add_argument("--sets", type=int, default=1)
-    r.add_argument("--fee", type=int, help="phí, lệ phí (đồng); mặc định theo thủ tục")
+    r.add_argument("--sets", type=_whole_number, default=1)
+    r.add_argument("--fee", type=_money, help="phí, lệ phí (đồng); mặc định theo thủ tục")
     r.add_argument("--priority", action="store_true", help="ưu tiên (người cao tuổi, khuyết tật …)")
     r.add_argument("--priority-reason", default="")
     r.add_argument("--notes", default="")
     r.add_argument("--tracking", default="", help="số hiệu bưu gửi")
     r.add_argument("--handover-batch", help="lô nhận hồ sơ từ bưu chính (cần --tracking)")
-    r.add_argument("--postal-fee", type=int, default=0, help="phí bưu chính thu hộ (đồng)")
-    r.add_argument("--slip-originals", type=int, help="số bản chính ghi trên phiếu bưu chính")
-    r.add_argument("--slip-copies", type=int, help="số bản sao ghi trên phiếu bưu chính")
+    r.add_argument("--postal-fee", type=_money, default=0, help="phí bưu chính thu hộ (đồng)")
+    r.add_argument("--slip-originals", type=_whole_number, help="số bản chính ghi trên phiếu bưu chính")
+    r.add_argument("--slip-copies", type=_whole_number, help="số bản sao ghi trên phiếu bưu chính")
     r.add_argument("--attach", type=Path, action="append", default=[], help="tệp scan đính kèm (lặp lại được)")
     r.add_argument("--received-at", help="thời điểm nhận, ISO-8601 (mặc định: bây giờ)")
     r.add_argument("--json", action="store_true")
@@ -224,7 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     dl.add_argument("--date", type=date.fromisoformat)
     dl.add_argument("--search", default="")
     dl.add_argument("--user")
-    dl.add_argument("--limit", type=int, default=1000)
+    dl.add_argument("--limit", type=_whole_number, default=1000)
     dl.add_argument("--json", action="store_true")
 
     t = sub.add_parser("transition", help="cập nhật quá trình giải quyết hồ sơ (chuyển, bổ sung, trả kết quả …)")
@@ -239,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--collected-by", help="họ tên người nhận kết quả tại quầy")
     t.add_argument("--collected-id", help="số định danh của người nhận kết quả")
     t.add_argument("--method", choices=["counter", "post"], help="trả kết quả tại quầy hay qua bưu chính")
-    t.add_argument("--amount", type=int, help="số tiền nghĩa vụ tài chính (đồng)")
+    t.add_argument("--amount", type=_money, help="số tiền nghĩa vụ tài chính (đồng)")
     t.add_argument("--note")
     t.add_argument("--at", help="thời điểm, ISO-8601 (mặc định: bây giờ)")
     t.add_argument("--json", action="store_true")
@@ -250,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     lg.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
     lg.add_argument("--out", type=Path, help="tệp kết quả (json: mặc định ra màn hình)")
     lg.add_argument("--user")
-    lg.add_argument("--counter", type=int)
+    lg.add_argument("--counter", type=_whole_number)
     lg.add_argument("--official", help="tên đăng nhập của công chức tiếp nhận")
     lg.add_argument("--procedure", help="mã thủ tục")
     lg.add_argument("--field", help="lĩnh vực")
@@ -320,13 +389,13 @@ def build_parser() -> argparse.ArgumentParser:
     cea = ce.add_parser("add-counter", help="tạo vai trò cơ sở dữ liệu của một quầy; dòng cuối là địa chỉ quầy dùng")
     cea.add_argument("--url", required=True)
     cea.add_argument("--agency-code", required=True)
-    cea.add_argument("--counter", type=int, required=True)
+    cea.add_argument("--counter", type=_whole_number, required=True)
     cea.add_argument("--public-key", help="khóa công khai của quầy (onestop sync key trên máy quầy in ra); "
                                           "thay khóa cũ, ví dụ khi chuyển quầy sang máy mới")
     cet = ce.add_parser("timeouts", help="thời gian chờ tối đa của các vai trò quầy và giám sát")
     cet.add_argument("--url", required=True)
-    cet.add_argument("--idle", type=int, required=True, help="giây một giao dịch được bỏ ngỏ (mặc định 60)")
-    cet.add_argument("--statement", type=int, required=True, help="giây một câu lệnh được chạy (mặc định 300)")
+    cet.add_argument("--idle", type=_whole_number, required=True, help="giây một giao dịch được bỏ ngỏ (mặc định 60)")
+    cet.add_argument("--statement", type=_whole_number, required=True, help="giây một câu lệnh được chạy (mặc định 300)")
     ces = ce.add_parser("add-supervisor", help="tạo vai trò chỉ đọc cho giám sát; dòng cuối là địa chỉ kết nối")
     ces.add_argument("--url", required=True)
     ces.add_argument("--name", required=True, help="tên vai trò, chữ thường không dấu")
@@ -1095,7 +1164,10 @@ def main(argv: Sequence[str] | None = None, *, start_gui: Callable[[Path | None]
          ui_check: Callable[[Any], None] | None = None) -> int:
     """Run one command, or the desktop program (``start_gui``) without one. ``ui_check`` adds
     the desktop program's steps to ``selfcheck``; the ``ui`` package hands both in."""
-    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    try:
+        args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    except SystemExit as stop:  # --help, --version, or a usage error already explained
+        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     # a check leaves nothing in the folder it is given, not even its log
     logs.configure(None if args.command == "selfcheck" else args.data_dir, console=args.command is None)
     logs.log_start(args.command)

@@ -16,6 +16,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from oneStop.persistence.files import make_private_file
+
 #: The files SQLite keeps beside a database in WAL mode.
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 
@@ -46,12 +48,14 @@ def _read_only(path: Path) -> sqlite3.Connection:
 
 def copy_database(source: Path, target: Path) -> Path:
     """Copy the database ``source`` into the new file ``target`` with the online backup API
-    (consistent while others write), fsync it, and return ``target``."""
+    (consistent while others write), fsync it, and return ``target``. The copy is readable by
+    its owner only, like the database it copies."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
+        make_private_file(partial)  # SQLite keeps the permissions of the file it opens
         with closing(sqlite3.connect(str(source), timeout=30)) as src, closing(sqlite3.connect(str(partial))) as dst:
             src.execute("PRAGMA busy_timeout=30000")
             src.backup(dst)  # all pages in one step: one snapshot, never restarted by a writer

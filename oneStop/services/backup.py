@@ -44,6 +44,7 @@ from oneStop.domain.models import User
 from oneStop.domain.permissions import Permission
 from oneStop.persistence import migrate, sealed, sqlite_files
 from oneStop.persistence.db import Database
+from oneStop.persistence.files import make_private_dir
 from oneStop.persistence.models import AgencyRow, CounterRow, DailySequenceRow, EventRow, RegisterSequenceRow
 from oneStop.services.base import UowFactory, authorize
 from oneStop.services.settings_store import SettingsService
@@ -245,6 +246,8 @@ class BackupService:
             n += 1
         try:
             if sealer is None:
+                if folder == self._default_folder:
+                    make_private_dir(folder)
                 sqlite_files.copy_database(self._database, target)
             else:  # the plain copy never leaves the data folder
                 with _scratch(self._default_folder) as plain:
@@ -447,7 +450,7 @@ def _recover_own_events_at_next_sync(uow) -> None:  # type: ignore[no-untyped-de
 def _scratch(folder: Path) -> Iterator[Path]:
     """A plain file's name in ``folder`` (inside the data folder), removed with its side files
     afterwards."""
-    folder.mkdir(parents=True, exist_ok=True)
+    make_private_dir(folder)
     path = folder / f".scratch-{uuid.uuid4().hex}.sqlite3"
     try:
         yield path

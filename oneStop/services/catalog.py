@@ -109,7 +109,7 @@ class CatalogService:
         try:
             result = catalog_io.read_catalog(data, Path(path).suffix)
         except (OSError, ValueError) as exc:
-            raise ValidationError("setting", f"không đọc được tệp {Path(path).name}: {exc}") from exc
+            raise ValidationError("catalog_file", f"không đọc được tệp {Path(path).name}: {exc}") from exc
         if not result.ok:
             return ImportReport(0, 0, 0, result.errors)
         with self._uow() as uow:
@@ -132,7 +132,7 @@ class CatalogService:
         path = Path(path)
         fmt = path.suffix.lower().lstrip(".")
         if fmt not in ("csv", "xlsx"):
-            raise ValidationError("setting", "tệp xuất phải có đuôi .csv hoặc .xlsx")
+            raise ValidationError("catalog_file", "tệp xuất phải có đuôi .csv hoặc .xlsx")
         with self._uow(write=True) as uow:
             authorize(uow, actor, Permission.MANAGE_CATALOG)
             procedures = [procedure_from_row(r) for r in uow.session.scalars(select(ProcedureRow).order_by(ProcedureRow.code))]

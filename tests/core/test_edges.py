@@ -200,7 +200,7 @@ def test_the_write_lock_held_too_long_is_a_storage_error(ready, monkeypatch):
 def test_a_csv_field_over_128_kb_and_a_broken_workbook_are_named(ready, tmp_path):
     big = _catalog_file(tmp_path, "9.000004,Thủ tục,Hộ tịch,UBND cấp xã,3,0,0," + "x" * 140_000
                         + ",có,có,Tờ khai [bản chính x1],có")
-    err = _refused(ready, "catalog", "import", str(big), field="Thiết lập")
+    err = _refused(ready, "catalog", "import", str(big), field="Tệp danh mục thủ tục")
     assert "128 KB" in err
     # a workbook whose cell points past the end of the shared strings
     import zipfile
@@ -227,8 +227,28 @@ def test_fees_are_bounded_to_a_thousand_billion_dong(ready, tmp_path, fee):
     assert json.loads(out) == []
     code, out, err = ready("receive", "--user", "hoa", "--procedure", "1.001193", "--name", "Phạm Văn Nam",
                            "--citizen-id", "038095001234", "--address", "Thôn Đông", "--fee", str(2**63))
-    assert code == 1 and "Phí, lệ phí: phải từ 0 đến 1.000.000.000.000 đồng" in err
+    assert code == 2 and "tham số --fee: phải từ 0 đến 1.000.000.000.000 đồng" in err
     assert _dossiers(ready) == []
+
+
+@pytest.mark.parametrize("option, value", [("--fee", "1e300"), ("--fee", "-5"), ("--postal-fee", str(10**13)),
+                                           ("--sets", "1e9"), ("--sets", "1" + "0" * 200)])
+def test_numbers_typed_on_the_command_line_are_named_in_vietnamese(ready, option, value):
+    code, out, err = ready("receive", "--user", "hoa", "--procedure", "1.001193", "--name", "Phạm Văn Nam",
+                           "--citizen-id", "038095001234", "--address", "Thôn Đông", option, value)
+    assert code == 2 and "Traceback" not in err, err
+    assert f"onestop: lỗi: tham số {option}: " in err and repr(value) in err, err
+    assert "invalid" not in err and "usage:" not in err and "cách dùng:" in err
+    assert _dossiers(ready) == []
+
+
+def test_argparse_speaks_vietnamese(ready):
+    code, out, err = ready("receive", "--user", "hoa")
+    assert code == 2 and "thiếu tham số bắt buộc: --procedure, --name" in err, err
+    code, out, err = ready("users", "add", "x", "--role", "root", "--full-name", "X")
+    assert code == 2 and "tham số --role: không có lựa chọn 'root'" in err, err
+    code, out, err = ready("dossier", "list", "--bogus")
+    assert code == 2 and "tham số không nhận ra: --bogus" in err, err
 
 
 def test_a_document_count_that_is_not_a_number_is_named(ready):
@@ -322,11 +342,16 @@ def test_data_folder_database_logs_attachments_and_exports_are_owner_only(run, t
         assert run("log", "--date", dossier["received_at"][:10], "--format", "xlsx", "--out", str(exports[0]))[0] == 0
         assert run("catalog", "export", str(exports[1]))[0] == 0
         assert run("print", "receipt", dossier["code"], "--out", str(exports[2]), "--user", "hoa")[0] == 0
+        code, out, err = run("backup", "--json")  # into the data folder's own backups folder
+        assert code == 0, err
+        backup = Path(json.loads(out)["file"])
     finally:
         os.umask(old)
     data = run.data
-    folders = [data, data / "logs", data / "attachments", *[p for p in (data / "attachments").iterdir()]]
-    files = [data / "onestop.sqlite3", *data.glob("onestop.sqlite3-*"), *(data / "logs").iterdir(),
+    folders = [data, data / "logs", data / "attachments", *[p for p in (data / "attachments").iterdir()],
+               backup.parent]
+    assert backup.parent.parent == data
+    files = [data / "onestop.sqlite3", *data.glob("onestop.sqlite3-*"), *(data / "logs").iterdir(), backup,
              *(p for p in (data / "attachments").rglob("*") if p.is_file()), *exports]
     assert len(files) >= 6
     if os.name != "posix":  # Windows: the user's profile folder is private already
