@@ -360,7 +360,8 @@ def _pull(admin_url: str, agency: str, urls: dict[str, str], tmp: Path) -> dict:
         app.close()
     assert local == result.pulled, (local, result.pulled)
     per_100k = 100_000 / max(1, result.pulled)
-    return {"pulled": result.pulled, "pulled_dossiers": dossiers, "pull_100k_s": round(seconds * per_100k, 2),
+    return {"pulled": result.pulled, "pulled_dossiers": dossiers, "pulled_set_aside": result.set_aside,
+            "pull_100k_s": round(seconds * per_100k, 2),
             "pull_client_cpu_100k_s": round(cpu * per_100k, 2)}
 
 
