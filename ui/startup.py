@@ -8,16 +8,20 @@ language, the first-run dialog on an empty folder, sign-in, then the main window
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import os
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
+from oneStop import logs
 from oneStop import settings as S
 from oneStop.domain.models import User
 from oneStop.resources import resources_path
@@ -25,6 +29,7 @@ from oneStop.services.app import App, default_data_dir
 from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.login import LoginDialog
 from ui.errors import handle_uncaught, show_error
+from ui.garbage import GarbageCollector
 from ui.i18n import install_translator
 from ui.main_window import MainWindow
 from ui.single_instance import SingleInstance
@@ -35,6 +40,10 @@ log = logging.getLogger(__name__)
 
 #: How often the running program checks whether today's automatic backup is made.
 DAILY_BACKUP_CHECK_MS = 60 * 60 * 1000
+
+#: The file, in the log folder, where a crash of the process itself (a segmentation fault, an
+#: abort) leaves the traceback of every thread.
+CRASH_LOG = "crash.log"
 
 UI_FONT_FAMILY = "Liberation Sans"
 UI_FONT_POINTS = 10
@@ -183,10 +192,37 @@ class Startup(QObject):
         QTimer.singleShot(0, lambda: self._qapp.exit(code))
 
 
+_crash_file: IO[str] | None = None  # open for as long as the process lives
+
+
+def enable_crash_log(data_dir: Path | None) -> Path | None:
+    """Let :mod:`faulthandler` write the traceback of every thread to :data:`CRASH_LOG` in the
+    log folder if the process crashes; the path, or None if the folder cannot be written."""
+    global _crash_file
+    from oneStop.persistence.files import make_private_dir, open_private
+
+    path = logs.log_dir(data_dir) / CRASH_LOG
+    try:
+        make_private_dir(path.parent)
+        crash_file = open_private(path, "a", encoding="utf-8")
+    except OSError as exc:
+        log.warning("no crash log: %s", exc)
+        return None
+    crash_file.write(f"--- oneStop started {datetime.now(timezone.utc).isoformat(timespec='seconds')} "
+                     f"(pid {os.getpid()}): a crash leaves the threads' tracebacks below ---\n")
+    crash_file.flush()
+    faulthandler.enable(crash_file, all_threads=True)
+    if _crash_file is not None:
+        _crash_file.close()
+    _crash_file = crash_file
+    return path
+
+
 def run(data_dir: Path | None, *, started_at: float | None = None) -> int:
     """Run the desktop program until its window closes; the exit status. Logging is set up
     by the entry point (:func:`oneStop.cli.main`) before this runs."""
     sys.excepthook = handle_uncaught
+    enable_crash_log(data_dir)
     qapp = prepare_application()
     instance = SingleInstance(Path(data_dir) if data_dir else default_data_dir())
     if not instance.acquire():  # another copy has this data folder: it comes forward, this one ends
@@ -198,6 +234,8 @@ def run(data_dir: Path | None, *, started_at: float | None = None) -> int:
         return 1
     qapp.setQuitOnLastWindowClosed(False)  # dialogs come and go before the main window opens
     tasks = TaskRunner()
+    collector = GarbageCollector([TaskRunner.any_busy])
+    collector.start()
     startup = Startup(qapp, tasks, data_dir, started_at=started_at or time.time())
     instance.activated.connect(startup.bring_forward)
     QTimer.singleShot(0, startup.begin)
@@ -205,6 +243,8 @@ def run(data_dir: Path | None, *, started_at: float | None = None) -> int:
         code = qapp.exec()
     finally:
         tasks.shutdown()
+        TaskRunner.shutdown_all()  # the sync's too, if the window did not close
+        collector.stop()
         if startup.app is not None:
             startup.app.close()
         instance.release()

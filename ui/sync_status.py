@@ -1,22 +1,22 @@
 """Background sync with the central database, and what the window says about it.
 
-Sync runs on its own worker thread, not on the task runner's, so a slow or cut network never
-holds up a save at the counter; the database sees it as one more connection (SQLite WAL).
-Results come back to the GUI thread through a queued signal.
+Sync runs on a task runner of its own (its own worker thread, not the one saves go through), so
+a slow or cut network never holds up a save at the counter; the database sees it as one more
+connection (SQLite WAL). Results come back to the GUI thread as every task's do.
 The status bar shows online/offline, the events waiting, the last successful sync and the last
 error in words. Closing the program with events waiting warns.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from oneStop.domain.models import User
 from oneStop.services.app import App
+from ui.tasks import TaskRunner
 
 #: Minutes between background syncs.
 INTERVAL_MINUTES = 5
@@ -30,14 +30,12 @@ class SyncController(QObject):
     """Schedules syncs, runs them off the GUI thread, and keeps :attr:`label` up to date."""
 
     status_changed = Signal(object)  # SyncStatus
-    _finished = Signal(object, object, object)  # callback, result, error (from the worker thread)
 
     def __init__(self, app: App, user: User, parent: QWidget | None = None, *, interval_minutes: int = INTERVAL_MINUTES):
         super().__init__(parent)
         self._app = app
         self._user = user
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="onestop-sync")
-        self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._runner = TaskRunner(self)
         self._busy = False
         self.status = None
         self.label = QLabel(_tr("Chưa đồng bộ"))
@@ -51,18 +49,7 @@ class SyncController(QObject):
         self.timer.start()
 
     def _submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]) -> None:
-        def run() -> None:
-            try:
-                result = fn()
-            except BaseException as exc:  # delivered to on_error on the GUI thread
-                self._finished.emit(on_error, None, exc)
-            else:
-                self._finished.emit(on_done, result, None)
-
-        self._pool.submit(run)
-
-    def _deliver(self, callback: Callable[..., None], result: Any, error: BaseException | None) -> None:
-        callback(error if error is not None else result)
+        self._runner.submit(fn, on_done=on_done, on_error=on_error, quiet=True)
 
     def refresh(self) -> None:
         self._submit(self._app.sync.status, self._show, lambda _e: None)
@@ -117,7 +104,7 @@ class SyncController(QObject):
 
     def shutdown(self) -> None:
         self.timer.stop()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._runner.shutdown()
 
     @staticmethod
     def confirm_quit_with_waiting(parent: QWidget, waiting: int) -> bool:

@@ -18,11 +18,13 @@ receives a :class:`threading.Event` that the dialog's Cancel button sets. Neithe
 
 from __future__ import annotations
 
+import functools
 import inspect
 import itertools
 import logging
 import queue
 import threading
+import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -65,29 +67,95 @@ class Task:
     progress: tuple[int, int] | None = None  # the last (done, total) the job reported
 
 
-class _Worker(QThread):
-    """Runs the queued tasks one after another; reports through queued signals."""
+class _Job:
+    """What the worker thread is given of a task: the callable and its flags, nothing of the GUI.
 
-    task_finished = Signal(object, object, object)  # task, result, exception or None
-    task_progressed = Signal(object, int, int)  # task, done, total
+    The GUI thread's :class:`Task` keeps its own reference to ``fn`` until the result has been
+    delivered, and the worker lets go of ``fn`` before it reports: so the last reference to the
+    callable (and to the widgets its closure holds) always goes on the GUI thread, and no Qt object
+    is ever destroyed on the worker."""
+
+    __slots__ = ("id", "fn", "cancel", "wants_progress", "wants_cancel")
+
+    def __init__(self, task: Task) -> None:
+        self.id = task.id
+        self.fn: Callable[..., Any] | None = task.fn
+        self.cancel = task.cancel
+        self.wants_progress = _accepts(task.fn, "progress")
+        self.wants_cancel = _accepts(task.fn, "cancel")
+
+
+class _Worker(QThread):
+    """Runs the queued jobs one after another; reports through queued signals.
+
+    ``busy`` is true from the moment a job is taken until the worker has let go of all of it and
+    waits for the next: the garbage collector (:mod:`ui.garbage`) runs only while it is false."""
+
+    task_finished = Signal(int, object, object)  # task id, result, exception or None
+    task_progressed = Signal(int, int, int)  # task id, done, total
 
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("onestop-worker")
-        self.jobs: queue.SimpleQueue[Task | None] = queue.SimpleQueue()
+        self.jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self.busy = False
 
     def run(self) -> None:  # the worker thread
-        while (task := self.jobs.get()) is not None:
-            kwargs: dict[str, Any] = {}
-            if _accepts(task.fn, "progress"):
-                kwargs["progress"] = lambda done, total, t=task: self.task_progressed.emit(t, int(done), int(total))
-            if _accepts(task.fn, "cancel"):
-                kwargs["cancel"] = task.cancel
-            try:
-                result, error = task.fn(**kwargs), None
-            except Exception as exc:  # delivered to on_error on the GUI thread
-                result, error = None, exc
-            self.task_finished.emit(task, result, error)
+        while True:
+            job = self.jobs.get()
+            if job is None:
+                return
+            self.busy = True
+            task_id = job.id
+            result, error = self._run(job)
+            job = None
+            self.task_finished.emit(task_id, result, error)
+            result = error = None
+            self.busy = False
+
+    def _run(self, job: _Job) -> tuple[Any, BaseException | None]:
+        kwargs: dict[str, Any] = {}
+        if job.wants_progress:
+            kwargs["progress"] = functools.partial(self._progress, job.id)
+        if job.wants_cancel:
+            kwargs["cancel"] = job.cancel
+        fn, job.fn = job.fn, None
+        assert fn is not None
+        try:
+            return fn(**kwargs), None
+        except Exception as exc:  # delivered to on_error on the GUI thread, without its frames
+            if not isinstance(exc, OneStopError):  # a bug, not a refusal: its traceback goes to the log here
+                log.error("Task %s failed", getattr(fn, "__qualname__", fn), exc_info=exc)
+                mark_logged(exc)
+            return None, _without_frames(exc)
+        finally:
+            del fn, kwargs
+
+    def _progress(self, task_id: int, done: int, total: int) -> None:
+        self.task_progressed.emit(task_id, int(done), int(total))
+
+
+def _without_frames(exc: BaseException) -> BaseException:
+    """``exc`` (and the exceptions chained to it) without tracebacks: their frames hold the
+    job's locals (sessions, cursors, results), which must be let go of here, on the worker
+    thread, not whenever the GUI thread's garbage collector comes across them.
+
+    >>> try:
+    ...     {}["x"]
+    ... except KeyError as e:
+    ...     bare = _without_frames(e)
+    >>> bare.__traceback__ is None
+    True
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if current.__traceback__ is not None:
+            traceback.clear_frames(current.__traceback__)
+            current.__traceback__ = None
+        current = current.__cause__ or current.__context__
+    return exc
 
 
 class TaskRunner(QObject):
@@ -97,8 +165,12 @@ class TaskRunner(QObject):
     before the program ends: queued jobs still run (a confirmed dossier is never dropped).
     """
 
+    #: Every runner not yet shut down (the garbage collector waits for all of them).
+    _running: set["TaskRunner"] = set()
+
     def __init__(self, parent: QObject | None = None, *, progress_delay_ms: int = PROGRESS_DELAY_MS) -> None:
         super().__init__(parent)
+        TaskRunner._running.add(self)
         self._delay = progress_delay_ms
         self._ids = itertools.count(1)
         self._pending: dict[int, Task] = {}
@@ -134,7 +206,7 @@ class TaskRunner(QObject):
         self._pending[task.id] = task
         if not quiet:
             QTimer.singleShot(self._delay, self, lambda: self._on_task_slow(task))
-        self._worker.jobs.put(task)
+        self._worker.jobs.put(_Job(task))
         return task
 
     @property
@@ -153,19 +225,35 @@ class TaskRunner(QObject):
         self._closed = True
         self._worker.jobs.put(None)
         self._worker.wait()
+        TaskRunner._running.discard(self)
         self._hide_dialog()
 
     # --- delivery (GUI thread) ---------------------------------------------------------------------
 
-    @Slot(object, object, object)
-    def _on_task_finished(self, task: Task, result: Any, error: BaseException | None) -> None:
+    @property
+    def worker_busy(self) -> bool:
+        """The worker is running a job or has one queued."""
+        return self._worker.busy or not self._worker.jobs.empty()
+
+    @classmethod
+    def shutdown_all(cls) -> None:
+        """Shut down every runner still running (at the end of the program)."""
+        for runner in list(cls._running):
+            runner.shutdown()
+
+    @classmethod
+    def any_busy(cls) -> bool:
+        """Some runner's worker is running or has a job queued."""
+        return any(runner.worker_busy for runner in list(cls._running))
+
+    @Slot(int, object, object)
+    def _on_task_finished(self, task_id: int, result: Any, error: BaseException | None) -> None:
+        task = self._pending.pop(task_id, None)
+        if task is None:
+            return
         task.finished = True
-        self._pending.pop(task.id, None)
         self._slow.pop(task.id, None)
         self._update_dialog()
-        if error is not None and not isinstance(error, OneStopError):  # a bug, not a refusal
-            log.error("Task %s failed", getattr(task.fn, "__qualname__", task.fn), exc_info=error)
-            mark_logged(error)
         if task.parent is not None and not shiboken6.isValid(task.parent):
             return  # its window is gone
         if error is None:
@@ -176,8 +264,11 @@ class TaskRunner(QObject):
         else:
             show_error(task.parent, error)
 
-    @Slot(object, int, int)
-    def _on_task_progressed(self, task: Task, done: int, total: int) -> None:
+    @Slot(int, int, int)
+    def _on_task_progressed(self, task_id: int, done: int, total: int) -> None:
+        task = self._pending.get(task_id)
+        if task is None:
+            return
         task.progress = (done, total)
         if self._dialog is not None and task.id in self._slow:
             self._show_progress(task)

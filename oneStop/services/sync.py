@@ -57,6 +57,19 @@ class SyncStatus:
                 "set_aside": self.set_aside}
 
 
+def _is_network(exc: BaseException) -> bool:
+    """A failure of the network or of the central server (not of this program)."""
+    import psycopg
+    from sqlalchemy import exc as sa
+
+    return isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError, sa.OperationalError, sa.InterfaceError,
+                            OSError, TimeoutError))
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0][:300]
+
+
 def _words(exc: BaseException) -> str:
     """A connection failure in words an official can act on."""
     text = str(exc).lower()
@@ -136,7 +149,11 @@ class SyncService:
             self._put(last_error=str(exc), last_attempt=now)
             raise
         except Exception as exc:  # network, server, authentication: keep working offline
-            log.warning("sync failed, working offline: %s", type(exc).__name__, exc_info=exc)
+            if _is_network(exc):  # every 5 minutes while the network is down: one line, not a traceback
+                log.warning("sync failed, working offline: %s: %s", type(exc).__name__, _first_line(exc))
+                log.debug("sync failure in full", exc_info=exc)
+            else:  # anything else is a bug: its traceback
+                log.warning("sync failed, working offline: %s", type(exc).__name__, exc_info=exc)
             self._put(last_error=_words(exc), last_attempt=now, online=False)
             raise CentralUnreachable(_words(exc)) from exc
         self._put(last_error="", last_attempt=now, online=True, last_success=now)

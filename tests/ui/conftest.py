@@ -39,6 +39,19 @@ def tasks(qapp):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _no_runner_left_running():  # type: ignore[no-untyped-def]
+    """Every task runner a test started (a window's sync runner among them) is shut down after
+    it, and the automatic garbage collector is back on."""
+    import gc
+
+    from ui.tasks import TaskRunner
+
+    yield
+    TaskRunner.shutdown_all()
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
 def error_boxes(monkeypatch):  # type: ignore[no-untyped-def]
     """Error message boxes are recorded (title, text) instead of blocking the test."""
     from ui.errors import ErrorBox

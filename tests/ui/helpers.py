@@ -21,6 +21,18 @@ def type_text(widget: QWidget, text: str) -> None:
             QCoreApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, chars))
 
 
+def press(qtbot, widget: QWidget, hold_ms: int = 60) -> None:  # type: ignore[no-untyped-def]
+    """Click ``widget`` as a hand does: press in its middle, hold with the event loop running
+    (timers fire, the focus may move), then release."""
+    from PySide6.QtTest import QTest
+
+    assert widget.isVisible() and widget.isEnabled(), widget
+    centre = widget.rect().center()
+    QTest.mousePress(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+    qtbot.wait(hold_ms)
+    QTest.mouseRelease(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+
+
 def decode_barcodes(pdf: bytes, dpi: int = 300) -> list[str]:
     """Render every page at ``dpi`` on white and return the texts of the barcodes found."""
     import pypdfium2 as pdfium

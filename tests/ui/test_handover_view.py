@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtGui import QInputMethodEvent, QKeySequence
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QPushButton
 
 from oneStop.domain.handover import Outcome
 from oneStop.domain.lifecycle import Transition
@@ -314,3 +315,49 @@ def test_the_screen_speaks_english_too(qtbot, qapp, app, tasks, postal, monkeypa
         assert direction_label(Direction.IN) == "Dossiers from the post"
     finally:
         install_translator(qapp, "vi")
+
+
+# --- a real hand on the buttons, and the keyboard routes ---------------------------------------------------
+
+
+@pytest.mark.parametrize("hold_ms", [30, 100])
+def test_every_button_answers_a_real_press_and_release(qtbot, view, ready, monkeypatch, hold_ms):
+    """A press held 30–100 ms with the event loop running, as a postal worker clicks: the scan
+    field must not take the focus back (and so the click away) while the button is down."""
+    from tests.ui.helpers import press
+
+    asked: list[str] = []
+    monkeypatch.setattr(OpenBatchDialog, "ask", classmethod(lambda cls, parent, units: asked.append("open")))
+    monkeypatch.setattr(OutcomeDialog, "ask", classmethod(lambda cls, parent, *a: asked.append("outcome")))
+    monkeypatch.setattr(CloseBatchDialog, "ask", classmethod(lambda cls, parent, batch: asked.append("close")))
+    wedge(qtbot, view, ready[0].code)
+    wedge(qtbot, view, LABEL)
+    view.items.selectRow(0)
+    for button, answer in ((view.open_button, "open"), (view.outcome_button, "outcome"),
+                           (view.close_button, "close")):
+        qtbot.waitUntil(view.scan.hasFocus, timeout=2000)
+        press(qtbot, button, hold_ms)
+        qtbot.waitUntil(lambda: answer in asked, timeout=5000)
+        assert view.scan.hasFocus() or qtbot.waitUntil(view.scan.hasFocus, timeout=2000) is None
+    with qtbot.waitSignal(view.list_made, timeout=10000):
+        press(qtbot, view.print_button, hold_ms)
+    assert asked == ["open", "outcome", "close"]
+
+
+def test_every_action_has_a_keyboard_route(qtbot, view, ready, monkeypatch):
+    asked: list[str] = []
+    monkeypatch.setattr(OpenBatchDialog, "ask", classmethod(lambda cls, parent, units: asked.append("open")))
+    monkeypatch.setattr(CloseBatchDialog, "ask", classmethod(lambda cls, parent, batch: asked.append("close")))
+    monkeypatch.setattr(OutcomeDialog, "ask", classmethod(lambda cls, parent, *a: asked.append("outcome")))
+    monkeypatch.setattr(RemoveItemDialog, "ask", classmethod(lambda cls, parent, item: asked.append("remove")))
+    wedge(qtbot, view, ready[0].code)
+    wedge(qtbot, view, LABEL)
+    view.items.selectRow(0)
+    view.scan.setFocus()
+    for keys, answer in (("Ctrl+N", "open"), ("Ctrl+K", "outcome"), ("Ctrl+D", "remove"), ("Ctrl+L", "close")):
+        shortcut = QKeySequence(keys)
+        QTest.keySequence(view.scan, shortcut)  # typed where the focus is: the scan field
+        qtbot.waitUntil(lambda: answer in asked, timeout=5000)
+        assert keys in view.findChild(QPushButton, f"handover_{answer}").toolTip()
+    with qtbot.waitSignal(view.list_made, timeout=10000):
+        QTest.keySequence(view.scan, QKeySequence("Ctrl+P"))

@@ -143,3 +143,18 @@ def test_ctrl_enter_is_not_a_scan(qtbot, screen):
     QCoreApplication.sendEvent(field, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return,
                                                 Qt.KeyboardModifier.ControlModifier, "\r"))
     assert got == [] and field.text() == "abc"
+
+
+@pytest.mark.parametrize("hold_ms", [30, 100])
+def test_a_button_that_takes_the_focus_still_clicks_when_pressed_and_held(qtbot, screen, hold_ms):
+    """The button takes the focus on the press; the field waits for the release before taking it
+    back, or the button would lose its press and never click."""
+    from tests.ui.helpers import press
+
+    _window, field, button, _other = screen
+    assert button.focusPolicy() == Qt.FocusPolicy.StrongFocus  # a click gives it the focus
+    clicks: list[bool] = []
+    button.clicked.connect(lambda: clicks.append(True))
+    press(qtbot, button, hold_ms)
+    assert clicks == [True]
+    qtbot.waitUntil(field.hasFocus, timeout=2000)  # and the scanner's field has it again

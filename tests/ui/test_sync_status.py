@@ -41,3 +41,18 @@ def test_sync_in_the_background_then_offline_in_words(qtbot, app, admin, officia
     qtbot.waitUntil(lambda: not controller.status.online, timeout=15000)
     assert "Ngoại tuyến" in controller.label.text()
     assert "máy chủ trung tâm" in controller.label.toolTip()
+
+
+def test_a_failed_background_sync_logs_one_line(qtbot, app, admin, controller, caplog):
+    app.sync.configure(admin, "postgresql://x:y@127.0.0.1:1/none")  # nothing listens there
+    controller.start()
+    qtbot.waitUntil(lambda: controller.status is not None, timeout=5000)
+    caplog.clear()
+    caplog.set_level("INFO")
+    for _ in range(2):  # two rounds of the 5-minute timer
+        controller.sync_now()
+        qtbot.waitUntil(lambda: not controller._busy, timeout=15000)
+    failures = [r for r in caplog.records if "sync failed" in r.getMessage()]
+    assert len(failures) == 2 and all(r.exc_info is None for r in failures), caplog.text
+    assert not any(r.exc_info for r in caplog.records if r.levelname in ("WARNING", "ERROR")), caplog.text
+    assert "Traceback" not in caplog.text

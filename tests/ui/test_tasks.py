@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QPushButton
 
 from oneStop.domain.errors import DossierNotFound
@@ -169,3 +169,87 @@ def test_when_the_progress_dialog_goes_the_cursor_is_back_where_it_was(qtbot):
         qtbot.waitUntil(lambda: QApplication.focusWidget() is field, timeout=3000)
     finally:
         runner.shutdown()
+
+
+# --- nothing of the GUI dies on the worker; nothing of a job dies in the GUI's collector --------------
+
+
+def _destroyed_on(widget) -> list[str]:  # type: ignore[no-untyped-def]
+    """The name of the thread on which ``widget``'s C++ object is destroyed, once it is."""
+    where: list[str] = []
+    widget.destroyed.connect(lambda *_: where.append("GUI" if threading.current_thread() is threading.main_thread()
+                                                     else "worker"), Qt.ConnectionType.DirectConnection)
+    return where
+
+
+def test_what_only_a_finished_jobs_closure_holds_dies_on_the_gui_thread(qtbot, tasks):
+    """A dialog closes while its job runs: the last references to it and to what it holds are
+    in the job's closure. They must go on the GUI thread, never on the worker."""
+
+    class ViewHelper:
+        """A Python object of the GUI (a view's model, a dialog's state) the closure holds."""
+
+        died_on: list[str] = []
+
+        def __del__(self) -> None:
+            ViewHelper.died_on.append("GUI" if threading.current_thread() is threading.main_thread() else "worker")
+
+    places: list[list[str]] = []
+    for _ in range(5):
+        widget = QPushButton("Thiết lập")  # no parent: Python owns it
+        places.append(_destroyed_on(widget))
+        release = threading.Event()
+        done: list[object] = []
+        tasks.submit(lambda w=widget, h=ViewHelper(): release.wait(5) and None, on_done=done.append, quiet=True)
+        del widget  # the dialog is gone; only the job's default arguments hold its button and helper
+        release.set()
+        qtbot.waitUntil(lambda: bool(done), timeout=3000)
+        tasks.submit(lambda: None, quiet=True)  # the worker moves on to another job
+        qtbot.waitUntil(tasks.is_idle, timeout=3000)
+    qtbot.wait(50)
+    assert ViewHelper.died_on == ["GUI"] * 5
+    assert places == [["GUI"]] * 5
+
+
+def test_a_failed_jobs_frames_are_let_go_of_on_the_worker_and_the_bug_is_logged_there(qtbot, tasks, caplog):
+    class Held:
+        """A job's local, like a database session: it must die where the job ran."""
+
+        died_on: list[str] = []
+
+        def __del__(self) -> None:
+            Held.died_on.append("GUI" if threading.current_thread() is threading.main_thread() else "worker")
+
+    def job() -> None:
+        held = Held()  # noqa: F841 (a local the traceback's frame holds)
+        raise RuntimeError("một lỗi lập trình")
+
+    errors: list[BaseException] = []
+    tasks.submit(job, on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=3000)
+    assert isinstance(errors[0], RuntimeError) and errors[0].__traceback__ is None
+    assert Held.died_on == ["worker"]
+    logged = [r for r in caplog.records if r.getMessage().startswith("Task ")]
+    assert len(logged) == 1 and logged[0].exc_info is not None and logged[0].thread != threading.main_thread().ident
+    assert "một lỗi lập trình" in caplog.text and "in job" in caplog.text  # the traceback, in the log
+
+
+def test_the_garbage_collector_waits_for_the_worker_and_runs_on_the_gui_thread(qtbot, tasks):
+    import gc
+
+    from ui.garbage import GarbageCollector
+
+    collector = GarbageCollector([TaskRunner.any_busy], interval_ms=10)
+    collector.start()
+    try:
+        assert not gc.isenabled()  # no automatic collection on whichever thread allocates
+        release = threading.Event()
+        tasks.submit(lambda: release.wait(5), quiet=True)
+        qtbot.waitUntil(lambda: collector.skipped >= 3, timeout=3000)
+        assert collector.collections == 0  # never while a job runs
+        release.set()
+        qtbot.waitUntil(lambda: collector.collections >= 1, timeout=3000)
+        assert collector.quiet()
+    finally:
+        collector.stop()
+    assert gc.isenabled()

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -434,6 +434,17 @@ class HandoverView(QWidget):
         self.outcome_button = QPushButton(self.tr("Kết quả phát…"))
         self.close_button = QPushButton(self.tr("Đóng lô"))
         self.print_button = QPushButton(self.tr("In danh sách bàn giao"))
+
+        # every action has its keys (the focus stays in the scan field, so no mnemonics), and a
+        # click does not take the focus from the scan field (which would take it back, and the
+        # click with it, while the button is still held down)
+        for button, name, keys in ((self.open_button, "open", "Ctrl+N"), (self.receive_button, "receive", "Ctrl+R"),
+                                   (self.remove_button, "remove", "Ctrl+D"), (self.outcome_button, "outcome", "Ctrl+K"),
+                                   (self.close_button, "close", "Ctrl+L"), (self.print_button, "print", "Ctrl+P")):
+            button.setObjectName(f"handover_{name}")
+            button.setShortcut(QKeySequence(keys))
+            button.setToolTip(f"{button.text()} ({keys})")
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
         top = QHBoxLayout()
         top.addWidget(self.open_button)

@@ -9,7 +9,9 @@ the composition.
 
 The field takes the focus back whenever something else in its own window takes it while the
 field is showing (a click on a button or a table of the view), so a scan never lands in the
-wrong place; it never takes it from a modal dialog or an open popup, which are other windows.
+wrong place; it never takes it from a modal dialog or an open popup, which are other windows,
+nor while a mouse button is held down (a button that loses the focus while pressed never
+clicks): it waits for the release.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 ENDS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
 #: How soon the field takes the focus back after something else of its window took it.
 RETAKE_MS = 0
+#: While a mouse button is held down (a click on a button is not over until it is released),
+#: the field waits and looks again this often.
+WHILE_PRESSED_MS = 50
 _CHORD = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
 
 
@@ -98,14 +103,18 @@ class ScanField(QLineEdit):
             return
         if QApplication.activeModalWidget() is not None or QApplication.activePopupWidget() is not None:
             return
+        if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            # a button held down loses its press with the focus: the click would never happen
+            self._retake.start(WHILE_PRESSED_MS)
+            return
         self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is None or new is self or not self.keep_focus or not self.isVisible():
             return
         if new.window() is self.window():  # a dialog or a popup is another window: leave it be
-            self._retake.start()
+            self._retake.start(RETAKE_MS)
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt name)
         super().showEvent(event)
-        self._retake.start()
+        self._retake.start(RETAKE_MS)
