@@ -263,7 +263,83 @@ def sync(dossiers: int = 1_000_000, events: int = 200_000) -> dict:
     return run_sync(CACHE, events=int(os.environ.get("ONESTOP_BENCH_SYNC_EVENTS", events)))
 
 
-BENCHMARKS = {"reception": reception, "supervision": supervision, "handover": handover, "sync": sync}
+def print_path(dossiers: int = 1_000_000, rounds: int = 20) -> dict:
+    """Ctrl+S to the print system: the dossier saved, its receipt made, and its pages handed to
+    a printer (a QPrinter writing the job to a file, at a laser printer's 600 dpi: the job's
+    size is the file's). The new path (black and white at 300 dpi, inked bands only) against
+    the old one (the whole page in colour at the printer's resolution) and against the bare
+    receipt PDF, in the same run. The database is the reception benchmark's."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import tempfile
+    from datetime import UTC, datetime
+
+    from PySide6.QtPrintSupport import QPrinter
+    from PySide6.QtWidgets import QApplication
+
+    from bench.bare_page import render_bare_page
+    from oneStop.domain.models import Applicant, DossierDraft
+    from oneStop.services.app import App
+    from oneStop.services.printing import receipt_document
+    from ui import printing
+
+    qapp = QApplication.instance() or QApplication([])  # noqa: F841 (QPrinter needs one)
+    data_dir = ensure_database(CACHE / f"lifecycle-{dossiers}", dossiers)
+    app = App(data_dir)
+    out = Path(tempfile.mkdtemp(prefix="onestop-print-"))
+    try:
+        official = app.auth.login("bench", PASSWORD)
+        procedure = app.catalog.search("dang ky khai sinh")[0]
+        draft = DossierDraft(procedure_code=procedure.code, applicant=Applicant(
+            name="Nguyễn Thị Hường", citizen_id="038190012345", phone="0912345678",
+            address="Thôn 3, xã Quảng Phú, tỉnh Thanh Hóa"))
+
+        def printer(name: str) -> QPrinter:
+            job = QPrinter(QPrinter.PrinterMode.HighResolution)
+            job.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            job.setOutputFileName(str(out / name))
+            job.setResolution(600)
+            return job
+
+        def one(mode: str, n: int) -> tuple[float, float, int, int]:
+            t0 = time.perf_counter()
+            dossier = app.reception.receive(official, draft)
+            receipt = app.printing.receipt(official, dossier.code)
+            t1 = time.perf_counter()
+            job = printing.print_pdf_job(receipt.pdf, printer(f"{mode}-{n}.pdf"), title=dossier.code, mode=mode)
+            t2 = time.perf_counter()
+            return t2 - t0, t2 - t1, (out / f"{mode}-{n}.pdf").stat().st_size, job.bitmap_bytes
+
+        one("mono", -1), one("colour", -1)  # warm up (fonts, pdfium), not measured
+        runs: dict[str, list[tuple[float, float, int, int]]] = {"mono": [], "colour": []}
+        for n in range(rounds):
+            for mode in ("mono", "colour"):  # interleaved: both meet the same machine
+                runs[mode].append(one(mode, n))
+        agency = app.setup.agency()
+        bare: list[float] = []
+        last = app.reception.receive(official, draft)
+        document = receipt_document(last, agency, official.full_name, app.profiles.all()[0],
+                                    printed_at=datetime.now(UTC), reprint=False)
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            render_bare_page(document)
+            bare.append(time.perf_counter() - t0)
+    finally:
+        app.close()
+    result: dict = {"printer_dpi": 600, "bare_pdf_ms": _median_ms(bare)}
+    for mode, label in (("mono", "new"), ("colour", "old")):
+        samples = runs[mode]
+        result[label] = {
+            "save_to_print_system_ms": _median_ms([s[0] for s in samples]),
+            "print_only_ms": _median_ms([s[1] for s in samples]),
+            "job_bytes": int(statistics.median(s[2] for s in samples)),
+            "bitmap_bytes": int(statistics.median(s[3] for s in samples)),
+        }
+    result["targets"] = {"save_to_print_system_ms": 500, "job_bytes": 1_000_000}
+    return result
+
+
+BENCHMARKS = {"reception": reception, "supervision": supervision, "handover": handover, "sync": sync,
+              "print_path": print_path}
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from oneStop import settings as S
 from oneStop.domain.models import User
@@ -19,6 +19,14 @@ from ui.dialogs.print_preview import PrintPreviewDialog
 from ui.errors import show_error
 from ui.tasks import TaskRunner
 
+
+
+def _say(parent: QWidget | None, text: str, timeout_ms: int = 0) -> None:
+    """Show ``text`` in the status bar of ``parent``'s main window, if it has one (never a
+    dialog: it would take the keyboard)."""
+    window = parent.window() if parent is not None else None
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(text, timeout_ms)
 
 
 class ReceiptPrinting(QObject):
@@ -41,8 +49,9 @@ class ReceiptPrinting(QObject):
         def make() -> tuple[PrintedReceipt, str]:
             return app.printing.receipt(user, code), app.settings.get(S.PRINTER)
 
-        self.tasks.submit(make, on_done=lambda result: self._on_made(result, parent), parent=parent,
-                          progress_label=self.tr("Đang tạo phiếu tiếp nhận…"))
+        _say(parent, self.tr("Đang tạo phiếu tiếp nhận %1…").replace("%1", code))
+        # quiet: no progress dialog, which would take the keyboard from the next applicant's form
+        self.tasks.submit(make, on_done=lambda result: self._on_made(result, parent), parent=parent, quiet=True)
 
     def _on_made(self, result: tuple[PrintedReceipt, str], parent: QWidget | None) -> None:
         receipt, printer = result
@@ -69,12 +78,22 @@ class ReceiptPrinting(QObject):
                                       progress=progress)
 
         def done(_pages: int) -> None:
+            _say(parent, QCoreApplication.translate("ReceiptPrinting", "Đã gửi phiếu %1 tới máy in %2.").replace(
+                "%1", receipt.code).replace("%2", printer), 8000)
             self.printed.emit(receipt, printer)
             if on_done is not None:
                 on_done(printer)
 
-        self.tasks.submit(job, on_done=done, on_error=on_error, parent=parent,
-                          progress_label=QCoreApplication.translate("ReceiptPrinting", "Đang in…"))
+        _say(parent, QCoreApplication.translate("ReceiptPrinting", "Đang in phiếu %1…").replace("%1", receipt.code))
+        # printing goes on in the background: the official types on meanwhile
+        def failed(exc: BaseException) -> None:
+            _say(parent, "")
+            if on_error is not None:
+                on_error(exc)
+            else:
+                show_error(parent, exc)
+
+        self.tasks.submit(job, on_done=done, on_error=failed, parent=parent, quiet=True)
 
     def remember_printer(self, printer: str) -> None:
         """Keep ``printer`` as this counter's printer (the ``print.printer`` setting)."""

@@ -46,3 +46,38 @@ def test_an_unknown_printer_is_reported_in_vietnamese(qapp):
     with pytest.raises(PrinterUnavailable) as raised:
         printing.printer_named("Máy in không tồn tại")
     assert describe(raised.value).startswith("Không in được trên máy in “Máy in không tồn tại”.")
+
+
+def test_a_receipt_reaches_the_printer_in_black_and_white_small_and_still_scans(qapp, receipt, tmp_path):
+    """A laser printer's 600 dpi: the job is 1-bit bands of ink (no JPEG), well under 1 MB,
+    against megabytes for the whole page in colour; the Code128 and the QR still read, at 300 dpi
+    and as a cheap scanner sees it (150 dpi, blurred)."""
+    import re
+
+    from PIL import ImageFilter
+    from PySide6.QtPrintSupport import QPrinter
+    import zxingcpp
+
+    def printer(name: str) -> QPrinter:
+        job = QPrinter(QPrinter.PrinterMode.HighResolution)
+        job.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        job.setOutputFileName(str(tmp_path / name))
+        job.setResolution(600)
+        return job
+
+    mono = printing.print_pdf_job(receipt.pdf, printer("mono.pdf"))
+    colour = printing.print_pdf_job(receipt.pdf, printer("colour.pdf"), mode="colour")
+    small, large = (tmp_path / "mono.pdf").read_bytes(), (tmp_path / "colour.pdf").read_bytes()
+    assert mono.pages == colour.pages == 2 and mono.bands > 2 * mono.pages  # blank bands are not sent
+    assert len(small) < 400_000 < 2_000_000 < len(large), (len(small), len(large))
+    assert mono.bitmap_bytes * 50 < colour.bitmap_bytes
+    images = re.findall(rb"/Subtype /Image\n/Width \d+\n/Height \d+\n/BitsPerComponent (\d+)", small)
+    assert images and set(images) == {b"1"} and b"/DCTDecode" not in small
+    assert decode_barcodes(small).count(receipt.code) == 4  # Code128 and QR on both copies
+    document = pdfium.PdfDocument(small)
+    try:
+        cheap = document[0].render(scale=150 / 72, fill_color=(255, 255, 255, 255)).to_pil()
+    finally:
+        document.close()
+    blurred = cheap.convert("L").filter(ImageFilter.GaussianBlur(0.8)).rotate(3, fillcolor=255, expand=True)
+    assert receipt.code in [r.text for r in zxingcpp.read_barcodes(blurred)]

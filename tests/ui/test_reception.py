@@ -320,3 +320,27 @@ def test_a_full_disk_is_shown_like_other_errors_and_nothing_is_saved(qtbot, app,
     assert "sắp đầy" in text and "chưa cấp mã" in text
     assert app.dossiers.find(official, "") == []
     assert view.save_button.isEnabled() and view.name.text() == "Nguyễn Thị Hường"  # the form is kept
+
+
+def test_keys_typed_while_the_receipt_prints_reach_the_next_applicants_form(
+        qtbot, app, official, view, printers, counter_printer, monkeypatch):
+    """The official presses Ctrl+S and types on: printing (here a printer taking 1.5 s) must not
+    take the keyboard, and no key may be lost."""
+    import time
+
+    from PySide6.QtTest import QTest
+
+    from ui import printing
+
+    real = printing.print_pdf
+    monkeypatch.setattr(printing, "print_pdf", lambda *a, **k: (time.sleep(1.5), real(*a, **k))[1])
+    pick(qtbot, view, "thu nghiem nam ngay")
+    fill_applicant(view)
+    with qtbot.waitSignal(view._receipts.printed, timeout=15000):
+        saved(qtbot, view)
+        for ch in "dang ky":  # the next applicant's procedure, typed at once, key by key, over 0.7 s
+            qtbot.wait(100)
+            QTest.keyClick(QApplication.focusWidget(), ch)  # where the keyboard is, as a hand types
+            assert QApplication.activeModalWidget() is None
+    assert view.picker.edit.text() == "dang ky"
+    assert "tới máy in" in view.window().statusBar().currentMessage()
