@@ -1,7 +1,8 @@
-"""A dossier's receipt from the core to paper, shared by the reception view and a dossier's
-detail: the core makes the PDF (and records the print or the reprint), then the UI sends it to
-this counter's printer without a dialog, or shows the preview while no printer is chosen or
-when the printer fails. Everything blocking runs in the task runner."""
+"""Documents from the core to paper: a dossier's receipt (the reception view, a dossier's
+detail), its other forms, the handover list, the tracking book and the periodic report. The core
+makes the PDF (and records the print), then the UI sends it to this counter's printer without a
+dialog, or shows the preview while no printer is chosen or when the printer fails. Everything
+blocking runs in the task runner, quietly: the status bar tells, the keyboard stays where it is."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ def _say(parent: QWidget | None, text: str, timeout_ms: int = 0) -> None:
     """Show ``text`` in the status bar of ``parent``'s main window, if it has one (never a
     dialog: it would take the keyboard)."""
     window = parent.window() if parent is not None else None
+    while window is not None and not isinstance(window, QMainWindow):  # a dialog: its main window
+        owner = window.parentWidget()
+        window = owner.window() if owner is not None else None
     if isinstance(window, QMainWindow):
         window.statusBar().showMessage(text, timeout_ms)
 
@@ -45,28 +49,57 @@ class ReceiptPrinting(QObject):
     def print_receipt(self, code: str, parent: QWidget | None = None) -> None:
         """Make the receipt of ``code`` (a reprint after the first time) and print it."""
         app, user = self.app, self.user
+        self.print_document(
+            lambda: app.printing.receipt(user, code), parent,
+            making=self.tr("Đang tạo phiếu tiếp nhận %1…").replace("%1", code),
+            not_printed=self.tr("Phiếu của hồ sơ %1 đã được tạo nhưng chưa in ra giấy. "
+                                "Có thể chọn máy in khác trong cửa sổ xem trước.").replace("%1", code),
+            on_made=self.receipt_made.emit)
 
-        def make() -> tuple[PrintedReceipt, str]:
-            return app.printing.receipt(user, code), app.settings.get(S.PRINTER)
+    def print_document(self, make: Callable[[], PrintedReceipt], parent: QWidget | None, *, making: str,
+                       not_printed: str, title: str | None = None,
+                       on_made: Callable[[PrintedReceipt], None] | None = None,
+                       on_printed: Callable[[str], None] | None = None) -> None:
+        """Make a document (``make`` runs in the task runner; the core records the print) and put
+        it on this counter's printer without a dialog; the preview opens while no printer is chosen
+        or when the printer fails (``not_printed`` says so). Quiet: no progress dialog, which would
+        take the keyboard; the status bar tells (``making``)."""
+        app = self.app
 
-        _say(parent, self.tr("Đang tạo phiếu tiếp nhận %1…").replace("%1", code))
-        # quiet: no progress dialog, which would take the keyboard from the next applicant's form
-        self.tasks.submit(make, on_done=lambda result: self._on_made(result, parent), parent=parent, quiet=True)
+        def job() -> tuple[PrintedReceipt, str]:
+            return make(), app.settings.get(S.PRINTER)
 
-    def _on_made(self, result: tuple[PrintedReceipt, str], parent: QWidget | None) -> None:
-        receipt, printer = result
-        self.receipt_made.emit(receipt)
+        def made(result: tuple[PrintedReceipt, str]) -> None:
+            document, printer = result
+            if on_made is not None:
+                on_made(document)
+            self.print_made(document, printer, parent, not_printed=not_printed, title=title, on_printed=on_printed)
+
+        def failed(exc: BaseException) -> None:
+            _say(parent, "")
+            show_error(parent, exc)
+
+        _say(parent, making)
+        self.tasks.submit(job, on_done=made, on_error=failed, parent=parent, quiet=True)
+
+    def print_made(self, document: PrintedReceipt, printer: str, parent: QWidget | None, *, not_printed: str,
+                   title: str | None = None, on_printed: Callable[[str], None] | None = None) -> None:
+        """``document`` to ``printer``, or to the preview (no printer chosen, or it failed)."""
+        def preview(chosen: str) -> None:
+            dialog = self.preview(document, chosen, parent, title=title)
+            if on_printed is not None:
+                dialog.printed.connect(on_printed)
+
         if not printer:
-            self.preview(receipt, "", parent)
+            _say(parent, "")
+            preview("")
             return
 
         def failed(exc: BaseException) -> None:
-            context = self.tr("Phiếu của hồ sơ %1 đã được tạo nhưng chưa in ra giấy. "
-                              "Có thể chọn máy in khác trong cửa sổ xem trước.").replace("%1", receipt.code)
-            show_error(parent, exc, context=context)
-            self.preview(receipt, printer, parent)
+            show_error(parent, exc, context=not_printed)
+            preview(printer)
 
-        self.send_to_printer(receipt, printer, parent=parent, on_error=failed)
+        self.send_to_printer(document, printer, parent=parent, on_done=on_printed, on_error=failed)
 
     def send_to_printer(self, receipt: PrintedReceipt, printer: str, *, parent: QWidget | None = None,
                         on_done: Callable[[str], None] | None = None,
@@ -78,14 +111,12 @@ class ReceiptPrinting(QObject):
                                       progress=progress)
 
         def done(_pages: int) -> None:
-            _say(parent, QCoreApplication.translate("ReceiptPrinting", "Đã gửi phiếu %1 tới máy in %2.").replace(
+            _say(parent, QCoreApplication.translate("ReceiptPrinting", "Đã gửi %1 tới máy in %2.").replace(
                 "%1", receipt.code).replace("%2", printer), 8000)
             self.printed.emit(receipt, printer)
             if on_done is not None:
                 on_done(printer)
 
-        _say(parent, QCoreApplication.translate("ReceiptPrinting", "Đang in phiếu %1…").replace("%1", receipt.code))
-        # printing goes on in the background: the official types on meanwhile
         def failed(exc: BaseException) -> None:
             _say(parent, "")
             if on_error is not None:
@@ -93,6 +124,8 @@ class ReceiptPrinting(QObject):
             else:
                 show_error(parent, exc)
 
+        _say(parent, QCoreApplication.translate("ReceiptPrinting", "Đang in %1…").replace("%1", receipt.code))
+        # printing goes on in the background: the official types on meanwhile
         self.tasks.submit(job, on_done=done, on_error=failed, parent=parent, quiet=True)
 
     def remember_printer(self, printer: str) -> None:
@@ -100,7 +133,10 @@ class ReceiptPrinting(QObject):
         app, user = self.app, self.user
         self.tasks.submit(lambda: app.settings.set(user, S.PRINTER, printer), quiet=True)
 
-    def preview(self, receipt: PrintedReceipt, printer: str, parent: QWidget | None) -> PrintPreviewDialog:
+    def preview(self, receipt: PrintedReceipt, printer: str, parent: QWidget | None, *,
+                title: str | None = None) -> PrintPreviewDialog:
         dialog = PrintPreviewDialog.present(self, receipt, printer, parent)
+        if title:
+            dialog.setWindowTitle(title)
         self.previewed.emit(dialog)
         return dialog

@@ -237,6 +237,10 @@ Backup passphrase:</translation>
         <translation>Control sheet (Form 05)</translation>
     </message>
     <message>
+        <source>Lưu thành tệp PDF</source>
+        <translation>Save as a PDF file</translation>
+    </message>
+    <message>
         <source>Lịch sử hồ sơ</source>
         <translation>History</translation>
     </message>
@@ -255,6 +259,18 @@ Backup passphrase:</translation>
     <message>
         <source>Lưu phiếu</source>
         <translation>Save form</translation>
+    </message>
+    <message>
+        <source>Đang tạo phiếu của hồ sơ %1…</source>
+        <translation>Making the form of dossier %1…</translation>
+    </message>
+    <message>
+        <source>Phiếu của hồ sơ %1 đã được tạo nhưng chưa in ra giấy. Có thể chọn máy in khác trong cửa sổ xem trước.</source>
+        <translation>The form of dossier %1 was made but not printed on paper. Another printer can be chosen in the preview.</translation>
+    </message>
+    <message>
+        <source>Phiếu của hồ sơ %1</source>
+        <translation>Form of dossier %1</translation>
     </message>
     <message>
         <source>Khổ %1, %2 liên</source>
@@ -706,8 +722,8 @@ Backup passphrase:</translation>
         <translation>Batch %1 closed: %2 items, postal worker %3.</translation>
     </message>
     <message>
-        <source>Đang tạo danh sách bàn giao…</source>
-        <translation>Making the handover list…</translation>
+        <source>Đang tạo danh sách bàn giao %1…</source>
+        <translation>Making handover list %1…</translation>
     </message>
     <message>
         <source>Danh sách bàn giao %1 chưa in ra giấy. Có thể chọn máy in khác trong cửa sổ xem trước.</source>
@@ -1038,16 +1054,20 @@ Backup passphrase:</translation>
 <context>
     <name>ReceiptPrinting</name>
     <message>
-        <source>Đang tạo phiếu tiếp nhận…</source>
-        <translation>Making the receipt…</translation>
+        <source>Đang tạo phiếu tiếp nhận %1…</source>
+        <translation>Making the receipt of %1…</translation>
     </message>
     <message>
         <source>Phiếu của hồ sơ %1 đã được tạo nhưng chưa in ra giấy. Có thể chọn máy in khác trong cửa sổ xem trước.</source>
         <translation>The receipt of dossier %1 was made but not printed on paper. You can choose another printer in the preview.</translation>
     </message>
     <message>
-        <source>Đang in…</source>
-        <translation>Printing…</translation>
+        <source>Đã gửi %1 tới máy in %2.</source>
+        <translation>%1 sent to printer %2.</translation>
+    </message>
+    <message>
+        <source>Đang in %1…</source>
+        <translation>Printing %1…</translation>
     </message>
 </context>
 <context>
@@ -1340,7 +1360,7 @@ Backup passphrase:</translation>
     <name>ScanField</name>
     <message>
         <source>Quét mã vạch vào đây</source>
-        <extracomment>Keys that end a scan. How soon the field takes the focus back after something else of its window took it.</extracomment>
+        <extracomment>Keys that end a scan. How soon the field takes the focus back after something else of its window took it. While a mouse button is held down (a click on a button is not over until it is released), the field waits and looks again this often.</extracomment>
         <translation>Scan the barcode here</translation>
     </message>
 </context>
@@ -1383,7 +1403,7 @@ Backup passphrase:</translation>
     <name>Startup</name>
     <message>
         <source>Đang mở dữ liệu…</source>
-        <extracomment>How often the running program checks whether today&apos;s automatic backup is made.</extracomment>
+        <extracomment>How often the running program checks whether today&apos;s automatic backup is made. The file, in the log folder, where a crash of the process itself (a segmentation fault, an abort) leaves the traceback of every thread.</extracomment>
         <translation>Opening the data…</translation>
     </message>
     <message>
@@ -1399,7 +1419,7 @@ Backup passphrase:</translation>
     <name>TaskRunner</name>
     <message>
         <source>Xin chờ</source>
-        <extracomment>How long a job may run before the progress dialog appears.</extracomment>
+        <extracomment>How long a job may run before the progress dialog appears. Every runner not yet shut down (the garbage collector waits for all of them).</extracomment>
         <translation>Please wait</translation>
     </message>
     <message>

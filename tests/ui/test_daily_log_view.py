@@ -104,3 +104,16 @@ def test_supervisors_get_the_tab_officials_do_not(qtbot, app, tasks, supervisor,
         qtbot.addWidget(window)
         assert (window.daily_log is not None) is expected
         window.sync.shutdown()
+
+
+def test_the_book_prints_straight_to_the_counters_printer(qtbot, view, day, printers, counter_printer):
+    from tests.ui.conftest import PRINTER
+    from tests.ui.helpers import press, read_pdf
+
+    view.show()
+    qtbot.waitExposed(view)
+    load(qtbot, view)
+    with qtbot.waitSignal(view.printed, timeout=20000) as printed:
+        press(qtbot, view.print_button)
+    assert printed.args == [PRINTER] and printers.names == [PRINTER]
+    assert read_pdf(printers.files[0]).count(b"/Subtype /Image") >= 1

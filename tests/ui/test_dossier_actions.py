@@ -52,3 +52,33 @@ def test_the_control_sheet_is_saved_from_the_detail(qtbot, app, tasks, official,
     with qtbot.waitSignal(dialog.form_saved, timeout=10000):
         dialog.save_form("control-sheet")
     assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_a_form_prints_straight_to_the_counters_printer_from_the_menu(qtbot, app, tasks, official, printers,
+                                                                       counter_printer):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.conftest import PRINTER
+    from tests.ui.helpers import decode_barcodes, press, read_pdf
+
+    add_procedure(app)
+    d = app.reception.receive(official, draft())
+    dialog = open_detail(qtbot, app, tasks, official, d.code)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    with qtbot.waitSignal(dialog.form_printed, timeout=20000) as printed:
+        press(qtbot, dialog.forms_button)
+        qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None, timeout=3000)
+        menu = QApplication.activePopupWidget()
+        for _ in range(4):  # Mẫu 02, 03, 04, 05: the control sheet
+            QTest.keyClick(menu, Qt.Key.Key_Down)
+        assert menu.activeAction().text() == "Phiếu kiểm soát (Mẫu 05)"
+        QTest.keyClick(menu, Qt.Key.Key_Return)
+    assert printed.args == ["control-sheet", PRINTER] and printers.names == [PRINTER]
+    assert d.code in decode_barcodes(read_pdf(printers.files[0]))
+    from oneStop.domain.vocabulary import Kind
+
+    events = app.dossiers.show(official, d.code).events
+    assert [e.payload["form"] for e in events if e.kind == Kind.FORM_PRINTED] == ["control-sheet"]

@@ -35,3 +35,20 @@ def test_a_month_by_field_with_officials_and_its_export(qtbot, app, tasks, offic
     assert target.stat().st_size > 1000
     view.kind.setCurrentIndex(view.kind.findData("quarter"))
     assert view.part.maximum() == 4
+
+
+def test_the_report_prints_straight_to_the_counters_printer(qtbot, app, tasks, official, supervisor, printers,
+                                                             counter_printer):
+    from tests.ui.conftest import PRINTER
+    from tests.ui.helpers import press, read_pdf
+
+    view = ReportView(app, tasks, supervisor)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    with qtbot.waitSignal(view.loaded, timeout=10000):
+        press(qtbot, view.show_button)
+    with qtbot.waitSignal(view.printed, timeout=20000) as printed:
+        press(qtbot, view.print_button)
+    assert printed.args == [PRINTER] and printers.names == [PRINTER]
+    assert read_pdf(printers.files[0]).startswith(b"%PDF")

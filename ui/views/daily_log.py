@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QDate, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,9 +32,11 @@ from PySide6.QtWidgets import (
 
 from oneStop.domain.models import Channel, DossierStatus, User
 from oneStop.services.app import App
+from oneStop.services.printing import PrintedReceipt
 from oneStop.services.supervision import DailyLog, DayReview, LogFilter, LogRow
 from ui import format as fmt
 from ui.files import write_atomically
+from ui.receipts import ReceiptPrinting
 from ui.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
@@ -122,7 +124,8 @@ class DailyLogView(QWidget):
 
     loaded = Signal(object)  # DailyLog
     reviewed = Signal(object)  # DayReview
-    exported = Signal(str)  # the file written
+    exported = Signal(str)
+    printed = Signal(str)  # the printer  # the file written
 
     def __init__(self, app: App, tasks: TaskRunner, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -186,7 +189,11 @@ class DailyLogView(QWidget):
         self.review_label.setTextFormat(Qt.TextFormat.RichText)
 
         self.xlsx_button = QPushButton(_tr("Xuất Excel"))
-        self.pdf_button = QPushButton(_tr("In (PDF)"))
+        self.pdf_button = QPushButton(_tr("Lưu PDF…"))
+        self.print_button = QPushButton(_tr("In (Ctrl+P)"))
+        self.print_button.setShortcut(QKeySequence("Ctrl+P"))
+        self.print_button.clicked.connect(self.print_document)
+        self.printing = ReceiptPrinting(app, tasks, user, self)
         self.sign_button = QPushButton(_tr("Ký duyệt ngày"))
         self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
         self.pdf_button.clicked.connect(lambda: self.export("pdf"))
@@ -194,6 +201,7 @@ class DailyLogView(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.xlsx_button)
         actions.addWidget(self.pdf_button)
+        actions.addWidget(self.print_button)
         actions.addStretch(1)
         actions.addWidget(self.sign_button)
 
@@ -285,6 +293,24 @@ class DailyLogView(QWidget):
             return write_atomically(path, app.supervision.export_log(user, log, fmt_name))
 
         self._tasks.submit(write, on_done=self.exported.emit, parent=self, progress_label=_tr("Đang xuất…"))
+
+    def print_document(self) -> None:
+        """The tracking book on screen to this counter's printer (or the preview)."""
+        if self.log is None:
+            return
+        start, end = self._dates()
+        span = f"{start:%d/%m/%Y}" + ("" if start == end else f"–{end:%d/%m/%Y}")
+        app, user, log = self._app, self._user, self.log
+
+        def make() -> PrintedReceipt:
+            return PrintedReceipt(code=span, pdf=app.supervision.export_log(user, log, "pdf"), reprint=False,
+                                  paper="A4")
+
+        self.printing.print_document(
+            make, self, making=_tr("Đang tạo sổ theo dõi %1…").replace("%1", span),
+            not_printed=_tr("Sổ theo dõi %1 chưa in ra giấy. Có thể chọn máy in khác trong cửa sổ xem trước.")
+            .replace("%1", span), title=_tr("Sổ theo dõi hồ sơ — %1").replace("%1", span),
+            on_printed=self.printed.emit)
 
     def sign_off(self) -> None:
         day = self._dates()[0]

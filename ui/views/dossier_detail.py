@@ -55,6 +55,7 @@ class DossierDetailDialog(QDialog):
 
     loaded = Signal(object)  # DossierDetail
     form_saved = Signal(str)  # the PDF written
+    form_printed = Signal(str, str)  # the form's kind, the printer
 
     def __init__(self, app: App, tasks: TaskRunner, user: User, receipts: ReceiptPrinting, code: str,
                  parent: QWidget | None = None) -> None:
@@ -96,11 +97,15 @@ class DossierDetailDialog(QDialog):
         self.action_button.setMenu(self.action_menu)
         self.forms_button = QPushButton(self.tr("In phiếu…"))
         self.forms_menu = QMenu(self)
-        for kind, label in (("supplement", self.tr("Phiếu yêu cầu bổ sung (Mẫu 02)")),
-                            ("refusal", self.tr("Phiếu từ chối (Mẫu 03)")),
-                            ("apology", self.tr("Phiếu xin lỗi, hẹn lại (Mẫu 04)")),
-                            ("control-sheet", self.tr("Phiếu kiểm soát (Mẫu 05)"))):
-            self.forms_menu.addAction(label, lambda k=kind: self.save_form(k))
+        forms = (("supplement", self.tr("Phiếu yêu cầu bổ sung (Mẫu 02)")),
+                 ("refusal", self.tr("Phiếu từ chối (Mẫu 03)")),
+                 ("apology", self.tr("Phiếu xin lỗi, hẹn lại (Mẫu 04)")),
+                 ("control-sheet", self.tr("Phiếu kiểm soát (Mẫu 05)")))
+        for kind, label in forms:  # to this counter's printer, as the receipt goes
+            self.forms_menu.addAction(label, lambda k=kind: self.print_form(k))
+        save_menu = self.forms_menu.addMenu(self.tr("Lưu thành tệp PDF"))
+        for kind, label in forms:
+            save_menu.addAction(label, lambda k=kind: self.save_form(k))
         self.forms_button.setMenu(self.forms_menu)
         self.reprint_button.clicked.connect(self.reprint)
         self.close_button.clicked.connect(self.close)
@@ -166,6 +171,22 @@ class DossierDetailDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(parent, QCoreApplication.translate("DossierDetailDialog", "Lưu phiếu"),
                                               suggested, "PDF (*.pdf)")
         return path
+
+    def print_form(self, kind: str) -> None:
+        """The form ``kind`` (made and recorded by the core) to this counter's printer, or to the
+        preview while no printer is chosen or when it fails."""
+        app, user, code = self._app, self._user, self.code
+
+        def make() -> PrintedReceipt:
+            form = app.printing.form(user, kind, code)
+            return PrintedReceipt(code=f"{form.code} ({kind})", pdf=form.pdf, reprint=False, paper=form.paper)
+
+        self._receipts.print_document(
+            make, self, making=self.tr("Đang tạo phiếu của hồ sơ %1…").replace("%1", code),
+            not_printed=self.tr("Phiếu của hồ sơ %1 đã được tạo nhưng chưa in ra giấy. Có thể chọn máy in khác "
+                                "trong cửa sổ xem trước.").replace("%1", code),
+            title=self.tr("Phiếu của hồ sơ %1").replace("%1", code),
+            on_printed=lambda printer: self.form_printed.emit(kind, printer))
 
     def save_form(self, kind: str) -> None:
         path = self.ask_save_path(self, f"{kind}-{self.code}.pdf")

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oneStop import settings as S
 from oneStop.domain.clock import local_date
 from oneStop.domain.errors import OneStopError
 from oneStop.domain.handover import Direction, HandoverBatch, HandoverItem, Outcome
@@ -694,31 +693,15 @@ class HandoverView(QWidget):
             return
         app, user, ref, number = self._app, self._user, self.batch.id, self.batch.number
 
-        def make() -> tuple[bytes, str]:
-            return app.handover.print_list(user, ref), app.settings.get(S.PRINTER)
+        def make() -> PrintedReceipt:
+            return PrintedReceipt(code=number, pdf=app.handover.print_list(user, ref), reprint=False, paper="A4")
 
-        self._tasks.submit(make, on_done=lambda made: self._on_list_made(number, *made), parent=self,
-                           progress_label=self.tr("Đang tạo danh sách bàn giao…"))
-
-    def _on_list_made(self, number: str, pdf: bytes, printer: str) -> None:
-        self.list_made.emit(pdf)
-        document = PrintedReceipt(code=number, pdf=pdf, reprint=False, paper="A4")
-        if not printer:
-            self._preview(document, "")
-            return
-
-        def failed(exc: BaseException) -> None:
-            show_error(self, exc, context=self.tr("Danh sách bàn giao %1 chưa in ra giấy. Có thể chọn máy in khác "
-                                                  "trong cửa sổ xem trước.").replace("%1", number))
-            self._preview(document, printer)
-
-        self.printing.send_to_printer(document, printer, parent=self, on_done=self.list_printed.emit,
-                                      on_error=failed)
-
-    def _preview(self, document: PrintedReceipt, printer: str) -> None:
-        dialog = self.printing.preview(document, printer, self)
-        dialog.setWindowTitle(self.tr("Danh sách bàn giao — %1").replace("%1", document.code))
-        dialog.printed.connect(self.list_printed.emit)
+        self.printing.print_document(
+            make, self, making=self.tr("Đang tạo danh sách bàn giao %1…").replace("%1", number),
+            not_printed=self.tr("Danh sách bàn giao %1 chưa in ra giấy. Có thể chọn máy in khác "
+                                "trong cửa sổ xem trước.").replace("%1", number),
+            title=self.tr("Danh sách bàn giao — %1").replace("%1", number),
+            on_made=lambda document: self.list_made.emit(document.pdf), on_printed=self.list_printed.emit)
 
     # --- incoming items, removals, delivery outcomes ------------------------------------------------------
 

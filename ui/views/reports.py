@@ -5,6 +5,7 @@ from __future__ import annotations
 
 
 from PySide6.QtCore import QCoreApplication, QDate, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -21,9 +22,11 @@ from PySide6.QtWidgets import (
 from oneStop.domain.models import User
 from oneStop.domain.periods import parse_period
 from oneStop.services.app import App
+from oneStop.services.printing import PrintedReceipt
 from oneStop.services.reports import COLUMNS, PeriodicReport
 from oneStop.services.supervision import OfficialFigures
 from ui.files import write_atomically
+from ui.receipts import ReceiptPrinting
 from ui.tasks import TaskRunner
 
 HEADERS = ("Lĩnh vực", "Tổng số tiếp nhận (3)", "Mới trực tuyến (4)", "Mới trực tiếp, BCCI (5)", "Kỳ trước chuyển qua (6)",
@@ -38,6 +41,7 @@ def _tr(text: str) -> str:
 class ReportView(QWidget):
     loaded = Signal(object)  # (PeriodicReport, list[OfficialFigures])
     exported = Signal(str)
+    printed = Signal(str)  # the printer
 
     def __init__(self, app: App, tasks: TaskRunner, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,12 +62,16 @@ class ReportView(QWidget):
         self.show_button = QPushButton(_tr("Lập báo cáo"))
         self.show_button.clicked.connect(self.refresh)
         self.xlsx_button = QPushButton(_tr("Xuất Excel"))
-        self.pdf_button = QPushButton(_tr("In (PDF)"))
+        self.pdf_button = QPushButton(_tr("Lưu PDF…"))
+        self.print_button = QPushButton(_tr("In (Ctrl+P)"))
+        self.print_button.setShortcut(QKeySequence("Ctrl+P"))
+        self.print_button.clicked.connect(self.print_document)
+        self.printing = ReceiptPrinting(app, tasks, user, self)
         self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
         self.pdf_button.clicked.connect(lambda: self.export("pdf"))
         top = QHBoxLayout()
         for widget in (QLabel(_tr("Kỳ")), self.kind, QLabel(_tr("số")), self.part, QLabel(_tr("năm")), self.year,
-                       self.show_button, self.xlsx_button, self.pdf_button):
+                       self.show_button, self.xlsx_button, self.pdf_button, self.print_button):
             top.addWidget(widget)
         top.addStretch(1)
         self.title = QLabel()
@@ -120,6 +128,21 @@ class ReportView(QWidget):
         pattern = "Excel (*.xlsx)" if fmt_name == "xlsx" else "PDF (*.pdf)"
         path, _ = QFileDialog.getSaveFileName(parent, _tr("Lưu báo cáo"), suggested, pattern)
         return path
+
+    def print_document(self) -> None:
+        """The report on screen to this counter's printer (or the preview)."""
+        if self.report is None:
+            return
+        app, user, report = self._app, self._user, self.report
+        key = report.period.key
+
+        def make() -> PrintedReceipt:
+            return PrintedReceipt(code=key, pdf=app.reports.export(user, report, "pdf"), reprint=False, paper="A4")
+
+        self.printing.print_document(
+            make, self, making=_tr("Đang tạo báo cáo %1…").replace("%1", key),
+            not_printed=_tr("Báo cáo %1 chưa in ra giấy. Có thể chọn máy in khác trong cửa sổ xem trước.")
+            .replace("%1", key), title=_tr("Báo cáo — %1").replace("%1", key), on_printed=self.printed.emit)
 
     def export(self, fmt_name: str) -> None:
         if self.report is None:
