@@ -912,6 +912,37 @@ Backup passphrase:</translation>
     </message>
 </context>
 <context>
+    <name>MissingDocumentsDialog</name>
+    <message>
+        <source>Hồ sơ còn thiếu giấy tờ</source>
+        <translation>Documents missing</translation>
+    </message>
+    <message>
+        <source>Chưa đánh dấu đã nhận các giấy tờ bắt buộc sau:</source>
+        <translation>These required documents are not ticked as handed in:</translation>
+    </message>
+    <message>
+        <source>Theo quy định, hồ sơ chưa đầy đủ thì hướng dẫn bổ sung một lần, đầy đủ, bằng văn bản (Mẫu 02).</source>
+        <translation>The rules say: an incomplete dossier is answered once, in full and in writing (Form 02).</translation>
+    </message>
+    <message>
+        <source>Yêu cầu &amp;bổ sung (Mẫu 02)</source>
+        <translation>Ask to &amp;supplement (Form 02)</translation>
+    </message>
+    <message>
+        <source>&amp;Vẫn tiếp nhận, ghi chú còn thiếu</source>
+        <translation>Receive &amp;anyway, noting what is missing</translation>
+    </message>
+    <message>
+        <source>Từ &amp;chối tiếp nhận (Mẫu 03)…</source>
+        <translation>Re&amp;fuse (Form 03)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quay lại sửa</source>
+        <translation>&amp;Back to the form</translation>
+    </message>
+</context>
+<context>
     <name>OpenBatchDialog</name>
     <message>
         <source>Mở lô bàn giao</source>
@@ -1329,16 +1360,67 @@ Backup passphrase:</translation>
         <translation>no procedure chosen</translation>
     </message>
     <message>
-        <source>Đang lưu hồ sơ…</source>
-        <translation>Saving the dossier…</translation>
+        <source>Hồ sơ %1: đã in Phiếu yêu cầu bổ sung (Mẫu 02), chưa hẹn trả</source>
+        <translation>Dossier %1: supplement request (Form 02) printed, no appointment yet</translation>
+    </message>
+    <message>
+        <source>Hồ sơ %1: đã từ chối tiếp nhận, in Phiếu từ chối (Mẫu 03)</source>
+        <translation>Dossier %1: refused, refusal (Form 03) printed</translation>
     </message>
     <message>
         <source>Đã tiếp nhận hồ sơ %1 — hẹn trả %2</source>
         <translation>Dossier %1 received — due %2</translation>
     </message>
     <message>
+        <source>Đang tạo phiếu của hồ sơ %1…</source>
+        <translation>Making the form of dossier %1…</translation>
+    </message>
+    <message>
+        <source>Phiếu của hồ sơ %1 đã được tạo nhưng chưa in ra giấy. Có thể chọn máy in khác trong cửa sổ xem trước.</source>
+        <translation>The form of dossier %1 was made but not printed on paper. Another printer can be chosen in the preview.</translation>
+    </message>
+    <message>
         <source>không đọc được “%1”: %2</source>
         <translation>cannot read “%1”: %2</translation>
+    </message>
+</context>
+<context>
+    <name>RefusalDialog</name>
+    <message>
+        <source>Từ chối tiếp nhận hồ sơ</source>
+        <translation>Refuse the dossier</translation>
+    </message>
+    <message>
+        <source>Từ &amp;chối và in Mẫu 03</source>
+        <translation>Re&amp;fuse and print Form 03</translation>
+    </message>
+    <message>
+        <source>&amp;Quay lại</source>
+        <translation>&amp;Back</translation>
+    </message>
+    <message>
+        <source>Lý do từ chối (in trên Mẫu 03):</source>
+        <translation>Reason for the refusal (printed on Form 03):</translation>
+    </message>
+    <message>
+        <source>Cần ghi lý do từ chối.</source>
+        <translation>A reason for the refusal is needed.</translation>
+    </message>
+    <message>
+        <source>Xác nhận từ chối</source>
+        <translation>Confirm the refusal</translation>
+    </message>
+    <message>
+        <source>Từ chối tiếp nhận hồ sơ này? Hồ sơ được ghi là không được tiếp nhận và in Phiếu từ chối (Mẫu 03) để giao người nộp.</source>
+        <translation>Refuse this dossier? It is recorded as not received, and the refusal (Form 03) is printed for the applicant.</translation>
+    </message>
+    <message>
+        <source>&amp;Từ chối</source>
+        <translation>&amp;Refuse</translation>
+    </message>
+    <message>
+        <source>&amp;Không</source>
+        <translation>&amp;No</translation>
     </message>
 </context>
 <context>

@@ -33,12 +33,27 @@ def pick(qtbot, view: ReceptionView, query: str) -> None:  # type: ignore[no-unt
     assert view.picker.chosen is not None
 
 
-def fill_applicant(view: ReceptionView, **values: str) -> None:
+def fill_applicant(view: ReceptionView, *, tick: bool = True, **values: str) -> None:
     fields = {"name": "Nguyễn Thị Hường", "citizen_id": "038190012345", "phone": "0912 345 678",
               "address": "Thôn 3, xã Quảng Phú, tỉnh Thanh Hóa"}
     fields.update(values)
     for name, text in fields.items():
         getattr(view, name).setText(text)
+    if tick:
+        tick_handed_over(view)
+
+
+def tick_handed_over(view: ReceptionView) -> None:
+    """Tick every required document as handed over, with the keyboard: Space, Down, …"""
+    from PySide6.QtTest import QTest
+
+    view.documents.setFocus()
+    view.documents.setCurrentIndex(view.documents_model.index(0, 0))
+    for row in view.documents_model.rows():
+        if row.mandatory and not row.received:
+            QTest.keyClick(view.documents, Qt.Key.Key_Space)
+        QTest.keyClick(view.documents, Qt.Key.Key_Down)
+    assert view.documents_model.missing_rows() == []
 
 
 def saved(qtbot, view: ReceptionView):  # type: ignore[no-untyped-def]
@@ -218,10 +233,12 @@ def test_owner_return_by_post_priority_and_attachments_are_saved(qtbot, app, off
 def test_unticked_documents_are_not_recorded_and_space_ticks(qtbot, view):
     pick(qtbot, view, "thu nghiem")
     view.documents.setFocus()
+    assert view.documents_model.received() == ()  # nothing counts as handed over until ticked
     view.documents.setCurrentIndex(view.documents_model.index(1, 0))
     qtbot.keyClick(view.documents, Qt.Key.Key_Space)
-    assert [d.name for d in view.documents_model.received()] == ["Tờ khai theo mẫu"]
-    assert "Giấy tờ tùy thân" in view.missing.text()
+    assert [d.name for d in view.documents_model.received()] == ["Giấy tờ tùy thân"]
+    assert "Tờ khai theo mẫu" in view.missing.text()
+    view.documents.setCurrentIndex(view.documents_model.index(0, 0))
     qtbot.keyClick(view.documents, Qt.Key.Key_Space)
     assert len(view.documents_model.received()) == 2
     assert view.missing.text() == ""
@@ -344,3 +361,123 @@ def test_keys_typed_while_the_receipt_prints_reach_the_next_applicants_form(
             assert QApplication.activeModalWidget() is None
     assert view.picker.edit.text() == "dang ky"
     assert "tới máy in" in view.window().statusBar().currentMessage()
+
+
+# --- documents are checked, not assumed (issue 14, item 4) ----------------------------------------------
+
+
+def when_modal(*steps):  # type: ignore[no-untyped-def]
+    """Each step answers the modal dialog on top each time another one comes on top (a new one,
+    or one under a dialog that closed), as a hand at the keyboard would."""
+    from PySide6.QtCore import QTimer
+
+    pending, seen = list(steps), []
+    timer = QTimer()
+    timer.setInterval(30)
+
+    def look() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is not None and (not seen or widget is not seen[-1]) and pending:
+            seen.append(widget)
+            step = pending.pop(0)
+            # on its own turn of the event loop: a step that opens another dialog blocks in it,
+            # and this timer must go on looking meanwhile
+            QTimer.singleShot(0, lambda: step(widget))
+        if not pending:
+            timer.stop()
+
+    timer.timeout.connect(look)
+    timer.start()
+    timer.seen = seen  # type: ignore[attr-defined]
+    return timer
+
+
+def alt(key):  # type: ignore[no-untyped-def]
+    from PySide6.QtTest import QTest
+
+    return lambda widget: QTest.keyClick(widget, key, Qt.KeyboardModifier.AltModifier)
+
+
+def _ticked_only_the_form(view: ReceptionView) -> None:
+    from PySide6.QtTest import QTest
+
+    view.documents.setFocus()
+    view.documents.setCurrentIndex(view.documents_model.index(0, 0))
+    QTest.keyClick(view.documents, Qt.Key.Key_Space)  # the form is there; the two ID copies are not
+
+
+def test_documents_start_unticked_and_a_missing_one_offers_the_supplement_request(
+        qtbot, app, official, view, printers, counter_printer):
+    from oneStop.domain.lifecycle import Transition
+    from oneStop.domain.models import DossierStatus
+
+    pick(qtbot, view, "thu nghiem nam ngay")
+    assert [r.received for r in view.documents_model.rows()] == [False, False]
+    fill_applicant(view, tick=False)
+    _ticked_only_the_form(view)
+    answered = when_modal(lambda dialog: (shown.append(dialog.findChild(type(view.missing), "missing_list").text()),
+                                          alt(Qt.Key.Key_B)(dialog)))
+    shown: list[str] = []
+    with qtbot.waitSignal(view.form_printed, timeout=15000) as printed:
+        saved(qtbot, view)
+    assert printed.args == ["supplement", PRINTER] and answered.seen
+    assert "Giấy tờ tùy thân — Bản photo × 2" in shown[0] and "Tờ khai" not in shown[0]
+    dossier = app.dossiers.find(official, "Nguyễn Thị Hường")[0]
+    assert dossier.status is DossierStatus.SUPPLEMENT_REQUESTED
+    events = app.dossiers.show(official, dossier.code).events
+    asked = [e.payload for e in events if e.kind == Transition.SUPPLEMENT_REQUESTED.kind]
+    assert asked[0]["documents"] == [{"name": "Giấy tờ tùy thân", "form": "ban_photo", "count": 2}]
+    assert "Mẫu 02" in view.banner.text() and dossier.code in view.banner.text()
+
+
+def test_receiving_anyway_notes_what_is_missing_and_prints_the_receipt(qtbot, app, official, view, printers,
+                                                                      counter_printer):
+    pick(qtbot, view, "thu nghiem nam ngay")
+    fill_applicant(view, tick=False)
+    _ticked_only_the_form(view)
+    when_modal(alt(Qt.Key.Key_V))
+    with qtbot.waitSignal(view._receipts.printed, timeout=15000):
+        dossier = saved(qtbot, view)
+    assert dossier.notes == "Tiếp nhận khi còn thiếu: Giấy tờ tùy thân (Bản photo × 2)"
+    assert [d.name for d in dossier.documents] == ["Tờ khai theo mẫu"]
+
+
+def test_a_refusal_asks_its_reason_and_a_confirmation_and_prints_form_03(qtbot, app, official, view, printers,
+                                                                        counter_printer):
+    from PySide6.QtTest import QTest
+
+    from oneStop.domain.models import DossierStatus
+
+    pick(qtbot, view, "thu nghiem nam ngay")
+    fill_applicant(view, tick=False)
+    # first time: the official thinks again at the confirmation; nothing is saved, nothing lost
+    when_modal(alt(Qt.Key.Key_C), lambda d: QTest.keyClick(d, Qt.Key.Key_Return), alt(Qt.Key.Key_K),
+               lambda d: QTest.keyClick(d, Qt.Key.Key_Escape), lambda d: QTest.keyClick(d, Qt.Key.Key_Escape))
+    qtbot.keyClick(view.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(200)
+    assert app.dossiers.find(official, "") == [] and view.name.text() == "Nguyễn Thị Hường"
+    view.window().activateWindow()  # a window manager gives the window back its keyboard; offscreen does not
+    qtbot.waitUntil(lambda: view.window().isActiveWindow(), timeout=2000)
+    # then: refuse, keep the proposed reason, confirm
+    when_modal(alt(Qt.Key.Key_C), lambda d: QTest.keyClick(d, Qt.Key.Key_Return), alt(Qt.Key.Key_T))
+    with qtbot.waitSignal(view.form_printed, timeout=15000) as printed:
+        saved(qtbot, view)
+    assert printed.args == ["refusal", PRINTER]
+    dossier = app.dossiers.find(official, "Nguyễn Thị Hường")[0]
+    assert dossier.status is DossierStatus.REFUSED
+    from oneStop.domain.lifecycle import Transition
+
+    refusals = [e.payload["reason"] for e in app.dossiers.show(official, dossier.code).events
+                if e.kind == Transition.REFUSED.kind]
+    assert refusals == ["Hồ sơ không đủ điều kiện tiếp nhận: thiếu Tờ khai theo mẫu, Giấy tờ tùy thân"]
+
+
+def test_going_back_from_the_missing_documents_keeps_the_form(qtbot, app, official, view):
+    from PySide6.QtTest import QTest
+
+    pick(qtbot, view, "thu nghiem nam ngay")
+    fill_applicant(view, tick=False)
+    answered = when_modal(lambda d: QTest.keyClick(d, Qt.Key.Key_Escape))
+    qtbot.keyClick(view.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert answered.seen and app.dossiers.find(official, "") == []
+    assert view.name.text() == "Nguyễn Thị Hường" and view.picker.chosen is not None

@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from oneStop.domain import citizen_id as cid
-from oneStop.domain.drafts import MAX_SETS
+from oneStop.domain.clock import local_date
+from oneStop.domain.drafts import MAX_SETS, normalise_draft
 from oneStop.domain.errors import InvalidLength, ValidationError, ValidationErrors
 from oneStop.domain.models import (
     Applicant,
@@ -49,8 +50,11 @@ from oneStop.domain.models import (
     ReturnMethod,
     User,
 )
+from oneStop.domain.lifecycle import Transition
 from oneStop.services.app import App
+from oneStop.services.printing import PrintedReceipt
 from ui import format as fmt
+from ui.dialogs.missing_documents import RECEIVE, REFUSE, SUPPLEMENT, MissingDocumentsDialog
 from ui.errors import describe, field_errors, show_error
 from ui.receipts import ReceiptPrinting
 from ui.tasks import TaskRunner
@@ -71,6 +75,7 @@ class ReceptionView(QWidget):
     """The reception form. Emits :attr:`dossier_saved` once the core has recorded a dossier."""
 
     dossier_saved = Signal(object)  # Dossier
+    form_printed = Signal(str, str)  # the form's kind (supplement, refusal), the printer
     applicant_filled = Signal(str)  # "chip" | "returning": the form was filled for the official
     appointment_changed = Signal(object)  # datetime | None
 
@@ -565,29 +570,74 @@ class ReceptionView(QWidget):
         except ValidationErrors as exc:
             self._show_errors(exc.errors)
             return
+        missing = self.documents_model.missing_rows()
+        outcome, reason = RECEIVE, ""
+        if missing:
+            try:  # the fields first, all at once (the core checks them again when it saves)
+                normalise_draft(draft, self.picker.chosen, today=local_date(self._app.clock()))
+            except ValidationErrors as exc:
+                self._show_errors(exc.errors)
+                return
+            except ValidationError as exc:
+                self._show_errors([exc])
+                return
+            answer = MissingDocumentsDialog.ask(self, missing)
+            if answer is None:
+                return  # back to the form, as it was
+            outcome, reason, note = answer
+            if outcome == RECEIVE:
+                draft = replace(draft, notes="\n".join(filter(None, (draft.notes.strip(), note))))
         files = list(self._attachments)
         app, user = self._app, self._user
+        wanted = [{"name": r.name, "form": r.form.value, "count": r.count} for r in missing]
 
         def receive() -> Dossier:
-            return app.reception.receive(user, replace(draft, attachments=_read_attachments(files)))
+            dossier = app.reception.receive(user, replace(draft, attachments=_read_attachments(files)))
+            if outcome == SUPPLEMENT:  # Mẫu 02 for exactly what is missing
+                dossier = app.lifecycle.transition(user, dossier.code, Transition.SUPPLEMENT_REQUESTED, {
+                    "documents": wanted, "reason": "Hồ sơ chưa đầy đủ khi tiếp nhận"})
+            elif outcome == REFUSE:
+                dossier = app.lifecycle.transition(user, dossier.code, Transition.REFUSED, {"reason": reason})
+            return dossier
 
         self._saving = True
         self.save_button.setEnabled(False)
-        self._tasks.submit(receive, on_done=self._on_saved, on_error=self._on_save_failed, parent=self,
-                           progress_label=self.tr("Đang lưu hồ sơ…"))
+        # quiet: a progress dialog would take the keyboard from the next applicant's form
+        self._tasks.submit(receive, on_done=lambda dossier: self._on_saved(dossier, outcome),
+                           on_error=self._on_save_failed, parent=self, quiet=True)
 
-    def _on_saved(self, dossier: Dossier) -> None:
+    def _on_saved(self, dossier: Dossier, outcome: str = RECEIVE) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
-        self.banner.setText(
-            self.tr("Đã tiếp nhận hồ sơ %1 — hẹn trả %2").replace("%1", dossier.code).replace(
+        if outcome == SUPPLEMENT:
+            text = self.tr("Hồ sơ %1: đã in Phiếu yêu cầu bổ sung (Mẫu 02), chưa hẹn trả").replace("%1", dossier.code)
+        elif outcome == REFUSE:
+            text = self.tr("Hồ sơ %1: đã từ chối tiếp nhận, in Phiếu từ chối (Mẫu 03)").replace("%1", dossier.code)
+        else:
+            text = self.tr("Đã tiếp nhận hồ sơ %1 — hẹn trả %2").replace("%1", dossier.code).replace(
                 "%2", fmt.appointment(dossier.due_at))
-        )
+        self.banner.setText(text)
         self.banner.setVisible(True)
         self.last_saved = dossier
         self.clear_form()
         self.dossier_saved.emit(dossier)
-        self._receipts.print_receipt(dossier.code, self)
+        if outcome == RECEIVE:
+            self._receipts.print_receipt(dossier.code, self)
+        else:
+            self._print_form(dossier.code, "supplement" if outcome == SUPPLEMENT else "refusal")
+
+    def _print_form(self, code: str, kind: str) -> None:
+        app, user = self._app, self._user
+
+        def make() -> PrintedReceipt:
+            form = app.printing.form(user, kind, code)
+            return PrintedReceipt(code=code, pdf=form.pdf, reprint=False, paper=form.paper)
+
+        self._receipts.print_document(
+            make, self, making=self.tr("Đang tạo phiếu của hồ sơ %1…").replace("%1", code),
+            not_printed=self.tr("Phiếu của hồ sơ %1 đã được tạo nhưng chưa in ra giấy. Có thể chọn máy in khác "
+                                "trong cửa sổ xem trước.").replace("%1", code),
+            on_printed=lambda printer: self.form_printed.emit(kind, printer))
 
     def _on_save_failed(self, exc: BaseException) -> None:
         self._saving = False

@@ -47,9 +47,9 @@ class DocumentChecklistModel(QAbstractTableModel):
     # --- filling and reading --------------------------------------------------------------------------
 
     def set_required(self, documents: tuple[RequiredDocument, ...]) -> None:
-        """The procedure's list: mandatory documents ticked, optional ones not."""
+        """The procedure's list, nothing ticked: the official ticks what is handed over."""
         self.beginResetModel()
-        self._rows = [ChecklistRow(d.name, d.form, d.count, d.mandatory, d.mandatory) for d in documents]
+        self._rows = [ChecklistRow(d.name, d.form, d.count, False, d.mandatory) for d in documents]
         self.endResetModel()
 
     def clear(self) -> None:
@@ -69,6 +69,10 @@ class DocumentChecklistModel(QAbstractTableModel):
     def received(self) -> tuple[ReceivedDocument, ...]:
         """The ticked documents, as the draft wants them."""
         return tuple(ReceivedDocument(r.name, r.form, r.count) for r in self._rows if r.received)
+
+    def missing_rows(self) -> list[ChecklistRow]:
+        """Mandatory documents not ticked as handed over."""
+        return [r for r in self._rows if r.mandatory and not r.received]
 
     def missing(self) -> list[str]:
         """Mandatory documents not ticked."""
