@@ -200,3 +200,12 @@ def log_start(command: str | None) -> None:
 
     log.info("oneStop %s starting: %s (python %s, %s, %s)", __version__, command or "desktop",
              platform.python_version(), platform.platform(), "frozen" if getattr(sys, "frozen", False) else "source")
+
+
+def open_log_file(name: str, data_dir: Path | None = None):  # type: ignore[no-untyped-def]
+    """Open (append, text) the file ``name`` in the log folder, readable by its owner only; the
+    folder is made if needed. Raises OSError if it cannot be written."""
+    from oneStop.persistence.files import make_private_dir, open_private
+
+    folder = make_private_dir(log_dir(data_dir))
+    return open_private(folder / name, "a", encoding="utf-8")

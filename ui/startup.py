@@ -199,12 +199,9 @@ def enable_crash_log(data_dir: Path | None) -> Path | None:
     """Let :mod:`faulthandler` write the traceback of every thread to :data:`CRASH_LOG` in the
     log folder if the process crashes; the path, or None if the folder cannot be written."""
     global _crash_file
-    from oneStop.persistence.files import make_private_dir, open_private
-
     path = logs.log_dir(data_dir) / CRASH_LOG
     try:
-        make_private_dir(path.parent)
-        crash_file = open_private(path, "a", encoding="utf-8")
+        crash_file = logs.open_log_file(CRASH_LOG, data_dir)
     except OSError as exc:
         log.warning("no crash log: %s", exc)
         return None

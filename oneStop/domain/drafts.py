@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
+from typing import Iterable
 
 from oneStop.domain import citizen_id as cid
 from oneStop.domain import email as email_
 from oneStop.domain import money
 from oneStop.domain import phone as phone_
+from oneStop.domain import tracking as tracking_
 from oneStop.domain.errors import ErrorCollector, InvalidFormat, InvalidLength
 from oneStop.domain.models import (
     Applicant,
@@ -76,7 +78,8 @@ def normalise_applicant(
     )
 
 
-def normalise_draft(draft: DossierDraft, procedure: Procedure, *, today: date | None = None) -> DossierDraft:
+def normalise_draft(draft: DossierDraft, procedure: Procedure, *, today: date | None = None,
+                    tracking_formats: Iterable[str] = ()) -> DossierDraft:
     """Return the draft cleaned and completed from the procedure, or raise
     :class:`ValidationErrors` listing every problem, in form order."""
     errors = ErrorCollector()
@@ -132,7 +135,9 @@ def normalise_draft(draft: DossierDraft, procedure: Procedure, *, today: date | 
 
     reason = errors.run(clean, draft.priority_reason, "notes", max_len=200) or ""
     notes = errors.run(clean, draft.notes, "notes", max_len=MAX_NOTES, multiline=True) or ""
-    tracking = errors.run(clean, draft.postal_tracking, "channel", max_len=40) or ""
+    tracking = errors.run(clean, draft.postal_tracking, "tracking", max_len=40) or ""
+    if tracking:  # the handover scanner's rule: S10 with its check digit, or a format the administrator allows
+        tracking = errors.run(tracking_.validate, tracking, tracking_formats) or ""
 
     for att in draft.attachments:
         if len(att.content) > MAX_ATTACHMENT_BYTES:

@@ -25,6 +25,7 @@ import re
 import unicodedata
 
 from oneStop.domain.errors import InvalidFormat, InvalidLength
+from oneStop.domain.glyphs import unprintable
 
 __all__ = ["nfc", "clean", "check_characters", "forbidden_character", "fold", "search_key", "matches"]
 
@@ -172,6 +173,9 @@ def clean(
     if multiline:
         text = _SPACES_AROUND_NEWLINE.sub("\n", text)
     text = text.strip()
+    odd = unprintable(text)
+    if odd is not None:  # the forms would print "?" where the record says something else
+        raise InvalidFormat(field, f"có ký tự «{odd}» (U+{ord(odd):04X}) mà phiếu in không in được")
     if required and not text:
         raise InvalidLength(field, "không được để trống")
     if len(text) > max_len:

@@ -123,7 +123,8 @@ class ReceptionService:
             procedure = CatalogService.get_in(uow, draft.procedure_code)
             now = uow.now()
             received_at = draft.received_at or now
-            clean = normalise_draft(draft, procedure, today=local_date(now))
+            formats = [f for f in (self._settings.get(S.TRACKING_FORMATS) or "").split(";") if f.strip()]
+            clean = normalise_draft(draft, procedure, today=local_date(now), tracking_formats=formats)
             if to_utc(received_at) > now + MAX_FUTURE:
                 raise InvalidFormat("received_at", "không được ở tương lai")
             backdate = self._settings.get(S.MAX_BACKDATE_DAYS)

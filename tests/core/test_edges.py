@@ -373,3 +373,26 @@ def test_selfcheck_on_an_empty_folder_leaves_it_empty_and_the_real_setup_follows
     code, out, err = run("setup", "--agency-code", "000.17.22.H56", "--agency-name", "Bộ phận Một cửa xã Quảng Phú",
                          "--counter", "1", "--admin", "admin")
     assert code == 0 and "000.17.22.H56" in out, err
+
+
+# --- 7. what is printed is what is stored (issue 14, item 5) ---------------------------------------------
+
+
+def test_an_emoji_in_a_name_is_refused_naming_the_field_and_nothing_is_written(ready):
+    code, out, err = ready("receive", "--user", "hoa", "--procedure", "1.001193", "--name", "Phạm Văn Nam 😀",
+                           "--citizen-id", "038095001234", "--address", "Thôn Đông")
+    assert code == 1 and "Họ tên người nộp: có ký tự «😀» (U+1F600) mà phiếu in không in được" in err, err
+    assert _dossiers(ready) == []
+
+
+def test_a_tracking_number_at_reception_meets_the_handover_scanners_rule(ready):
+    postal = ("--channel", "postal", "--return-by-post", "--delivery-address", "Số 5 Lê Lợi")
+    code, out, err = ready("receive", "--user", "hoa", "--procedure", "1.001193", "--name", "Phạm Văn Nam",
+                           "--citizen-id", "038095001234", "--phone", "0987654321", "--address", "Thôn Đông",
+                           *postal, "--tracking", "RR123456784VN")  # the check digit is 5
+    assert code == 1 and "Số hiệu bưu gửi: sai số kiểm tra (phải là 5, không phải 4)" in err, err
+    assert _dossiers(ready) == []
+    dossier = _receive(ready, *postal, "--tracking", "rr 123456785 vn")
+    assert dossier["postal_tracking"] == "RR123456785VN"
+    assert ready("settings", "set", "postal.tracking_formats", r"VNP\d{10}")[0] == 0  # the administrator's format
+    assert _receive(ready, *postal, "--tracking", "VNP2026000123")["postal_tracking"] == "VNP2026000123"

@@ -180,3 +180,22 @@ def _refused_by_the_loop(ch):
 def test_the_fast_path_still_refuses_a_forbidden_character_after_ordinary_text():
     with pytest.raises(InvalidFormat):
         clean("Nguyễn Văn An " * 20 + "\u202e", "applicant_name", max_len=1000)
+
+
+def test_the_printable_characters_are_exactly_what_every_face_of_the_receipt_font_has():
+    from oneStop.domain.glyphs import PRINTABLE_RANGES
+    from oneStop.printing import fonts
+
+    faces = (fonts.SERIF, fonts.SERIF_BOLD, fonts.SERIF_ITALIC, fonts.SERIF_BOLD_ITALIC)
+    common = set.intersection(*(set(fonts._charmap(face)) for face in faces))
+    listed = {cp for first, last in PRINTABLE_RANGES for cp in range(first, last + 1)}
+    assert listed == common
+    assert fonts.missing_glyphs("".join(map(chr, sorted(listed)))) == set()
+
+
+@pytest.mark.parametrize("text, odd", [("Nguyễn 😀 An", "😀"), ("Trần 王 Minh", "王"), ("Lê\u2011Văn", "\u2011")])
+def test_what_the_forms_cannot_print_is_refused_naming_the_field(text, odd):
+    with pytest.raises(InvalidFormat) as caught:
+        clean(text, "applicant_name", max_len=100)
+    assert str(caught.value) == f"Họ tên người nộp: có ký tự «{odd}» (U+{ord(odd):04X}) mà phiếu in không in được"
+    assert clean("Nguyễn Thị Hường — “Đông” ₫ 12/3", "applicant_name", max_len=100)

@@ -481,3 +481,30 @@ def test_going_back_from_the_missing_documents_keeps_the_form(qtbot, app, offici
     qtbot.keyClick(view.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert answered.seen and app.dossiers.find(official, "") == []
     assert view.name.text() == "Nguyễn Thị Hường" and view.picker.chosen is not None
+
+
+def test_a_pasted_emoji_and_a_bad_check_digit_are_named_on_their_fields(qtbot, app, official, view, printers,
+                                                                        counter_printer):
+    """What the receipt cannot print, and a tracking number the handover scanner would refuse,
+    are refused where they were typed; nothing is saved, nothing typed is lost."""
+    from PySide6.QtGui import QGuiApplication, QKeySequence
+    from PySide6.QtTest import QTest
+
+    from oneStop.domain.models import Channel
+
+    pick(qtbot, view, "thu nghiem nam ngay")
+    fill_applicant(view, name="")
+    view.name.setFocus()
+    QGuiApplication.clipboard().setText("Phạm Văn Nam 😀")
+    QTest.keySequence(view.name, QKeySequence.StandardKey.Paste)  # pasted, as from a chat message
+    view.channel.setCurrentIndex(view.channel.findData(Channel.POSTAL.value))
+    view.tracking.setFocus()
+    for ch in "RR123456784VN":
+        QTest.keyClick(view.tracking, ch)
+    qtbot.keyClick(view.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: view.errors.isVisible(), timeout=5000)
+    text = view.errors.text()
+    assert "Họ tên người nộp: có ký tự «😀» (U+1F600) mà phiếu in không in được" in text
+    assert "Số hiệu bưu gửi: sai số kiểm tra (phải là 5, không phải 4)" in text
+    assert view.name.property("error") is True and view.tracking.property("error") is True
+    assert app.dossiers.find(official, "") == [] and view.name.text() == "Phạm Văn Nam 😀"

@@ -302,7 +302,7 @@ class ReceptionView(QWidget):
             "phone": self.phone, "email": self.email, "address": self.address,
             "delivery_address": self.delivery_address, "documents": self.documents,
             "document_name": self.documents, "document_count": self.documents, "fee": self.fee,
-            "sets": self.sets, "channel": self.channel, "return_method": self.return_method,
+            "sets": self.sets, "channel": self.channel, "tracking": self.tracking, "return_method": self.return_method,
             "notes": self.notes, "attachment": self.attachments,
         }
         self._update_visibility()
