@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from oneStop import settings as S
@@ -30,6 +30,14 @@ from ui.views.reception import ReceptionView
 
 
 
+#: The window's size and state, kept in the data folder.
+WINDOW_SETTINGS = "window.ini"
+#: The size the window opens at when it has none of its own yet and the screen allows.
+PREFERRED_SIZE = (1200, 820)
+#: Room for the title bar and the frame the window manager adds.
+FRAME_ALLOWANCE = 40
+
+
 class MainWindow(QMainWindow):
     """Emits :attr:`ready` once the catalog and the counter are loaded: the window is usable."""
 
@@ -41,8 +49,8 @@ class MainWindow(QMainWindow):
         self._tasks = tasks
         self.user = user
         self.is_ready = False
-        self.setWindowTitle(self.tr("oneStop — Tiếp nhận hồ sơ một cửa"))
-        self.resize(1200, 820)
+        self.setWindowTitle(self.tr("Tiếp nhận hồ sơ một cửa"))  # Qt adds " — oneStop"
+        self._place()
 
         self.receipts = ReceiptPrinting(app, tasks, user, self)
         self.reception = ReceptionView(app, tasks, user, self.receipts)
@@ -218,7 +226,34 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.sync.shutdown()
+        self._window_settings().setValue("main/geometry", self.saveGeometry())
         super().closeEvent(event)
+
+    # --- size and place -----------------------------------------------------------------------------
+
+    def _window_settings(self) -> QSettings:
+        """Where the window's size and state are kept: a small file in the data folder (this PC's)."""
+        return QSettings(str(self._app.paths.root / WINDOW_SETTINGS), QSettings.Format.IniFormat)
+
+    def _place(self) -> None:
+        """The size and state the window had when it was last closed, if that still fits a screen;
+        otherwise the preferred size within the screen's free area (maximised on a small screen,
+        such as 1366×768 with a taskbar)."""
+        saved = self._window_settings().value("main/geometry")
+        if isinstance(saved, QByteArray) and self.restoreGeometry(saved) and self._fits_a_screen():
+            return
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        free = screen.availableGeometry()
+        width, height = min(PREFERRED_SIZE[0], free.width()), min(PREFERRED_SIZE[1], free.height() - FRAME_ALLOWANCE)
+        self.resize(width, height)
+        self.move(free.x() + (free.width() - width) // 2, free.y() + max(0, (free.height() - height) // 2 - 10))
+        if free.width() < PREFERRED_SIZE[0] + 100 or free.height() < PREFERRED_SIZE[1] + FRAME_ALLOWANCE:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
+    def _fits_a_screen(self) -> bool:
+        frame = self.frameGeometry()
+        return any(screen.availableGeometry().adjusted(-8, -8, 8, 8).contains(frame)
+                   for screen in QGuiApplication.screens()) or bool(self.windowState() & Qt.WindowState.WindowMaximized)
 
     @staticmethod
     def confirm_quit_while_busy(parent: QWidget) -> bool:

@@ -116,3 +116,28 @@ def test_the_paper_is_greyed_out_for_an_official(qtbot):
     qtbot.addWidget(dialog)
     assert not dialog.paper.isEnabled()
     assert dialog.printer.currentData() == "Máy cũ"  # a printer no longer installed is still shown
+
+
+def test_the_window_fits_the_screen_with_save_and_status_bar_and_remembers_its_size(qtbot, app, tasks, official,
+                                                                                    procedure):
+    from PySide6.QtCore import QPoint, QRect, QSize
+
+    main = MainWindow(app, tasks, official)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    free = main.screen().availableGeometry()  # smaller than the window's preferred 1200×820 here
+    for widget in (main.reception.save_button, main.statusBar(), main.user_label):
+        assert widget.isVisible()
+        rect = QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
+        assert free.adjusted(-4, -4, 4, 4).contains(rect), (widget, rect, free)  # (the offscreen frame is 2 px)
+    main.setWindowState(Qt.WindowState.WindowNoState)
+    main.resize(700, 560)
+    qtbot.waitUntil(lambda: main.size() == QSize(700, 560), timeout=2000)
+    main.close()
+    again = MainWindow(app, tasks, official)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.size() == QSize(700, 560)  # as it was left
+    assert again.windowTitle() == "Tiếp nhận hồ sơ một cửa"

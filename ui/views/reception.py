@@ -637,6 +637,8 @@ class ReceptionView(QWidget):
             make, self, making=self.tr("Đang tạo phiếu của hồ sơ %1…").replace("%1", code),
             not_printed=self.tr("Phiếu của hồ sơ %1 đã được tạo nhưng chưa in ra giấy. Có thể chọn máy in khác "
                                 "trong cửa sổ xem trước.").replace("%1", code),
+            title=(self.tr("Phiếu yêu cầu bổ sung — %1") if kind == "supplement"
+                   else self.tr("Phiếu từ chối tiếp nhận — %1")).replace("%1", code),
             on_printed=lambda printer: self.form_printed.emit(kind, printer))
 
     def _on_save_failed(self, exc: BaseException) -> None:
