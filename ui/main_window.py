@@ -56,7 +56,8 @@ class MainWindow(QMainWindow):
         self.reception = ReceptionView(app, tasks, user, self.receipts)
         self.dossiers = DossierListView(app, tasks, user, self.receipts)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.reception, self.tr("Tiếp nhận hồ sơ (F2)"))
+        if allowed(user.role, Permission.RECEIVE):  # postal staff do not receive: no tab they cannot use
+            self.tabs.addTab(self.reception, self.tr("Tiếp nhận hồ sơ (F2)"))
         self.tabs.addTab(self.dossiers, self.tr("Danh sách hồ sơ (F3)"))
         self.handover: HandoverView | None = None
         if allowed(user.role, Permission.HANDOVER):
@@ -73,6 +74,8 @@ class MainWindow(QMainWindow):
             self.reports = ReportView(app, tasks, user)
             self.tabs.addTab(self.reports, self.tr("Báo cáo định kỳ"))
         self.setCentralWidget(self.tabs)
+        if self.handover is not None and not allowed(user.role, Permission.RECEIVE):
+            self.tabs.setCurrentWidget(self.handover)  # each role starts where it works
         self.reception.dossier_saved.connect(lambda _d: self.dossiers.mark_stale())
 
         self.user_label = QLabel(self.tr("%1 — %2").replace("%1", user.full_name).replace("%2", user.role.label))
@@ -108,6 +111,7 @@ class MainWindow(QMainWindow):
         self.reception_action = QAction(self.tr("Tiếp nhận hồ sơ"), self)
         self.reception_action.setShortcut(QKeySequence("F2"))
         self.reception_action.triggered.connect(self.show_reception)
+        self.reception_action.setEnabled(allowed(self.user.role, Permission.RECEIVE))
         self.list_action = QAction(self.tr("Danh sách, tìm hồ sơ"), self)
         self.list_action.setShortcut(QKeySequence("F3"))
         self.list_action.triggered.connect(self.show_list)

@@ -9,17 +9,33 @@ error in words. Closing the program with events waiting warns.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
+from oneStop.domain.clock import to_local
 from oneStop.domain.models import User
 from oneStop.services.app import App
 from ui.tasks import TaskRunner
 
 #: Minutes between background syncs.
 INTERVAL_MINUTES = 5
+
+
+def _local_time(stamp: str | None) -> str:
+    """``HH:MM`` of a stored UTC time, in Vietnam's time (a sync at 23:40 says 23:40, not 16:40).
+
+    >>> _local_time("2026-11-23T16:40:05+00:00"), _local_time(None)
+    ('23:40', '')
+    """
+    if not stamp:
+        return ""
+    try:
+        return f"{to_local(datetime.fromisoformat(stamp)):%H:%M}"
+    except ValueError:
+        return ""
 
 
 def _tr(text: str) -> str:
@@ -80,7 +96,7 @@ class SyncController(QObject):
         if not status.central_url:
             text = _tr("Chưa nối với trung tâm · chờ gửi: %1").replace("%1", str(status.waiting))
         elif status.online:
-            when = (status.last_success or "")[11:16]
+            when = _local_time(status.last_success)
             text = _tr("Trực tuyến · chờ gửi: %1 · đồng bộ lúc %2").replace("%1", str(status.waiting)).replace("%2", when)
         else:
             text = _tr("Ngoại tuyến · chờ gửi: %1").replace("%1", str(status.waiting))

@@ -79,3 +79,16 @@ def test_login_with_a_wrong_password_says_so_and_a_right_one_signs_in(qtbot, app
     with qtbot.waitSignal(dialog.accepted, timeout=10000):
         dialog.buttons.accepted.emit()
     assert dialog.user == official
+
+
+def test_a_refused_fields_label_goes_once_the_field_is_typed_in(qtbot, app, first_run):
+    from PySide6.QtTest import QTest
+
+    fill_first_run(first_run, province="")
+    first_run.buttons.accepted.emit()
+    widget, label = first_run._fields["province"]
+    qtbot.waitUntil(label.isVisible, timeout=10000)
+    widget.setFocus()
+    for ch in "Thanh Hoa":
+        QTest.keyClick(widget, ch)
+    assert not label.isVisible() and widget.property("error") is False

@@ -141,3 +141,25 @@ def test_the_window_fits_the_screen_with_save_and_status_bar_and_remembers_its_s
     qtbot.waitExposed(again)
     assert again.size() == QSize(700, 560)  # as it was left
     assert again.windowTitle() == "Tiếp nhận hồ sơ một cửa"
+
+
+def test_postal_staff_start_on_the_handover_and_are_not_offered_what_they_may_not_do(qtbot, app, tasks, official,
+                                                                                     postal, procedure):
+    from tests.core.helpers import draft
+    from ui.views.dossier_detail import DossierDetailDialog
+
+    dossier = app.reception.receive(official, draft())
+    main = MainWindow(app, tasks, postal)
+    qtbot.addWidget(main)
+    main.show()
+    main.start()
+    qtbot.waitUntil(lambda: main.is_ready, timeout=5000)
+    assert [main.tabs.tabText(i) for i in range(main.tabs.count())] == ["Danh sách hồ sơ (F3)", "Bàn giao bưu chính"]
+    assert main.tabs.currentWidget() is main.handover and not main.reception_action.isEnabled()
+    detail = DossierDetailDialog(app, tasks, postal, main.receipts, dossier.code)
+    qtbot.addWidget(detail)
+    detail.show()
+    qtbot.waitUntil(lambda: detail.detail is not None, timeout=5000)
+    assert not detail.reprint_button.isVisible() and not detail.forms_button.isVisible()
+    assert not detail.action_button.isVisible()
+    qtbot.waitUntil(tasks.is_idle, timeout=5000)

@@ -508,3 +508,23 @@ def test_a_pasted_emoji_and_a_bad_check_digit_are_named_on_their_fields(qtbot, a
     assert "Số hiệu bưu gửi: sai số kiểm tra (phải là 5, không phải 4)" in text
     assert view.name.property("error") is True and view.tracking.property("error") is True
     assert app.dossiers.find(official, "") == [] and view.name.text() == "Phạm Văn Nam 😀"
+
+
+def test_an_error_goes_when_its_field_is_put_right_and_the_last_banner_goes_with_new_errors(
+        qtbot, app, official, view, printers, counter_printer):
+    from PySide6.QtTest import QTest
+
+    pick(qtbot, view, "thu nghiem nam ngay")
+    fill_applicant(view)
+    saved(qtbot, view)  # a first dossier: its banner shows
+    assert view.banner.isVisible()
+    pick(qtbot, view, "thu nghiem nam ngay")
+    qtbot.keyClick(view.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # nothing typed yet
+    qtbot.waitUntil(lambda: view.errors.isVisible(), timeout=5000)
+    assert not view.banner.isVisible()  # "saved" was about the last applicant, not this one
+    assert "Họ tên người nộp" in view.errors.text() and view.name.property("error") is True
+    for ch in "Lan":
+        QTest.keyClick(view.name, ch)
+    assert view.name.property("error") is False and view.name.toolTip() == ""
+    assert "Họ tên người nộp" not in view.errors.text()
+    assert "Số định danh cá nhân (CCCD)" in view.errors.text() and view.citizen_id.property("error") is True

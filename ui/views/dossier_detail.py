@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from oneStop.domain.events import Kind
 from oneStop.domain.lifecycle import Transition
 from oneStop.domain.models import Applicant, Dossier, Event, ReturnMethod, User
+from oneStop.domain.permissions import Permission, allowed
 from oneStop.services.app import App
 from oneStop.services.dossiers import DossierDetail
 from oneStop.services.printing import PrintedReceipt
@@ -107,6 +108,10 @@ class DossierDetailDialog(QDialog):
         for kind, label in forms:
             save_menu.addAction(label, lambda k=kind: self.save_form(k))
         self.forms_button.setMenu(self.forms_menu)
+        # not offered what the role may not do (the core refuses it anyway)
+        self.reprint_button.setVisible(allowed(user.role, Permission.PRINT))
+        self.forms_button.setVisible(allowed(user.role, Permission.PRINT))
+        self.action_button.setVisible(allowed(user.role, Permission.PROCESS) or allowed(user.role, Permission.SUPERVISE))
         self.reprint_button.clicked.connect(self.reprint)
         self.close_button.clicked.connect(self.close)
 

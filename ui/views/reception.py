@@ -108,6 +108,7 @@ class ReceptionView(QWidget):
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setVisible(False)
         self.errors = QLabel()
+        self._errors_shown: list[ValidationError] = []
         self.errors.setObjectName("errors")
         self.errors.setProperty("role", "field-error")
         self.errors.setWordWrap(True)
@@ -656,14 +657,26 @@ class ReceptionView(QWidget):
         for err in errors:
             if err.field in self._field_widgets:
                 messages[self._field_widgets[err.field]].append(str(err))
+        self._errors_shown = list(errors)
+        if errors:  # the last dossier's "saved" banner is not about this one
+            self.banner.setVisible(False)
         for widget, texts in messages.items():
-            set_error(widget, "\n".join(texts) or None)
+            set_error(widget, "\n".join(texts) or None, on_cleared=self._on_error_cleared)
             widget.setToolTip("\n".join(texts))
-        self.errors.setText(describe(ValidationErrors(errors)) if errors else "")
-        self.errors.setVisible(bool(errors))
+        self._show_error_summary()
         first = next((self._field_widgets[e.field] for e in errors if e.field in self._field_widgets), None)
         if first is not None:
             first.setFocus()
+
+    def _on_error_cleared(self, widget: QWidget) -> None:
+        """A field in error was edited: its reasons leave the list (the core checks it again on saving)."""
+        self._errors_shown = [e for e in self._errors_shown if self._field_widgets.get(e.field) is not widget]
+        self._show_error_summary()
+
+    def _show_error_summary(self) -> None:
+        errors = self._errors_shown
+        self.errors.setText(describe(ValidationErrors(errors)) if errors else "")
+        self.errors.setVisible(bool(errors))
 
     def clear_form(self) -> None:
         """Empty the form for the next applicant (the banner with the last code stays)."""

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
+    QSpinBox,
+    QTextEdit,
     QWidget,
 )
 
@@ -52,14 +59,53 @@ def error_label() -> QLabel:
     return label
 
 
-def set_error(widget: QWidget, message: str | None, label: QLabel | None = None) -> None:
-    """Mark ``widget`` in error (red frame) with ``message`` under it, or clear the mark."""
+def set_error(widget: QWidget, message: str | None, label: QLabel | None = None,
+              on_cleared: Callable[[QWidget], None] | None = None) -> None:
+    """Mark ``widget`` in error (red frame) with ``message`` under it, or clear the mark.
+
+    A mark goes by itself as soon as the field is edited (an error that stays after it was put
+    right tells something false); ``on_cleared(widget)`` then runs, for a summary to follow."""
     widget.setProperty("error", bool(message))
     widget.style().unpolish(widget)
     widget.style().polish(widget)
     if label is not None:
         label.setText(message or "")
         label.setVisible(bool(message))
+    if message:
+        widget._onestop_error_label = label  # type: ignore[attr-defined]
+        widget._onestop_on_cleared = on_cleared  # type: ignore[attr-defined]
+        if not getattr(widget, "_onestop_error_hooked", False):
+            signal = _edit_signal(widget)
+            if signal is not None:
+                signal.connect(lambda *_: _edited(widget))
+                widget._onestop_error_hooked = True  # type: ignore[attr-defined]
+
+
+def _edit_signal(widget: QWidget):  # type: ignore[no-untyped-def]
+    """The signal a person's edit of ``widget`` emits, if it has one."""
+    if hasattr(widget, "procedure_chosen"):  # the procedure picker
+        return widget.procedure_chosen
+    if isinstance(widget, QLineEdit):
+        return widget.textEdited
+    if isinstance(widget, (QPlainTextEdit, QTextEdit)):
+        return widget.textChanged
+    if isinstance(widget, (QSpinBox, QDoubleSpinBox)):
+        return widget.valueChanged
+    if isinstance(widget, QComboBox):
+        return widget.currentIndexChanged
+    if isinstance(widget, QAbstractButton):
+        return widget.toggled
+    return None
+
+
+def _edited(widget: QWidget) -> None:
+    if not widget.property("error"):
+        return
+    set_error(widget, None, getattr(widget, "_onestop_error_label", None))
+    widget.setToolTip("")
+    on_cleared = getattr(widget, "_onestop_on_cleared", None)
+    if on_cleared is not None:
+        on_cleared(widget)
 
 
 class EnterMovesFocus(QObject):
