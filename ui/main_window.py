@@ -16,6 +16,7 @@ from oneStop.services.app import App
 from oneStop.services.catalog import ImportReport
 from ui import printing
 from ui.dialogs.about import AboutDialog
+from ui.dialogs.central_address import CentralAddressDialog
 from ui.dialogs.import_report import ImportReportDialog
 from ui.dialogs.settings import SettingsDialog
 from ui.receipts import ReceiptPrinting
@@ -101,7 +102,12 @@ class MainWindow(QMainWindow):
         self.sync_action = QAction(self.tr("Đồng bộ với trung tâm ngay"), self)
         self.sync_action.setShortcut(QKeySequence("F5"))
         self.sync_action.triggered.connect(self.sync.sync_now)
+        self.sync.address_needed.connect(self.ask_central_address)
+        self.central_action = QAction(self.tr("Địa chỉ máy chủ trung tâm…"), self)
+        self.central_action.triggered.connect(self.ask_central_address)
+        self.central_action.setEnabled(allowed(self.user.role, Permission.MANAGE_SETTINGS))
         menu.addAction(self.sync_action)
+        menu.addAction(self.central_action)
         menu.addAction(self.import_action)
         menu.addAction(self.settings_action)
         menu.addSeparator()
@@ -216,6 +222,21 @@ class MainWindow(QMainWindow):
 
         self._tasks.submit(save, on_done=lambda _r: self.statusBar().showMessage(self.tr("Đã lưu thiết lập."), 5000),
                            parent=self)
+
+    def ask_central_address(self) -> None:
+        """F5 on a PC with no central address: say so, and let an administrator set it here."""
+        if not allowed(self.user.role, Permission.MANAGE_SETTINGS):
+            self.statusBar().showMessage(self.tr("Máy này chưa nối với máy chủ trung tâm: quản trị viên đặt địa chỉ "
+                                                 "(Chương trình → Địa chỉ máy chủ trung tâm…)."), 15000)
+            return
+        status = self.sync.status
+        dialog = CentralAddressDialog(self._app, self._tasks, self.user, current=status.central_url if status else "",
+                                      parent=self)
+        if dialog.exec() != CentralAddressDialog.DialogCode.Accepted:
+            return
+        if dialog.note:
+            self.statusBar().showMessage(dialog.note, 15000)
+        self.sync.sync_after_configuring()
 
     def show_about(self) -> None:
         """Version, data folder, last backup and sync, printer; the diagnostics bundle."""

@@ -46,6 +46,7 @@ class SyncController(QObject):
     """Schedules syncs, runs them off the GUI thread, and keeps :attr:`label` up to date."""
 
     status_changed = Signal(object)  # SyncStatus
+    address_needed = Signal()  # a sync was asked for (F5) but no central address is set
 
     def __init__(self, app: App, user: User, parent: QWidget | None = None, *, interval_minutes: int = INTERVAL_MINUTES):
         super().__init__(parent)
@@ -71,9 +72,21 @@ class SyncController(QObject):
         self._submit(self._app.sync.status, self._show, lambda _e: None)
 
     def sync_now(self) -> None:
-        """One sync in the background, unless one is running or no central address is set."""
-        if self._busy or (self.status is not None and not self.status.central_url):
+        """One sync in the background, unless one is running or no central address is set (then
+        :attr:`address_needed` is emitted: the window says so and offers to set it)."""
+        if self.status is not None and not self.status.central_url:
+            self.address_needed.emit()
             return
+        if self._busy:
+            return
+        self._start_sync()
+
+    def sync_after_configuring(self) -> None:
+        """The address was just set: sync now (the status is read again on the way)."""
+        if not self._busy:
+            self._start_sync()
+
+    def _start_sync(self) -> None:
         self._busy = True
         self.label.setText(_tr("Đang đồng bộ…"))
 
@@ -98,8 +111,11 @@ class SyncController(QObject):
         elif status.online:
             when = _local_time(status.last_success)
             text = _tr("Trực tuyến · chờ gửi: %1 · đồng bộ lúc %2").replace("%1", str(status.waiting)).replace("%2", when)
-        else:
-            text = _tr("Ngoại tuyến · chờ gửi: %1").replace("%1", str(status.waiting))
+        else:  # the reason in words, on the bar itself (short), whole in the tooltip
+            reason = (status.last_error or "").strip()
+            short = reason if len(reason) <= 70 else reason[:69].rstrip() + "…"
+            text = (_tr("Ngoại tuyến: %2 · chờ gửi: %1") if short else _tr("Ngoại tuyến · chờ gửi: %1")).replace(
+                "%1", str(status.waiting)).replace("%2", short)
         tip = status.last_error or ""
         if status.set_aside:
             # events from other counters that failed their checks: kept, not applied, for a supervisor

@@ -163,3 +163,43 @@ def test_postal_staff_start_on_the_handover_and_are_not_offered_what_they_may_no
     assert not detail.reprint_button.isVisible() and not detail.forms_button.isVisible()
     assert not detail.action_button.isVisible()
     qtbot.waitUntil(tasks.is_idle, timeout=5000)
+
+
+def test_f5_without_a_central_address_offers_to_set_it_and_keeps_what_was_typed(qtbot, app, tasks, admin, procedure,
+                                                                                monkeypatch):
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from ui.dialogs.central_address import CentralAddressDialog
+    from ui.sync_status import SyncController
+
+    monkeypatch.setattr(SyncController, "confirm_quit_with_waiting", staticmethod(lambda parent, waiting: True))
+    main = MainWindow(app, tasks, admin)
+    qtbot.addWidget(main)
+    main.show()
+    main.start()
+    qtbot.waitUntil(lambda: main.is_ready and main.sync.status is not None, timeout=5000)
+    typed: list[str] = []
+
+    def answer() -> None:  # a hand in the dialog: a wrong address first, then one that is well formed
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, CentralAddressDialog)
+        for ch in "khong-phai-dia-chi":
+            QTest.keyClick(dialog.address, ch)
+        QTest.keyClick(dialog.address, Qt.Key.Key_Return)
+        qtbot.waitUntil(dialog.error.isVisible, timeout=5000)
+        typed.append(dialog.address.text())  # still there, with the reason under it
+        dialog.address.selectAll()
+        for ch in "postgresql://quay_1@127.0.0.1:1/onestop":
+            QTest.keyClick(dialog.address, ch)
+        QTest.keyClick(dialog.address, Qt.Key.Key_Return)
+
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(100, answer)
+    QTest.keyClick(main, Qt.Key.Key_F5)
+    assert typed == ["khong-phai-dia-chi"]
+    qtbot.waitUntil(lambda: main.sync.status is not None and main.sync.status.central_url != "", timeout=15000)
+    qtbot.waitUntil(lambda: "Ngoại tuyến: " in main.sync.label.text(), timeout=15000)  # the reason, on the bar
+    assert "máy chủ trung tâm" in main.sync.label.text()
+    qtbot.waitUntil(tasks.is_idle, timeout=5000)
