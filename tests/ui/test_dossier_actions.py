@@ -17,18 +17,113 @@ def open_detail(qtbot, app, tasks, user, code):  # type: ignore[no-untyped-def]
     return dialog
 
 
-def test_an_official_records_a_transfer_and_the_result_and_sees_them(qtbot, app, tasks, official, monkeypatch):
+def answer_step(qtbot, fill):  # type: ignore[no-untyped-def]
+    """When the step's dialog opens, ``fill(dialog)`` types into it as a hand would."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    answered: list[TransitionDialog] = []
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, TransitionDialog) and not answered:
+            answered.append(dialog)
+            try:
+                fill(dialog)
+            except BaseException:
+                dialog.reject()  # a failed check must not leave the test waiting on an open dialog
+                raise
+
+    timer = QTimer()
+    timer.timeout.connect(look)
+    timer.start(30)
+    return timer, answered
+
+
+def test_an_official_records_a_transfer_and_the_result_and_sees_them(qtbot, app, tasks, official):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from tests.ui.helpers import type_text
+
     add_procedure(app)
     d = app.reception.receive(official, draft())
     dialog = open_detail(qtbot, app, tasks, official, d.code)
     assert Transition.TRANSFERRED in dialog.allowed and Transition.STOPPED not in dialog.allowed  # a supervisor's
-    monkeypatch.setattr(TransitionDialog, "ask", classmethod(lambda cls, parent, t: {"to_agency": "Phòng Tư pháp",
-                                                                                      "note": ""}))
+
+    def fill(step: TransitionDialog) -> None:
+        type_text(step.inputs["to_agency"], "Phòng Tư pháp")
+        QTest.keyClick(step.inputs["to_agency"], Qt.Key.Key_Tab)
+        type_text(step.inputs["note"], "Hồ sơ gốc")
+        QTest.keyClick(step.inputs["note"], Qt.Key.Key_Return)  # Enter records, even from the note
+
+    timer, answered = answer_step(qtbot, fill)
     with qtbot.waitSignal(dialog.loaded, timeout=10000):
         dialog.record(Transition.TRANSFERRED)
-    assert "Đang xử lý" in dialog.heading.text()
+    assert answered and "Đang xử lý" in dialog.heading.text()
     labels = [dialog.timeline.item(r, 1).text() for r in range(dialog.timeline.rowCount())]
     assert "Chuyển hồ sơ đến cơ quan giải quyết" in labels
+
+
+def test_a_refused_step_keeps_the_dialog_and_what_was_typed(qtbot, app, tasks, official):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from tests.ui.helpers import type_text
+
+    add_procedure(app)
+    d = app.reception.receive(official, draft())
+    dialog = open_detail(qtbot, app, tasks, official, d.code)
+    seen: list[str] = []
+
+    def fill(step: TransitionDialog) -> None:
+        type_text(step.inputs["collected_by"], "")
+        step.inputs["collected_by"].selectAll()
+        QTest.keyClick(step.inputs["collected_by"], Qt.Key.Key_Delete)  # nobody named: the core refuses
+        QTest.keyClick(step.inputs["collected_by"], Qt.Key.Key_Return)
+        qtbot.waitUntil(step.error.isVisible, timeout=5000)
+        seen.append(step.error.text())
+        assert step.isVisible() and step.inputs["collected_id"].text() == "038190012345"
+        type_text(step.inputs["collected_by"], "Phạm Văn Nam")
+        QTest.keyClick(step.inputs["collected_by"], Qt.Key.Key_Return)
+
+    app.lifecycle.transition(official, d.code, Transition.RESULT_READY, {})
+    dialog.reload()
+    qtbot.waitUntil(lambda: Transition.RETURNED in dialog.allowed, timeout=5000)
+    timer, answered = answer_step(qtbot, fill)
+    with qtbot.waitSignal(dialog.loaded, timeout=15000):  # recorded, and the detail read again
+        dialog.record(Transition.RETURNED)
+    qtbot.waitUntil(tasks.is_idle, timeout=5000)
+    assert seen == ["Họ tên người nhận kết quả: không được để trống khi trả kết quả tại quầy"]
+    returned = [e for e in app.dossiers.show(official, d.code).events if e.kind == Transition.RETURNED.kind]
+    assert returned[0].payload["collected_by"] == "Phạm Văn Nam"
+
+
+def test_a_supplement_request_picks_from_the_checklist_with_form_and_count(qtbot, app, tasks, official):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    add_procedure(app)
+    d = app.reception.receive(official, draft())
+    dialog = open_detail(qtbot, app, tasks, official, d.code)
+
+    def fill(step: TransitionDialog) -> None:
+        assert step.checklist is not None and step.checklist.count() == 2
+        step.checklist.setFocus()
+        step.checklist.setCurrentRow(1)
+        QTest.keyClick(step.checklist, Qt.Key.Key_Space)  # Giấy tờ tùy thân — Bản photo × 2
+        step.inputs["reason"].setFocus()
+        for ch in "Thieu":
+            QTest.keyClick(step.inputs["reason"], ch)
+        QTest.keyClick(step.inputs["reason"], Qt.Key.Key_Return)
+
+    timer, answered = answer_step(qtbot, fill)
+    with qtbot.waitSignal(dialog.loaded, timeout=15000):
+        dialog.record(Transition.SUPPLEMENT_REQUESTED)
+    qtbot.waitUntil(tasks.is_idle, timeout=5000)
+    asked = [e.payload for e in app.dossiers.show(official, d.code).events
+             if e.kind == Transition.SUPPLEMENT_REQUESTED.kind]
+    assert asked[0]["documents"] == [{"name": "Giấy tờ tùy thân", "form": "ban_photo", "count": 2}]
 
 
 def test_the_transition_form_asks_only_for_what_it_needs(qtbot):
@@ -82,3 +177,34 @@ def test_a_form_prints_straight_to_the_counters_printer_from_the_menu(qtbot, app
 
     events = app.dossiers.show(official, d.code).events
     assert [e.payload["form"] for e in events if e.kind == Kind.FORM_PRINTED] == ["control-sheet"]
+
+
+def test_a_refusal_asks_for_confirmation_before_it_is_recorded(qtbot, app, tasks, official):
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    add_procedure(app)
+    d = app.reception.receive(official, draft())
+    recorded: list[dict] = []
+    step = TransitionDialog(Transition.REFUSED, record=recorded.append, tasks=tasks)
+    qtbot.addWidget(step)
+    step.show()
+    for ch in "Khong thuoc tham quyen":
+        QTest.keyClick(step.inputs["reason"], ch)
+
+    def answer(key):  # type: ignore[no-untyped-def]
+        def press() -> None:
+            box = QApplication.activeModalWidget()
+            assert isinstance(box, QMessageBox)
+            QTest.keyClick(box, key, Qt.KeyboardModifier.AltModifier)
+        QTimer.singleShot(150, press)
+
+    answer(Qt.Key.Key_K)  # "Không": thought better of it
+    QTest.keyClick(step.inputs["reason"], Qt.Key.Key_Return)
+    qtbot.wait(100)
+    assert recorded == [] and step.isVisible()
+    answer(Qt.Key.Key_T)  # "Từ chối"
+    with qtbot.waitSignal(step.accepted, timeout=5000):
+        QTest.keyClick(step.inputs["reason"], Qt.Key.Key_Return)
+    assert recorded == [{"reason": "Khong thuoc tham quyen"}]

@@ -4,22 +4,30 @@ only the fields that transition needs. The core checks the state and the role ag
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable, Sequence
 
-from PySide6.QtCore import QCoreApplication, QDateTime
+from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QWidget,
 )
 
 from oneStop.domain.clock import VN_TZ
 from oneStop.domain.lifecycle import Transition
+from oneStop.domain.models import Dossier, RequiredDocument
+from ui.errors import describe, field_errors
+from ui.tasks import TaskRunner
+from ui.widgets.common import set_error
 
 #: The payload fields each transition asks for.
 FIELDS: dict[Transition, tuple[str, ...]] = {
@@ -59,16 +67,45 @@ def _tr(text: str) -> str:
 
 
 class TransitionDialog(QDialog):
-    def __init__(self, transition: Transition, parent: QWidget | None = None) -> None:
+    """One step of a dossier's life: only the fields it needs, checked in place.
+
+    With ``record`` (a callable the task runner runs with the payload: the core's transition),
+    Ghi nhận keeps the dialog open until the core has taken the step; a refusal shows under the
+    fields and nothing typed is lost. ``dossier`` pre-fills who collects a result (the applicant)
+    and ``checklist`` (the procedure's documents) lets a supplement request pick documents with
+    their form and count. Tab leaves a note, Enter records (Shift+Enter for a new line), and a
+    refusal asks for a confirmation.
+    """
+
+    def __init__(self, transition: Transition, parent: QWidget | None = None, *,
+                 dossier: Dossier | None = None, checklist: Sequence[RequiredDocument] = (),
+                 record: Callable[[dict[str, Any]], Any] | None = None, tasks: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self.transition = transition
+        self._record, self._tasks = record, tasks
+        self.result_value: Any = None
         self.setWindowTitle(transition.label.capitalize())
         self.inputs: dict[str, Any] = {}
+        self.checklist: QListWidget | None = None
         form = QFormLayout(self)
+        if transition is Transition.SUPPLEMENT_REQUESTED and checklist:
+            self.checklist = QListWidget()
+            self.checklist.setObjectName("checklist")
+            for document in checklist:
+                item = QListWidgetItem(f"{document.name} — {document.form.label} × {document.count}")
+                item.setData(Qt.ItemDataRole.UserRole, {"name": document.name, "form": document.form.value,
+                                                        "count": document.count})
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+                self.checklist.addItem(item)
+            self.checklist.setMaximumHeight(140)
+            form.addRow(_tr("Giấy tờ của thủ tục cần bổ sung (Dấu cách: chọn)"), self.checklist)
         for name in FIELDS[transition]:
             if name in ("reason", "note", "documents"):
                 widget: Any = QPlainTextEdit()
                 widget.setMaximumHeight(80)
+                widget.setTabChangesFocus(True)  # Tab leaves the note, as in every other field
+                widget.installEventFilter(self)
             elif name == "new_due_at":
                 widget = QDateTimeEdit(QDateTime.currentDateTime().addDays(5))
                 widget.setCalendarPopup(True)
@@ -81,13 +118,36 @@ class TransitionDialog(QDialog):
                 widget = QLineEdit()
             widget.setObjectName(name)
             self.inputs[name] = widget
-            form.addRow(_tr(LABELS[name]), widget)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_tr("Ghi nhận"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_tr("Huỷ"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+            label = LABELS[name] if not (name == "documents" and self.checklist is not None) else \
+                "Giấy tờ khác cần bổ sung (mỗi dòng một loại)"
+            form.addRow(_tr(label), widget)
+        if transition is Transition.RETURNED and dossier is not None:  # most results go to the applicant
+            self.inputs["collected_by"].setText(dossier.applicant.name)
+            if "*" not in dossier.applicant.citizen_id:  # never a masked number
+                self.inputs["collected_id"].setText(dossier.applicant.citizen_id)
+            if dossier.returned_by_post:
+                self.inputs["method"].setCurrentIndex(self.inputs["method"].findData("post"))
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setProperty("role", "field-error")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+        form.addRow(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_tr("Ghi nhận"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_tr("Huỷ"))
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if isinstance(watched, QPlainTextEdit) and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+                    event.modifiers() & Qt.KeyboardModifier.ShiftModifier):  # type: ignore[attr-defined]
+                self._submit()
+                return True
+        return False
 
     def payload(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -95,7 +155,7 @@ class TransitionDialog(QDialog):
             if isinstance(widget, QPlainTextEdit):
                 text = widget.toPlainText()
                 if name == "documents":
-                    out[name] = [line.strip() for line in text.splitlines() if line.strip()]
+                    out[name] = [*self._checked(), *(line.strip() for line in text.splitlines() if line.strip())]
                 else:
                     out[name] = text
             elif isinstance(widget, QDateTimeEdit):
@@ -107,7 +167,57 @@ class TransitionDialog(QDialog):
                 out[name] = widget.text()
         return out
 
+    def _checked(self) -> list[dict[str, Any]]:
+        if self.checklist is None:
+            return []
+        items = (self.checklist.item(row) for row in range(self.checklist.count()))
+        return [item.data(Qt.ItemDataRole.UserRole) for item in items if item.checkState() == Qt.CheckState.Checked]
+
+    def _submit(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if not ok.isEnabled():
+            return  # a step already on its way
+        if self.transition is Transition.REFUSED and not _confirm_refusal(self):
+            return
+        payload = self.payload()
+        if self._record is None or self._tasks is None:
+            self.accept()
+            return
+        record = self._record
+        ok.setEnabled(False)
+        self._tasks.submit(lambda: record(payload), on_done=self._on_recorded, on_error=self._on_refused,
+                           parent=self, quiet=True)
+
+    def _on_recorded(self, result: Any) -> None:
+        self.result_value = result
+        self.accept()
+
+    def _on_refused(self, exc: BaseException) -> None:
+        """The core refused the step: say why here, keep the dialog and what was typed."""
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+        errors = field_errors(exc)
+        marked = False
+        for err in errors:
+            widget = self.inputs.get(err.field)
+            if widget is not None:
+                set_error(widget, err.problem)
+                if not marked:
+                    widget.setFocus()
+                    marked = True
+        self.error.setText(describe(exc))
+        self.error.setVisible(True)
+
     @classmethod
-    def ask(cls, parent: QWidget | None, transition: Transition) -> dict[str, Any] | None:
-        dialog = cls(transition, parent)
+    def ask(cls, parent: QWidget | None, transition: Transition, **options: Any) -> dict[str, Any] | None:
+        dialog = cls(transition, parent, **options)
         return dialog.payload() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def _confirm_refusal(parent: QWidget) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, _tr("Xác nhận từ chối"),
+                      _tr("Từ chối tiếp nhận, giải quyết hồ sơ này? Việc này được ghi lại và in Phiếu từ chối "
+                          "(Mẫu 03)."), parent=parent)
+    yes = box.addButton(_tr("&Từ chối"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(_tr("&Không"), QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is yes

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from html import escape
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from oneStop.domain.events import Kind
 from oneStop.domain.lifecycle import Transition
-from oneStop.domain.models import Applicant, Dossier, Event, ReturnMethod, User
+from oneStop.domain.models import Applicant, Dossier, Event, RequiredDocument, ReturnMethod, User
 from oneStop.domain.permissions import Permission, allowed
 from oneStop.services.app import App
 from oneStop.services.dossiers import DossierDetail
@@ -57,6 +59,7 @@ class DossierDetailDialog(QDialog):
     loaded = Signal(object)  # DossierDetail
     form_saved = Signal(str)  # the PDF written
     form_printed = Signal(str, str)  # the form's kind, the printer
+    step_recorded = Signal(str)  # the transition's value, once the core has recorded it
 
     def __init__(self, app: App, tasks: TaskRunner, user: User, receipts: ReceiptPrinting, code: str,
                  parent: QWidget | None = None) -> None:
@@ -164,12 +167,25 @@ class DossierDetailDialog(QDialog):
         self.action_button.setEnabled(bool(transitions))
 
     def record(self, transition: Transition) -> None:
-        payload = TransitionDialog.ask(self, transition)
-        if payload is None:
+        """The step's dialog; the core records it from there (a refusal keeps the dialog open).
+        A supplement request offers the procedure's checklist, read first in the task runner."""
+        dossier = self.detail.dossier if self.detail is not None else None
+        if transition is Transition.SUPPLEMENT_REQUESTED and dossier is not None:
+            app, procedure = self._app, dossier.procedure.code
+            self._tasks.submit(lambda: app.catalog.get(procedure).documents,
+                               on_done=lambda documents: self._open_step(transition, documents),
+                               on_error=lambda _exc: self._open_step(transition, ()), parent=self, quiet=True)
             return
+        self._open_step(transition, ())
+
+    def _open_step(self, transition: Transition, checklist: Sequence[RequiredDocument]) -> None:
         app, user, code = self._app, self._user, self.code
-        self._tasks.submit(lambda: app.lifecycle.transition(user, code, transition, payload),
-                           on_done=lambda _d: self.reload(), parent=self)
+        dialog = TransitionDialog(
+            transition, self, dossier=self.detail.dossier if self.detail is not None else None, checklist=checklist,
+            record=lambda payload: app.lifecycle.transition(user, code, transition, payload), tasks=self._tasks)
+        if dialog.exec() == TransitionDialog.DialogCode.Accepted:
+            self.step_recorded.emit(transition.value)
+            self.reload()
 
     @classmethod
     def ask_save_path(cls, parent: QWidget, suggested: str) -> str:
