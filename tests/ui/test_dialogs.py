@@ -73,7 +73,7 @@ def test_login_with_a_wrong_password_says_so_and_a_right_one_signs_in(qtbot, app
     dialog.username.setText("hoa.nt")
     dialog.password.setText("sai-mat-khau")
     dialog.buttons.accepted.emit()
-    qtbot.waitUntil(dialog.error.isVisible, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=10000)
     assert dialog.error.text() == "Tên đăng nhập hoặc mật khẩu không đúng"
     dialog.password.setText(PASSWORD)
     with qtbot.waitSignal(dialog.accepted, timeout=10000):
@@ -92,3 +92,33 @@ def test_a_refused_fields_label_goes_once_the_field_is_typed_in(qtbot, app, firs
     for ch in "Thanh Hoa":
         QTest.keyClick(widget, ch)
     assert not label.isVisible() and widget.property("error") is False
+
+
+def test_after_a_wrong_password_the_sign_in_keeps_its_layout_and_enter_signs_in(qtbot, app, tasks, official):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    dialog = LoginDialog(app, tasks, agency_name="UBND XÃ QUẢNG PHÚ")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    size = dialog.size()
+    places = {name: getattr(dialog, name).geometry() for name in ("username", "password", "buttons")}
+    dialog.username.setFocus()
+    for ch in "hoa.nt":
+        QTest.keyClick(dialog.username, ch)
+    QTest.keyClick(dialog.username, Qt.Key.Key_Return)  # Enter goes on to the password
+    for ch in "sai-mat-khau":
+        QTest.keyClick(dialog.password, ch)
+    QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=10000)
+    assert dialog.error.text() == "Tên đăng nhập hoặc mật khẩu không đúng"
+    qtbot.wait(50)
+    assert dialog.size() == size  # nothing jumps under the official's eyes
+    assert {name: getattr(dialog, name).geometry() for name in places} == places
+    for ch in PASSWORD:  # the wrong one is selected: typing replaces it
+        QTest.keyClick(dialog.password, ch)
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.user == official

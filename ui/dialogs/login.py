@@ -28,6 +28,10 @@ class LoginDialog(QDialog):
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = error_label()
+        # the reason's room is kept from the start: after a wrong password nothing moves
+        self.error.setVisible(True)
+        self.error.setMinimumHeight(2 * self.error.fontMetrics().lineSpacing())
+        self.setMinimumWidth(380)
         self.buttons = dialog_buttons(self.tr("Đăng nhập"), self.tr("Thoát"))
         self.buttons.accepted.connect(self._on_login_clicked)
         self.buttons.rejected.connect(self.reject)
@@ -57,10 +61,9 @@ class LoginDialog(QDialog):
     def _on_login_clicked(self) -> None:
         username, password = self.username.text(), self.password.text()
         self.buttons.setEnabled(False)
-        self.error.setVisible(False)
+        self.error.setText("")
         self._tasks.submit(lambda: self._app.auth.login(username, password),
-                           on_done=self._on_logged_in, on_error=self._on_login_failed,
-                           progress_label=self.tr("Đang đăng nhập…"), parent=self)
+                           on_done=self._on_logged_in, on_error=self._on_login_failed, parent=self, quiet=True)
 
     def _on_logged_in(self, user: User) -> None:
         self.user = user
@@ -69,6 +72,5 @@ class LoginDialog(QDialog):
     def _on_login_failed(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
         self.error.setText(describe(exc))
-        self.error.setVisible(True)
         self.password.selectAll()
         self.password.setFocus()
