@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from PySide6.QtCore import QCoreApplication
 
@@ -36,3 +36,24 @@ def appointment(value: datetime) -> str:
 def money(amount: int) -> str:
     """Whole đồng with dots between thousands: ``20.000 đ``."""
     return f"{amount:,}".replace(",", ".") + " đ"
+
+
+def percent(fraction: float, digits: int = 1) -> str:
+    """A share as Vietnamese write it: a decimal comma.
+
+    >>> percent(0.935), percent(1.0)
+    ('93,5%', '100,0%')
+    """
+    return f"{fraction * 100:.{digits}f}".replace(".", ",") + "%"
+
+
+def span(start: date, end: date) -> str:
+    """The days a page covers: one day, or from … to ….
+
+    >>> span(date(2026, 12, 5), date(2026, 12, 5)), span(date(2026, 12, 1), date(2026, 12, 5))
+    ('ngày 05/12/2026', 'từ 01/12/2026 đến 05/12/2026')
+    """
+    if start == end:
+        return QCoreApplication.translate("format", "ngày %1").replace("%1", f"{start:%d/%m/%Y}")
+    return QCoreApplication.translate("format", "từ %1 đến %2").replace("%1", f"{start:%d/%m/%Y}").replace(
+        "%2", f"{end:%d/%m/%Y}")

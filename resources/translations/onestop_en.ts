@@ -392,7 +392,7 @@ Backup passphrase:</translation>
     <name>DossierListView</name>
     <message>
         <source>Quét mã vạch trên phiếu, hoặc gõ mã hồ sơ, họ tên, số CCCD, điện thoại</source>
-        <translation>Scan the receipt&apos;s barcode, or type a dossier code, name, citizen ID or phone</translation>
+        <translation>Scan the receipt's barcode, or type a dossier code, name, citizen ID or phone</translation>
     </message>
     <message>
         <source>Ngày nhận</source>
@@ -535,7 +535,7 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Số quầy của máy này</source>
-        <translation>This PC&apos;s counter number</translation>
+        <translation>This PC's counter number</translation>
     </message>
     <message>
         <source>Quản trị viên đầu tiên</source>
@@ -674,11 +674,11 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Lô của hôm nay</source>
-        <translation>Today&apos;s batches</translation>
+        <translation>Today's batches</translation>
     </message>
     <message>
         <source>Chưa mở lô nào: bấm “Mở lô mới…” hoặc chọn một lô của hôm nay.</source>
-        <translation>No batch open: press “Open a new batch…” or pick one of today&apos;s batches.</translation>
+        <translation>No batch open: press “Open a new batch…” or pick one of today's batches.</translation>
     </message>
     <message>
         <source>Tiếp nhận hồ sơ…</source>
@@ -702,7 +702,7 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>hoặc lô của hôm nay:</source>
-        <translation>or today&apos;s batch:</translation>
+        <translation>or today's batch:</translation>
     </message>
     <message>
         <source>Lô đã đóng lúc %1 với %2 mục.</source>
@@ -730,7 +730,7 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Chưa chọn lô bàn giao: mở lô mới hoặc chọn một lô của hôm nay.</source>
-        <translation>No handover batch chosen: open a new batch or pick one of today&apos;s.</translation>
+        <translation>No handover batch chosen: open a new batch or pick one of today's.</translation>
     </message>
     <message>
         <source>Quét lần đầu bởi %1.</source>
@@ -814,16 +814,12 @@ Backup passphrase:</translation>
         <source>Mật khẩu</source>
         <translation>Password</translation>
     </message>
-    <message>
-        <source>Đang đăng nhập…</source>
-        <translation>Signing in…</translation>
-    </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>Tiếp nhận hồ sơ một cửa</source>
-        <extracomment>The window&apos;s size and state, kept in the data folder. The size the window opens at when it has none of its own yet and the screen allows. Room for the title bar and the frame the window manager adds.</extracomment>
+        <extracomment>The window's size and state, kept in the data folder. The size the window opens at when it has none of its own yet and the screen allows. Room for the title bar and the frame the window manager adds.</extracomment>
         <translation>One-stop reception</translation>
     </message>
     <message>
@@ -1145,7 +1141,7 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Họ tên người nộp</source>
-        <translation>Applicant&apos;s full name</translation>
+        <translation>Applicant's full name</translation>
     </message>
     <message>
         <source>Số định danh cá nhân</source>
@@ -1193,7 +1189,7 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Họ và tên người nộp</source>
-        <translation>Applicant&apos;s full name</translation>
+        <translation>Applicant's full name</translation>
     </message>
     <message>
         <source>Ví dụ: 0912 345 678</source>
@@ -1209,11 +1205,11 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Mã số thuế của tổ chức</source>
-        <translation>The organisation&apos;s tax code</translation>
+        <translation>The organisation's tax code</translation>
     </message>
     <message>
         <source>Dùng thông tin lần trước</source>
-        <translation>Use last time&apos;s details</translation>
+        <translation>Use last time's details</translation>
     </message>
     <message>
         <source>Chủ hồ sơ khác người nộp</source>
@@ -1225,7 +1221,7 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Họ tên chủ hồ sơ</source>
-        <translation>Owner&apos;s full name</translation>
+        <translation>Owner's full name</translation>
     </message>
     <message>
         <source>Số định danh</source>
@@ -1273,7 +1269,7 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Để trống: gửi về địa chỉ người nộp</source>
-        <translation>Empty: send to the applicant&apos;s address</translation>
+        <translation>Empty: send to the applicant's address</translation>
     </message>
     <message>
         <source>Ưu tiên</source>
@@ -1369,11 +1365,11 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Không đọc được mã QR trên CCCD; hãy quét lại</source>
-        <translation>Could not read the ID card&apos;s QR code; scan again</translation>
+        <translation>Could not read the ID card's QR code; scan again</translation>
     </message>
     <message>
         <source>Người này đã nộp hồ sơ tại đây; đã điền thông tin lần trước.</source>
-        <translation>This person has applied here before; last time&apos;s details were filled in.</translation>
+        <translation>This person has applied here before; last time's details were filled in.</translation>
     </message>
     <message>
         <source>Lần trước: %1, %2, %3</source>
@@ -1498,7 +1494,7 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Máy in của quầy này</source>
-        <translation>This counter&apos;s printer</translation>
+        <translation>This counter's printer</translation>
     </message>
     <message>
         <source>Ngôn ngữ giao diện</source>
@@ -1521,7 +1517,7 @@ Backup passphrase:</translation>
     <name>Startup</name>
     <message>
         <source>Đang mở dữ liệu…</source>
-        <extracomment>How often the running program checks whether today&apos;s automatic backup is made. The file, in the log folder, where a crash of the process itself (a segmentation fault, an abort) leaves the traceback of every thread.</extracomment>
+        <extracomment>How often the running program checks whether today's automatic backup is made. The file, in the log folder, where a crash of the process itself (a segmentation fault, an abort) leaves the traceback of every thread.</extracomment>
         <translation>Opening the data…</translation>
     </message>
     <message>
@@ -1637,6 +1633,14 @@ Backup passphrase:</translation>
     <message>
         <source>Chủ nhật</source>
         <translation>Sunday</translation>
+    </message>
+    <message>
+        <source>ngày %1</source>
+        <translation>on %1</translation>
+    </message>
+    <message>
+        <source>từ %1 đến %2</source>
+        <translation>from %1 to %2</translation>
     </message>
 </context>
 </TS>

@@ -117,3 +117,12 @@ def test_the_book_prints_straight_to_the_counters_printer(qtbot, view, day, prin
         press(qtbot, view.print_button)
     assert printed.args == [PRINTER] and printers.names == [PRINTER]
     assert read_pdf(printers.files[0]).count(b"/Subtype /Image") >= 1
+
+
+def test_the_summary_and_the_sign_off_say_which_day_they_cover(qtbot, view, day):
+    load(qtbot, view)
+    assert view.totals.text().startswith("Ngày 23/11/2026: Tổng số 3 hồ sơ")
+    dialog = SignOffDialog(DAY, view)
+    qtbot.addWidget(dialog)
+    texts = [label.text() for label in dialog.findChildren(type(view.totals))]
+    assert any("ngày 23/11/2026" in text for text in texts) and "23/11/2026" in dialog.windowTitle()

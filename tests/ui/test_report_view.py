@@ -27,7 +27,7 @@ def test_a_month_by_field_with_officials_and_its_export(qtbot, app, tasks, offic
         view.show_button.click()
     total = [view.table.item(view.table.rowCount() - 1, c).text() for c in range(view.table.columnCount())]
     assert total[0] == "Tổng cộng" and total[1] == "3" and total[5] == "3" and total[6] == "3"  # all early
-    assert view.officials.item(0, 0).text() == "Nguyễn Thị Hoa" and view.officials.item(0, 4).text() == "100.0%"
+    assert view.officials.item(0, 0).text() == "Nguyễn Thị Hoa" and view.officials.item(0, 4).text() == "100,0%"  # a decimal comma
     target = tmp_path / "bc.xlsx"
     monkeypatch.setattr(ReportView, "ask_save_path", classmethod(lambda cls, parent, s, f: str(target)))
     with qtbot.waitSignal(view.exported, timeout=10000):

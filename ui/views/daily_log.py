@@ -109,7 +109,8 @@ class SignOffDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(_tr("Ký duyệt sổ theo dõi của ngày này. Mọi thay đổi sau khi ký sẽ được báo.")))
+        layout.addWidget(QLabel(_tr("Ký duyệt sổ theo dõi hồ sơ %1. Mọi thay đổi sau khi ký sẽ được báo.")
+                                .replace("%1", fmt.span(day, day))))
         layout.addWidget(self.comment)
         layout.addWidget(buttons)
 
@@ -238,12 +239,14 @@ class DailyLogView(QWidget):
         self.model.set_rows(list(self.log.rows))
         t = self.log.totals
         rate = t.get("on_time_rate")
+        start, end = self._dates()
         self.totals.setText(
+            fmt.span(start, end).capitalize() + ": " +
             _tr("Tổng số %1 hồ sơ · trực tiếp %2 · bưu chính %3 · trực tuyến %4 · quá hạn đang giải quyết %5%6")
             .replace("%1", str(t["dossiers"])).replace("%2", str(t["by_channel"]["direct"]))
             .replace("%3", str(t["by_channel"]["postal"])).replace("%4", str(t["by_channel"]["online"]))
             .replace("%5", str(t["by_timeliness"]["overdue"]))
-            .replace("%6", "" if rate is None else _tr(" · đúng hạn %1%").replace("%1", f"{rate * 100:.1f}"))
+            .replace("%6", "" if rate is None else _tr(" · đúng hạn %1").replace("%1", fmt.percent(rate)))
         )
         self.review_label.setText(self._review_html(self.review))
         self.loaded.emit(self.log)

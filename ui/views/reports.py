@@ -25,6 +25,7 @@ from oneStop.services.app import App
 from oneStop.services.printing import PrintedReceipt
 from oneStop.services.reports import COLUMNS, PeriodicReport
 from oneStop.services.supervision import OfficialFigures
+from ui import format as fmt
 from ui.files import write_atomically
 from ui.receipts import ReceiptPrinting
 from ui.tasks import TaskRunner
@@ -117,8 +118,8 @@ class ReportView(QWidget):
                 self.table.setItem(r, c, QTableWidgetItem(str(value)))
         self.officials.setRowCount(len(figures))
         for r, f in enumerate(figures):
-            rate = "—" if f.on_time_rate is None else f"{f.on_time_rate * 100:.1f}%"
-            hours = "—" if f.average_handling_hours is None else f"{f.average_handling_hours:.1f}"
+            rate = "—" if f.on_time_rate is None else fmt.percent(f.on_time_rate)
+            hours = "—" if f.average_handling_hours is None else f"{f.average_handling_hours:.1f}".replace(".", ",")
             for c, value in enumerate((f.full_name, f.received, f.returned, f.finished, rate, hours)):
                 self.officials.setItem(r, c, QTableWidgetItem(str(value)))
         self.loaded.emit(result)
