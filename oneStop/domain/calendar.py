@@ -267,6 +267,28 @@ class WorkingCalendar:
             return max(t, datetime.combine(t.date(), hours.start, tzinfo=VN_TZ))
         return datetime.combine(self.next_working_day(t.date()), hours.start, tzinfo=VN_TZ)
 
+    def outside_hours(self, at: datetime) -> str | None:
+        """Why ``at`` is outside the unit's reception hours (the time limit then starts later),
+        or None within them.
+
+        >>> cal = WorkingCalendar()
+        >>> [cal.outside_hours(datetime(2026, 11, d, h, m, tzinfo=VN_TZ)) for d, h, m in
+        ...  ((23, 9, 0), (23, 6, 50), (23, 15, 1), (23, 17, 30), (28, 9, 0))]
+        [None, 'trước giờ làm việc (07:30)', 'sau giờ chốt nhận hồ sơ trong ngày (15:00)', \
+'sau giờ làm việc (17:00)', 'ngày nghỉ (Thứ Bảy)']
+        """
+        t = require_aware(at).astimezone(VN_TZ)
+        hours, moment = self.hours, t.time().replace(tzinfo=None)
+        if not self.is_working_day(t.date()):
+            return f"ngày nghỉ ({self.day_off_reason(t.date()) or 'điều chỉnh'})"
+        if moment < hours.start:
+            return f"trước giờ làm việc ({hours.start:%H:%M})"
+        if moment >= hours.end:
+            return f"sau giờ làm việc ({hours.end:%H:%M})"
+        if hours.cutoff is not None and moment >= hours.cutoff:
+            return f"sau giờ chốt nhận hồ sơ trong ngày ({hours.cutoff:%H:%M})"
+        return None
+
     def appointment(self, received_at: datetime, days: int, hours: int = 0) -> datetime:
         """The appointment (an aware datetime in Asia/Ho_Chi_Minh) for a dossier received at
         ``received_at`` with a time limit of ``days`` working days plus ``hours`` working hours.

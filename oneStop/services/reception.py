@@ -110,6 +110,13 @@ class ReceptionService:
         """The appointment for a dossier received at ``received_at`` (shown live on screen)."""
         return self._calendar.calendar().appointment(received_at, procedure_days, procedure_hours)
 
+    def outside_hours(self, at: datetime) -> tuple[str, datetime] | None:
+        """If ``at`` is outside the unit's reception hours: why, and when the time limit of a
+        dossier received then starts (shown on the reception form before it is saved)."""
+        calendar = self._calendar.calendar()
+        reason = calendar.outside_hours(at)
+        return None if reason is None else (reason, calendar.start_of_counting(at))
+
     def receive(self, actor: User, draft: DossierDraft) -> Dossier:
         """Record a complete dossier, give it its code and appointment, and return it.
 

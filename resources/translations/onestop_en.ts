@@ -1356,6 +1356,10 @@ Backup passphrase:</translation>
         <translation>Processing time</translation>
     </message>
     <message>
+        <source>Đang ngoài giờ tiếp nhận: %1. Thời hạn giải quyết tính từ %2.</source>
+        <translation>Outside reception hours: %1. The time limit counts from %2.</translation>
+    </message>
+    <message>
         <source>Hẹn trả kết quả: %1</source>
         <translation>Result due: %1</translation>
     </message>

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 
 from oneStop.domain.lifecycle import Transition
 from oneStop.domain.models import Channel, ReturnMethod
@@ -126,3 +126,14 @@ def test_the_summary_and_the_sign_off_say_which_day_they_cover(qtbot, view, day)
     qtbot.addWidget(dialog)
     texts = [label.text() for label in dialog.findChildren(type(view.totals))]
     assert any("ngày 23/11/2026" in text for text in texts) and "23/11/2026" in dialog.windowTitle()
+
+
+def test_the_books_columns_show_whole_codes_and_times(qtbot, view, day):
+    view.resize(1300, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    load(qtbot, view)
+    metrics = view.table.fontMetrics()
+    for column in range(view.model.columnCount()):
+        widest = max(metrics.horizontalAdvance(str(view.model.index(r, column).data() or "")) for r in range(3))
+        assert view.table.columnWidth(column) >= widest, (column, view.model.headerData(column, Qt.Orientation.Horizontal))

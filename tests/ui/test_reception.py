@@ -305,10 +305,14 @@ def test_the_appointment_is_recomputed_as_the_clock_passes_the_cut_off(qtbot, vi
     pick(qtbot, view, "thu nghiem nam ngay")
     qtbot.waitUntil(lambda: view.appointment is not None, timeout=3000)
     morning = view.appointment
+    assert not view.hours_warning.isVisible()  # 09:15 on a Monday: reception time
     clock.advance(hours=7)  # 16:15, after the 15:00 cut-off: counted from the next working day
     with qtbot.waitSignal(view.appointment_changed, timeout=3000):
         view.refresh_appointment()
     assert view.appointment > morning
+    qtbot.waitUntil(view.hours_warning.isVisible, timeout=3000)
+    assert view.hours_warning.text() == ("Đang ngoài giờ tiếp nhận: sau giờ chốt nhận hồ sơ trong ngày (15:00). "
+                                         "Thời hạn giải quyết tính từ 07:30, thứ Tư 25/11/2026.")
 
 
 def test_an_organisation_is_named_and_gives_a_tax_code(qtbot, view):

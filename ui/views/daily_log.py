@@ -95,6 +95,10 @@ class DailyLogModel(QAbstractTableModel):
         return None
 
 
+#: Columns are sized to the content of this many rows (all of a day's, not of a year's).
+RESIZE_PRECISION_ROWS = 500
+
+
 class SignOffDialog(QDialog):
     """The supervisor's comment on the day."""
 
@@ -182,6 +186,7 @@ class DailyLogView(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setResizeContentsPrecision(RESIZE_PRECISION_ROWS)
         self.table.setAlternatingRowColors(True)
         self.totals = QLabel()
         self.totals.setWordWrap(True)
@@ -237,6 +242,7 @@ class DailyLogView(QWidget):
     def _on_loaded(self, result: tuple[DailyLog, DayReview]) -> None:
         self.log, self.review = result
         self.model.set_rows(list(self.log.rows))
+        self.table.resizeColumnsToContents()  # whole codes and dates (the first rows measure it)
         t = self.log.totals
         rate = t.get("on_time_rate")
         start, end = self._dates()

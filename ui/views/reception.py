@@ -118,6 +118,11 @@ class ReceptionView(QWidget):
         self.picker = ProcedurePicker()
         self.procedure_info = QLabel(self.tr("Chưa chọn thủ tục"))
         self.procedure_info.setWordWrap(True)
+        self.hours_warning = QLabel()
+        self.hours_warning.setObjectName("hours_warning")
+        self.hours_warning.setStyleSheet("color: #b26a00; font-weight: bold;")
+        self.hours_warning.setWordWrap(True)
+        self.hours_warning.setVisible(False)
         self.appointment_label = QLabel()
         self.appointment_label.setObjectName("appointment")
         self.appointment_label.setProperty("role", "appointment")
@@ -126,6 +131,7 @@ class ReceptionView(QWidget):
         procedure_layout.addWidget(self.picker)
         procedure_layout.addWidget(self.procedure_info)
         procedure_layout.addWidget(self.appointment_label)
+        procedure_layout.addWidget(self.hours_warning)
 
         # applicant
         self.citizen_id = self._line("citizen_id", self.tr("12 chữ số, hoặc quét mã QR trên CCCD gắn chíp"))
@@ -371,6 +377,7 @@ class ReceptionView(QWidget):
             self.documents_model.clear()
             self.fee.setValue(0)
             self._set_appointment(None)
+            self._set_outside_hours(None)
             return
         if procedure.processing_days:
             term = self.tr("%1 ngày làm việc").replace("%1", str(procedure.processing_days))
@@ -399,16 +406,28 @@ class ReceptionView(QWidget):
             return
         app = self._app
 
-        def compute() -> tuple[Procedure, datetime]:
-            return procedure, app.reception.appointment(procedure.processing_days, procedure.processing_hours,
-                                                        app.clock())
+        def compute() -> tuple[Procedure, datetime, tuple[str, datetime] | None]:
+            now = app.clock()
+            return (procedure, app.reception.appointment(procedure.processing_days, procedure.processing_hours, now),
+                    app.reception.outside_hours(now))
 
         self._tasks.submit(compute, on_done=self._on_appointment, quiet=True, parent=self)
 
-    def _on_appointment(self, result: tuple[Procedure, datetime]) -> None:
-        procedure, due = result
+    def _on_appointment(self, result: tuple[Procedure, datetime, tuple[str, datetime] | None]) -> None:
+        procedure, due, outside = result
         if procedure is self.picker.chosen:
             self._set_appointment(due)
+            self._set_outside_hours(outside)
+
+    def _set_outside_hours(self, outside: tuple[str, datetime] | None) -> None:
+        """Warn that this is not reception time: the time limit starts later than now."""
+        if outside is None:
+            self.hours_warning.setVisible(False)
+            return
+        reason, start = outside
+        self.hours_warning.setText(self.tr("Đang ngoài giờ tiếp nhận: %1. Thời hạn giải quyết tính từ %2.")
+                                   .replace("%1", reason).replace("%2", fmt.appointment(start)))
+        self.hours_warning.setVisible(True)
 
     def _set_appointment(self, due: datetime | None) -> None:
         self.appointment = due

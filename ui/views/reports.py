@@ -122,6 +122,8 @@ class ReportView(QWidget):
             hours = "—" if f.average_handling_hours is None else f"{f.average_handling_hours:.1f}".replace(".", ",")
             for c, value in enumerate((f.full_name, f.received, f.returned, f.finished, rate, hours)):
                 self.officials.setItem(r, c, QTableWidgetItem(str(value)))
+        for table in (self.table, self.officials):  # headers whole, not cut mid-word
+            table.resizeColumnsToContents()
         self.loaded.emit(result)
 
     @classmethod
