@@ -28,3 +28,8 @@ def authorize(uow: UnitOfWork, actor: User, permission: Permission) -> User:
 def can(uow: UnitOfWork, actor: User, permission: Permission) -> bool:
     row = uow.session.get(UserRow, actor.username)
     return row is not None and row.active and allowed(Role(row.role), permission)
+
+
+def user_names(uow: UnitOfWork) -> dict[str, str]:
+    """Every user name with the person's full name (for printing and showing who did what)."""
+    return {u.username: u.full_name for u in uow.session.query(UserRow).all()}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Mapping
 
 from sqlalchemy import or_, select
 
@@ -21,7 +22,7 @@ from oneStop.persistence.attachments import AttachmentStore
 from oneStop.persistence.mapping import dossier_from_row, event_from_row, new_dossier_row
 from oneStop.persistence.models import DossierRow, EventRow
 from oneStop.persistence.uow import UnitOfWork
-from oneStop.services.base import UowFactory, authorize, can
+from oneStop.services.base import UowFactory, authorize, can, user_names
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class DossierDetail:
     dossier: Dossier
     events: tuple[Event, ...]
     masked: bool
+    names: Mapping[str, str] = field(default_factory=dict)  # user name → full name, for who did what
 
 
 def mask_applicant(a: Applicant) -> Applicant:
@@ -117,12 +119,13 @@ class DossierService:
             full = can(uow, actor, Permission.VIEW_PERSONAL_DATA)
             row = self._row_by_code(uow, code)
             events = self._events(uow, row.id)
+            names = user_names(uow)
             dossier = dossier_from_row(row, synced=bool(self._synced_ids(uow, [row.id])))
             if full:
                 uow.append(Kind.PERSONAL_DATA_VIEWED, actor.username, dossier_id=None,
                            payload={"dossier_id": str(row.id), "code": row.code})
                 uow.commit()
-        return DossierDetail(dossier if full else mask_dossier(dossier), events, not full)
+        return DossierDetail(dossier if full else mask_dossier(dossier), events, not full, names)
 
     def get(self, actor: User, code: str) -> Dossier:
         with self._uow() as uow:

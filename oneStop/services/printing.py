@@ -15,7 +15,7 @@ from oneStop.domain.profiles import RegulationProfile
 from oneStop.persistence.mapping import agency_from_row, dossier_from_row
 from oneStop.persistence.models import AgencyRow, UserRow
 from oneStop.domain import lifecycle
-from oneStop.services.base import UowFactory, authorize
+from oneStop.services.base import UowFactory, authorize, user_names
 from oneStop.services.dossiers import DossierService
 from oneStop.services.settings_store import SettingsService
 
@@ -129,7 +129,7 @@ class PrintService:
             events = DossierService._events(uow, dossier.id)
             agency_row = uow.session.get(AgencyRow, dossier.agency_code) or uow.session.query(AgencyRow).first()
             agency = agency_from_row(agency_row)
-            names = {u.username: u.full_name for u in uow.session.query(UserRow).all()}
+            names = user_names(uow)
             now = uow.now()
             spec = self._form_spec(dossier, kind)
             from oneStop.services.form_builders import build_form  # reportlab: loaded when first needed

@@ -23,8 +23,8 @@ from oneStop.domain.lifecycle import OPEN, Timeliness, Transition, classify_time
 from oneStop.domain.models import Channel, DossierStatus, ReturnMethod, User
 from oneStop.domain.permissions import Permission
 from oneStop.domain.text import clean
-from oneStop.persistence.models import DossierRow, EventRow, UserRow
-from oneStop.services.base import UowFactory, authorize, can
+from oneStop.persistence.models import DossierRow, EventRow
+from oneStop.services.base import UowFactory, authorize, can, user_names
 from oneStop.services.calendar import CalendarService
 from oneStop.services.settings_store import SettingsService
 
@@ -280,7 +280,7 @@ class SupervisionService:
             sign_off = None
             changed: list[dict[str, Any]] = []
             if sign_off_row is not None:
-                names = {u.username: u.full_name for u in uow.session.query(UserRow).all()}
+                names = user_names(uow)
                 p = sign_off_row.payload
                 sign_off = SignOff(day, p.get("counter"), sign_off_row.actor, names.get(sign_off_row.actor, ""),
                                    to_local(sign_off_row.device_time), p.get("comment", ""), p.get("seq_through", 0))
@@ -351,7 +351,7 @@ class SupervisionService:
         with self._uow() as uow:
             authorize(uow, actor, Permission.SUPERVISE)
             now = uow.now()
-            names = {u.username: u.full_name for u in uow.session.query(UserRow).all()}
+            names = user_names(uow)
             c = DossierRow
             own, ours = c.agency_code == uow.agency_code, EventRow.by_counters_of(uow.agency_code)
             received = dict(uow.session.execute(

@@ -296,6 +296,50 @@ Backup passphrase:</translation>
         <translation>%1 paper, %2 copies</translation>
     </message>
     <message>
+        <source>đến %1</source>
+        <translation>to %1</translation>
+    </message>
+    <message>
+        <source>từ %1</source>
+        <translation>from %1</translation>
+    </message>
+    <message>
+        <source>hẹn mới %1</source>
+        <translation>new appointment %1</translation>
+    </message>
+    <message>
+        <source>qua bưu chính</source>
+        <translation>by post</translation>
+    </message>
+    <message>
+        <source>người nhận: %1</source>
+        <translation>collected by: %1</translation>
+    </message>
+    <message>
+        <source>mẫu %1, khổ %2</source>
+        <translation>form %1, paper %2</translation>
+    </message>
+    <message>
+        <source> — tạm dừng chờ bổ sung</source>
+        <translation> — paused, waiting for a supplement</translation>
+    </message>
+    <message>
+        <source>%1 ngày </source>
+        <translation>%1 days </translation>
+    </message>
+    <message>
+        <source>%1 giờ</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source> — còn %1</source>
+        <translation> — %1 left</translation>
+    </message>
+    <message>
+        <source> — quá hạn %1</source>
+        <translation> — %1 overdue</translation>
+    </message>
+    <message>
         <source>Thủ tục</source>
         <translation>Procedure</translation>
     </message>
@@ -366,6 +410,14 @@ Backup passphrase:</translation>
     <message>
         <source>%1 (in lại %2)</source>
         <translation>%1 (%2 reprints)</translation>
+    </message>
+    <message>
+        <source>Hẹn ban đầu</source>
+        <translation>First appointment</translation>
+    </message>
+    <message>
+        <source> (đã xin lỗi, hẹn lại)</source>
+        <translation> (apologised, new appointment)</translation>
     </message>
     <message>
         <source>Ưu tiên</source>

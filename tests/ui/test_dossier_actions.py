@@ -208,3 +208,23 @@ def test_a_refusal_asks_for_confirmation_before_it_is_recorded(qtbot, app, tasks
     with qtbot.waitSignal(step.accepted, timeout=5000):
         QTest.keyClick(step.inputs["reason"], Qt.Key.Key_Return)
     assert recorded == [{"reason": "Khong thuoc tham quyen"}]
+
+
+def test_the_detail_names_people_and_says_what_each_step_was(qtbot, app, tasks, official, supervisor, clock):
+    from datetime import timedelta
+
+    add_procedure(app)
+    d = app.reception.receive(official, draft())
+    app.lifecycle.transition(official, d.code, Transition.TRANSFERRED, {"to_agency": "Phòng Tư pháp"})
+    app.lifecycle.transition(supervisor, d.code, Transition.APOLOGISED,
+                             {"new_due_at": (d.due_at + timedelta(days=3)).isoformat(), "reason": "Chờ xác minh"})
+    dialog = open_detail(qtbot, app, tasks, official, d.code)
+    rows = {dialog.timeline.item(r, 1).text(): (dialog.timeline.item(r, 2).text(), dialog.timeline.item(r, 3).text())
+            for r in range(dialog.timeline.rowCount())}
+    assert rows["Chuyển hồ sơ đến cơ quan giải quyết"][0] == "Nguyễn Thị Hoa"
+    assert rows["Chuyển hồ sơ đến cơ quan giải quyết"][1].startswith("đến Phòng Tư pháp")
+    apology = [text for label, (who, text) in rows.items() if "xin lỗi" in label.lower()]
+    assert apology and "hẹn mới" in apology[0] and "Chờ xác minh" in apology[0]
+    html = dialog.fields.text()
+    assert "Nguyễn Thị Hoa" in html and "hoa.nt" not in html  # people by name, not by user name
+    assert "Hẹn ban đầu" in html and " — còn " in html

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from datetime import datetime
+from typing import Mapping, Sequence
 
 from html import escape
 
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from oneStop.domain.events import Kind
 from oneStop.domain.lifecycle import Transition
-from oneStop.domain.models import Applicant, Dossier, Event, RequiredDocument, ReturnMethod, User
+from oneStop.domain.models import Applicant, DocumentForm, Dossier, Event, RequiredDocument, ReturnMethod, User
 from oneStop.domain.permissions import Permission, allowed
 from oneStop.services.app import App
 from oneStop.services.dossiers import DossierDetail
@@ -143,10 +144,11 @@ class DossierDetailDialog(QDialog):
         d = detail.dossier
         central = self.tr("đã lên trung tâm") if d.synced else self.tr("chưa gửi lên trung tâm")
         self.heading.setText(f"{d.code} — {d.status.label} · {central}")
-        self.fields.setText(self._fields_html(d, detail.masked))
+        self.fields.setText(self._fields_html(d, detail.masked, detail.names))
         self.timeline.setRowCount(len(detail.events))
         for row, event in enumerate(detail.events):
-            for column, text in enumerate((fmt.date_time(event.business_time), event_label(event.kind), event.actor,
+            actor = detail.names.get(event.actor, event.actor)  # the person, not the user name
+            for column, text in enumerate((fmt.date_time(event.business_time), event_label(event.kind), actor,
                                            self._event_detail(event))):
                 self.timeline.setItem(row, column, QTableWidgetItem(text))
         self.reprint_button.setEnabled(True)
@@ -240,13 +242,65 @@ class DossierDetailDialog(QDialog):
     # --- text ---------------------------------------------------------------------------------------
 
     def _event_detail(self, event: Event) -> str:
+        """What the step was: where it went, which documents, why, who collected the result."""
         payload = event.payload or {}
         if event.kind in (Kind.RECEIPT_PRINTED, Kind.RECEIPT_REPRINTED):
             return self.tr("Khổ %1, %2 liên").replace("%1", str(payload.get("paper", "?"))).replace(
                 "%2", str(payload.get("copies", "?")))
-        return ""
+        parts: list[str] = []
+        if payload.get("to_agency"):
+            parts.append(self.tr("đến %1").replace("%1", str(payload["to_agency"])))
+        if payload.get("from_agency"):
+            parts.append(self.tr("từ %1").replace("%1", str(payload["from_agency"])))
+        for item in payload.get("documents") or ():
+            if isinstance(item, dict):
+                form = item.get("form")
+                try:
+                    form_label = DocumentForm.parse(str(form)).label if form else ""
+                except ValueError:
+                    form_label = str(form)
+                parts.append(f"{item.get('name', '')} — {form_label} × {item.get('count', 1)}")
+            else:
+                parts.append(str(item))
+        if payload.get("new_due_at"):
+            try:
+                parts.append(self.tr("hẹn mới %1").replace(
+                    "%1", fmt.appointment(datetime.fromisoformat(str(payload["new_due_at"])))))
+            except ValueError:
+                pass
+        if payload.get("amount"):
+            parts.append(fmt.money(int(payload["amount"])))
+        if payload.get("method") == "post":
+            parts.append(self.tr("qua bưu chính"))
+        if payload.get("collected_by"):
+            who = str(payload["collected_by"])
+            if payload.get("collected_id"):
+                who += f" ({payload['collected_id']})"
+            parts.append(self.tr("người nhận: %1").replace("%1", who))
+        if payload.get("recipient"):
+            parts.append(self.tr("người nhận: %1").replace("%1", str(payload["recipient"])))
+        if payload.get("form"):
+            parts.append(self.tr("mẫu %1, khổ %2").replace("%1", str(payload["form"])).replace(
+                "%2", str(payload.get("paper", ""))))
+        for key in ("reason", "note"):
+            if payload.get(key):
+                parts.append(str(payload[key]))
+        return " · ".join(p for p in parts if p)
 
-    def _fields_html(self, d: Dossier, masked: bool) -> str:
+    def _time_left(self, d: Dossier) -> str:
+        """" — còn 2 ngày 3 giờ" or " — quá hạn 1 ngày" while the dossier is open (calendar time)."""
+        if d.finished_at is not None or d.status.value in ("returned", "refused", "withdrawn", "stopped"):
+            return ""
+        now = self._app.clock()
+        if d.paused_since is not None:
+            return self.tr(" — tạm dừng chờ bổ sung")
+        seconds = int((d.due_at - now).total_seconds())
+        days, rest = divmod(abs(seconds), 86400)
+        span = (self.tr("%1 ngày ").replace("%1", str(days)) if days else "") + self.tr("%1 giờ").replace(
+            "%1", str(rest // 3600))
+        return (self.tr(" — còn %1") if seconds >= 0 else self.tr(" — quá hạn %1")).replace("%1", span.strip())
+
+    def _fields_html(self, d: Dossier, masked: bool, names: Mapping[str, str] | None = None) -> str:
         """The dossier's fields as an HTML table (every value escaped)."""
         rows: list[tuple[str, str]] = [
             (self.tr("Thủ tục"), f"{d.procedure.name} ({d.procedure.code})"),
@@ -261,18 +315,21 @@ class DossierDetailDialog(QDialog):
             (self.tr("Địa chỉ"), d.applicant.address or "—"),
             (self.tr("Kênh tiếp nhận"), d.channel.label + (f" — {d.postal_tracking}" if d.postal_tracking else "")),
             (self.tr("Nhận lúc"), fmt.appointment(d.received_at)),
-            (self.tr("Hẹn trả"), fmt.appointment(d.due_at)),
+            (self.tr("Hẹn trả"), fmt.appointment(d.due_at) + self._time_left(d)),
             (self.tr("Nhận kết quả"), d.return_method.label + delivery),
             (self.tr("Số bộ"), str(d.sets)),
             (self.tr("Phí, lệ phí"), fmt.money(d.fee)),
             (self.tr("Thành phần hồ sơ"),
              "\n".join(f"{x.name} — {x.form.label} × {x.count}" for x in d.documents) or "—"),
-            (self.tr("Người tiếp nhận"), d.received_by),
+            (self.tr("Người tiếp nhận"), (names or {}).get(d.received_by, d.received_by)),
             (self.tr("Sổ theo dõi"), self.tr("quyển %1, số %2").replace("%1", d.register_volume).replace(
                 "%2", str(d.register_number))),
             (self.tr("Số lần in"), self.tr("%1 (in lại %2)").replace("%1", str(d.print_count)).replace(
                 "%2", str(d.reprint_count))),
         ]
+        if d.original_due_at is not None and d.original_due_at != d.due_at:
+            rows.insert(rows.index((self.tr("Hẹn trả"), fmt.appointment(d.due_at) + self._time_left(d))) + 1,
+                        (self.tr("Hẹn ban đầu"), fmt.appointment(d.original_due_at) + self.tr(" (đã xin lỗi, hẹn lại)")))
         if d.priority:
             rows.append((self.tr("Ưu tiên"), d.priority_reason or self.tr("có")))
         if d.notes:
