@@ -13,8 +13,10 @@ from oneStop import settings as S
 from oneStop.domain.models import Agency, CounterIdentity, Procedure, User
 from oneStop.domain.permissions import Permission, allowed
 from oneStop.services.app import App
+from oneStop.services.changes import Changes
 from oneStop.services.catalog import ImportReport
 from ui import printing
+from ui.changes import ChangeWatcher
 from ui.dialogs.about import AboutDialog
 from ui.dialogs.central_address import CentralAddressDialog
 from ui.dialogs.import_report import ImportReportDialog
@@ -77,7 +79,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         if self.handover is not None and not allowed(user.role, Permission.RECEIVE):
             self.tabs.setCurrentWidget(self.handover)  # each role starts where it works
-        self.reception.dossier_saved.connect(lambda _d: self.dossiers.mark_stale())
 
         self.user_label = QLabel(self.tr("%1 — %2").replace("%1", user.full_name).replace("%2", user.role.label))
         self.user_label.setObjectName("user_label")
@@ -85,6 +86,10 @@ class MainWindow(QMainWindow):
         self.counter_label.setObjectName("counter_label")
         self.statusBar().addWidget(self.user_label)
         self.sync = SyncController(app, user, self)
+        # one notification of what changed in the record, whoever changed it; each view decides
+        self.changes = ChangeWatcher(app, tasks, self)
+        self.changes.watch(self.sync.runner)
+        self.changes.changed.connect(self._on_record_changed)
         self.statusBar().addPermanentWidget(self.sync.label)
         self.statusBar().addPermanentWidget(self.counter_label)
         self._build_menu()
@@ -153,11 +158,21 @@ class MainWindow(QMainWindow):
                 "%3", counter.agency_code)
         )
         self.reception.set_procedures(procedures)
-        self.reception.dossier_saved.connect(lambda _d: self.sync.refresh())
         self.sync.start()
+        self.changes.start()
         self.show_reception()
         self.is_ready = True
         self.ready.emit()
+
+    def _on_record_changed(self, changes: Changes) -> None:
+        """Something was recorded (here, by a sync, in another window or by the command line)."""
+        self.sync.refresh()  # the "chờ gửi" count
+        if changes.touches("dossier.", "receipt.", "form.", "handover."):
+            self.dossiers.mark_stale()  # searched again now if it is on screen, else when shown
+            if self.daily_log is not None and self.daily_log.isVisible():
+                self.daily_log.refresh()
+        if self.handover is not None and changes.touches("handover.") and self.handover.isVisible():
+            self.handover.refresh_today()
 
     # --- pages --------------------------------------------------------------------------------------
 
@@ -250,6 +265,7 @@ class MainWindow(QMainWindow):
         if waiting and not SyncController.confirm_quit_with_waiting(self, waiting):
             event.ignore()
             return
+        self.changes.stop()
         self.sync.shutdown()
         self._window_settings().setValue("main/geometry", self.saveGeometry())
         super().closeEvent(event)

@@ -61,6 +61,11 @@ class SyncController(QObject):
         self.timer.setInterval(interval_minutes * 60_000)
         self.timer.timeout.connect(self.sync_now)
 
+    @property
+    def runner(self) -> TaskRunner:
+        """The sync's own task runner (the change watcher looks after its jobs too)."""
+        return self._runner
+
     def start(self) -> None:
         self.refresh()
         self.timer.start()

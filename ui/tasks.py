@@ -165,6 +165,9 @@ class TaskRunner(QObject):
     before the program ends: queued jobs still run (a confirmed dossier is never dropped).
     """
 
+    #: A job's result has been delivered (the id of its task): the record may have changed.
+    job_finished = Signal(int)
+
     #: Every runner not yet shut down (the garbage collector waits for all of them).
     _running: set["TaskRunner"] = set()
 
@@ -217,6 +220,11 @@ class TaskRunner(QObject):
     def is_idle(self) -> bool:
         return not self._pending
 
+    @property
+    def closed(self) -> bool:
+        """Shut down: nothing more may be submitted."""
+        return self._closed
+
     def shutdown(self) -> None:
         """Let the queued jobs finish and stop the worker thread. Results not yet delivered are
         dropped (the jobs themselves, saves included, have run)."""
@@ -254,15 +262,18 @@ class TaskRunner(QObject):
         task.finished = True
         self._slow.pop(task.id, None)
         self._update_dialog()
-        if task.parent is not None and not shiboken6.isValid(task.parent):
-            return  # its window is gone
-        if error is None:
-            if task.on_done is not None:
-                task.on_done(result)
-        elif task.on_error is not None:
-            task.on_error(error)
-        else:
-            show_error(task.parent, error)
+        try:
+            if task.parent is not None and not shiboken6.isValid(task.parent):
+                return  # its window is gone
+            if error is None:
+                if task.on_done is not None:
+                    task.on_done(result)
+            elif task.on_error is not None:
+                task.on_error(error)
+            else:
+                show_error(task.parent, error)
+        finally:
+            self.job_finished.emit(task_id)
 
     @Slot(int, int, int)
     def _on_task_progressed(self, task_id: int, done: int, total: int) -> None:

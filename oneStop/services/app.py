@@ -25,6 +25,7 @@ from oneStop.services.backup import BackupService
 from oneStop.services.calendar import CalendarService
 from oneStop.services.catalog import CatalogService
 from oneStop.services.dossiers import DossierService
+from oneStop.services.changes import ChangesService
 from oneStop.services.lifecycle import LifecycleService
 from oneStop.services.profiles import ProfileService
 from oneStop.services.printing import PrintService
@@ -103,6 +104,7 @@ class App:
         self.dossiers = DossierService(self.uow, store)
         self.printing = PrintService(self.uow, self.settings, self.profiles, self.calendar)
         self.lifecycle = LifecycleService(self.uow)
+        self.changes = ChangesService(self.uow)
         self.supervision = SupervisionService(self.uow, self.calendar, self.settings)
         self.reports = ReportService(self.uow, self.calendar, self.settings,
                                      lambda day: tuple(self.profiles.for_day(day).report_excluded_states))

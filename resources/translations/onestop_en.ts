@@ -455,6 +455,22 @@ Backup passphrase:</translation>
         <translation>Search (Enter)</translation>
     </message>
     <message>
+        <source>Mọi trạng thái</source>
+        <translation>Any status</translation>
+    </message>
+    <message>
+        <source>Chỉ hồ sơ quá hạn</source>
+        <translation>Overdue only</translation>
+    </message>
+    <message>
+        <source>Lọc theo thủ tục</source>
+        <translation>Filter by procedure</translation>
+    </message>
+    <message>
+        <source>Lọc theo người tiếp nhận</source>
+        <translation>Filter by receiving official</translation>
+    </message>
+    <message>
         <source>Đang tìm…</source>
         <translation>Searching…</translation>
     </message>
@@ -477,6 +493,10 @@ Backup passphrase:</translation>
     <message>
         <source>%1 hồ sơ của cơ quan khác (màu xanh).</source>
         <translation>%1 of them from other agencies (in blue).</translation>
+    </message>
+    <message>
+        <source>Đang hiện %1 / %2 hồ sơ.</source>
+        <translation>Showing %1 of %2 dossiers.</translation>
     </message>
 </context>
 <context>
@@ -1589,7 +1609,7 @@ Backup passphrase:</translation>
     <name>TaskRunner</name>
     <message>
         <source>Xin chờ</source>
-        <extracomment>How long a job may run before the progress dialog appears. Every runner not yet shut down (the garbage collector waits for all of them).</extracomment>
+        <extracomment>How long a job may run before the progress dialog appears. A job's result has been delivered (the id of its task): the record may have changed. Every runner not yet shut down (the garbage collector waits for all of them).</extracomment>
         <translation>Please wait</translation>
     </message>
     <message>

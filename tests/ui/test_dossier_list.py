@@ -4,7 +4,7 @@ a reprint is recorded."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from oneStop.domain.events import Kind
 from oneStop.domain.models import Applicant, DossierDraft
@@ -30,8 +30,11 @@ def dossiers(app, official, procedure, clock):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def list_view(qtbot, window, dossiers) -> DossierListView:  # type: ignore[no-untyped-def]
+    window.changes.check()  # the window notices the dossiers made above before the test types
+    qtbot.waitUntil(window._tasks.is_idle, timeout=5000)
     with qtbot.waitSignal(window.dossiers.searched, timeout=5000):  # the list loads when shown
         window.show_list()
+    qtbot.waitUntil(window._tasks.is_idle, timeout=5000)
     return window.dossiers
 
 
@@ -74,7 +77,7 @@ def test_a_scanned_code_finds_the_dossier_and_opens_it_with_its_timeline(qtbot, 
     assert "Phạm Văn Nam" in detail.fields.text() and "038095001234" in detail.fields.text()
     assert detail.timeline.rowCount() == 1
     assert detail.timeline.item(0, 1).text() == "Tiếp nhận hồ sơ"
-    assert detail.timeline.item(0, 2).text() == "hoa.nt"
+    assert detail.timeline.item(0, 2).text() == "Nguyễn Thị Hoa"  # the person, not the user name
     detail.close()
 
 
@@ -153,6 +156,7 @@ def test_a_dossier_another_agency_shares_is_marked_in_the_list(qtbot, tmp_path, 
         other.close()
     with qtbot.waitSignal(window.dossiers.searched, timeout=5000):
         window.show_list()
+    qtbot.waitUntil(window._tasks.is_idle, timeout=5000)  # and any search the pulled events set off
     view = window.dossiers
     model = view.model
     rows = {model.index(r, DossierTableModel.CODE).data(): r for r in range(model.rowCount())}
@@ -163,3 +167,36 @@ def test_a_dossier_another_agency_shares_is_marked_in_the_list(qtbot, tmp_path, 
     own = model.index(rows[ours.code], DossierTableModel.CODE)
     assert own.data(Qt.ItemDataRole.ToolTipRole) is None and own.data(Qt.ItemDataRole.ForegroundRole) is None
     assert "1 hồ sơ của cơ quan khác" in view.status.text()
+
+
+def test_the_list_sorts_by_any_column_and_filters_by_status_overdue_procedure_and_official(
+        qtbot, app, official, list_view, dossiers, clock):
+    from PySide6.QtTest import QTest
+
+    from oneStop.domain.lifecycle import Transition
+
+    view = list_view
+    header = view.table.horizontalHeader()
+    names = lambda: [view.rows.dossier(r).applicant.name for r in range(view.rows.rowCount())]  # noqa: E731
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(
+        header.sectionViewportPosition(DossierTableModel.APPLICANT) + 5, header.height() // 2))
+    assert names() in (["Đặng Thị Lan", "Nguyễn Thị Hường", "Phạm Văn Nam"],
+                       ["Phạm Văn Nam", "Nguyễn Thị Hường", "Đặng Thị Lan"])  # by name, without the accents
+    app.lifecycle.transition(official, dossiers[1].code, Transition.TRANSFERRED, {"to_agency": "Phòng Tư pháp"})
+    view.run_search()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3 and view._tasks.is_idle(), timeout=5000)
+    view.status_filter.setCurrentIndex(view.status_filter.findData("in_progress"))
+    assert names() == ["Phạm Văn Nam"] and "1 / 3" in view.status.text()
+    view.status_filter.setCurrentIndex(0)
+    clock.advance(days=30)  # every appointment has passed
+    view.overdue_filter.setFocus()
+    QTest.keyClick(view.overdue_filter, Qt.Key.Key_Space)
+    assert len(names()) == 3
+    view.procedure_filter.setFocus()
+    for ch in "khai sinh":  # none of these is a birth registration
+        QTest.keyClick(view.procedure_filter, ch)
+    assert names() == []
+    view.procedure_filter.clear()
+    for ch in "hoa":
+        QTest.keyClick(view.official_filter, ch)
+    assert len(names()) == 3

@@ -203,3 +203,26 @@ def test_f5_without_a_central_address_offers_to_set_it_and_keeps_what_was_typed(
     qtbot.waitUntil(lambda: "Ngoại tuyến: " in main.sync.label.text(), timeout=15000)  # the reason, on the bar
     assert "máy chủ trung tâm" in main.sync.label.text()
     qtbot.waitUntil(tasks.is_idle, timeout=5000)
+
+
+def test_a_change_made_anywhere_reaches_the_list_and_the_waiting_count(qtbot, app, tasks, official, procedure):
+    """One notification from the record: a dossier received by another window or the command line
+    (here: straight through the core, not through this window) shows in the open list, and the
+    status bar's count of events waiting for the centre follows."""
+    from tests.core.helpers import draft
+
+    main = MainWindow(app, tasks, official)
+    qtbot.addWidget(main)
+    main.show()
+    main.start()
+    qtbot.waitUntil(lambda: main.is_ready and main.sync.status is not None, timeout=5000)
+    main.show_list()
+    qtbot.waitUntil(lambda: main.dossiers.model.rowCount() == 0 and main.dossiers.status.text() != "Đang tìm…",
+                    timeout=5000)
+    before = main.sync.status.waiting
+    dossier = app.reception.receive(official, draft())  # elsewhere
+    qtbot.waitUntil(lambda: main.dossiers.model.rowCount() == 1, timeout=8000)
+    qtbot.waitUntil(lambda: main.sync.status.waiting > before, timeout=8000)
+    assert dossier.code in main.dossiers.model.index(0, 0).data() or any(
+        dossier.code in str(main.dossiers.model.index(0, c).data()) for c in range(main.dossiers.model.columnCount()))
+    qtbot.waitUntil(tasks.is_idle, timeout=5000)

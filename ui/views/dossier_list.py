@@ -7,13 +7,23 @@ Every search goes to ``app.dossiers.find`` in the task runner. Scanning a receip
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDateEdit,
     QHBoxLayout,
     QHeaderView,
@@ -26,7 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from oneStop.domain.clock import local_date
-from oneStop.domain.models import Dossier, User
+from oneStop.domain.models import Dossier, DossierStatus, User
+from oneStop.domain.text import search_key
 from oneStop.services.app import App
 from oneStop.services.dossiers import scanned_code
 from ui import format as fmt
@@ -118,6 +129,59 @@ class DossierTableModel(QAbstractTableModel):
         return None
 
 
+class DossierFilter(QSortFilterProxyModel):
+    """Sorts by any column (dates as dates) and keeps the rows that pass the filters on screen:
+    status, overdue, procedure (accent-insensitive), official who received."""
+
+    def __init__(self, clock: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._clock = clock
+        self.status: DossierStatus | None = None
+        self.overdue_only = False
+        self.procedure = ""
+        self.official = ""
+
+    def set_filters(self, *, status: DossierStatus | None, overdue_only: bool, procedure: str, official: str) -> None:
+        self.beginFilterChange()  # Qt 6.10's way (invalidateFilter is deprecated)
+        self.status, self.overdue_only = status, overdue_only
+        self.procedure, self.official = search_key(procedure), official.strip().lower()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def dossier(self, row: int) -> Dossier:
+        return self.index(row, 0).data(Qt.ItemDataRole.UserRole)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802 (Qt name)
+        d: Dossier = self.sourceModel().dossier(source_row)  # type: ignore[attr-defined]
+        if self.status is not None and d.status is not self.status:
+            return False
+        if self.overdue_only and not (d.finished_at is None and d.status in _OPEN and d.due_at < self._clock()):
+            return False
+        if self.procedure and self.procedure not in search_key(f"{d.procedure.name} {d.procedure.code}"):
+            return False
+        if self.official and self.official not in d.received_by.lower():
+            return False
+        return True
+
+    def lessThan(self, left: Index, right: Index) -> bool:  # noqa: N802 (Qt name)
+        a: Dossier = left.data(Qt.ItemDataRole.UserRole)
+        b: Dossier = right.data(Qt.ItemDataRole.UserRole)
+        key = _SORT_KEYS[left.column()]
+        return bool(key(a) < key(b))
+
+
+_OPEN = frozenset({DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS, DossierStatus.SUPPLEMENT_REQUESTED,
+                   DossierStatus.FINANCIAL_OBLIGATION, DossierStatus.RESULT_READY})
+_SORT_KEYS: dict[int, Callable[[Dossier], Any]] = {
+    DossierTableModel.CODE: lambda d: d.code,
+    DossierTableModel.RECEIVED: lambda d: d.received_at,
+    DossierTableModel.APPLICANT: lambda d: search_key(d.applicant.name),
+    DossierTableModel.PROCEDURE: lambda d: search_key(d.procedure.name),
+    DossierTableModel.DUE: lambda d: d.due_at,
+    DossierTableModel.STATUS: lambda d: d.status.label,
+    DossierTableModel.CENTRAL: lambda d: d.synced,
+}
+
+
 class DossierListView(QWidget):
     """Search box, date filter and the table; Enter or a double-click opens the dossier."""
 
@@ -149,9 +213,26 @@ class DossierListView(QWidget):
         self.status = QLabel()
         self.status.setObjectName("list_status")
         self.model = DossierTableModel(self)
+        self.rows = DossierFilter(app.clock, self)
+        self.rows.setSourceModel(self.model)
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("status_filter")
+        self.status_filter.addItem(self.tr("Mọi trạng thái"), None)
+        for status in DossierStatus:
+            self.status_filter.addItem(status.label, status.value)
+        self.overdue_filter = QCheckBox(self.tr("Chỉ hồ sơ quá hạn"))
+        self.overdue_filter.setObjectName("overdue_filter")
+        self.procedure_filter = QLineEdit()
+        self.procedure_filter.setObjectName("procedure_filter")
+        self.procedure_filter.setPlaceholderText(self.tr("Lọc theo thủ tục"))
+        self.official_filter = QLineEdit()
+        self.official_filter.setObjectName("official_filter")
+        self.official_filter.setPlaceholderText(self.tr("Lọc theo người tiếp nhận"))
         self.table = QTableView()
         self.table.setObjectName("dossiers")
-        self.table.setModel(self.model)
+        self.table.setModel(self.rows)
+        self.table.setSortingEnabled(True)  # a click on a header sorts by it
+        self.table.sortByColumn(DossierTableModel.RECEIVED, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -166,8 +247,13 @@ class DossierListView(QWidget):
         bar.addWidget(self.by_date)
         bar.addWidget(self.date)
         bar.addWidget(self.search_button)
+        filters = QHBoxLayout()
+        for widget in (self.status_filter, self.overdue_filter, self.procedure_filter, self.official_filter):
+            filters.addWidget(widget)
+        filters.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
 
@@ -176,6 +262,10 @@ class DossierListView(QWidget):
         self.by_date.toggled.connect(self.date.setEnabled)
         self.by_date.toggled.connect(lambda _checked: self.run_search())
         self.date.dateChanged.connect(lambda _d: self.run_search() if self.by_date.isChecked() else None)
+        self.status_filter.currentIndexChanged.connect(lambda _i: self._apply_filters())
+        self.overdue_filter.toggled.connect(lambda _c: self._apply_filters())
+        self.procedure_filter.textChanged.connect(lambda _t: self._apply_filters())
+        self.official_filter.textChanged.connect(lambda _t: self._apply_filters())
         self.table.activated.connect(self._on_row_activated)
         self.table.doubleClicked.connect(self._on_row_activated)
 
@@ -225,9 +315,17 @@ class DossierListView(QWidget):
         if len(found) == 1 and scanned_code(text):
             self.open_detail(found[0].code)
 
+    def _apply_filters(self) -> None:
+        value = self.status_filter.currentData()
+        self.rows.set_filters(status=DossierStatus(value) if value else None,
+                              overdue_only=self.overdue_filter.isChecked(),
+                              procedure=self.procedure_filter.text(), official=self.official_filter.text())
+        self.status.setText(self.tr("Đang hiện %1 / %2 hồ sơ.").replace("%1", str(self.rows.rowCount())).replace(
+            "%2", str(self.model.rowCount())))
+
     def _on_row_activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.open_detail(self.model.dossier(index.row()).code)
+            self.open_detail(index.data(Qt.ItemDataRole.UserRole).code)
 
     def open_detail(self, code: str) -> DossierDetailDialog:
         """Open a dossier's detail in its own window (it loads in the task runner)."""
