@@ -28,6 +28,7 @@ class ChangeWatcher(QObject):
         self._asking = False
         self._again = False
         self._own: set[int] = set()
+        self._stopped = False
         self._soon = QTimer(self)
         self._soon.setSingleShot(True)
         self._soon.setInterval(30)  # jobs finishing together are looked at once
@@ -49,6 +50,7 @@ class ChangeWatcher(QObject):
         self.check()
 
     def stop(self) -> None:
+        self._stopped = True
         self._poll.stop()
         self._soon.stop()
 
@@ -60,7 +62,7 @@ class ChangeWatcher(QObject):
 
     def check(self) -> None:
         """Ask the core what changed since the last look (in the task runner, quietly)."""
-        if self._tasks.closed:  # the program is ending
+        if self._stopped or self._tasks.closed:  # the window or the program is ending
             self.stop()
             return
         if self._asking:
@@ -68,12 +70,15 @@ class ChangeWatcher(QObject):
             return
         self._asking = True
         app, cursor = self._app, self._cursor
+        # parent: the answer is dropped if this watcher (its window) is gone meanwhile
         task = self._tasks.submit(lambda: app.changes.since(cursor), on_done=self._on_answer,
-                                  on_error=self._on_failed, quiet=True)
+                                  on_error=self._on_failed, quiet=True, parent=self)
         self._own.add(task.id)
 
     def _on_answer(self, changes: Changes) -> None:
         self._asking = False
+        if self._stopped:
+            return
         first = self._cursor is None
         self._cursor = changes.cursor
         if changes.any and not first:

@@ -71,6 +71,8 @@ class SyncController(QObject):
         self.timer.start()
 
     def _submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]) -> None:
+        if self._runner.closed:  # the window is closing: nothing more to show
+            return
         self._runner.submit(fn, on_done=on_done, on_error=on_error, quiet=True)
 
     def refresh(self) -> None:

@@ -61,7 +61,7 @@ class Task:
     on_error: Failed | None
     label: str | None
     quiet: bool
-    parent: QWidget | None
+    parent: QObject | None
     cancel: threading.Event = field(default_factory=threading.Event)
     finished: bool = False
     progress: tuple[int, int] | None = None  # the last (done, total) the job reported
@@ -195,7 +195,7 @@ class TaskRunner(QObject):
         progress_label: str | None = None,
         *,
         quiet: bool = False,
-        parent: QWidget | None = None,
+        parent: QObject | None = None,
     ) -> Task:
         """Queue ``fn`` for the worker thread; ``on_done(result)`` or ``on_error(exc)`` runs later
         on the GUI thread. Without ``on_error`` the error is shown in a message box
@@ -271,7 +271,7 @@ class TaskRunner(QObject):
             elif task.on_error is not None:
                 task.on_error(error)
             else:
-                show_error(task.parent, error)
+                show_error(task.parent if isinstance(task.parent, QWidget) else None, error)
         finally:
             self.job_finished.emit(task_id)
 
@@ -304,7 +304,7 @@ class TaskRunner(QObject):
             return
         task = next(reversed(self._slow.values()))
         if self._dialog is None:
-            owner = task.parent if task.parent is not None and shiboken6.isValid(task.parent) else None
+            owner = task.parent if isinstance(task.parent, QWidget) and shiboken6.isValid(task.parent) else None
             self._dialog = QProgressDialog(owner)
             self._dialog.setWindowTitle(QCoreApplication.translate("TaskRunner", "Xin chờ"))
             self._dialog.setAutoReset(False)
