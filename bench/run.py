@@ -195,7 +195,7 @@ def supervision(dossiers: int = 1_000_000, rounds: int = 15) -> dict:
         "monthly_report_ms": _median_ms(report_samples),
         "monthly_report_dossiers_median": statistics.median(received),
         "plans": plans,
-        "targets": {"daily_log_ms": 200, "monthly_report_ms": 1000},
+        "targets": {"daily_log_ms": 100, "monthly_report_ms": 300},
     }
 
 

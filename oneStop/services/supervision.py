@@ -12,11 +12,11 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import DateTime, and_, func, or_, select, type_coerce
 
 from oneStop import settings as S
 from oneStop.domain import phone as phone_
-from oneStop.domain.clock import VN_TZ, to_local
+from oneStop.domain.clock import UTC, VN_TZ, to_local
 from oneStop.domain.errors import ValidationError
 from oneStop.domain.events import Kind
 from oneStop.domain.lifecycle import OPEN, Timeliness, Transition, classify_times
@@ -57,8 +57,8 @@ class LogFilter:
         return self
 
 
-@dataclass(frozen=True)
-class LogRow:
+@dataclass(slots=True)  # not frozen: a frozen dataclass sets each of its 27 fields through object.__setattr__,
+class LogRow:              # a fifth of a day's book; rows are never changed after they are made
     number: int  # STT in this book
     register: str  # Quyển số / Số thứ tự the receipt cites
     code: str
@@ -111,12 +111,26 @@ class DailyLog:
         }
 
 
+def _instant(column: Any) -> Any:
+    """A time column read as the driver gives it (the book converts each value once, straight
+    to Vietnam's time, instead of through the column type and then again)."""
+    return type_coerce(column, DateTime()).label(column.key)
+
+
+def _local(value: datetime | None) -> datetime | None:
+    """A stored instant (UTC; SQLite hands it back without its zone) in Vietnam's time."""
+    if value is None:
+        return None
+    return (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).astimezone(VN_TZ)
+
+
 _COLUMNS = (
     DossierRow.code, DossierRow.register_volume, DossierRow.register_number, DossierRow.procedure_code,
     DossierRow.procedure_name, DossierRow.procedure_field, DossierRow.procedure_agency, DossierRow.processing_agency,
-    DossierRow.sets, DossierRow.applicant_name, DossierRow.address, DossierRow.phone, DossierRow.received_at,
-    DossierRow.due_at, DossierRow.original_due_at, DossierRow.transferred_at, DossierRow.result_at,
-    DossierRow.returned_at, DossierRow.finished_at, DossierRow.paused_seconds, DossierRow.paused_since,
+    DossierRow.sets, DossierRow.applicant_name, DossierRow.address, DossierRow.phone, _instant(DossierRow.received_at),
+    _instant(DossierRow.due_at), _instant(DossierRow.original_due_at), _instant(DossierRow.transferred_at),
+    _instant(DossierRow.result_at), _instant(DossierRow.returned_at), _instant(DossierRow.finished_at),
+    DossierRow.paused_seconds, _instant(DossierRow.paused_since),
     DossierRow.supplement_count, DossierRow.return_method, DossierRow.channel, DossierRow.status, DossierRow.counter,
     DossierRow.received_by, DossierRow.notes, DossierRow.apology_count,
 )
@@ -163,7 +177,8 @@ class SupervisionService:
             if filter.overdue:  # a superset; the exact test (pauses) is below
                 stmt = stmt.where(and_(c.finished_at.is_(None), or_(c.due_at < now, c.supplement_count > 1)))
             stmt = stmt.order_by(c.received_at, c.code)
-            records = uow.session.execute(stmt).all()
+            # Core rows on the session's connection: the ORM's row handling costs a third of a day's book
+            records = uow.session.connection().execute(stmt).all()
         rows: list[LogRow] = []
         memo: dict[tuple[date, date], int] = {}
 
@@ -176,9 +191,10 @@ class SupervisionService:
         statuses = {s.value: s for s in DossierStatus}
         methods = {m.value: m.label for m in ReturnMethod}
         for r in records:
+            received_at, due_at, finished_at = _local(r.received_at), _local(r.due_at), _local(r.finished_at)
             timeliness = classify_times(
-                due_at=r.due_at, original_due_at=r.original_due_at, paused_seconds=r.paused_seconds,
-                paused_since=r.paused_since, finished_at=r.finished_at, supplement_count=r.supplement_count,
+                due_at=due_at, original_due_at=_local(r.original_due_at), paused_seconds=r.paused_seconds,
+                paused_since=_local(r.paused_since), finished_at=finished_at, supplement_count=r.supplement_count,
                 now=now, working_days_between=working_days, early_days=early_days,
             )
             if filter.overdue and timeliness is not Timeliness.OVERDUE:
@@ -197,11 +213,11 @@ class SupervisionService:
                     address=r.address,
                     phone=r.phone if full or not r.phone else phone_.mask(r.phone),
                     agency=r.processing_agency or r.procedure_agency,
-                    received_at=to_local(r.received_at),
-                    due_at=to_local(r.due_at),
-                    transferred_at=to_local(r.transferred_at) if r.transferred_at else None,
-                    result_at=to_local(r.result_at) if r.result_at else None,
-                    returned_at=to_local(r.returned_at) if r.returned_at else None,
+                    received_at=received_at,
+                    due_at=due_at,
+                    transferred_at=_local(r.transferred_at),
+                    result_at=_local(r.result_at),
+                    returned_at=_local(r.returned_at),
                     return_method=methods[r.return_method],
                     channel=r.channel,
                     status=status.value,
