@@ -54,6 +54,10 @@ def event_label(kind: str) -> str:
     return labels.get(kind, kind)
 
 
+#: The forms' numbers, as the official knows them.
+_FORM_NUMBERS = {"supplement": "02", "refusal": "03", "apology": "04", "control-sheet": "05"}
+
+
 class DossierDetailDialog(QDialog):
     """Loads ``app.dossiers.show`` in the task runner and shows it; reloads after a reprint."""
 
@@ -150,7 +154,9 @@ class DossierDetailDialog(QDialog):
             actor = detail.names.get(event.actor, event.actor)  # the person, not the user name
             for column, text in enumerate((fmt.date_time(event.business_time), event_label(event.kind), actor,
                                            self._event_detail(event))):
-                self.timeline.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)  # the whole of a long detail
+                self.timeline.setItem(row, column, item)
         self.reprint_button.setEnabled(True)
         self._load_actions()
         self.loaded.emit(detail)
@@ -280,8 +286,8 @@ class DossierDetailDialog(QDialog):
         if payload.get("recipient"):
             parts.append(self.tr("người nhận: %1").replace("%1", str(payload["recipient"])))
         if payload.get("form"):
-            parts.append(self.tr("mẫu %1, khổ %2").replace("%1", str(payload["form"])).replace(
-                "%2", str(payload.get("paper", ""))))
+            form = _FORM_NUMBERS.get(str(payload["form"]), str(payload["form"]))
+            parts.append(self.tr("mẫu %1, khổ %2").replace("%1", form).replace("%2", str(payload.get("paper", ""))))
         for key in ("reason", "note"):
             if payload.get(key):
                 parts.append(str(payload[key]))
