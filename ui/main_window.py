@@ -173,6 +173,8 @@ class MainWindow(QMainWindow):
                 self.daily_log.refresh()
         if self.handover is not None and changes.touches("handover.") and self.handover.isVisible():
             self.handover.refresh_today()
+        if self.dashboard is not None and self.dashboard.isVisible():
+            self.dashboard.refresh()
 
     # --- pages --------------------------------------------------------------------------------------
 

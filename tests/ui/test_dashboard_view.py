@@ -57,7 +57,14 @@ def test_charts_paint_offscreen_and_say_what_they_show(qtbot):
         qtbot.addWidget(widget)
         widget.resize(400, 200)
         assert not widget.grab().isNull()
-    assert not gauge.met and gauge.text() == "Kết quả trả qua bưu chính: 12.0% (chỉ tiêu 20%)"
+    assert not gauge.met and gauge.text() == "Kết quả trả qua bưu chính: 12,0% (chỉ tiêu 20%)"
+    assert chart.legend() == ["Trực tiếp: 7", "Bưu chính: 1"]  # each series with its total
+    assert chart.totals() == [4, 4]
+    # the legend and the day totals are on the picture: the chart has dark text pixels above its bars
+    image = chart.grab().toImage()
+    dark = sum(1 for x in range(0, image.width(), 2) for y in range(0, 20)
+               if image.pixelColor(x, y).lightness() < 80)
+    assert dark > 20
     assert chart.totals() == [4, 4]
 
 

@@ -31,6 +31,10 @@ class BarChart(QWidget):
     def totals(self) -> list[int]:
         return [sum(values[i] for _, values in self.series) for i in range(len(self.days))]
 
+    def legend(self) -> list[str]:
+        """Each series with its total over the days shown ("Trực tiếp: 120")."""
+        return [f"{label}: {sum(values)}" for label, values in self.series]
+
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
         return QSize(520, 220)
 
@@ -46,8 +50,15 @@ class BarChart(QWidget):
         p.drawText(QRectF(0, plot.top() - 8, left - 4, 16), Qt.AlignmentFlag.AlignRight, str(top))
         n = max(1, len(self.days))
         slot = plot.width() / n
+        totals = self.totals()
         for i, day in enumerate(self.days):
             y = plot.bottom()
+            if totals[i]:  # the day's total above its bar, where it fits
+                text = str(totals[i])
+                if p.fontMetrics().horizontalAdvance(text) <= slot:
+                    p.setPen(QPen(QColor("#212121")))
+                    p.drawText(QRectF(plot.left() + i * slot, y - plot.height() * totals[i] / top - 16, slot, 14),
+                               Qt.AlignmentFlag.AlignHCenter, text)
             for k, (_label, values) in enumerate(self.series):
                 h = plot.height() * values[i] / top
                 p.fillRect(QRectF(plot.left() + i * slot + slot * 0.15, y - h, slot * 0.7, h),
@@ -58,11 +69,12 @@ class BarChart(QWidget):
                 p.drawText(QRectF(plot.left() + i * slot, plot.bottom() + 2, slot, axis_h),
                            Qt.AlignmentFlag.AlignHCenter, f"{day:%d/%m}")
         x = left
-        for k, (label, _values) in enumerate(self.series):
+        for k, label in enumerate(self.legend()):
             p.fillRect(QRectF(x, 4, 12, 12), QColor(SERIES_COLOURS[k % len(SERIES_COLOURS)]))
             p.setPen(QPen(QColor("#212121")))
-            p.drawText(QRectF(x + 16, 2, 180, 16), Qt.AlignmentFlag.AlignLeft, label)
-            x += 24 + p.fontMetrics().horizontalAdvance(label)
+            advance = p.fontMetrics().horizontalAdvance(label)
+            p.drawText(QRectF(x + 16, 2, advance + 4, 16), Qt.AlignmentFlag.AlignLeft, label)
+            x += 24 + advance
         p.end()
 
 
@@ -85,7 +97,7 @@ class TargetGauge(QWidget):
         return self.share is not None and self.share >= self.target
 
     def text(self) -> str:
-        shown = "—" if self.share is None else f"{self.share * 100:.1f}%"
+        shown = "—" if self.share is None else f"{self.share * 100:.1f}%".replace(".", ",")  # a decimal comma
         return f"{self.title}: {shown} (chỉ tiêu {self.target * 100:.0f}%)"
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
