@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything creates the QApplication
+if os.environ["QT_QPA_PLATFORM"] == "offscreen" and os.name == "posix":
+    # the screen of a counter's PC: 1366×768 (offscreen's own is 800×800); a Windows path's
+    # drive colon would not survive Qt's platform argument, hence POSIX only
+    os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + os.path.join(os.path.dirname(__file__),
+                                                                          "screen-1366x768.json")
 
 from pathlib import Path  # noqa: E402
 

@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QDate, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from oneStop.domain.clock import local_date
 from oneStop.domain.models import Channel, DossierStatus, User
 from oneStop.services.app import App
 from oneStop.services.printing import PrintedReceipt
@@ -107,6 +118,8 @@ class SignOffDialog(QDialog):
         self.setWindowTitle(_tr("Ký duyệt ngày %1").replace("%1", f"{day:%d/%m/%Y}"))
         self.comment = QPlainTextEdit()
         self.comment.setPlaceholderText(_tr("Nhận xét (không bắt buộc)"))
+        self.comment.setTabChangesFocus(True)  # Tab leaves the comment; Enter signs (Shift+Enter: new line)
+        self.comment.installEventFilter(self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_tr("Ký duyệt"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_tr("Huỷ"))
@@ -117,6 +130,14 @@ class SignOffDialog(QDialog):
                                 .replace("%1", fmt.span(day, day))))
         layout.addWidget(self.comment)
         layout.addWidget(buttons)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if watched is self.comment and event.type() == QEvent.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (  # type: ignore[attr-defined]
+                    event.modifiers() & Qt.KeyboardModifier.ShiftModifier):  # type: ignore[attr-defined]
+                self.accept()
+                return True
+        return False
 
     @classmethod
     def ask(cls, parent: QWidget | None, day: date) -> str | None:
@@ -140,7 +161,8 @@ class DailyLogView(QWidget):
         self.log: DailyLog | None = None
         self.review: DayReview | None = None
 
-        today = QDate.currentDate()
+        day = local_date(app.clock())  # Vietnam's business day, whatever the PC's own time zone
+        today = QDate(day.year, day.month, day.day)
         self.date_from = QDateEdit(today)
         self.date_to = QDateEdit(today)
         for edit in (self.date_from, self.date_to):
