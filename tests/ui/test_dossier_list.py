@@ -103,6 +103,8 @@ def test_the_date_filter_limits_the_list_to_one_day(qtbot, app, official, clock,
     clock.advance(days=1)
     app.reception.receive(official, DossierDraft(procedure_code=TEST_PROCEDURE.code,
                                                  applicant=Applicant("Lê Văn Tư", "038095009999", address="Thôn 1")))
+    list_view.window().changes.check()  # the window notices the new dossier (and searches again) first
+    qtbot.waitUntil(list_view._tasks.is_idle, timeout=5000)
     with qtbot.waitSignal(list_view.searched, timeout=5000) as blocker:
         list_view.by_date.setChecked(True)  # the day the list was opened: Monday 23/11/2026
     assert blocker.args == [3]
