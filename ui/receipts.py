@@ -22,6 +22,10 @@ from ui.tasks import TaskRunner
 
 
 
+#: The forms' numbers, as the official knows them.
+FORM_NUMBERS = {"supplement": "02", "refusal": "03", "apology": "04", "control-sheet": "05"}
+
+
 def _say(parent: QWidget | None, text: str, timeout_ms: int = 0) -> None:
     """Show ``text`` in the status bar of ``parent``'s main window, if it has one (never a
     dialog: it would take the keyboard)."""
@@ -55,6 +59,23 @@ class ReceiptPrinting(QObject):
             not_printed=self.tr("Phiếu của hồ sơ %1 đã được tạo nhưng chưa in ra giấy. "
                                 "Có thể chọn máy in khác trong cửa sổ xem trước.").replace("%1", code),
             on_made=self.receipt_made.emit)
+
+    def print_form(self, code: str, kind: str, parent: QWidget | None, *, title: str,
+                   on_printed: Callable[[str], None] | None = None) -> None:
+        """Form ``kind`` (Mẫu 02–05) of dossier ``code``, made and recorded by the core, to this
+        counter's printer (or the preview), as :meth:`print_document` does."""
+        app, user = self.app, self.user
+
+        def make() -> PrintedReceipt:
+            form = app.printing.form(user, kind, code)
+            number = FORM_NUMBERS.get(kind, kind)
+            return PrintedReceipt(code=f"{form.code} (mẫu {number})", pdf=form.pdf, reprint=False, paper=form.paper)
+
+        self.print_document(
+            make, parent, making=self.tr("Đang tạo phiếu của hồ sơ %1…").replace("%1", code),
+            not_printed=self.tr("Phiếu của hồ sơ %1 đã được tạo nhưng chưa in ra giấy. Có thể chọn máy in khác "
+                                "trong cửa sổ xem trước.").replace("%1", code),
+            title=title, on_printed=on_printed)
 
     def print_document(self, make: Callable[[], PrintedReceipt], parent: QWidget | None, *, making: str,
                        not_printed: str, title: str | None = None,

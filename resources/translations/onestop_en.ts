@@ -280,14 +280,6 @@ Backup passphrase:</translation>
         <translation>Save form</translation>
     </message>
     <message>
-        <source>Đang tạo phiếu của hồ sơ %1…</source>
-        <translation>Making the form of dossier %1…</translation>
-    </message>
-    <message>
-        <source>Phiếu của hồ sơ %1 đã được tạo nhưng chưa in ra giấy. Có thể chọn máy in khác trong cửa sổ xem trước.</source>
-        <translation>The form of dossier %1 was made but not printed on paper. Another printer can be chosen in the preview.</translation>
-    </message>
-    <message>
         <source>Phiếu của hồ sơ %1</source>
         <translation>Form of dossier %1</translation>
     </message>
@@ -1182,11 +1174,16 @@ Backup passphrase:</translation>
     <name>ReceiptPrinting</name>
     <message>
         <source>Đang tạo phiếu tiếp nhận %1…</source>
+        <extracomment>The forms' numbers, as the official knows them.</extracomment>
         <translation>Making the receipt of %1…</translation>
     </message>
     <message>
         <source>Phiếu của hồ sơ %1 đã được tạo nhưng chưa in ra giấy. Có thể chọn máy in khác trong cửa sổ xem trước.</source>
         <translation>The receipt of dossier %1 was made but not printed on paper. You can choose another printer in the preview.</translation>
+    </message>
+    <message>
+        <source>Đang tạo phiếu của hồ sơ %1…</source>
+        <translation>Making the form of dossier %1…</translation>
     </message>
     <message>
         <source>Đã gửi %1 tới máy in %2.</source>
@@ -1470,14 +1467,6 @@ Backup passphrase:</translation>
     <message>
         <source>Đã tiếp nhận hồ sơ %1 — hẹn trả %2</source>
         <translation>Dossier %1 received — due %2</translation>
-    </message>
-    <message>
-        <source>Đang tạo phiếu của hồ sơ %1…</source>
-        <translation>Making the form of dossier %1…</translation>
-    </message>
-    <message>
-        <source>Phiếu của hồ sơ %1 đã được tạo nhưng chưa in ra giấy. Có thể chọn máy in khác trong cửa sổ xem trước.</source>
-        <translation>The form of dossier %1 was made but not printed on paper. Another printer can be chosen in the preview.</translation>
     </message>
     <message>
         <source>Phiếu yêu cầu bổ sung — %1</source>

@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from ui.widgets.common import confirm
 from ui.widgets.documents import ChecklistRow
 
 RECEIVE, SUPPLEMENT, REFUSE = "receive", "supplement", "refuse"
@@ -127,14 +127,12 @@ class RefusalDialog(QDialog):
 
     @staticmethod
     def confirm(parent: QWidget) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, QCoreApplication.translate("RefusalDialog", "Xác nhận từ chối"),
-                          QCoreApplication.translate(
-                              "RefusalDialog", "Từ chối tiếp nhận hồ sơ này? Hồ sơ được ghi là không được tiếp nhận "
-                                               "và in Phiếu từ chối (Mẫu 03) để giao người nộp."), parent=parent)
-        yes = box.addButton(QCoreApplication.translate("RefusalDialog", "&Từ chối"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QCoreApplication.translate("RefusalDialog", "&Không"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        return box.clickedButton() is yes
+        return confirm(parent, QCoreApplication.translate("RefusalDialog", "Xác nhận từ chối"),
+                       QCoreApplication.translate(
+                           "RefusalDialog", "Từ chối tiếp nhận hồ sơ này? Hồ sơ được ghi là không được tiếp nhận "
+                                            "và in Phiếu từ chối (Mẫu 03) để giao người nộp."),
+                       QCoreApplication.translate("RefusalDialog", "&Từ chối"),
+                       QCoreApplication.translate("RefusalDialog", "&Không"))
 
     @classmethod
     def ask(cls, parent: QWidget | None, missing: Sequence[ChecklistRow]) -> str | None:

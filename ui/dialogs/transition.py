@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QWidget,
 )
@@ -27,7 +26,7 @@ from oneStop.domain.lifecycle import Transition
 from oneStop.domain.models import Dossier, RequiredDocument
 from ui.errors import describe, field_errors
 from ui.tasks import TaskRunner
-from ui.widgets.common import set_error
+from ui.widgets.common import confirm, set_error
 
 #: The payload fields each transition asks for.
 FIELDS: dict[Transition, tuple[str, ...]] = {
@@ -214,10 +213,6 @@ class TransitionDialog(QDialog):
 
 
 def _confirm_refusal(parent: QWidget) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, _tr("Xác nhận từ chối"),
-                      _tr("Từ chối tiếp nhận, giải quyết hồ sơ này? Việc này được ghi lại và in Phiếu từ chối "
-                          "(Mẫu 03)."), parent=parent)
-    yes = box.addButton(_tr("&Từ chối"), QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(_tr("&Không"), QMessageBox.ButtonRole.RejectRole)
-    box.exec()
-    return box.clickedButton() is yes
+    return confirm(parent, _tr("Xác nhận từ chối"),
+                   _tr("Từ chối tiếp nhận, giải quyết hồ sơ này? Việc này được ghi lại và in Phiếu từ chối (Mẫu 03)."),
+                   _tr("&Từ chối"), _tr("&Không"))

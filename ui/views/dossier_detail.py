@@ -32,7 +32,7 @@ from oneStop.services.dossiers import DossierDetail
 from oneStop.services.printing import PrintedReceipt
 from ui import format as fmt
 from ui.dialogs.transition import TransitionDialog
-from ui.receipts import ReceiptPrinting
+from ui.receipts import FORM_NUMBERS, ReceiptPrinting
 from ui.files import write_atomically
 from ui.tasks import TaskRunner
 
@@ -52,10 +52,6 @@ def event_label(kind: str) -> str:
     if transition is not None:
         return transition.label.capitalize()
     return labels.get(kind, kind)
-
-
-#: The forms' numbers, as the official knows them.
-_FORM_NUMBERS = {"supplement": "02", "refusal": "03", "apology": "04", "control-sheet": "05"}
 
 
 class DossierDetailDialog(QDialog):
@@ -204,18 +200,8 @@ class DossierDetailDialog(QDialog):
     def print_form(self, kind: str) -> None:
         """The form ``kind`` (made and recorded by the core) to this counter's printer, or to the
         preview while no printer is chosen or when it fails."""
-        app, user, code = self._app, self._user, self.code
-
-        def make() -> PrintedReceipt:
-            form = app.printing.form(user, kind, code)
-            return PrintedReceipt(code=f"{form.code} ({kind})", pdf=form.pdf, reprint=False, paper=form.paper)
-
-        self._receipts.print_document(
-            make, self, making=self.tr("Đang tạo phiếu của hồ sơ %1…").replace("%1", code),
-            not_printed=self.tr("Phiếu của hồ sơ %1 đã được tạo nhưng chưa in ra giấy. Có thể chọn máy in khác "
-                                "trong cửa sổ xem trước.").replace("%1", code),
-            title=self.tr("Phiếu của hồ sơ %1").replace("%1", code),
-            on_printed=lambda printer: self.form_printed.emit(kind, printer))
+        self._receipts.print_form(self.code, kind, self, title=self.tr("Phiếu của hồ sơ %1").replace("%1", self.code),
+                                  on_printed=lambda printer: self.form_printed.emit(kind, printer))
 
     def save_form(self, kind: str) -> None:
         path = self.ask_save_path(self, f"{kind}-{self.code}.pdf")
@@ -286,7 +272,7 @@ class DossierDetailDialog(QDialog):
         if payload.get("recipient"):
             parts.append(self.tr("người nhận: %1").replace("%1", str(payload["recipient"])))
         if payload.get("form"):
-            form = _FORM_NUMBERS.get(str(payload["form"]), str(payload["form"]))
+            form = FORM_NUMBERS.get(str(payload["form"]), str(payload["form"]))
             parts.append(self.tr("mẫu %1, khổ %2").replace("%1", form).replace("%2", str(payload.get("paper", ""))))
         for key in ("reason", "note"):
             if payload.get(key):

@@ -52,7 +52,6 @@ from oneStop.domain.models import (
 )
 from oneStop.domain.lifecycle import Transition
 from oneStop.services.app import App
-from oneStop.services.printing import PrintedReceipt
 from ui import format as fmt
 from ui.dialogs.missing_documents import RECEIVE, REFUSE, SUPPLEMENT, MissingDocumentsDialog
 from ui.errors import describe, field_errors, show_error
@@ -647,19 +646,9 @@ class ReceptionView(QWidget):
             self._print_form(dossier.code, "supplement" if outcome == SUPPLEMENT else "refusal")
 
     def _print_form(self, code: str, kind: str) -> None:
-        app, user = self._app, self._user
-
-        def make() -> PrintedReceipt:
-            form = app.printing.form(user, kind, code)
-            return PrintedReceipt(code=code, pdf=form.pdf, reprint=False, paper=form.paper)
-
-        self._receipts.print_document(
-            make, self, making=self.tr("Đang tạo phiếu của hồ sơ %1…").replace("%1", code),
-            not_printed=self.tr("Phiếu của hồ sơ %1 đã được tạo nhưng chưa in ra giấy. Có thể chọn máy in khác "
-                                "trong cửa sổ xem trước.").replace("%1", code),
-            title=(self.tr("Phiếu yêu cầu bổ sung — %1") if kind == "supplement"
-                   else self.tr("Phiếu từ chối tiếp nhận — %1")).replace("%1", code),
-            on_printed=lambda printer: self.form_printed.emit(kind, printer))
+        title = self.tr("Phiếu yêu cầu bổ sung — %1") if kind == "supplement" else self.tr("Phiếu từ chối tiếp nhận — %1")
+        self._receipts.print_form(code, kind, self, title=title.replace("%1", code),
+                                  on_printed=lambda printer: self.form_printed.emit(kind, printer))
 
     def _on_save_failed(self, exc: BaseException) -> None:
         self._saving = False

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -48,6 +49,15 @@ def ok_button(box: QDialogButtonBox) -> QPushButton:
     """The accepting button of a box made by :func:`dialog_buttons`."""
     accepting = (b for b in box.buttons() if box.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole)
     return next(accepting)  # type: ignore[return-value]
+
+
+def confirm(parent: QWidget | None, title: str, question: str, yes: str, no: str) -> bool:
+    """Ask ``question`` with two buttons (their labels may carry Alt keys); True for ``yes``."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=parent)
+    accept = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is accept
 
 
 def error_label() -> QLabel:
