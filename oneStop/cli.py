@@ -45,7 +45,6 @@ log = logging.getLogger(__name__)
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 LIST_LIMIT_MAX = 100_000
-PROFILE_MAX_BYTES = 1024 * 1024
 
 
 # --- JSON views ---------------------------------------------------------------------------------
@@ -901,13 +900,7 @@ def cmd_postal_units(app, args) -> int:  # type: ignore[no-untyped-def]
 
 def cmd_profiles(app, args) -> int:  # type: ignore[no-untyped-def]
     if args.action == "publish":
-        from oneStop.persistence.files import read_bounded
-
-        try:
-            text = read_bounded(args.file, PROFILE_MAX_BYTES, "profile").decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ValidationError("profile", f"{args.file.name} không phải văn bản UTF-8 (byte thứ {exc.start + 1})") from None
-        profile = app.profiles.publish(_actor(app, args.by), text)
+        profile = app.profiles.publish_file(_actor(app, args.by), args.file)
         print(f"Đã công bố {profile.id}: {profile.name}, hiệu lực từ {profile.effective_from:%d/%m/%Y}")
         return 0
     profiles = app.profiles.all()

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
 
 from oneStop import settings as S
 from oneStop.domain.models import Agency, CounterIdentity, Procedure, User
@@ -45,6 +45,11 @@ class MainWindow(QMainWindow):
     """Emits :attr:`ready` once the catalog and the counter are loaded: the window is usable."""
 
     ready = Signal()
+    #: the user asks to sign out (another may sign in); the start-up sequence closes the window
+    sign_out_requested = Signal()
+    #: an administrator chose a backup to restore (a ``RestoreRequest``); the start-up sequence
+    #: closes the window, restores, and asks to sign in again
+    restore_requested = Signal(object)
 
     def __init__(self, app: App, tasks: TaskRunner, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +57,7 @@ class MainWindow(QMainWindow):
         self._tasks = tasks
         self.user = user
         self.is_ready = False
+        self._leaving = False
         self.setWindowTitle(self.tr("Tiếp nhận hồ sơ một cửa"))  # Qt adds " — oneStop"
         self._place()
 
@@ -95,28 +101,65 @@ class MainWindow(QMainWindow):
         self._build_menu()
 
     def _build_menu(self) -> None:
+        role = self.user.role
         menu = self.menuBar().addMenu(self.tr("&Chương trình"))
-        self.import_action = QAction(self.tr("Nhập danh mục thủ tục…"), self)
-        self.import_action.triggered.connect(self.import_catalog)
-        self.import_action.setEnabled(allowed(self.user.role, Permission.MANAGE_CATALOG))
-        self.settings_action = QAction(self.tr("Thiết lập…"), self)
-        self.settings_action.triggered.connect(self.edit_settings)
-        self.quit_action = QAction(self.tr("Thoát"), self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.triggered.connect(self.close)
         self.sync_action = QAction(self.tr("Đồng bộ với trung tâm ngay"), self)
         self.sync_action.setShortcut(QKeySequence("F5"))
         self.sync_action.triggered.connect(self.sync.sync_now)
         self.sync.address_needed.connect(self.ask_central_address)
-        self.central_action = QAction(self.tr("Địa chỉ máy chủ trung tâm…"), self)
+        self.settings_action = QAction(self.tr("&Thiết lập của máy này (máy in, ngôn ngữ)…"), self)
+        self.settings_action.triggered.connect(self.edit_settings)
+        self.password_action = QAction(self.tr("Đổi &mật khẩu…"), self)
+        self.password_action.triggered.connect(self.change_password)
+        self.sign_out_action = QAction(self.tr("Đăng &xuất, đổi người dùng"), self)
+        self.sign_out_action.triggered.connect(self.sign_out_requested)
+        self.quit_action = QAction(self.tr("Th&oát"), self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        for action in (self.sync_action, self.settings_action, None, self.password_action, self.sign_out_action,
+                       None, self.quit_action):
+            menu.addAction(action) if action is not None else menu.addSeparator()
+
+        # administration: each item goes through the same core service and permission as the
+        # command line; an item the role may not use is not offered
+        self.import_action = QAction(self.tr("Nhập &danh mục thủ tục…"), self)
+        self.import_action.triggered.connect(self.import_catalog)
+        self.import_action.setEnabled(allowed(role, Permission.MANAGE_CATALOG))
+        self.central_action = QAction(self.tr("Địa chỉ máy chủ &trung tâm…"), self)
         self.central_action.triggered.connect(self.ask_central_address)
-        self.central_action.setEnabled(allowed(self.user.role, Permission.MANAGE_SETTINGS))
-        menu.addAction(self.sync_action)
-        menu.addAction(self.central_action)
-        menu.addAction(self.import_action)
-        menu.addAction(self.settings_action)
-        menu.addSeparator()
-        menu.addAction(self.quit_action)
+        self.central_action.setEnabled(allowed(role, Permission.MANAGE_SETTINGS))
+        self.admin_actions: dict[str, QAction] = {}
+        items: list[tuple[str, str, Permission] | None] = [
+            ("users", self.tr("&Người dùng…"), Permission.MANAGE_USERS),
+            ("agency_settings", self.tr("&Giờ làm việc, chỉ tiêu, mã hồ sơ…"), Permission.MANAGE_SETTINGS),
+            ("calendar", self.tr("&Lịch làm việc: ngày nghỉ, ngày làm bù…"), Permission.MANAGE_SETTINGS),
+            ("postal_units", self.tr("Đơn vị &bưu chính…"), Permission.MANAGE_SETTINGS),
+            ("profiles", self.tr("Bộ &quy định biểu mẫu…"), Permission.MANAGE_SETTINGS),
+            None,
+            ("usb_export", self.tr("&Xuất sự kiện chưa gửi ra tệp (USB)…"), Permission.MANAGE_SETTINGS),
+            ("usb_import", self.tr("Nhậ&p tệp sự kiện từ USB lên trung tâm…"), Permission.MANAGE_SETTINGS),
+            None,
+            ("backup", self.tr("&Sao lưu dữ liệu…"), Permission.BACKUP),
+            ("restore", self.tr("&Khôi phục dữ liệu từ bản sao…"), Permission.BACKUP),
+        ]
+        admin = QMenu(self.tr("&Quản trị"), self)
+        admin.addAction(self.import_action)
+        admin.addAction(self.central_action)
+        admin.addSeparator()
+        for item in items:
+            if item is None:
+                admin.addSeparator()
+                continue
+            name, text, permission = item
+            action = QAction(text, self)
+            action.setObjectName(f"admin_{name}")
+            action.setEnabled(allowed(role, permission))
+            action.triggered.connect(getattr(self, f"open_{name}"))
+            self.admin_actions[name] = action
+            admin.addAction(action)
+        if any(a.isEnabled() for a in (*self.admin_actions.values(), self.import_action, self.central_action)):
+            self.menuBar().addMenu(admin)
+        self.admin_menu = admin
 
         work = self.menuBar().addMenu(self.tr("&Hồ sơ"))
         self.reception_action = QAction(self.tr("Tiếp nhận hồ sơ"), self)
@@ -255,18 +298,87 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(dialog.note, 15000)
         self.sync.sync_after_configuring()
 
+    def change_password(self) -> None:
+        from ui.dialogs.password import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self._app, self._tasks, self.user, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.note:
+            self.statusBar().showMessage(dialog.note, 10000)
+
+    def open_users(self) -> None:
+        from ui.dialogs.users import UsersDialog
+
+        UsersDialog(self._app, self._tasks, self.user, self).exec()
+
+    def open_agency_settings(self) -> None:
+        from ui.dialogs.agency_settings import AgencySettingsDialog
+
+        dialog = AgencySettingsDialog(self._app, self._tasks, self.user, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.note:
+            self.statusBar().showMessage(dialog.note, 15000)
+
+    def open_calendar(self) -> None:
+        from ui.dialogs.calendar import CalendarDialog
+
+        CalendarDialog(self._app, self._tasks, self.user, self).exec()
+
+    def open_postal_units(self) -> None:
+        from ui.dialogs.postal_units import PostalUnitsDialog
+
+        PostalUnitsDialog(self._app, self._tasks, self.user, self).exec()  # the next batch offers what it saved
+
+    def open_profiles(self) -> None:
+        from ui.dialogs.profiles import ProfilesDialog
+
+        ProfilesDialog(self._app, self._tasks, self.user, self).exec()
+
+    def open_usb_export(self) -> None:
+        from ui.dialogs.usb import UsbExportDialog
+
+        UsbExportDialog(self._app, self._tasks, self.user, self).exec()
+        self.sync.refresh()
+
+    def open_usb_import(self) -> None:
+        from ui.dialogs.usb import UsbImportDialog
+
+        UsbImportDialog(self._app, self._tasks, self.user, self).exec()
+
+    def open_backup(self) -> None:
+        from ui.dialogs.backup import BackupDialog
+
+        BackupDialog(self._app, self._tasks, self.user, self).exec()
+
+    def open_restore(self) -> None:
+        from ui.dialogs.backup import RestoreDialog
+
+        dialog = RestoreDialog(self._app, self._tasks, self.user, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.request is not None:
+            self.restore_requested.emit(dialog.request)
+
     def show_about(self) -> None:
         """Version, data folder, last backup and sync, printer; the diagnostics bundle."""
         AboutDialog.open(self, self._app, self._tasks, self.user)
 
+    def leave(self) -> bool:
+        """Close the window while the program goes on (signing out, restoring a backup); whether
+        it closed. The start-up sequence calls it once the task runner is idle (what was being
+        saved or printed is done). Events waiting for the central database are not asked about:
+        they stay on this PC and the next window sends them."""
+        self._leaving = True
+        try:
+            return self.close()
+        finally:
+            self._leaving = False
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
-        if not self._tasks.is_idle() and not self.confirm_quit_while_busy(self):
-            event.ignore()
-            return
-        waiting = self.sync.waiting_for_central()
-        if waiting and not SyncController.confirm_quit_with_waiting(self, waiting):
-            event.ignore()
-            return
+        if not self._leaving:
+            if not self._tasks.is_idle() and not self.confirm_quit_while_busy(self):
+                event.ignore()
+                return
+            waiting = self.sync.waiting_for_central()
+            if waiting and not SyncController.confirm_quit_with_waiting(self, waiting):
+                event.ignore()
+                return
         self.changes.stop()
         self.sync.shutdown()
         self._window_settings().setValue("main/geometry", self.saveGeometry())

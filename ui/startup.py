@@ -15,11 +15,11 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO
+from typing import IO, Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from oneStop import logs
 from oneStop import settings as S
@@ -85,6 +85,9 @@ class Startup(QObject):
         self.app: App | None = None
         self.window: MainWindow | None = None
         self.exit_code = 0
+        self._agency = ""
+        #: the single-instance lock, released while a backup is restored (None in tests)
+        self.instance: SingleInstance | None = None
 
     def begin(self) -> None:
         data_dir = self._data_dir
@@ -101,6 +104,7 @@ class Startup(QObject):
     def _on_opened(self, opened: tuple[App, bool, str, str]) -> None:
         app, set_up, language, agency = opened
         self.app = app
+        self._agency = agency
         install_translator(self._qapp, language)
         if not set_up:
             admin = FirstRunDialog.ask(app, self._tasks)
@@ -129,6 +133,8 @@ class Startup(QObject):
         log.info("signed in: %s (%s)", user.username, user.role.value)
         self.window = MainWindow(self.app, self._tasks, user)
         self.window.ready.connect(self._on_ready)
+        self.window.sign_out_requested.connect(self.sign_out)
+        self.window.restore_requested.connect(self.restore)
         self.window.show()
         self._qapp.setQuitOnLastWindowClosed(True)
         self.window.start()
@@ -139,6 +145,100 @@ class Startup(QObject):
         if self._exit_after_start:
             print(f"ready_ms={round((time.time() - self._started_at) * 1000)}", flush=True)
             self._quit(0)
+
+    # --- signing out, restoring: the window closes, the program goes on -------------------------
+
+    def _when_idle(self, then: Callable[[], None]) -> None:
+        """``then()`` once the task runner has finished what it is doing (a save, a print): the
+        window that asked for it must still be there to hand a print to the printer."""
+        if self._tasks.is_idle():
+            then()
+            return
+        if self.window is not None:
+            self.window.statusBar().showMessage(self.tr("Đang hoàn tất việc đang làm…"), 2000)
+        QTimer.singleShot(100, lambda: self._when_idle(then))
+
+    def _close_window(self) -> User | None:
+        """Close the main window, the program staying open; its user, or None if it stayed."""
+        window = self.window
+        if window is None:
+            return None
+        self._qapp.setQuitOnLastWindowClosed(False)
+        if not window.leave():
+            self._qapp.setQuitOnLastWindowClosed(True)
+            return None
+        self.window = None
+        window.deleteLater()
+        return window.user
+
+    def sign_out(self) -> None:
+        """The user leaves the counter: once what is under way is done, the window closes and the
+        sign-in dialog asks who comes next."""
+        self._when_idle(self._sign_out_now)
+
+    def _sign_out_now(self) -> None:
+        user = self._close_window()
+        if user is None:
+            return
+        assert self.app is not None
+        app = self.app
+        log.info("signed out: %s", user.username)
+        self._tasks.submit(lambda: app.auth.logout(user), quiet=True)
+        self._ask_login(self._agency)
+
+    def restore(self, request) -> None:  # type: ignore[no-untyped-def]
+        """Restore the backup an administrator chose (``ui.dialogs.backup.RestoreRequest``): the
+        window closes and the data folder's lock is let go (the core refuses to replace the
+        database under a running program), the backup is restored on the worker thread, the lock
+        is taken again, and whoever is at the counter signs in on the restored data."""
+        self._when_idle(lambda: self._restore_now(request))
+
+    def _restore_now(self, request) -> None:  # type: ignore[no-untyped-def]
+        from ui.dialogs.backup import run_restore
+
+        user = self._close_window()
+        if user is None:
+            return
+        assert self.app is not None
+        app, tasks = self.app, self._tasks
+        if self.instance is not None:
+            self.instance.release()
+
+        def done(summary: str) -> None:
+            if self._take_lock_again():
+                QMessageBox.information(None, self.tr("Khôi phục dữ liệu"), summary)
+                self._after_restore()
+
+        def failed(exc: BaseException) -> None:
+            if self._take_lock_again():
+                show_error(None, exc, context=self.tr("Không khôi phục được; dữ liệu hiện tại không bị thay đổi."))
+                self._after_restore()
+
+        tasks.submit(lambda: run_restore(app, user, request), on_done=done, on_error=failed, quiet=True,
+                     progress_label=self.tr("Đang khôi phục dữ liệu…"))
+
+    def _take_lock_again(self) -> bool:
+        if self.instance is None or self.instance.acquire():
+            return True
+        QMessageBox.critical(None, self.tr("Khôi phục dữ liệu"),
+                             self.tr("Một chương trình oneStop khác đã mở thư mục dữ liệu này trong lúc khôi phục; "
+                                     "chương trình này đóng lại."))
+        self._quit(1)
+        return False
+
+    def _after_restore(self) -> None:
+        """The restored data may know other users and another agency name: sign in again."""
+        assert self.app is not None
+        app = self.app
+
+        def agency() -> str:
+            return app.setup.agency().name if app.setup.is_set_up() else ""
+
+        def ask(name: str) -> None:
+            self._agency = name
+            self._ask_login(name)
+
+        self._tasks.submit(agency, on_done=ask, on_error=lambda _exc: self._ask_login(self._agency), quiet=True)
 
     # --- the automatic daily backup (on the worker thread, as the system) -----------------------
 
@@ -234,6 +334,7 @@ def run(data_dir: Path | None, *, started_at: float | None = None) -> int:
     collector = GarbageCollector([TaskRunner.any_busy])
     collector.start()
     startup = Startup(qapp, tasks, data_dir, started_at=started_at or time.time())
+    startup.instance = instance
     instance.activated.connect(startup.bring_forward)
     QTimer.singleShot(0, startup.begin)
     try:

@@ -656,6 +656,7 @@ class Kind:
     USER_UPDATED = _declare("user.updated", R, Permission.MANAGE_USERS, lambda p: _user(p, created=False),
                             authorize=_user_updated_by)
     USER_LOGGED_IN = _declare("user.logged_in", A, None, _nothing)
+    USER_LOGGED_OUT = _declare("user.logged_out", A, None, _nothing)  # signed out to let another sign in
     USER_LOGIN_FAILED = _declare("user.login_failed", A, None, _login_failed, anyone=True)
     CATALOG_IMPORTED = _declare("catalog.imported", R, Permission.MANAGE_CATALOG, _catalog, system=True,
                                 max_payload=256 * 1024 * 1024)  # the sample catalog at set-up

@@ -240,3 +240,10 @@ class AuthService:
             if row is None:
                 raise UserNotFound(username)
             return user_from_row(row)
+
+    def logout(self, user: User) -> None:
+        """``user`` leaves the counter's PC (signs out, another may sign in): an event, so that
+        the log says who was at the counter when."""
+        with self._uow(write=True) as uow:
+            uow.append(Kind.USER_LOGGED_OUT, user.username)
+            uow.commit()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import threading
 from datetime import date
+from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from sqlalchemy import select
@@ -25,6 +26,8 @@ from oneStop.persistence.models import EventRow
 from oneStop.services.base import UowFactory, authorize
 
 PROFILE_PUBLISHED = Kind.PROFILE_PUBLISHED
+#: The largest profile file read (a profile is a few kilobytes).
+PROFILE_MAX_BYTES = 1024 * 1024
 
 
 class ProfileService:
@@ -86,6 +89,18 @@ class ProfileService:
             uow.commit()
         self.invalidate()
         return profile
+
+    def publish_file(self, actor: User, path: Path) -> RegulationProfile:
+        """Publish the profile in the JSON file ``path`` (UTF-8, at most :data:`PROFILE_MAX_BYTES`)."""
+        from oneStop.domain.errors import ValidationError
+        from oneStop.persistence.files import read_bounded
+
+        path = Path(path)
+        try:
+            text = read_bounded(path, PROFILE_MAX_BYTES, "profile").decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValidationError("profile", f"{path.name} không phải văn bản UTF-8 (byte thứ {exc.start + 1})") from None
+        return self.publish(actor, text)
 
     def require(self, profile_id: str) -> RegulationProfile:
         profile = self.get(profile_id)

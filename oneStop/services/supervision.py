@@ -512,7 +512,7 @@ def totals(rows: list[LogRow]) -> dict[str, Any]:
 
 #: Events that record looking, not doing: they never make a signed day "changed".
 AUDIT_ONLY = frozenset({Kind.PERSONAL_DATA_VIEWED, Kind.LOG_EXPORTED, Kind.REPORT_EXPORTED, Kind.USER_LOGGED_IN,
-                        Kind.USER_LOGIN_FAILED})
+                        Kind.USER_LOGGED_OUT, Kind.USER_LOGIN_FAILED})
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -31,6 +32,56 @@ def press(qtbot, widget: QWidget, hold_ms: int = 60) -> None:  # type: ignore[no
     QTest.mousePress(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
     qtbot.wait(hold_ms)
     QTest.mouseRelease(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+
+
+def on_screen(*widgets: QWidget) -> None:
+    """Every widget is shown and lies inside its screen."""
+    for widget in widgets:
+        assert widget.isVisible(), widget.objectName()
+        screen = widget.screen().geometry()
+        rect = QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
+        assert screen.adjusted(-4, -4, 4, 4).contains(rect), (widget.objectName() or type(widget).__name__, rect)
+
+
+def keys(widget: QWidget, text: str) -> None:
+    """Type ASCII ``text`` as key clicks (QTest: the key's code too, as a keyboard sends it)."""
+    for ch in text:
+        QTest.keyClick(widget, ch)
+
+
+def open_window(qtbot, app, tasks, user):  # type: ignore[no-untyped-def]
+    """The main window of ``user`` on the 1366×768 screen, loaded; its status bar on screen."""
+    from ui.main_window import MainWindow
+
+    main = MainWindow(app, tasks, user)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    main.activateWindow()
+    main.start()
+    qtbot.waitUntil(lambda: main.is_ready, timeout=5000)
+    assert main.screen().geometry().size() == QSize(1366, 768)
+    on_screen(main.statusBar())
+    return main
+
+
+def answer_next_dialog(step) -> QTimer:  # type: ignore[no-untyped-def]
+    """``step(dialog)`` on the next modal dialog, on its own turn of the event loop."""
+    timer = QTimer()
+    timer.setInterval(30)
+    done: list[bool] = []
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is not None and not done:
+            done.append(True)
+            timer.stop()
+            on_screen(dialog)
+            QTimer.singleShot(0, lambda: step(dialog))
+
+    timer.timeout.connect(look)
+    timer.start()
+    return timer
 
 
 def decode_barcodes(pdf: bytes, dpi: int = 300) -> list[str]:

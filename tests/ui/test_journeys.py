@@ -3,63 +3,17 @@ hand's presses and keys: every control used must be inside the screen."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from oneStop.domain.lifecycle import Transition
 from oneStop.domain.models import ReturnMethod
 from tests.core.helpers import add_procedure, draft
 from tests.ui.conftest import PRINTER
-from tests.ui.helpers import press, type_text
-from ui.main_window import MainWindow
+from tests.ui.helpers import answer_next_dialog, keys, on_screen, open_window, press, type_text
 
 LABEL = "RR123456785VN"
-
-
-def on_screen(*widgets: QWidget) -> None:
-    for widget in widgets:
-        assert widget.isVisible(), widget.objectName()
-        screen = widget.screen().geometry()
-        rect = QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
-        assert screen.adjusted(-4, -4, 4, 4).contains(rect), (widget.objectName() or type(widget).__name__, rect)
-
-
-def keys(widget: QWidget, text: str) -> None:
-    for ch in text:
-        QTest.keyClick(widget, ch)
-
-
-def open_window(qtbot, app, tasks, user) -> MainWindow:  # type: ignore[no-untyped-def]
-    main = MainWindow(app, tasks, user)
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    main.activateWindow()
-    main.start()
-    qtbot.waitUntil(lambda: main.is_ready, timeout=5000)
-    assert main.screen().geometry().size() == QSize(1366, 768)
-    on_screen(main.statusBar())
-    return main
-
-
-def answer_next_dialog(step) -> QTimer:  # type: ignore[no-untyped-def]
-    """``step(dialog)`` on the next modal dialog, on its own turn of the event loop."""
-    timer = QTimer()
-    timer.setInterval(30)
-    done: list[bool] = []
-
-    def look() -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is not None and not done:
-            done.append(True)
-            timer.stop()
-            on_screen(dialog)
-            QTimer.singleShot(0, lambda: step(dialog))
-
-    timer.timeout.connect(look)
-    timer.start()
-    return timer
 
 
 def test_an_official_receives_and_prints(qtbot, app, tasks, official, procedure, printers, counter_printer):
