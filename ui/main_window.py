@@ -157,8 +157,6 @@ class MainWindow(QMainWindow):
             action.triggered.connect(getattr(self, f"open_{name}"))
             self.admin_actions[name] = action
             admin.addAction(action)
-        if any(a.isEnabled() for a in (*self.admin_actions.values(), self.import_action, self.central_action)):
-            self.menuBar().addMenu(admin)
         self.admin_menu = admin
 
         work = self.menuBar().addMenu(self.tr("&Hồ sơ"))
@@ -177,6 +175,8 @@ class MainWindow(QMainWindow):
             self.log_action.triggered.connect(self.show_daily_log)
             work.addAction(self.log_action)
 
+        if any(a.isEnabled() for a in (*self.admin_actions.values(), self.import_action, self.central_action)):
+            self.menuBar().addMenu(self.admin_menu)
         help_menu = self.menuBar().addMenu(self.tr("&Trợ giúp"))
         self.about_action = QAction(self.tr("Giới thiệu và chẩn đoán…"), self)
         self.about_action.triggered.connect(self.show_about)

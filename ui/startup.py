@@ -86,6 +86,7 @@ class Startup(QObject):
         self.window: MainWindow | None = None
         self.exit_code = 0
         self._agency = ""
+        self._backup_timer: QTimer | None = None
         #: the single-instance lock, released while a backup is restored (None in tests)
         self.instance: SingleInstance | None = None
 
@@ -243,6 +244,8 @@ class Startup(QObject):
     # --- the automatic daily backup (on the worker thread, as the system) -----------------------
 
     def _start_daily_backup(self) -> None:
+        if self._backup_timer is not None:  # a window after signing out: the hourly check runs already
+            return
         self._backup_timer = QTimer(self)
         self._backup_timer.setInterval(DAILY_BACKUP_CHECK_MS)
         self._backup_timer.timeout.connect(self.daily_backup)

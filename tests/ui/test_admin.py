@@ -262,3 +262,31 @@ def test_signing_out_closes_the_window_and_the_next_user_signs_in_by_keys(qtbot,
     outs = events(app, Kind.USER_LOGGED_OUT)
     assert [e.actor for e in outs] == [official.username]
     assert events(app, Kind.USER_LOGGED_IN)[-1].actor == postal.username
+
+
+def test_signing_out_waits_for_the_work_under_way(qtbot, qapp, tasks, app, official, monkeypatch):
+    from ui.startup import Startup
+
+    startup = Startup(qapp, tasks, app.paths.root, started_at=time.time())
+    startup.app = app
+    order: list[str] = []
+    monkeypatch.setattr(startup, "_quit", lambda code: order.append(f"quit:{code}"))  # not the test's event loop
+    startup._open_window(official)
+    first = startup.window
+    qtbot.waitUntil(lambda: first.is_ready, timeout=5000)
+    qtbot.waitUntil(tasks.is_idle, timeout=5000)
+    tasks.submit(lambda: time.sleep(0.4), on_done=lambda _r: order.append("done:" + str(shiboken6.isValid(first))),
+                 parent=first)
+
+    def leave(dialog: QWidget) -> None:
+        order.append("login")
+        QTest.keyClick(dialog, Qt.Key.Key_Escape)  # nobody signs in: the program ends
+
+    answer_next_dialog(leave)
+    first.activateWindow()
+    QTest.keyClick(first, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    menu = first.sign_out_action.associatedObjects()[-1]
+    qtbot.waitUntil(menu.isVisible, timeout=3000)
+    QTest.keyClick(menu, Qt.Key.Key_X)
+    qtbot.waitUntil(lambda: order == ["done:True", "login", "quit:0"], timeout=5000)
+    assert startup.window is None

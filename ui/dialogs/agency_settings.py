@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QTime
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -158,6 +158,8 @@ class AgencySettingsDialog(QDialog):
             if isinstance(kind, S.Text):
                 line.setMaxLength(kind.max_len)
             line.setMinimumWidth(220)
+            if setting is S.TRACKING_FORMATS:
+                line.setPlaceholderText(QCoreApplication.translate("AgencySettingsDialog", "trống: chỉ nhận S10"))
             editor = line
         editor.setObjectName(setting.key)
         return editor
