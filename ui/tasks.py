@@ -203,9 +203,10 @@ class TaskRunner(QObject):
         made while the official types). ``parent`` is the widget the job is for: the progress
         dialog and error boxes sit on it, and if it has been destroyed by the time the job ends
         (its window closed) the result is dropped; the job itself has run."""
-        if self._closed:
-            raise RuntimeError("the task runner is shut down")
         task = Task(next(self._ids), fn, on_done, on_error, progress_label, quiet, parent)
+        if self._closed:  # a view's late timer while the program ends: nothing runs, nothing is shown
+            log.info("task not run: the task runner is shut down (%s)", getattr(fn, "__qualname__", fn))
+            return task
         self._pending[task.id] = task
         if not quiet:
             QTimer.singleShot(self._delay, self, lambda: self._on_task_slow(task))
