@@ -224,7 +224,7 @@ def test_an_administrator_resets_a_users_password(qtbot, app, tasks, admin, offi
     select_row(qtbot, dialog, "hoa.nt")
     QTest.keyClick(dialog, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # Đặt lại &mật khẩu…
     form = opened_form(qtbot, dialog, ResetPasswordDialog)
-    assert focused() is form.password and "hoa.nt (Nguyễn Thị Hoa)" in form.findChild(type(dialog.status)).text()
+    assert focused() is form.password and "hoa.nt (Nguyễn Thị Hoa)" in form.intro.text()
     keys("ngan\nngan\n")
     qtbot.waitUntil(lambda: form.form.error("password") != "", timeout=10000)
     assert form.form.error("password") == "phải có ít nhất 8 ký tự" and form.isVisible()

@@ -88,6 +88,8 @@ class FormDialog(QDialog):
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._tasks = tasks
+        self.intro = QLabel()
+        self.intro.setObjectName("intro")
         self.form = FieldForm()
         self.error = error_label()
         self.error.setObjectName("error")
@@ -100,10 +102,10 @@ class FormDialog(QDialog):
         self.buttons.accepted.connect(on_ok)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        if intro:
-            label = QLabel(intro)
-            label.setWordWrap(True)
-            layout.addWidget(label)
+        self.intro.setText(intro)
+        self.intro.setWordWrap(True)
+        self.intro.setVisible(bool(intro))
+        layout.addWidget(self.intro)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
