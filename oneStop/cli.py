@@ -223,6 +223,16 @@ def build_parser() -> argparse.ArgumentParser:
     ul = u.add_parser("list", help="danh sách người dùng")
     ul.add_argument("--by")
     ul.add_argument("--json", action="store_true")
+    for action, words in (("lock", "khóa tài khoản: người dùng không đăng nhập được nữa"),
+                          ("unlock", "mở khóa tài khoản")):
+        uk = u.add_parser(action, help=words)
+        uk.add_argument("username")
+        uk.add_argument("--by", help="quản trị viên thực hiện (mặc định: quản trị viên đầu tiên)")
+    up = u.add_parser("password", help="đổi mật khẩu của mình (hỏi mật khẩu hiện tại: ONESTOP_PASSWORD hoặc nhập) "
+                                       "hoặc đặt lại mật khẩu của người khác; mật khẩu mới từ "
+                                       "ONESTOP_NEW_PASSWORD hoặc nhập")
+    up.add_argument("username", nargs="?", help="người dùng cần đặt lại mật khẩu (mặc định: chính người --by)")
+    up.add_argument("--by", help="người thực hiện (mặc định: quản trị viên đầu tiên)")
 
     c = sub.add_parser("catalog", help="danh mục thủ tục").add_subparsers(dest="action", required=True, parser_class=_Parser)
     ci = c.add_parser("import", help="nhập danh mục từ CSV hoặc XLSX")
@@ -697,11 +707,40 @@ def cmd_setup(app, args) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
+def _secret(env: str, prompt: str, *, repeat: bool, which: str) -> str:
+    """A password from the environment variable ``env``, else typed (twice if ``repeat``), as
+    :func:`_password` does; ``which`` says which password in the error."""
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise ValidationError("password", f"{which}: đặt biến môi trường {env} hoặc chạy trong cửa sổ lệnh để nhập")
+    first = getpass.getpass(prompt)
+    if repeat and getpass.getpass("Nhập lại mật khẩu mới: ") != first:
+        raise ValidationError("password", "hai lần nhập không khớp")
+    return first
+
+
 def cmd_users(app, args) -> int:  # type: ignore[no-untyped-def]
     actor = _actor(app, args.by)
     if args.action == "add":
         user = app.auth.add_user(actor, args.username, args.full_name, args.role, _password("Mật khẩu: "))
         print(f"Đã thêm {user.username} ({user.role.label}).")
+    elif args.action in ("lock", "unlock"):
+        app.auth.set_active(actor, args.username, args.action == "unlock")
+        name = args.username.strip().lower()
+        print(f"Đã khóa {name}: không đăng nhập được nữa." if args.action == "lock" else f"Đã mở khóa {name}.")
+    elif args.action == "password":
+        target = (args.username or actor.username).strip().lower()
+        if target == actor.username:  # one's own: the current password first
+            current = _secret("ONESTOP_PASSWORD", "Mật khẩu hiện tại: ", repeat=False, which="mật khẩu hiện tại")
+            new = _secret("ONESTOP_NEW_PASSWORD", "Mật khẩu mới: ", repeat=True, which="mật khẩu mới")
+            app.auth.change_own_password(actor, current, new)
+            print(f"Đã đổi mật khẩu của {target}.")
+        else:
+            new = _secret("ONESTOP_NEW_PASSWORD", f"Mật khẩu mới của {target}: ", repeat=True, which="mật khẩu mới")
+            app.auth.set_password(actor, target, new)
+            print(f"Đã đặt lại mật khẩu của {target}.")
     else:
         users = app.auth.list_users(actor)
         if args.json:

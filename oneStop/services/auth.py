@@ -8,6 +8,13 @@ known here costs the same time as a known one with a wrong password (a dummy Arg
 verified), and is throttled the same way, so neither the answer nor its time tells whether a
 name exists. What was typed as the name of an unknown user (often a password typed in the
 wrong field) is never stored nor synced: the event says ``unknown_user`` with the actor ``?``.
+
+Passwords change two ways. A person changes their own with :meth:`AuthService.change_own_password`,
+which asks the current one: a wrong current password is a failed sign-in like any other
+(counted in the same throttle, so a PC left signed in cannot be used to guess it). An
+administrator resets someone else's with :meth:`AuthService.set_password`; nobody resets their
+own that way. Locking (:meth:`AuthService.set_active`) never locks out the person doing it nor
+the last active administrator: someone must be left who can unlock.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from oneStop.domain.errors import (
     AuthenticationFailed,
@@ -27,8 +34,11 @@ from oneStop.domain.errors import (
     InvalidFormat,
     InvalidLength,
     LoginThrottled,
+    OneStopError,
+    PermissionDenied,
     UserDisabled,
     UserNotFound,
+    ValidationError,
 )
 from oneStop.domain.events import Kind
 from oneStop.domain.models import Role, User
@@ -49,6 +59,35 @@ FIRST_WAIT, LONGEST_WAIT = timedelta(seconds=30), timedelta(minutes=15)
 #: failures older than this are forgotten
 FORGET_AFTER = timedelta(hours=1)
 _dummy_hash: str | None = None
+
+
+class WrongCurrentPassword(ValidationError):
+    """The current password typed to change one's own is not the right one.
+
+    >>> err = WrongCurrentPassword()
+    >>> (err.field, str(err))
+    ('current_password', 'Mật khẩu hiện tại không đúng')
+    """
+
+    def __init__(self) -> None:
+        super().__init__("current_password", "Mật khẩu hiện tại không đúng")
+        self.label = "Mật khẩu hiện tại"
+        self.message = self.problem  # the sentence names the field already
+
+
+class UsernameTaken(ValidationError, DuplicateEntry):
+    """A user of that name exists already (a validation error of the ``username`` field).
+
+    >>> str(UsernameTaken("hoa"))
+    'Tên đăng nhập: hoa đã có người dùng'
+    """
+
+    def __init__(self, username: str) -> None:
+        super().__init__("username", f"{username} đã có người dùng")
+
+
+class CannotLock(OneStopError):
+    """Locking this account would leave nobody to unlock it."""
 
 
 def _dummy() -> str:
@@ -196,7 +235,7 @@ class AuthService:
     @staticmethod
     def _insert(uow: UnitOfWork, row: UserRow, actor: str) -> None:
         if uow.session.get(UserRow, row.username) is not None:
-            raise DuplicateEntry(f"Tên đăng nhập {row.username} đã có")
+            raise UsernameTaken(row.username)
         uow.session.add(row)
         uow.append(
             Kind.USER_CREATED,
@@ -206,26 +245,94 @@ class AuthService:
                      "password_hash": row.password_hash, "active": row.active},
         )
 
-    def set_password(self, actor: User, username: str, password: str) -> None:
+    def change_own_password(self, actor: User, current: str, new: str) -> None:
+        """``actor`` changes their own password, proving the current one.
+
+        A wrong current password is a failed sign-in: it counts in the login throttle (for the
+        user and for the PC) and leaves a ``user.login_failed`` event; while the throttle
+        holds, :class:`LoginThrottled` is raised before anything is checked. Errors name the
+        fields ``current_password`` (:class:`WrongCurrentPassword`) and ``password`` (too short,
+        too long, or the same as the current one)."""
         with self._uow(write=True) as uow:
-            if actor.username != username:
-                authorize(uow, actor, Permission.MANAGE_USERS)
-            row = uow.session.get(UserRow, username)
+            now = uow.now()
+            row = uow.session.get(UserRow, actor.username)
             if row is None:
-                raise UserNotFound(username)
-            row.password_hash = hash_password(validate_password(password))
-            uow.append(Kind.USER_UPDATED, actor.username,
-                       payload={"username": username, "password": "changed", "password_hash": row.password_hash})
+                raise UserNotFound(actor.username)
+            if not row.active:
+                raise UserDisabled(row.username)
+            key = f"user:{row.username}"
+            wait = max(self._wait(uow, key, FREE_FAILURES, now), self._wait(uow, "pc", PC_FREE_FAILURES, now))
+            if wait > timedelta(0):
+                raise LoginThrottled(int(wait.total_seconds() + 0.999))
+            try:
+                ok = _hasher.verify(row.password_hash, current or "")
+            except (VerificationError, InvalidHashError):
+                ok = False
+            errors = ErrorCollector()
+            if not ok:
+                failures = self._failed(uow, key, now)
+                self._failed(uow, "pc", now)
+                uow.append(Kind.USER_LOGIN_FAILED, row.username, payload={"username": row.username, "attempts": failures})
+                uow.commit()  # the failure counts whatever else is wrong
+                errors.add(WrongCurrentPassword())
+            errors.run(validate_password, new)
+            if ok and new == current:
+                errors.add(InvalidFormat("password", "phải khác mật khẩu hiện tại"))
+            if len(errors.errors) == 1:
+                raise errors.errors[0]
+            errors.raise_if_any()
+            for done in (key, "pc"):  # the right password was given, as at a sign-in
+                throttle = uow.session.get(LoginThrottleRow, done)
+                if throttle is not None:
+                    uow.session.delete(throttle)
+            self._store_password(uow, row, new, actor.username)
             uow.commit()
 
+    def set_password(self, actor: User, username: str, password: str) -> None:
+        """An administrator resets another user's password (no current password asked).
+
+        One's own password is changed with :meth:`change_own_password`, which asks the current
+        one; this refuses it, administrators included, so that a PC left signed in cannot be used
+        to take the account over without a trace of a second person."""
+        name = (username or "").strip().lower()
+        with self._uow(write=True) as uow:
+            if name == actor.username:
+                raise PermissionDenied(actor.username, "đặt lại mật khẩu của chính mình mà không nhập mật khẩu "
+                                                       "hiện tại: hãy dùng «Đổi mật khẩu»")
+            authorize(uow, actor, Permission.MANAGE_USERS)
+            row = uow.session.get(UserRow, name)
+            if row is None:
+                raise UserNotFound(name)
+            self._store_password(uow, row, validate_password(password), actor.username)
+            uow.commit()
+
+    @staticmethod
+    def _store_password(uow: UnitOfWork, row: UserRow, password: str, actor: str) -> None:
+        row.password_hash = hash_password(password)
+        # the hash travels to the agency's other counters (offline login); the password never does
+        uow.append(Kind.USER_UPDATED, actor,
+                   payload={"username": row.username, "password": "changed", "password_hash": row.password_hash})
+
     def set_active(self, actor: User, username: str, active: bool) -> None:
+        """Lock (``active`` False) or unlock an account. A locked user cannot sign in nor act.
+
+        Refused with :class:`CannotLock`: locking the last active administrator, or oneself."""
+        name = (username or "").strip().lower()
         with self._uow(write=True) as uow:
             authorize(uow, actor, Permission.MANAGE_USERS)
-            row = uow.session.get(UserRow, username)
+            row = uow.session.get(UserRow, name)
             if row is None:
-                raise UserNotFound(username)
+                raise UserNotFound(name)
+            if not active and row.active and row.role == Role.ADMIN.value:
+                admins = uow.session.scalar(select(func.count()).select_from(UserRow).where(
+                    UserRow.role == Role.ADMIN.value, UserRow.active.is_(True)))
+                if admins <= 1:
+                    raise CannotLock(f"Không thể khóa {row.username}: đây là quản trị viên cuối cùng đang dùng. "
+                                     "Hãy thêm hoặc mở khóa một quản trị viên khác trước.")
+            if not active and row.username == actor.username:
+                raise CannotLock("Không thể tự khóa tài khoản của chính mình: hãy nhờ một quản trị viên khác.")
             row.active = active
-            uow.append(Kind.USER_UPDATED, actor.username, payload={"username": username, "active": active})
+            uow.append(Kind.USER_UPDATED, actor.username, payload={"username": row.username, "active": active})
             uow.commit()
 
     def list_users(self, actor: User) -> list[User]:

@@ -112,7 +112,7 @@ def test_an_official_cannot_make_an_administrator_or_change_one_through_synced_e
     # an administrator's own change on counter 1 does reach counter 2; a user changes their own password
     admin = a.auth.login("admin", PASSWORD)
     a.auth.add_user(admin, "gs1", "Giám Sát", Role.SUPERVISOR, PASSWORD)
-    a.auth.set_password(official, official.username, "mat-khau-moi-123")
+    a.auth.change_own_password(official, PASSWORD, "mat-khau-moi-123")
     ca.sync()
     assert cb.sync().set_aside == 0
     assert b.auth.login("gs1", PASSWORD).role is Role.SUPERVISOR
