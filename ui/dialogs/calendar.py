@@ -397,7 +397,11 @@ class CalendarDialog(QDialog):
         question = self.tr("Bỏ ngày %1 (%2) khỏi bảng điều chỉnh? Ngày hẹn trả của hồ sơ tiếp nhận từ nay sẽ "
                            "tính theo lịch nghỉ lễ của chương trình.") \
             .replace("%1", f"{override.day:%d/%m/%Y}").replace("%2", self._kind_text(override.kind))
-        if not confirm(self, self.tr("Xóa ngày điều chỉnh"), question, self.tr("&Xóa"), self.tr("&Không")):
+        remove = confirm(self, self.tr("Xóa ngày điều chỉnh"), question, self.tr("&Xóa"), self.tr("&Không"))
+        if self.isVisible():  # the keyboard is this window's again (not every platform gives it back)
+            self.activateWindow()
+        self.overrides_table.setFocus()
+        if not remove:
             return
         app, user, year = self._app, self._user, self.year.value()
         self.remove_button.setEnabled(False)
