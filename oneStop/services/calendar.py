@@ -3,14 +3,15 @@ override table, and the working hours and cut-off from the settings."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from dataclasses import dataclass
+from datetime import date, time, timedelta
 from threading import Lock
 
 from sqlalchemy import select
 
 from oneStop import settings as S
-from oneStop.domain.calendar import CalendarOverride, WorkHours, WorkingCalendar
-from oneStop.domain.errors import InvalidFormat
+from oneStop.domain.calendar import OFF, WORK, CalendarOverride, WorkHours, WorkingCalendar
+from oneStop.domain.errors import InvalidFormat, ValidationError
 from oneStop.domain.events import Kind
 from oneStop.domain.models import User
 from oneStop.domain.permissions import Permission
@@ -18,6 +19,23 @@ from oneStop.domain.text import clean
 from oneStop.persistence.models import CalendarOverrideRow
 from oneStop.services.base import UowFactory, authorize
 from oneStop.services.settings_store import SettingsService
+
+
+#: The reasons :class:`WorkingCalendar` gives for an ordinary weekend day (no holiday on it).
+_PLAIN_WEEKEND = frozenset({"Thứ Bảy", "Chủ nhật"})
+#: The years the ``holidays`` package and the window's year selector agree on.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """A day the law decides, before any override: a public holiday or a compensatory day
+    off (``kind`` "off", ``name`` as the ``holidays`` package gives it in Vietnamese), or a
+    weekend day worked in exchange (``kind`` "work")."""
+
+    day: date
+    kind: str
+    name: str
 
 
 def _hhmm(text: str) -> time:
@@ -50,6 +68,31 @@ class CalendarService:
                 )
                 self._calendar = WorkingCalendar(self.overrides(), hours)
             return self._calendar
+
+    @staticmethod
+    def holidays(year: int) -> list[Holiday]:
+        """The public holidays of ``year`` as the program counts them before the administrator's
+        overrides (those are :meth:`overrides`): the days off on a weekday or a weekend with their
+        names, and the Saturdays worked in exchange. For the window, which shows what is already
+        counted so that nobody enters a holiday twice.
+
+        >>> [(h.day.isoformat(), h.kind) for h in CalendarService.holidays(2026) if h.day.month in (8, 9)]
+        [('2026-08-22', 'work'), ('2026-08-31', 'off'), ('2026-09-01', 'off'), ('2026-09-02', 'off')]
+        """
+        if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValidationError("date", f"năm phải từ {FIRST_YEAR} đến {LAST_YEAR}")
+        statutory = WorkingCalendar()  # no overrides: the law alone (hours play no part in days)
+        days: list[Holiday] = []
+        day = date(year, 1, 1)
+        while day.year == year:
+            reason = statutory.day_off_reason(day)
+            weekend = day.weekday() >= 5
+            if reason is not None and not (weekend and reason in _PLAIN_WEEKEND):
+                days.append(Holiday(day, OFF, reason))
+            elif reason is None and weekend:
+                days.append(Holiday(day, WORK, "Ngày làm việc bù (theo lịch nghỉ của Nhà nước)"))
+            day += timedelta(days=1)
+        return days
 
     def overrides(self) -> list[CalendarOverride]:
         with self._uow() as uow:

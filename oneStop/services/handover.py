@@ -102,9 +102,18 @@ class HandoverService:
 
     def save_postal_unit(self, actor: User, code: str, name: str, address: str = "", phone: str = "",
                          active: bool = True) -> PostalUnit:
+        """Add or change the postal unit ``code`` (its key); raise the validation error of the
+        first bad field, or PermissionDenied.
+
+        The name's error names the field ``postal_unit_name``, so that a form shows it under the
+        name and not under the code; its sentence stays the one the command line prints."""
         code = clean(code, "postal_unit", max_len=20, required=True).upper()
-        unit = PostalUnit(code, clean(name, "postal_unit", max_len=200, required=True),
-                          clean(address, "address", max_len=500), clean(phone, "phone", max_len=15), active)
+        try:
+            name = clean(name, "postal_unit", max_len=200, required=True)
+        except ValidationError as exc:
+            exc.field = "postal_unit_name"
+            raise
+        unit = PostalUnit(code, name, clean(address, "address", max_len=500), clean(phone, "phone", max_len=15), active)
         with self._uow(write=True) as uow:
             admin = authorize(uow, actor, Permission.MANAGE_SETTINGS)
             row = uow.session.get(PostalUnitRow, code)
