@@ -1,9 +1,13 @@
-"""Backing up from the window.
+"""Backing up from the window, and choosing the backup to restore.
 
 :class:`BackupDialog` shows where backups go, when the last one was made and the copies there;
 «Sao lưu ngay» makes one (sealed with a passphrase typed twice when the folder is outside the
-data folder) and «Chọn thư mục…» changes the folder. The core makes every call and checks every
-permission (``Permission.BACKUP``; the folder, ``MANAGE_SETTINGS``), as for ``onestop backup``.
+data folder) and «Chọn thư mục…» changes the folder. :class:`RestoreDialog` only *chooses* what
+to restore and checks it (the passphrase of a sealed copy included): replacing the database needs
+the window closed and the data folder's lock released, so the start-up sequence runs
+:func:`run_restore` with the :class:`RestoreRequest` the dialog hands back. The core makes every
+call and checks every permission (``Permission.BACKUP``; the folder, ``MANAGE_SETTINGS``), as
+for ``onestop backup`` and ``onestop restore``.
 """
 
 from __future__ import annotations
@@ -30,13 +34,15 @@ from PySide6.QtWidgets import (
 )
 
 from oneStop.domain.clock import to_local
+from oneStop.domain.errors import OneStopError, PermissionDenied
 from oneStop.domain.models import User
+from oneStop.domain.permissions import Permission, allowed
 from oneStop.services.app import App
-from oneStop.services.backup import BackupInfo, PassphraseRequired
+from oneStop.services.backup import BackupInfo, PassphraseRequired, RestoreRefused
 from ui.dialogs.about import size_text
 from ui.errors import describe, field_errors
 from ui.tasks import TaskRunner
-from ui.widgets.common import EnterMovesFocus, dialog_buttons, error_label, ok_button, set_error
+from ui.widgets.common import EnterMovesFocus, confirm, dialog_buttons, error_label, ok_button, set_error
 
 
 def local_time(value: datetime) -> str:
@@ -164,6 +170,13 @@ def row_of(table: QTableWidget, path: Path) -> int:
         if table.item(row, 0).data(Qt.ItemDataRole.UserRole) == str(path):
             return row
     return -1
+
+
+def selected_path(table: QTableWidget) -> Path | None:
+    rows = table.selectionModel().selectedRows()
+    if not rows:
+        return None
+    return Path(table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole))
 
 
 # --- backing up --------------------------------------------------------------------------------------
@@ -363,3 +376,228 @@ class BackupDialog(QDialog):
             self.folder.setText("—")
         self.error.setText(describe(exc))
         self.error.setVisible(True)
+
+
+# --- choosing what to restore --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RestoreRequest:
+    """The copy the administrator chose and checked, for the start-up sequence to restore."""
+
+    path: Path
+    passphrase: str | None
+
+
+def run_restore(app: App, user: User, request: RestoreRequest) -> str:
+    """Restore ``request`` (on the worker, once the window is closed and the data folder's lock
+    released) and say what was done, in the words of ``onestop restore``. The core checks the
+    user's permission, the file and the passphrase again, and raises as it would for the
+    command line (nothing changed then)."""
+    result = app.backup.restore(user, request.path, passphrase=request.passphrase)
+    lines = [f"Đã khôi phục dữ liệu từ {result.restored}.",
+             f"Dữ liệu trước khi khôi phục được giữ tại {result.kept}"]
+    if result.scans_refused:
+        lines.append(f"{result.scans_refused} tệp đính kèm cạnh bản sao không mở được bằng cụm mật khẩu này "
+                     "(hoặc đã bị sửa đổi) nên không được khôi phục.")
+    if result.took_over is not None:
+        counter = result.took_over
+        lines += [f"Máy này nhận {counter}, với khóa ký mới. Chưa cấp mã hồ sơ cho tới khi máy chủ trung tâm xác "
+                  "nhận: quản trị tỉnh chạy",
+                  f"  onestop central add-counter --url … --agency-code {counter.agency_code} "
+                  f"--counter {counter.counter} --public-key {result.public_key}",
+                  "rồi đồng bộ máy này bằng địa chỉ kết nối mới (máy cũ không đồng bộ được nữa)."]
+    return "\n".join(lines)
+
+
+def _looks_sealed(path: Path) -> bool:
+    """What the name of a copy says (``….sealed``): the passphrase line is shown at once. The core
+    decides: a sealed file under another name asks for it when it is checked."""
+    return path.name.endswith(".sealed")
+
+
+class RestoreDialog(QDialog):
+    """Choose a backup (from the backup folder, or any file) and check it; on confirmation
+    :attr:`request` holds what the start-up sequence restores and ``exec()`` returns Accepted.
+    Nothing is changed here."""
+
+    loaded = Signal()
+
+    def __init__(self, app: App, tasks: TaskRunner, user: User, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._app, self._tasks, self._user = app, tasks, user
+        self.request: RestoreRequest | None = None
+        self._folder: Path | None = None
+        self._other: Path | None = None
+        self.setWindowTitle(self.tr("Khôi phục dữ liệu từ bản sao lưu"))
+        self.resize(720, 560)
+
+        intro = QLabel(self.tr("Chọn bản sao lưu cần khôi phục. Chưa có gì bị thay đổi cho tới khi anh/chị xác "
+                               "nhận; việc khôi phục diễn ra khi chương trình đóng cửa sổ."))
+        intro.setWordWrap(True)
+        self.folder = QLabel(self.tr("Đang tải…"))
+        self.folder.setObjectName("backup_folder")
+        self.folder.setWordWrap(True)
+        self.table = backups_table()
+        self.other_button = QPushButton(self.tr("Chọn &tệp khác…"))
+        self.other_button.setObjectName("other_button")
+        self.chosen = QLabel(self.tr("(chưa chọn)"))
+        self.chosen.setObjectName("chosen")
+        self.chosen.setWordWrap(True)
+        self.chosen.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.file_error = error_label()
+        self.file_error.setObjectName("file_error")
+        self.passphrase = QLineEdit()
+        self.passphrase.setObjectName("passphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_error = error_label()
+        self.passphrase_error.setObjectName("passphrase_error")
+        self.error = error_label()
+        self.error.setObjectName("error")
+        self.buttons = dialog_buttons(self.tr("&Khôi phục…"), self.tr("Đó&ng"))
+        self.restore_button = ok_button(self.buttons)
+        self.restore_button.setObjectName("restore_button")
+        self.buttons.accepted.connect(self._on_restore_clicked)
+        self.buttons.rejected.connect(self.reject)
+        self.other_button.clicked.connect(self._on_other_clicked)
+        self.table.itemSelectionChanged.connect(self._on_selection_changed)
+
+        self._form = QFormLayout()
+        self._form.addRow(self.tr("Tệp được chọn"), with_error(self.chosen, self.file_error))
+        self._passphrase_row = with_error(self.passphrase, self.passphrase_error)
+        self._form.addRow(self.tr("Cụm mật khẩu sao lưu"), self._passphrase_row)
+        self._show_passphrase(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.folder)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.other_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addLayout(self._form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        the_default(self.restore_button)
+        self.restore_button.setEnabled(False)
+        self.other_button.setEnabled(False)
+        self._tasks.submit(lambda: (app.backup.folder(), app.backup.backups()), on_done=self._on_loaded,
+                           on_error=self._on_failed, parent=self, quiet=True)
+
+    @property
+    def is_loaded(self) -> bool:
+        return self._folder is not None
+
+    def _on_loaded(self, shown: tuple[Path, list[BackupInfo]]) -> None:
+        folder, backups = shown
+        self._folder = folder
+        self.folder.setText(self.tr("Các bản sao lưu trong thư mục %1").replace("%1", str(folder)))
+        fill_backups(self.table, backups)
+        self.other_button.setEnabled(True)
+        if not allowed(self._user.role, Permission.BACKUP):  # the core refuses it when restoring, too
+            self._show_error(describe(PermissionDenied(self._user.username, Permission.BACKUP.label)))
+        else:
+            ready(self.restore_button)
+        if backups:
+            self.table.setFocus()
+            self.table.selectRow(0)
+        else:
+            self.other_button.setFocus()
+        self.loaded.emit()
+
+    def _show_passphrase(self, visible: bool) -> None:
+        self._form.setRowVisible(self._passphrase_row, visible)
+
+    def _show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+    def path(self) -> Path | None:
+        """The copy chosen: the other file picked, else the row selected."""
+        return self._other or selected_path(self.table)
+
+    def _on_selection_changed(self) -> None:
+        path = selected_path(self.table)
+        if path is None:
+            return
+        self._other = None
+        self._chose(path)
+
+    def _chose(self, path: Path) -> None:
+        self.chosen.setText(str(path))
+        set_error(self.chosen, None, self.file_error)
+        set_error(self.passphrase, None, self.passphrase_error)
+        self._show_passphrase(_looks_sealed(path))
+
+    @staticmethod
+    def ask_file(parent: QWidget, folder: str) -> str:
+        """A backup file anywhere ("" if cancelled); tests replace it."""
+        caption = QCoreApplication.translate("RestoreDialog", "Chọn tệp sao lưu")
+        pattern = QCoreApplication.translate("RestoreDialog", "Bản sao lưu oneStop (*.sqlite3 *.sealed);;Mọi tệp (*)")
+        path, _ = QFileDialog.getOpenFileName(parent, caption, folder, pattern)
+        return path
+
+    def _on_other_clicked(self) -> None:
+        path = self.ask_file(self, str(self._folder or ""))
+        if not path:
+            return
+        self.table.clearSelection()
+        self._other = Path(path)
+        self._chose(self._other)
+
+    def _on_restore_clicked(self) -> None:
+        if not self.restore_button.isEnabled():
+            return
+        path = self.path()
+        if path is None:
+            set_error(self.chosen, self.tr("hãy chọn một bản sao lưu trong danh sách hoặc một tệp khác"),
+                      self.file_error)
+            self.table.setFocus()
+            return
+        typed = self.passphrase.text() if not self._passphrase_row.isHidden() else ""
+        passphrase = typed or None
+        app = self._app
+        self._show_error("")
+        self.restore_button.setEnabled(False)
+        self._tasks.submit(lambda: app.backup.check(path, passphrase=passphrase),
+                           on_done=lambda _revision: self._on_checked(path, passphrase),
+                           on_error=lambda exc: self._on_refused(exc, passphrase), parent=self,
+                           progress_label=self.tr("Đang kiểm tra bản sao lưu…"))
+
+    def _on_checked(self, path: Path, passphrase: str | None) -> None:
+        ready(self.restore_button)
+        question = self.tr(
+            "Khôi phục dữ liệu từ bản sao lưu %1?\n\n"
+            "Dữ liệu hiện tại không bị xóa: nó được giữ lại trong thư mục %2 trước khi được thay.\n"
+            "Chương trình sẽ đóng cửa sổ, khôi phục dữ liệu, rồi yêu cầu đăng nhập lại.\n"
+            "Những gì ghi nhận trên máy này sau khi bản sao được tạo sẽ không còn trong dữ liệu đang dùng; phần "
+            "đã gửi lên máy chủ trung tâm sẽ được lấy lại ở lần đồng bộ sau.").replace(
+            "%1", path.name).replace("%2", str(self._app.paths.backups))
+        if confirm(self, self.tr("Khôi phục dữ liệu"), question, self.tr("&Khôi phục"), self.tr("&Quay lại")):
+            self.request = RestoreRequest(path, passphrase)
+            self.accept()
+
+    def _on_refused(self, exc: BaseException, passphrase: str | None) -> None:
+        ready(self.restore_button)
+        if isinstance(exc, PassphraseRequired):  # sealed under a name that did not say so
+            self._show_passphrase(True)
+            self._passphrase_refused(self.tr("bản sao lưu này đã được khóa bằng cụm mật khẩu sao lưu: hãy nhập "
+                                             "cụm mật khẩu"))
+        elif passphrase is not None and isinstance(exc, OneStopError) and not isinstance(
+                exc, (RestoreRefused, PermissionDenied)):
+            self._passphrase_refused(describe(exc))  # the passphrase did not open the copy
+        elif isinstance(exc, OneStopError) or isinstance(exc, OSError):
+            set_error(self.chosen, describe(exc), self.file_error)
+            self.table.setFocus()
+        else:
+            self._on_failed(exc)
+
+    def _passphrase_refused(self, message: str) -> None:
+        set_error(self.passphrase, message, self.passphrase_error)
+        self._show_passphrase(True)
+        self.passphrase.setFocus()
+        self.passphrase.selectAll()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.other_button.setEnabled(True)
+        if self._folder is None:
+            self.folder.setText("—")
+        self._show_error(describe(exc))
+
