@@ -17,19 +17,9 @@ from oneStop.sync import central
 from tests.conftest import AGENCY_CODE, BACKUP_PASSPHRASE, setup_request
 from tests.core.helpers import add_procedure, draft
 from tests.ui.helpers import press, type_text
+from tests.ui.test_backup_dialog import WRONG, opened
 from tests.ui.test_journeys import on_screen
 from ui.dialogs.usb import UsbExportDialog, UsbImportDialog
-
-WRONG = "không phải cụm mật khẩu này"
-
-
-def opened(qtbot, dialog):  # type: ignore[no-untyped-def]
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    qtbot.waitUntil(lambda: dialog.is_loaded, timeout=10000)
-    return dialog
 
 
 @pytest.fixture

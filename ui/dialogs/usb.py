@@ -11,7 +11,7 @@ carries personal data), the passphrase, and every line of the file.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
@@ -43,32 +43,9 @@ if TYPE_CHECKING:
 FILE_PATTERN = "onestop-su-kien-{stamp}.sealed"
 
 
-def _file_row(dialog: QDialog, choose_text: str) -> tuple[QLineEdit, QPushButton, QLabel, QWidget]:
-    """A file's path (typed, or filled by the button beside it) with its error under it."""
-    line = QLineEdit()
-    line.setObjectName("file")
-    line.setMinimumWidth(380)
-    button = QPushButton(choose_text)
-    button.setObjectName("choose_button")
-    # reached by its Alt key: Enter (and Tab) in the path go on to the passphrase, not to the file dialog
-    button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-    error = error_label()
-    error.setObjectName("file_error")
-    row = QWidget(dialog)
-    line_and_button = QHBoxLayout()
-    line_and_button.setContentsMargins(0, 0, 0, 0)
-    line_and_button.addWidget(line, 1)
-    line_and_button.addWidget(button)
-    column = QVBoxLayout(row)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(2)
-    column.addLayout(line_and_button)
-    column.addWidget(error)
-    return line, button, error, row
-
-
 class _UsbDialog(QDialog):
-    """What both dialogs share: the status read when opened, a file row, a result line."""
+    """What both dialogs share: the status read when opened, the file's row, the buttons, a result
+    line. A subclass builds its form around :attr:`file_row`, then calls :meth:`_finish`."""
 
     loaded = Signal()
 
@@ -87,9 +64,48 @@ class _UsbDialog(QDialog):
         self.error = error_label()
         self.error.setObjectName("error")
         self._enter = EnterMovesFocus(self)
+        # the file's path, typed or filled by the button beside it, with its error under it
+        self.file = QLineEdit()
+        self.file.setObjectName("file")
+        self.file.setMinimumWidth(380)
+        self.choose_button = QPushButton(QCoreApplication.translate("UsbDialog", "Chọn &tệp…"))
+        self.choose_button.setObjectName("choose_button")
+        # reached by its Alt key: Enter (and Tab) in the path go on to the passphrase, not to the file dialog
+        self.choose_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.choose_button.clicked.connect(self._on_choose_clicked)
+        self.file_error = error_label()
+        self.file_error.setObjectName("file_error")
+        self.file_row = QWidget()
+        line_and_button = QHBoxLayout()
+        line_and_button.setContentsMargins(0, 0, 0, 0)
+        line_and_button.addWidget(self.file, 1)
+        line_and_button.addWidget(self.choose_button)
+        column = QVBoxLayout(self.file_row)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addLayout(line_and_button)
+        column.addWidget(self.file_error)
 
-    def _load(self) -> None:
-        """Read the status (the subclass has built its form)."""
+    def _on_choose_clicked(self) -> None:
+        raise NotImplementedError
+
+    def _finish(self, form: QFormLayout, submit_text: str, submit_name: str, submit: Callable[[], None],
+                *notes: QWidget) -> None:
+        """The buttons under ``form`` (``notes`` above it), then the status read in the task runner."""
+        self.buttons = dialog_buttons(submit_text, QCoreApplication.translate("UsbDialog", "Đó&ng"))
+        self.submit_button = ok_button(self.buttons)
+        self.submit_button.setObjectName(submit_name)
+        self.submit_button.setEnabled(False)
+        self.buttons.accepted.connect(submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (self.intro, *notes):
+            layout.addWidget(widget)
+        layout.addLayout(form)
+        layout.addWidget(self.result)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
         the_default(self.submit_button)
         app = self._app
         self._tasks.submit(app.sync.status, on_done=self._on_loaded, on_error=self._on_failed, parent=self,
@@ -147,28 +163,12 @@ class UsbExportDialog(_UsbDialog):
         note = QLabel(self.tr("Tệp chứa dữ liệu cá nhân nên được khóa bằng cụm mật khẩu sao lưu (ít nhất 12 ký tự). "
                               "Người nhập tệp ở máy khác cần đúng cụm mật khẩu này."))
         note.setWordWrap(True)
-        self.file, self.choose_button, self.file_error, file_row = _file_row(self, self.tr("Chọn &tệp…"))
         self.file.setPlaceholderText(self.tr("Đường dẫn tệp trên ổ USB"))
-        self.choose_button.clicked.connect(self._on_choose_clicked)
         form = QFormLayout()
-        form.addRow(self.tr("Ghi vào tệp"), file_row)
+        form.addRow(self.tr("Ghi vào tệp"), self.file_row)
         self.passphrase = PassphraseFields(form)
         self._enter.watch(self.file, self.passphrase.first)  # Enter in the last line exports
-        self.buttons = dialog_buttons(self.tr("&Xuất ra tệp"), self.tr("Đó&ng"))
-        self.submit_button = ok_button(self.buttons)
-        self.submit_button.setObjectName("export_button")
-        self.submit_button.setEnabled(False)
-        self.buttons.accepted.connect(self._on_export_clicked)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addWidget(note)
-        layout.addLayout(form)
-        layout.addWidget(self.result)
-        layout.addWidget(self.error)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
-        self._load()
+        self._finish(form, self.tr("&Xuất ra tệp"), "export_button", self._on_export_clicked, note)
 
     def _on_loaded(self, status: SyncStatus) -> None:
         if status.waiting:
@@ -243,32 +243,17 @@ class UsbImportDialog(_UsbDialog):
     def __init__(self, app: App, tasks: TaskRunner, user: User, parent: QWidget | None = None) -> None:
         super().__init__(app, tasks, user, parent)
         self.setWindowTitle(self.tr("Nhập tệp sự kiện từ USB"))
-        self.file, self.choose_button, self.file_error, file_row = _file_row(self, self.tr("Chọn &tệp…"))
         self.file.setPlaceholderText(self.tr("Tệp do «Xuất sự kiện chưa gửi ra tệp (USB)» ghi ra"))
-        self.choose_button.clicked.connect(self._on_choose_clicked)
         self.passphrase = QLineEdit()
         self.passphrase.setObjectName("passphrase")
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase_error = error_label()
         self.passphrase_error.setObjectName("passphrase_error")
         form = QFormLayout()
-        form.addRow(self.tr("Tệp sự kiện"), file_row)
+        form.addRow(self.tr("Tệp sự kiện"), self.file_row)
         form.addRow(self.tr("Cụm mật khẩu sao lưu"), with_error(self.passphrase, self.passphrase_error))
         self._enter.watch(self.file)  # Enter in the passphrase imports
-        self.buttons = dialog_buttons(self.tr("&Nhập và gửi lên trung tâm"), self.tr("Đó&ng"))
-        self.submit_button = ok_button(self.buttons)
-        self.submit_button.setObjectName("import_button")
-        self.submit_button.setEnabled(False)
-        self.buttons.accepted.connect(self._on_import_clicked)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(form)
-        layout.addWidget(self.result)
-        layout.addWidget(self.error)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
-        self._load()
+        self._finish(form, self.tr("&Nhập và gửi lên trung tâm"), "import_button", self._on_import_clicked)
 
     @staticmethod
     def no_central_text() -> str:
