@@ -122,3 +122,30 @@ def test_after_a_wrong_password_the_sign_in_keeps_its_layout_and_enter_signs_in(
     with qtbot.waitSignal(dialog.accepted, timeout=10000):
         QTest.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.user == official
+
+
+def test_enter_in_a_field_presses_the_default_button_after_it_was_pressed_by_hand(qtbot):
+    """``dialog_buttons`` marked its button default before the box was in a dialog: the dialog
+    never learned it, and after a press by hand and the cursor back in a field Enter did nothing."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
+
+    from tests.ui.helpers import press
+    from ui.widgets.common import dialog_buttons, ok_button
+
+    dialog, field, box = QDialog(), QLineEdit(), dialog_buttons("Lưu")
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(field)
+    layout.addWidget(box)
+    pressed: list[int] = []
+    box.accepted.connect(lambda: pressed.append(1))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    press(qtbot, ok_button(box))
+    field.setFocus()
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    assert pressed == [1, 1]

@@ -117,10 +117,8 @@ class PassphraseFields:
 
 
 def the_default(button: QPushButton) -> None:
-    """Make ``button``, already in its dialog, the one Enter presses. :func:`dialog_buttons` marks
-    its button default before the box is in a dialog, so the dialog never learns it: once that
-    button has lost the keyboard (pressed, then the cursor sent to a field), Enter pressed
-    nothing."""
+    """Make ``button``, already in its dialog, the one Enter presses (not the box's first
+    accepting button, which the box makes the default when it is shown)."""
     button.setDefault(False)
     button.setDefault(True)
 

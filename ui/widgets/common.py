@@ -37,8 +37,10 @@ def dialog_buttons(ok_text: str | None = None, cancel_text: str | None = None, *
     """OK/Cancel with Vietnamese labels (Qt ships no Vietnamese translation of its own)."""
     box = QDialogButtonBox()
     ok_text = ok_text or QCoreApplication.translate("common", "Đồng ý")
-    ok = box.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-    ok.setDefault(True)
+    # no setDefault here: the box makes its first accepting button the dialog's default when it
+    # is shown inside the dialog; marked before, the dialog never learned it (Enter then pressed
+    # nothing once that button had been pressed and the cursor sent back to a field)
+    box.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
     if cancel:
         cancel_text = cancel_text or QCoreApplication.translate("common", "Hủy")
         box.addButton(cancel_text, QDialogButtonBox.ButtonRole.RejectRole)
