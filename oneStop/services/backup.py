@@ -292,10 +292,16 @@ class BackupService:
 
     # --- restoring ------------------------------------------------------------------------------
 
-    def check(self, path: Path, *, passphrase: str | None = None) -> str:
-        """See :func:`check_restorable` (a sealed file is opened with ``passphrase`` first)."""
+    def check(self, path: Path, *, passphrase: str | None = None, move_counter: bool = False) -> str:
+        """See :func:`check_restorable` (a sealed file is opened with ``passphrase`` first); and,
+        as :meth:`restore` would, another counter's backup is refused unless ``move_counter``."""
+        here = self._here()
         with opened_copy(Path(path), passphrase, self._default_folder) as plain:
-            return check_restorable(plain, shown=Path(path).name)
+            revision = check_restorable(plain, shown=Path(path).name)
+            owner = counter_of(plain)
+        if here is not None and owner is not None and owner.key != here.key and not move_counter:
+            raise BackupOfAnotherCounter(owner, here)
+        return revision
 
     def restore(self, actor: User | None, path: Path, *, passphrase: str | None = None,
                 move_counter: bool = False) -> RestoreResult:

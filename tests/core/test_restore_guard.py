@@ -143,3 +143,19 @@ def test_a_database_upgraded_step_by_step_has_exactly_the_schema_of_a_fresh_one(
         c.execute("ANALYZE")  # SQLite's own statistics are not foreign
         c.commit()
     assert foreign_schema_objects(upgraded, migrate.SCHEMA_HEAD) == []
+
+
+def test_checking_a_backup_refuses_another_counters_as_the_restore_would(app, admin, tmp_path, clock):
+    """The window checks a chosen backup before it closes for the restore: another counter's is
+    named there, not only once the window has gone."""
+    from oneStop.services.app import App
+    from tests.conftest import setup_request
+
+    own = app.backup.backup(admin, to=tmp_path / "own", passphrase=BACKUP_PASSPHRASE).path
+    assert app.backup.check(own, passphrase=BACKUP_PASSPHRASE)
+    with App(tmp_path / "counter-2", clock=clock) as other:
+        other_admin = other.setup.set_up(setup_request(counter=2))
+        foreign = other.backup.backup(other_admin, to=tmp_path / "other", passphrase=BACKUP_PASSPHRASE).path
+    with pytest.raises(BackupOfAnotherCounter, match="quầy số 2"):
+        app.backup.check(foreign, passphrase=BACKUP_PASSPHRASE)
+    assert app.backup.check(foreign, passphrase=BACKUP_PASSPHRASE, move_counter=True)

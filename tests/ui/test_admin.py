@@ -290,3 +290,79 @@ def test_signing_out_waits_for_the_work_under_way(qtbot, qapp, tasks, app, offic
     QTest.keyClick(menu, Qt.Key.Key_X)
     qtbot.waitUntil(lambda: order == ["done:True", "login", "quit:0"], timeout=5000)
     assert startup.window is None
+
+
+# --- restoring a backup from the window ----------------------------------------------------------------
+
+
+def test_a_restore_from_the_window_lets_go_of_the_lock_restores_and_asks_to_sign_in_again(
+        qtbot, qapp, tasks, app, admin, official, procedure):
+    """The whole hand-off: the menu, the choice, the confirmation; the window closes, the data
+    folder's lock is let go (the core refuses to restore under a running program), the backup is
+    restored, the lock is taken again, the summary is shown, and the next user signs in."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from oneStop.services.backup import instance_running
+    from tests.core.helpers import draft
+    from ui.dialogs.backup import RestoreDialog
+    from ui.single_instance import SingleInstance
+    from ui.startup import Startup
+
+    app.reception.receive(official, draft())
+    copy = app.backup.backup(admin).path  # one dossier in it
+    app.reception.receive(official, draft())
+    instance = SingleInstance(app.paths.root)
+    assert instance.acquire() and instance_running(instance.lock_path)
+    startup = Startup(qapp, tasks, app.paths.root, started_at=time.time())
+    startup.app, startup.instance = app, instance
+    startup._open_window(admin)
+    first = startup.window
+    qtbot.waitUntil(lambda: first.is_ready, timeout=5000)
+    seen: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or not dialog.isActiveWindow() or dialog.property("answered"):
+            return
+        dialog.setProperty("answered", True)
+        on_screen(dialog)
+        if isinstance(dialog, RestoreDialog):
+            qtbot.waitUntil(lambda: dialog.path() == copy, timeout=5000)
+            seen.append("chosen")
+            press(qtbot, dialog.restore_button)
+        elif isinstance(dialog, QMessageBox) and not seen[-1] == "confirmed":
+            seen.append("confirmed")
+            QTest.keyClick(dialog, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)  # «Khôi phục»
+        elif isinstance(dialog, QMessageBox):
+            seen.append("summary:" + dialog.text())
+            QTest.keyClick(dialog, Qt.Key.Key_Return)
+        elif isinstance(dialog, LoginDialog):
+            seen.append("login")
+            keys(dialog.username, official.username)
+            QTest.keyClick(dialog.username, Qt.Key.Key_Return)
+            keys(dialog.password, PASSWORD)
+            QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer()
+    timer.setInterval(40)
+    timer.timeout.connect(answer)
+    timer.start()
+    first.activateWindow()
+    QTest.keyClick(first, Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(first.admin_menu.isVisible, timeout=3000)
+    QTest.keyClick(first.admin_menu, Qt.Key.Key_K)  # &Khôi phục dữ liệu từ bản sao…
+    qtbot.waitUntil(lambda: startup.window is not None and startup.window is not first, timeout=30000)
+    timer.stop()
+    second = startup.window
+    qtbot.addWidget(second)
+    qtbot.waitUntil(lambda: second.is_ready, timeout=5000)
+    assert seen[:2] == ["chosen", "confirmed"] and seen[-1] == "login"
+    assert seen[2].startswith(f"summary:Đã khôi phục dữ liệu từ {copy}.")
+    assert second.user.username == official.username
+    assert len(app.dossiers.find(admin, "")) == 1  # the backup's data
+    assert [e.actor for e in events(app, Kind.DATA_RESTORED)] == [admin.username]
+    assert instance._lock.isLocked() and instance_running(instance.lock_path)  # ours again
+    qtbot.waitUntil(tasks.is_idle, timeout=5000)
+    instance.release()
