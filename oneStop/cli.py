@@ -570,18 +570,8 @@ def cmd_restore(app, args) -> int:  # type: ignore[no-untyped-def]
     actor = _actor(app, args.by) if app.setup.is_set_up() else None
     result = app.backup.restore(actor, args.file, passphrase=_restore_passphrase(args),
                                 move_counter=args.move_counter)
-    print(f"Đã khôi phục dữ liệu từ {result.restored}.")
-    print(f"Dữ liệu trước khi khôi phục được giữ tại {result.kept}")
-    if result.scans_refused:
-        print(f"{result.scans_refused} tệp đính kèm cạnh bản sao không mở được bằng cụm mật khẩu này "
-              "(hoặc đã bị sửa đổi) nên không được khôi phục.")
-    if result.took_over is not None:
-        counter = result.took_over
-        print(f"Máy này nhận {counter}, với khóa ký mới. Chưa cấp mã hồ sơ cho tới khi máy chủ trung tâm xác nhận: "
-              "quản trị tỉnh chạy")
-        print(f"  onestop central add-counter --url … --agency-code {counter.agency_code} --counter {counter.counter} "
-              f"--public-key {result.public_key}")
-        print("rồi đồng bộ máy này bằng địa chỉ kết nối mới (máy cũ không đồng bộ được nữa).")
+    for line in result.summary():
+        print(line)
     return 0
 
 

@@ -130,6 +130,22 @@ class RestoreResult:
     took_over: "CounterOf | None" = None
     public_key: str = ""
 
+    def summary(self) -> list[str]:
+        """What was done, in the lines the command line prints and the window shows."""
+        lines = [f"Đã khôi phục dữ liệu từ {self.restored}.",
+                 f"Dữ liệu trước khi khôi phục được giữ tại {self.kept}"]
+        if self.scans_refused:
+            lines.append(f"{self.scans_refused} tệp đính kèm cạnh bản sao không mở được bằng cụm mật khẩu này "
+                         "(hoặc đã bị sửa đổi) nên không được khôi phục.")
+        if self.took_over is not None:
+            counter = self.took_over
+            lines += [f"Máy này nhận {counter}, với khóa ký mới. Chưa cấp mã hồ sơ cho tới khi máy chủ trung tâm "
+                      "xác nhận: quản trị tỉnh chạy",
+                      f"  onestop central add-counter --url … --agency-code {counter.agency_code} "
+                      f"--counter {counter.counter} --public-key {self.public_key}",
+                      "rồi đồng bộ máy này bằng địa chỉ kết nối mới (máy cũ không đồng bộ được nữa)."]
+        return lines
+
 
 class BackupService:
     def __init__(self, uow: UowFactory, db: Database, settings: SettingsService, *, database: Path,

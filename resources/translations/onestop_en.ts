@@ -105,6 +105,368 @@ Backup passphrase:</translation>
     </message>
 </context>
 <context>
+    <name>AddUserDialog</name>
+    <message>
+        <source>Thêm người dùng</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập</source>
+        <translation type="unfinished">User name</translation>
+    </message>
+    <message>
+        <source>chữ thường không dấu, ví dụ: hoa.nt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Họ và tên</source>
+        <translation type="unfinished">Full name</translation>
+    </message>
+    <message>
+        <source>Vai trò</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mật khẩu</source>
+        <translation type="unfinished">Password</translation>
+    </message>
+    <message>
+        <source>Nhập lại mật khẩu</source>
+        <translation type="unfinished">Repeat password</translation>
+    </message>
+    <message>
+        <source>Thêm</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AgencySettingsDialog</name>
+    <message>
+        <source>Giờ làm việc</source>
+        <extracomment>The form&apos;s groups: (title, settings). Two columns of two groups each.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phiếu tiếp nhận và mã hồ sơ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chỉ tiêu và cảnh báo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bưu chính, đồng bộ, sao lưu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Giờ làm việc, chỉ tiêu, mã hồ sơ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang tải…</source>
+        <translation type="unfinished">Loading…</translation>
+    </message>
+    <message>
+        <source>Lưu</source>
+        <translation type="unfinished">Save</translation>
+    </message>
+    <message>
+        <source>Giờ bắt đầu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Giờ kết thúc</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Giờ chốt tiếp nhận</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Khổ giấy phiếu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Số liên phiếu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Khối số hồ sơ mỗi quầy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Số chữ số thứ tự</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ghi lùi tối đa (ngày)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tiếp nhận qua bưu chính (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trả kết quả qua bưu chính (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cảnh báo sắp đến hạn (ngày)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trả trước hạn từ (ngày)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dạng số hiệu bưu gửi khác S10</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lệch đồng hồ tối đa (phút)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Giữ bản sao lưu (ngày)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>trống: chỉ nhận S10</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>áp dụng</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã đổi thành %1, có hiệu lực từ ngày %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Các thiết lập này dùng chung cho mọi quầy của cơ quan (gửi đi khi đồng bộ). Khối số và số chữ số của mã hồ sơ đổi từ ngày hôm sau.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang lưu thiết lập…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã lưu %1 thiết lập của cơ quan.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mã hồ sơ theo thiết lập mới từ ngày %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BackupDialog</name>
+    <message>
+        <source>Tệp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thời gian</source>
+        <translation type="unfinished">Time</translation>
+    </message>
+    <message>
+        <source>Dung lượng</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sao lưu dữ liệu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang tải…</source>
+        <translation type="unfinished">Loading…</translation>
+    </message>
+    <message>
+        <source>Thư mục sao lưu nằm ngoài thư mục dữ liệu: bản sao mang dữ liệu cá nhân ra khỏi máy nên được khóa bằng cụm mật khẩu sao lưu (ít nhất 12 ký tự). Hãy giữ cụm mật khẩu ở nơi an toàn: không có nó thì không khôi phục được bản sao này.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Sao lưu ngay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đó&amp;ng</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chọn &amp;thư mục…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thư mục sao lưu</source>
+        <translation type="unfinished">Backup folder</translation>
+    </message>
+    <message>
+        <source>Lần sao lưu gần nhất</source>
+        <translation type="unfinished">Last backup</translation>
+    </message>
+    <message>
+        <source>Các bản sao lưu trong thư mục</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>chưa có</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang sao lưu dữ liệu…</source>
+        <translation type="unfinished">Backing up the data…</translation>
+    </message>
+    <message>
+        <source>Đã sao lưu dữ liệu: %1 (%2) trong thư mục %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bản sao đã được khóa bằng cụm mật khẩu sao lưu: hãy giữ cụm mật khẩu ở nơi an toàn, không có nó thì không khôi phục được.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cần cụm mật khẩu để khóa bản sao ra ngoài thư mục dữ liệu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chọn thư mục sao lưu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang kiểm tra thư mục…</source>
+        <translation type="unfinished">Checking the folder…</translation>
+    </message>
+    <message>
+        <source>Từ nay sao lưu vào thư mục %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CalendarDialog</name>
+    <message>
+        <source>Lịch làm việc</source>
+        <extracomment>What an official types for a date: 25/11/2026, 5/1/2027, 25.11.2026 or 25112026. What the loading job hands back: the year, the adjustments (all years), the year&apos;s holidays. The tables show what the core holds (after opening, a change of year, an addition, a removal).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Năm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang tải…</source>
+        <translation type="unfinished">Loading…</translation>
+    </message>
+    <message>
+        <source>Ngày</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loại</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ghi chú</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Xóa ngày đã chọn…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ngày nghỉ thêm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ngày làm việc bù</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ví dụ: nghỉ theo quyết định của UBND tỉnh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Thêm vào bảng điều chỉnh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thứ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ngày lễ, Tết, nghỉ bù</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đón&amp;g</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bảng điều chỉnh của quản trị viên (được ưu tiên hơn lịch nghỉ lễ)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ngà&amp;y</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Loại</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ghi &amp;chú</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chỉ quản trị viên được thay đổi lịch làm việc; bạn chỉ xem được.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ngày lễ, Tết chương trình đã tự tính (chỉ xem)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Năm %1: %2 ngày nghỉ lễ, Tết, nghỉ bù; %3 ngày trong bảng điều chỉnh.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Không tải được lịch làm việc: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> — bảng điều chỉnh: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang lưu lịch làm việc…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã lưu ngày %1 (%2) vào bảng điều chỉnh.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bỏ ngày %1 (%2) khỏi bảng điều chỉnh? Ngày hẹn trả của hồ sơ tiếp nhận từ nay sẽ tính theo lịch nghỉ lễ của chương trình.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Xóa ngày điều chỉnh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Xóa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Không</source>
+        <translation type="unfinished">&amp;No</translation>
+    </message>
+    <message>
+        <source>Đã bỏ ngày khỏi bảng điều chỉnh.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CentralAddressDialog</name>
     <message>
         <source>Địa chỉ máy chủ trung tâm</source>
@@ -121,6 +483,33 @@ Backup passphrase:</translation>
     <message>
         <source>Địa chỉ</source>
         <translation>Address</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <source>Đổi mật khẩu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mật khẩu hiện tại</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mật khẩu mới</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nhập lại mật khẩu mới</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tài khoản %1 (%2). Mật khẩu mới dùng được ngay ở máy này, ở các quầy khác sau lần đồng bộ tới.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã đổi mật khẩu.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -436,7 +825,7 @@ Backup passphrase:</translation>
     <name>DossierListView</name>
     <message>
         <source>Quét mã vạch trên phiếu, hoặc gõ mã hồ sơ, họ tên, số CCCD, điện thoại</source>
-        <translation>Scan the receipt's barcode, or type a dossier code, name, citizen ID or phone</translation>
+        <translation>Scan the receipt&apos;s barcode, or type a dossier code, name, citizen ID or phone</translation>
     </message>
     <message>
         <source>Ngày nhận</source>
@@ -599,7 +988,7 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Số quầy của máy này</source>
-        <translation>This PC's counter number</translation>
+        <translation>This PC&apos;s counter number</translation>
     </message>
     <message>
         <source>Quản trị viên đầu tiên</source>
@@ -738,11 +1127,11 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Lô của hôm nay</source>
-        <translation>Today's batches</translation>
+        <translation>Today&apos;s batches</translation>
     </message>
     <message>
         <source>Chưa mở lô nào: bấm “Mở lô mới…” hoặc chọn một lô của hôm nay.</source>
-        <translation>No batch open: press “Open a new batch…” or pick one of today's batches.</translation>
+        <translation>No batch open: press “Open a new batch…” or pick one of today&apos;s batches.</translation>
     </message>
     <message>
         <source>Tiếp nhận hồ sơ…</source>
@@ -766,7 +1155,7 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>hoặc lô của hôm nay:</source>
-        <translation>or today's batch:</translation>
+        <translation>or today&apos;s batch:</translation>
     </message>
     <message>
         <source>Lô đã đóng lúc %1 với %2 mục.</source>
@@ -794,7 +1183,7 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Chưa chọn lô bàn giao: mở lô mới hoặc chọn một lô của hôm nay.</source>
-        <translation>No handover batch chosen: open a new batch or pick one of today's.</translation>
+        <translation>No handover batch chosen: open a new batch or pick one of today&apos;s.</translation>
     </message>
     <message>
         <source>Quét lần đầu bởi %1.</source>
@@ -883,7 +1272,7 @@ Backup passphrase:</translation>
     <name>MainWindow</name>
     <message>
         <source>Tiếp nhận hồ sơ một cửa</source>
-        <extracomment>The window's size and state, kept in the data folder. The size the window opens at when it has none of its own yet and the screen allows. Room for the title bar and the frame the window manager adds.</extracomment>
+        <extracomment>The window&apos;s size and state, kept in the data folder. The size the window opens at when it has none of its own yet and the screen allows. Room for the title bar and the frame the window manager adds. the user asks to sign out (another may sign in); the start-up sequence closes the window an administrator chose a backup to restore (a ``RestoreRequest``); the start-up sequence closes the window, restores, and asks to sign in again</extracomment>
         <translation>One-stop reception</translation>
     </message>
     <message>
@@ -919,14 +1308,6 @@ Backup passphrase:</translation>
         <translation>&amp;Program</translation>
     </message>
     <message>
-        <source>Nhập danh mục thủ tục…</source>
-        <translation>Import procedure catalog…</translation>
-    </message>
-    <message>
-        <source>Thiết lập…</source>
-        <translation>Settings…</translation>
-    </message>
-    <message>
         <source>Thoát</source>
         <translation>Quit</translation>
     </message>
@@ -935,8 +1316,68 @@ Backup passphrase:</translation>
         <translation>Sync with the centre now</translation>
     </message>
     <message>
-        <source>Địa chỉ máy chủ trung tâm…</source>
-        <translation>Central server address…</translation>
+        <source>&amp;Thiết lập của máy này (máy in, ngôn ngữ)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đổi &amp;mật khẩu…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đăng &amp;xuất, đổi người dùng</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Th&amp;oát</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nhập &amp;danh mục thủ tục…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Địa chỉ máy chủ &amp;trung tâm…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Người dùng…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Giờ làm việc, chỉ tiêu, mã hồ sơ…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Lịch làm việc: ngày nghỉ, ngày làm bù…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đơn vị &amp;bưu chính…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bộ &amp;quy định biểu mẫu…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Xuất sự kiện chưa gửi ra tệp (USB)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nhậ&amp;p tệp sự kiện từ USB lên trung tâm…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Sao lưu dữ liệu…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Khôi phục dữ liệu từ bản sao…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quản trị</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>&amp;Hồ sơ</source>
@@ -1097,6 +1538,172 @@ Backup passphrase:</translation>
     </message>
 </context>
 <context>
+    <name>PassphraseFields</name>
+    <message>
+        <source>Cụm mật khẩu sao lưu</source>
+        <translation type="unfinished">Backup passphrase</translation>
+    </message>
+    <message>
+        <source>Nhập lại cụm mật khẩu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>hai lần nhập không khớp</source>
+        <translation type="unfinished">the two entries differ</translation>
+    </message>
+</context>
+<context>
+    <name>PostalUnitForm</name>
+    <message>
+        <source>Thêm đơn vị bưu chính</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sửa đơn vị bưu chính</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ví dụ: BC-QP</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ví dụ: Bưu cục Quảng Phú</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Lưu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Hủy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Mã</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Tên</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đị&amp;a chỉ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Điện th&amp;oại</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang lưu đơn vị bưu chính…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PostalUnitsDialog</name>
+    <message>
+        <source>Đơn vị bưu chính</source>
+        <extracomment>The table shows what the core holds (after opening and after each change).</extracomment>
+        <translation type="unfinished">Post office</translation>
+    </message>
+    <message>
+        <source>Đang tải…</source>
+        <translation type="unfinished">Loading…</translation>
+    </message>
+    <message>
+        <source>Mã</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tên</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Địa chỉ</source>
+        <translation type="unfinished">Address</translation>
+    </message>
+    <message>
+        <source>Điện thoại</source>
+        <translation type="unfinished">Phone</translation>
+    </message>
+    <message>
+        <source>Tình trạng</source>
+        <translation type="unfinished">State</translation>
+    </message>
+    <message>
+        <source>&amp;Thêm…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Sửa…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Ngừng dùng</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đón&amp;g</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chỉ quản trị viên được thêm, sửa hay ngừng dùng đơn vị bưu chính; bạn chỉ xem được.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang dùng</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ngừng dùng</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 đơn vị đang dùng, %2 đã ngừng dùng.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chưa có đơn vị bưu chính nào. Thêm đơn vị để mở được lô bàn giao.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Không tải được danh sách: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Dùng lại</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã lưu %1 — %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ngừng dùng đơn vị «%1 — %2»? Đơn vị sẽ không còn trong danh sách khi mở lô bàn giao mới; các lô đã có không thay đổi. Có thể dùng lại sau.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ngừng dùng đơn vị bưu chính</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Không</source>
+        <translation type="unfinished">&amp;No</translation>
+    </message>
+    <message>
+        <source>Đang lưu đơn vị bưu chính…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã ngừng dùng %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã dùng lại %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PrintPreviewDialog</name>
     <message>
         <source>Bản in lại — %1</source>
@@ -1171,10 +1778,106 @@ Backup passphrase:</translation>
     </message>
 </context>
 <context>
+    <name>ProfilesDialog</name>
+    <message>
+        <source>Giấy tiếp nhận hồ sơ và hẹn trả kết quả</source>
+        <extracomment>The forms&apos; names, in the order a dossier meets them.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phiếu từ chối tiếp nhận hồ sơ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phiếu xin lỗi và hẹn lại ngày trả kết quả</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phiếu kiểm soát quá trình giải quyết hồ sơ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sổ theo dõi hồ sơ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bộ quy định biểu mẫu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang tải…</source>
+        <translation type="unfinished">Loading…</translation>
+    </message>
+    <message>
+        <source>Mã</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tên</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hiệu lực từ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đến hết ngày</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Biểu mẫu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Số hiệu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tên trên mẫu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Công bố từ tệp JSON…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation type="unfinished">Close</translation>
+    </message>
+    <message>
+        <source>Các biểu mẫu của bộ quy định đang chọn:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (đang áp dụng)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hồ sơ tiếp nhận hôm nay theo bộ quy định %1 (%2). Mỗi hồ sơ giữ bộ quy định của ngày tiếp nhận khi in lại.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chọn tệp bộ quy định (JSON)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang công bố bộ quy định…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã công bố %1: %2, hiệu lực từ %3. Các quầy khác nhận được khi đồng bộ.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ReceiptPrinting</name>
     <message>
         <source>Đang tạo phiếu tiếp nhận %1…</source>
-        <extracomment>The forms' numbers, as the official knows them.</extracomment>
+        <extracomment>The forms&apos; numbers, as the official knows them.</extracomment>
         <translation>Making the receipt of %1…</translation>
     </message>
     <message>
@@ -1210,7 +1913,7 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Họ tên người nộp</source>
-        <translation>Applicant's full name</translation>
+        <translation>Applicant&apos;s full name</translation>
     </message>
     <message>
         <source>Số định danh cá nhân</source>
@@ -1258,7 +1961,7 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Họ và tên người nộp</source>
-        <translation>Applicant's full name</translation>
+        <translation>Applicant&apos;s full name</translation>
     </message>
     <message>
         <source>Ví dụ: 0912 345 678</source>
@@ -1274,11 +1977,11 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Mã số thuế của tổ chức</source>
-        <translation>The organisation's tax code</translation>
+        <translation>The organisation&apos;s tax code</translation>
     </message>
     <message>
         <source>Dùng thông tin lần trước</source>
-        <translation>Use last time's details</translation>
+        <translation>Use last time&apos;s details</translation>
     </message>
     <message>
         <source>Chủ hồ sơ khác người nộp</source>
@@ -1290,7 +1993,7 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Họ tên chủ hồ sơ</source>
-        <translation>Owner's full name</translation>
+        <translation>Owner&apos;s full name</translation>
     </message>
     <message>
         <source>Số định danh</source>
@@ -1338,7 +2041,7 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Để trống: gửi về địa chỉ người nộp</source>
-        <translation>Empty: send to the applicant's address</translation>
+        <translation>Empty: send to the applicant&apos;s address</translation>
     </message>
     <message>
         <source>Ưu tiên</source>
@@ -1438,11 +2141,11 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Không đọc được mã QR trên CCCD; hãy quét lại</source>
-        <translation>Could not read the ID card's QR code; scan again</translation>
+        <translation>Could not read the ID card&apos;s QR code; scan again</translation>
     </message>
     <message>
         <source>Người này đã nộp hồ sơ tại đây; đã điền thông tin lần trước.</source>
-        <translation>This person has applied here before; last time's details were filled in.</translation>
+        <translation>This person has applied here before; last time&apos;s details were filled in.</translation>
     </message>
     <message>
         <source>Lần trước: %1, %2, %3</source>
@@ -1536,6 +2239,108 @@ Backup passphrase:</translation>
     </message>
 </context>
 <context>
+    <name>ResetPasswordDialog</name>
+    <message>
+        <source>Đặt lại mật khẩu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mật khẩu mới</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nhập lại mật khẩu mới</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mật khẩu mới cho %1 (%2). Hãy trao mật khẩu này tận tay người dùng.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RestoreDialog</name>
+    <message>
+        <source>Khôi phục dữ liệu từ bản sao lưu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chọn bản sao lưu cần khôi phục. Chưa có gì bị thay đổi cho tới khi anh/chị xác nhận; việc khôi phục diễn ra khi chương trình đóng cửa sổ.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang tải…</source>
+        <translation type="unfinished">Loading…</translation>
+    </message>
+    <message>
+        <source>Chọn &amp;tệp khác…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(chưa chọn)</source>
+        <translation type="unfinished">(not chosen)</translation>
+    </message>
+    <message>
+        <source>&amp;Khôi phục…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đó&amp;ng</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tệp được chọn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cụm mật khẩu sao lưu</source>
+        <translation type="unfinished">Backup passphrase</translation>
+    </message>
+    <message>
+        <source>Các bản sao lưu trong thư mục %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chọn tệp sao lưu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bản sao lưu oneStop (*.sqlite3 *.sealed);;Mọi tệp (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>hãy chọn một bản sao lưu trong danh sách hoặc một tệp khác</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang kiểm tra bản sao lưu…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Khôi phục dữ liệu từ bản sao lưu %1?
+
+Dữ liệu hiện tại không bị xóa: nó được giữ lại trong thư mục %2 trước khi được thay.
+Chương trình sẽ đóng cửa sổ, khôi phục dữ liệu, rồi yêu cầu đăng nhập lại.
+Những gì ghi nhận trên máy này sau khi bản sao được tạo sẽ không còn trong dữ liệu đang dùng; phần đã gửi lên máy chủ trung tâm sẽ được lấy lại ở lần đồng bộ sau.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Khôi phục dữ liệu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Khôi phục</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quay lại</source>
+        <translation type="unfinished">&amp;Back</translation>
+    </message>
+    <message>
+        <source>bản sao lưu này đã được khóa bằng cụm mật khẩu sao lưu: hãy nhập cụm mật khẩu</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ScanField</name>
     <message>
         <source>Quét mã vạch vào đây</source>
@@ -1559,7 +2364,7 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Máy in của quầy này</source>
-        <translation>This counter's printer</translation>
+        <translation>This counter&apos;s printer</translation>
     </message>
     <message>
         <source>Ngôn ngữ giao diện</source>
@@ -1582,8 +2387,28 @@ Backup passphrase:</translation>
     <name>Startup</name>
     <message>
         <source>Đang mở dữ liệu…</source>
-        <extracomment>How often the running program checks whether today's automatic backup is made. The file, in the log folder, where a crash of the process itself (a segmentation fault, an abort) leaves the traceback of every thread.</extracomment>
+        <extracomment>How often the running program checks whether today&apos;s automatic backup is made. The file, in the log folder, where a crash of the process itself (a segmentation fault, an abort) leaves the traceback of every thread. the single-instance lock, released while a backup is restored (None in tests)</extracomment>
         <translation>Opening the data…</translation>
+    </message>
+    <message>
+        <source>Đang hoàn tất việc đang làm…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Khôi phục dữ liệu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Không khôi phục được; dữ liệu hiện tại không bị thay đổi.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang khôi phục dữ liệu…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Một chương trình oneStop khác đã mở thư mục dữ liệu này trong lúc khôi phục; chương trình này đóng lại.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Đã tự động sao lưu dữ liệu: %1</source>
@@ -1598,7 +2423,7 @@ Backup passphrase:</translation>
     <name>TaskRunner</name>
     <message>
         <source>Xin chờ</source>
-        <extracomment>How long a job may run before the progress dialog appears. A job's result has been delivered (the id of its task): the record may have changed. Every runner not yet shut down (the garbage collector waits for all of them).</extracomment>
+        <extracomment>How long a job may run before the progress dialog appears. A job&apos;s result has been delivered (the id of its task): the record may have changed. Every runner not yet shut down (the garbage collector waits for all of them).</extracomment>
         <translation>Please wait</translation>
     </message>
     <message>
@@ -1608,6 +2433,220 @@ Backup passphrase:</translation>
     <message>
         <source>Hủy</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>UsbDialog</name>
+    <message>
+        <source>Đang tải…</source>
+        <extracomment>what a file of carried events is called where the administrator does not say otherwise</extracomment>
+        <translation type="unfinished">Loading…</translation>
+    </message>
+    <message>
+        <source>Chọn &amp;tệp…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đó&amp;ng</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>hãy chọn tệp (trên ổ USB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UsbExportDialog</name>
+    <message>
+        <source>Xuất sự kiện chưa gửi ra tệp (USB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tệp chứa dữ liệu cá nhân nên được khóa bằng cụm mật khẩu sao lưu (ít nhất 12 ký tự). Người nhập tệp ở máy khác cần đúng cụm mật khẩu này.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đường dẫn tệp trên ổ USB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ghi vào tệp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Xuất ra tệp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Có %1 sự kiện của quầy này chưa gửi lên máy chủ trung tâm.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Không có sự kiện nào của quầy này đang chờ gửi lên máy chủ trung tâm.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ghi sự kiện ra tệp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tệp sự kiện đã khóa (*.sealed);;Mọi tệp (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang ghi sự kiện ra tệp…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã ghi %1 sự kiện vào %2 (đã khóa bằng cụm mật khẩu).
+Bước tiếp theo: mang tệp này tới một máy tính của cùng cơ quan nối được với cơ sở dữ liệu trung tâm, mở oneStop bằng tài khoản quản trị và chọn «Nhập tệp sự kiện từ USB», nhập cụm mật khẩu vừa đặt. Các sự kiện vẫn được giữ trên máy này và được gửi khi máy có mạng; máy chủ trung tâm không nhận trùng.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UsbImportDialog</name>
+    <message>
+        <source>Nhập tệp sự kiện từ USB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tệp do «Xuất sự kiện chưa gửi ra tệp (USB)» ghi ra</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tệp sự kiện</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cụm mật khẩu sao lưu</source>
+        <translation type="unfinished">Backup passphrase</translation>
+    </message>
+    <message>
+        <source>&amp;Nhập và gửi lên trung tâm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Máy này chưa có địa chỉ máy chủ trung tâm nên chưa gửi được tệp lên. Hãy đặt địa chỉ ở Chương trình → Địa chỉ máy chủ trung tâm… rồi nhập lại tệp.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Các sự kiện trong tệp được kiểm tra rồi gửi lên máy chủ trung tâm %1. Gửi lại một tệp đã gửi không tạo bản trùng.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chọn tệp sự kiện</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tệp sự kiện đã khóa (*.sealed);;Mọi tệp (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang gửi sự kiện lên máy chủ trung tâm…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã gửi lên máy chủ trung tâm: %1 sự kiện mới, %2 sự kiện đã có từ trước.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 sự kiện bị cách ly ở máy chủ trung tâm (trùng mã hoặc số thứ tự với sự kiện khác nhưng khác nội dung): hãy báo quản trị tỉnh.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Máy chủ trung tâm chưa có sự kiện số %1–%2 của quầy %3, đứng trước các sự kiện vừa gửi: hãy báo quản trị tỉnh.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UsersDialog</name>
+    <message>
+        <source>Người dùng</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập</source>
+        <translation type="unfinished">User name</translation>
+    </message>
+    <message>
+        <source>Họ và tên</source>
+        <translation type="unfinished">Full name</translation>
+    </message>
+    <message>
+        <source>Vai trò</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trạng thái</source>
+        <translation type="unfinished">Status</translation>
+    </message>
+    <message>
+        <source>Đang tải…</source>
+        <translation type="unfinished">Loading…</translation>
+    </message>
+    <message>
+        <source>&amp;Thêm người dùng…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Khóa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đặt lại &amp;mật khẩu…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation type="unfinished">Close</translation>
+    </message>
+    <message>
+        <source>Đang tải danh sách người dùng…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>đang dùng</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>đã khóa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 người dùng.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mở &amp;khóa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã thêm người dùng %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã đặt lại mật khẩu của %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Khóa tài khoản</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Khóa tài khoản %1 (%2)? Người này sẽ không đăng nhập được cho đến khi được mở khóa.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Hủy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã khóa tài khoản %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã mở khóa tài khoản %1.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1706,6 +2745,13 @@ Backup passphrase:</translation>
     <message>
         <source>từ %1 đến %2</source>
         <translation>from %1 to %2</translation>
+    </message>
+</context>
+<context>
+    <name>password</name>
+    <message>
+        <source>hai lần nhập không khớp</source>
+        <translation type="unfinished">the two entries differ</translation>
     </message>
 </context>
 </TS>

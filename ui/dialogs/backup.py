@@ -392,20 +392,7 @@ def run_restore(app: App, user: User, request: RestoreRequest) -> str:
     released) and say what was done, in the words of ``onestop restore``. The core checks the
     user's permission, the file and the passphrase again, and raises as it would for the
     command line (nothing changed then)."""
-    result = app.backup.restore(user, request.path, passphrase=request.passphrase)
-    lines = [f"Đã khôi phục dữ liệu từ {result.restored}.",
-             f"Dữ liệu trước khi khôi phục được giữ tại {result.kept}"]
-    if result.scans_refused:
-        lines.append(f"{result.scans_refused} tệp đính kèm cạnh bản sao không mở được bằng cụm mật khẩu này "
-                     "(hoặc đã bị sửa đổi) nên không được khôi phục.")
-    if result.took_over is not None:
-        counter = result.took_over
-        lines += [f"Máy này nhận {counter}, với khóa ký mới. Chưa cấp mã hồ sơ cho tới khi máy chủ trung tâm xác "
-                  "nhận: quản trị tỉnh chạy",
-                  f"  onestop central add-counter --url … --agency-code {counter.agency_code} "
-                  f"--counter {counter.counter} --public-key {result.public_key}",
-                  "rồi đồng bộ máy này bằng địa chỉ kết nối mới (máy cũ không đồng bộ được nữa)."]
-    return "\n".join(lines)
+    return "\n".join(app.backup.restore(user, request.path, passphrase=request.passphrase).summary())
 
 
 def _looks_sealed(path: Path) -> bool:
