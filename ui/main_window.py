@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
         """F5 on a PC with no central address: say so, and let an administrator set it here."""
         if not allowed(self.user.role, Permission.MANAGE_SETTINGS):
             self.statusBar().showMessage(self.tr("Máy này chưa nối với máy chủ trung tâm: quản trị viên đặt địa chỉ "
-                                                 "(Chương trình → Địa chỉ máy chủ trung tâm…)."), 15000)
+                                                 "(Quản trị → Địa chỉ máy chủ trung tâm…)."), 15000)
             return
         status = self.sync.status
         dialog = CentralAddressDialog(self._app, self._tasks, self.user, current=status.central_url if status else "",

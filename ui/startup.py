@@ -207,7 +207,9 @@ class Startup(QObject):
 
         def done(summary: str) -> None:
             if self._take_lock_again():
-                QMessageBox.information(None, self.tr("Khôi phục dữ liệu"), summary)
+                box = QMessageBox(QMessageBox.Icon.Information, self.tr("Khôi phục dữ liệu"), summary)
+                box.addButton(self.tr("Đóng"), QMessageBox.ButtonRole.AcceptRole)  # not Qt's English "OK"
+                box.exec()
                 self._after_restore()
 
         def failed(exc: BaseException) -> None:
@@ -221,9 +223,11 @@ class Startup(QObject):
     def _take_lock_again(self) -> bool:
         if self.instance is None or self.instance.acquire():
             return True
-        QMessageBox.critical(None, self.tr("Khôi phục dữ liệu"),
-                             self.tr("Một chương trình oneStop khác đã mở thư mục dữ liệu này trong lúc khôi phục; "
-                                     "chương trình này đóng lại."))
+        box = QMessageBox(QMessageBox.Icon.Critical, self.tr("Khôi phục dữ liệu"),
+                          self.tr("Một chương trình oneStop khác đã mở thư mục dữ liệu này trong lúc khôi phục; "
+                                  "chương trình này đóng lại."))
+        box.addButton(self.tr("Đóng"), QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
         self._quit(1)
         return False
 

@@ -108,35 +108,35 @@ Backup passphrase:</translation>
     <name>AddUserDialog</name>
     <message>
         <source>Thêm người dùng</source>
-        <translation type="unfinished"></translation>
+        <translation>Add user</translation>
     </message>
     <message>
         <source>Tên đăng nhập</source>
-        <translation type="unfinished">User name</translation>
+        <translation>User name</translation>
     </message>
     <message>
         <source>chữ thường không dấu, ví dụ: hoa.nt</source>
-        <translation type="unfinished"></translation>
+        <translation>lower case without accents, e.g. hoa.nt</translation>
     </message>
     <message>
         <source>Họ và tên</source>
-        <translation type="unfinished">Full name</translation>
+        <translation>Full name</translation>
     </message>
     <message>
         <source>Vai trò</source>
-        <translation type="unfinished"></translation>
+        <translation>Role</translation>
     </message>
     <message>
         <source>Mật khẩu</source>
-        <translation type="unfinished">Password</translation>
+        <translation>Password</translation>
     </message>
     <message>
         <source>Nhập lại mật khẩu</source>
-        <translation type="unfinished">Repeat password</translation>
+        <translation>Repeat password</translation>
     </message>
     <message>
         <source>Thêm</source>
-        <translation type="unfinished"></translation>
+        <translation>Add</translation>
     </message>
 </context>
 <context>
@@ -144,202 +144,202 @@ Backup passphrase:</translation>
     <message>
         <source>Giờ làm việc</source>
         <extracomment>The form&apos;s groups: (title, settings). Two columns of two groups each.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Working hours</translation>
     </message>
     <message>
         <source>Phiếu tiếp nhận và mã hồ sơ</source>
-        <translation type="unfinished"></translation>
+        <translation>Receipt and dossier codes</translation>
     </message>
     <message>
         <source>Chỉ tiêu và cảnh báo</source>
-        <translation type="unfinished"></translation>
+        <translation>Targets and warnings</translation>
     </message>
     <message>
         <source>Bưu chính, đồng bộ, sao lưu</source>
-        <translation type="unfinished"></translation>
+        <translation>Post, sync, backup</translation>
     </message>
     <message>
         <source>Giờ làm việc, chỉ tiêu, mã hồ sơ</source>
-        <translation type="unfinished"></translation>
+        <translation>Working hours, targets, dossier codes</translation>
     </message>
     <message>
         <source>Đang tải…</source>
-        <translation type="unfinished">Loading…</translation>
+        <translation>Loading…</translation>
     </message>
     <message>
         <source>Lưu</source>
-        <translation type="unfinished">Save</translation>
+        <translation>Save</translation>
     </message>
     <message>
         <source>Giờ bắt đầu</source>
-        <translation type="unfinished"></translation>
+        <translation>Start time</translation>
     </message>
     <message>
         <source>Giờ kết thúc</source>
-        <translation type="unfinished"></translation>
+        <translation>End time</translation>
     </message>
     <message>
         <source>Giờ chốt tiếp nhận</source>
-        <translation type="unfinished"></translation>
+        <translation>Reception cut-off</translation>
     </message>
     <message>
         <source>Khổ giấy phiếu</source>
-        <translation type="unfinished"></translation>
+        <translation>Receipt paper size</translation>
     </message>
     <message>
         <source>Số liên phiếu</source>
-        <translation type="unfinished"></translation>
+        <translation>Receipt copies</translation>
     </message>
     <message>
         <source>Khối số hồ sơ mỗi quầy</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier number block per counter</translation>
     </message>
     <message>
         <source>Số chữ số thứ tự</source>
-        <translation type="unfinished"></translation>
+        <translation>Sequence number digits</translation>
     </message>
     <message>
         <source>Ghi lùi tối đa (ngày)</source>
-        <translation type="unfinished"></translation>
+        <translation>Maximum backdating (days)</translation>
     </message>
     <message>
         <source>Tiếp nhận qua bưu chính (%)</source>
-        <translation type="unfinished"></translation>
+        <translation>Received by post (%)</translation>
     </message>
     <message>
         <source>Trả kết quả qua bưu chính (%)</source>
-        <translation type="unfinished"></translation>
+        <translation>Results returned by post (%)</translation>
     </message>
     <message>
         <source>Cảnh báo sắp đến hạn (ngày)</source>
-        <translation type="unfinished"></translation>
+        <translation>Due-soon warning (days)</translation>
     </message>
     <message>
         <source>Trả trước hạn từ (ngày)</source>
-        <translation type="unfinished"></translation>
+        <translation>Early return from (days before due)</translation>
     </message>
     <message>
         <source>Dạng số hiệu bưu gửi khác S10</source>
-        <translation type="unfinished"></translation>
+        <translation>Tracking number formats besides S10</translation>
     </message>
     <message>
         <source>Lệch đồng hồ tối đa (phút)</source>
-        <translation type="unfinished"></translation>
+        <translation>Maximum clock skew (minutes)</translation>
     </message>
     <message>
         <source>Giữ bản sao lưu (ngày)</source>
-        <translation type="unfinished"></translation>
+        <translation>Keep backups (days)</translation>
     </message>
     <message>
         <source>trống: chỉ nhận S10</source>
-        <translation type="unfinished"></translation>
+        <translation>empty: S10 only</translation>
     </message>
     <message>
         <source>áp dụng</source>
-        <translation type="unfinished"></translation>
+        <translation>apply</translation>
     </message>
     <message>
         <source>Đã đổi thành %1, có hiệu lực từ ngày %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Changed to %1, in effect from %2.</translation>
     </message>
     <message>
         <source>Các thiết lập này dùng chung cho mọi quầy của cơ quan (gửi đi khi đồng bộ). Khối số và số chữ số của mã hồ sơ đổi từ ngày hôm sau.</source>
-        <translation type="unfinished"></translation>
+        <translation>These settings are shared by every counter of the agency (sent out when syncing). The number block and the digits of dossier codes change from the next day.</translation>
     </message>
     <message>
         <source>Đang lưu thiết lập…</source>
-        <translation type="unfinished"></translation>
+        <translation>Saving the settings…</translation>
     </message>
     <message>
         <source>Đã lưu %1 thiết lập của cơ quan.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 agency settings saved.</translation>
     </message>
     <message>
         <source>Mã hồ sơ theo thiết lập mới từ ngày %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier codes follow the new settings from %1.</translation>
     </message>
 </context>
 <context>
     <name>BackupDialog</name>
     <message>
         <source>Tệp</source>
-        <translation type="unfinished"></translation>
+        <translation>File</translation>
     </message>
     <message>
         <source>Thời gian</source>
-        <translation type="unfinished">Time</translation>
+        <translation>Time</translation>
     </message>
     <message>
         <source>Dung lượng</source>
-        <translation type="unfinished"></translation>
+        <translation>Size</translation>
     </message>
     <message>
         <source>Sao lưu dữ liệu</source>
-        <translation type="unfinished"></translation>
+        <translation>Back up data</translation>
     </message>
     <message>
         <source>Đang tải…</source>
-        <translation type="unfinished">Loading…</translation>
+        <translation>Loading…</translation>
     </message>
     <message>
         <source>Thư mục sao lưu nằm ngoài thư mục dữ liệu: bản sao mang dữ liệu cá nhân ra khỏi máy nên được khóa bằng cụm mật khẩu sao lưu (ít nhất 12 ký tự). Hãy giữ cụm mật khẩu ở nơi an toàn: không có nó thì không khôi phục được bản sao này.</source>
-        <translation type="unfinished"></translation>
+        <translation>The backup folder is outside the data folder: a backup takes personal data off this PC, so it is sealed with a backup passphrase (at least 12 characters). Keep the passphrase somewhere safe: without it this backup cannot be restored.</translation>
     </message>
     <message>
         <source>&amp;Sao lưu ngay</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Back up now</translation>
     </message>
     <message>
         <source>Đó&amp;ng</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Close</translation>
     </message>
     <message>
         <source>Chọn &amp;thư mục…</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the &amp;folder…</translation>
     </message>
     <message>
         <source>Thư mục sao lưu</source>
-        <translation type="unfinished">Backup folder</translation>
+        <translation>Backup folder</translation>
     </message>
     <message>
         <source>Lần sao lưu gần nhất</source>
-        <translation type="unfinished">Last backup</translation>
+        <translation>Last backup</translation>
     </message>
     <message>
         <source>Các bản sao lưu trong thư mục</source>
-        <translation type="unfinished"></translation>
+        <translation>Backups in the folder</translation>
     </message>
     <message>
         <source>chưa có</source>
-        <translation type="unfinished"></translation>
+        <translation>none yet</translation>
     </message>
     <message>
         <source>Đang sao lưu dữ liệu…</source>
-        <translation type="unfinished">Backing up the data…</translation>
+        <translation>Backing up the data…</translation>
     </message>
     <message>
         <source>Đã sao lưu dữ liệu: %1 (%2) trong thư mục %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>Data backed up: %1 (%2) in the folder %3.</translation>
     </message>
     <message>
         <source>Bản sao đã được khóa bằng cụm mật khẩu sao lưu: hãy giữ cụm mật khẩu ở nơi an toàn, không có nó thì không khôi phục được.</source>
-        <translation type="unfinished"></translation>
+        <translation>The backup is sealed with the backup passphrase: keep the passphrase somewhere safe; without it the backup cannot be restored.</translation>
     </message>
     <message>
         <source>cần cụm mật khẩu để khóa bản sao ra ngoài thư mục dữ liệu</source>
-        <translation type="unfinished"></translation>
+        <translation>a passphrase is needed to seal a backup outside the data folder</translation>
     </message>
     <message>
         <source>Chọn thư mục sao lưu</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the backup folder</translation>
     </message>
     <message>
         <source>Đang kiểm tra thư mục…</source>
-        <translation type="unfinished">Checking the folder…</translation>
+        <translation>Checking the folder…</translation>
     </message>
     <message>
         <source>Từ nay sao lưu vào thư mục %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Backups now go to the folder %1.</translation>
     </message>
 </context>
 <context>
@@ -347,123 +347,123 @@ Backup passphrase:</translation>
     <message>
         <source>Lịch làm việc</source>
         <extracomment>What an official types for a date: 25/11/2026, 5/1/2027, 25.11.2026 or 25112026. What the loading job hands back: the year, the adjustments (all years), the year&apos;s holidays. The tables show what the core holds (after opening, a change of year, an addition, a removal).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Working calendar</translation>
     </message>
     <message>
         <source>&amp;Năm</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Year</translation>
     </message>
     <message>
         <source>Đang tải…</source>
-        <translation type="unfinished">Loading…</translation>
+        <translation>Loading…</translation>
     </message>
     <message>
         <source>Ngày</source>
-        <translation type="unfinished"></translation>
+        <translation>Date</translation>
     </message>
     <message>
         <source>Loại</source>
-        <translation type="unfinished"></translation>
+        <translation>Type</translation>
     </message>
     <message>
         <source>Ghi chú</source>
-        <translation type="unfinished"></translation>
+        <translation>Note</translation>
     </message>
     <message>
         <source>&amp;Xóa ngày đã chọn…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Remove the selected day…</translation>
     </message>
     <message>
         <source>Ngày nghỉ thêm</source>
-        <translation type="unfinished"></translation>
+        <translation>Extra day off</translation>
     </message>
     <message>
         <source>Ngày làm việc bù</source>
-        <translation type="unfinished"></translation>
+        <translation>Extra working day</translation>
     </message>
     <message>
         <source>Ví dụ: nghỉ theo quyết định của UBND tỉnh</source>
-        <translation type="unfinished"></translation>
+        <translation>For example: day off by decision of the provincial People&apos;s Committee</translation>
     </message>
     <message>
         <source>&amp;Thêm vào bảng điều chỉnh</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Add to the adjustments</translation>
     </message>
     <message>
         <source>Thứ</source>
-        <translation type="unfinished"></translation>
+        <translation>Weekday</translation>
     </message>
     <message>
         <source>Ngày lễ, Tết, nghỉ bù</source>
-        <translation type="unfinished"></translation>
+        <translation>Holiday, Tết, day off in lieu</translation>
     </message>
     <message>
         <source>Đón&amp;g</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Close</translation>
     </message>
     <message>
         <source>Bảng điều chỉnh của quản trị viên (được ưu tiên hơn lịch nghỉ lễ)</source>
-        <translation type="unfinished"></translation>
+        <translation>Administrator&apos;s adjustments (take precedence over the holiday calendar)</translation>
     </message>
     <message>
         <source>Ngà&amp;y</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Date</translation>
     </message>
     <message>
         <source>&amp;Loại</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Type</translation>
     </message>
     <message>
         <source>Ghi &amp;chú</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Note</translation>
     </message>
     <message>
         <source>Chỉ quản trị viên được thay đổi lịch làm việc; bạn chỉ xem được.</source>
-        <translation type="unfinished"></translation>
+        <translation>Only an administrator can change the working calendar; you can only view it.</translation>
     </message>
     <message>
         <source>Ngày lễ, Tết chương trình đã tự tính (chỉ xem)</source>
-        <translation type="unfinished"></translation>
+        <translation>Holidays and Tết worked out by the program (view only)</translation>
     </message>
     <message>
         <source>Năm %1: %2 ngày nghỉ lễ, Tết, nghỉ bù; %3 ngày trong bảng điều chỉnh.</source>
-        <translation type="unfinished"></translation>
+        <translation>Year %1: %2 days of holidays, Tết and days off in lieu; %3 days in the adjustments.</translation>
     </message>
     <message>
         <source>Không tải được lịch làm việc: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not load the working calendar: %1</translation>
     </message>
     <message>
         <source> — bảng điều chỉnh: %1</source>
-        <translation type="unfinished"></translation>
+        <translation> — adjusted: %1</translation>
     </message>
     <message>
         <source>Đang lưu lịch làm việc…</source>
-        <translation type="unfinished"></translation>
+        <translation>Saving the working calendar…</translation>
     </message>
     <message>
         <source>Đã lưu ngày %1 (%2) vào bảng điều chỉnh.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2) saved in the adjustments.</translation>
     </message>
     <message>
         <source>Bỏ ngày %1 (%2) khỏi bảng điều chỉnh? Ngày hẹn trả của hồ sơ tiếp nhận từ nay sẽ tính theo lịch nghỉ lễ của chương trình.</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove %1 (%2) from the adjustments? Due dates of dossiers received from now on will follow the program&apos;s holiday calendar.</translation>
     </message>
     <message>
         <source>Xóa ngày điều chỉnh</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove adjusted day</translation>
     </message>
     <message>
         <source>&amp;Xóa</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Remove</translation>
     </message>
     <message>
         <source>&amp;Không</source>
-        <translation type="unfinished">&amp;No</translation>
+        <translation>&amp;No</translation>
     </message>
     <message>
         <source>Đã bỏ ngày khỏi bảng điều chỉnh.</source>
-        <translation type="unfinished"></translation>
+        <translation>Day removed from the adjustments.</translation>
     </message>
 </context>
 <context>
@@ -489,27 +489,27 @@ Backup passphrase:</translation>
     <name>ChangePasswordDialog</name>
     <message>
         <source>Đổi mật khẩu</source>
-        <translation type="unfinished"></translation>
+        <translation>Change password</translation>
     </message>
     <message>
         <source>Mật khẩu hiện tại</source>
-        <translation type="unfinished"></translation>
+        <translation>Current password</translation>
     </message>
     <message>
         <source>Mật khẩu mới</source>
-        <translation type="unfinished"></translation>
+        <translation>New password</translation>
     </message>
     <message>
         <source>Nhập lại mật khẩu mới</source>
-        <translation type="unfinished"></translation>
+        <translation>Repeat new password</translation>
     </message>
     <message>
         <source>Tài khoản %1 (%2). Mật khẩu mới dùng được ngay ở máy này, ở các quầy khác sau lần đồng bộ tới.</source>
-        <translation type="unfinished"></translation>
+        <translation>Account %1 (%2). The new password works at once on this PC, and at the other counters after the next sync.</translation>
     </message>
     <message>
         <source>Đã đổi mật khẩu.</source>
-        <translation type="unfinished"></translation>
+        <translation>Password changed.</translation>
     </message>
 </context>
 <context>
@@ -1308,6 +1308,10 @@ Backup passphrase:</translation>
         <translation>&amp;Program</translation>
     </message>
     <message>
+        <source>Máy này chưa nối với máy chủ trung tâm: quản trị viên đặt địa chỉ (Quản trị → Địa chỉ máy chủ trung tâm…).</source>
+        <translation>This PC is not connected to the central server: an administrator sets its address (Administration → Central server address…).</translation>
+    </message>
+    <message>
         <source>Thoát</source>
         <translation>Quit</translation>
     </message>
@@ -1317,67 +1321,67 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>&amp;Thiết lập của máy này (máy in, ngôn ngữ)…</source>
-        <translation type="unfinished"></translation>
+        <translation>This PC&apos;s &amp;settings (printer, language)…</translation>
     </message>
     <message>
         <source>Đổi &amp;mật khẩu…</source>
-        <translation type="unfinished"></translation>
+        <translation>Change &amp;password…</translation>
     </message>
     <message>
         <source>Đăng &amp;xuất, đổi người dùng</source>
-        <translation type="unfinished"></translation>
+        <translation>Sign &amp;out, switch user</translation>
     </message>
     <message>
         <source>Th&amp;oát</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Quit</translation>
     </message>
     <message>
         <source>Nhập &amp;danh mục thủ tục…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Import procedure catalog…</translation>
     </message>
     <message>
         <source>Địa chỉ máy chủ &amp;trung tâm…</source>
-        <translation type="unfinished"></translation>
+        <translation>Central server a&amp;ddress…</translation>
     </message>
     <message>
         <source>&amp;Người dùng…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Users…</translation>
     </message>
     <message>
         <source>&amp;Giờ làm việc, chỉ tiêu, mã hồ sơ…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Working hours, targets, dossier codes…</translation>
     </message>
     <message>
         <source>&amp;Lịch làm việc: ngày nghỉ, ngày làm bù…</source>
-        <translation type="unfinished"></translation>
+        <translation>Working &amp;calendar: days off, extra working days…</translation>
     </message>
     <message>
         <source>Đơn vị &amp;bưu chính…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Postal units…</translation>
     </message>
     <message>
         <source>Bộ &amp;quy định biểu mẫu…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Regulation profiles…</translation>
     </message>
     <message>
         <source>&amp;Xuất sự kiện chưa gửi ra tệp (USB)…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Export unsent events to a file (USB)…</translation>
     </message>
     <message>
         <source>Nhậ&amp;p tệp sự kiện từ USB lên trung tâm…</source>
-        <translation type="unfinished"></translation>
+        <translation>Import an event &amp;file from USB to the centre…</translation>
     </message>
     <message>
         <source>&amp;Sao lưu dữ liệu…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Back up data…</translation>
     </message>
     <message>
         <source>&amp;Khôi phục dữ liệu từ bản sao…</source>
-        <translation type="unfinished"></translation>
+        <translation>Re&amp;store data from a backup…</translation>
     </message>
     <message>
         <source>&amp;Quản trị</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Administration</translation>
     </message>
     <message>
         <source>&amp;Hồ sơ</source>
@@ -1385,7 +1389,7 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Tiếp nhận hồ sơ</source>
-        <translation>Dossier received</translation>
+        <translation>Receive a dossier</translation>
     </message>
     <message>
         <source>Danh sách, tìm hồ sơ</source>
@@ -1422,10 +1426,6 @@ Backup passphrase:</translation>
     <message>
         <source>Đã lưu thiết lập.</source>
         <translation>Settings saved.</translation>
-    </message>
-    <message>
-        <source>Máy này chưa nối với máy chủ trung tâm: quản trị viên đặt địa chỉ (Chương trình → Địa chỉ máy chủ trung tâm…).</source>
-        <translation>This PC is not connected to the central server: an administrator sets its address (Program → Central server address…).</translation>
     </message>
     <message>
         <source>Đang xử lý</source>
@@ -1541,62 +1541,62 @@ Backup passphrase:</translation>
     <name>PassphraseFields</name>
     <message>
         <source>Cụm mật khẩu sao lưu</source>
-        <translation type="unfinished">Backup passphrase</translation>
+        <translation>Backup passphrase</translation>
     </message>
     <message>
         <source>Nhập lại cụm mật khẩu</source>
-        <translation type="unfinished"></translation>
+        <translation>Repeat passphrase</translation>
     </message>
     <message>
         <source>hai lần nhập không khớp</source>
-        <translation type="unfinished">the two entries differ</translation>
+        <translation>the two entries differ</translation>
     </message>
 </context>
 <context>
     <name>PostalUnitForm</name>
     <message>
         <source>Thêm đơn vị bưu chính</source>
-        <translation type="unfinished"></translation>
+        <translation>Add postal unit</translation>
     </message>
     <message>
         <source>Sửa đơn vị bưu chính</source>
-        <translation type="unfinished"></translation>
+        <translation>Edit postal unit</translation>
     </message>
     <message>
         <source>Ví dụ: BC-QP</source>
-        <translation type="unfinished"></translation>
+        <translation>For example: BC-QP</translation>
     </message>
     <message>
         <source>Ví dụ: Bưu cục Quảng Phú</source>
-        <translation type="unfinished"></translation>
+        <translation>For example: Bưu cục Quảng Phú</translation>
     </message>
     <message>
         <source>&amp;Lưu</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Save</translation>
     </message>
     <message>
         <source>&amp;Hủy</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Cancel</translation>
     </message>
     <message>
         <source>&amp;Mã</source>
-        <translation type="unfinished"></translation>
+        <translation>Co&amp;de</translation>
     </message>
     <message>
         <source>&amp;Tên</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Name</translation>
     </message>
     <message>
         <source>Đị&amp;a chỉ</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Address</translation>
     </message>
     <message>
         <source>Điện th&amp;oại</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Phone</translation>
     </message>
     <message>
         <source>Đang lưu đơn vị bưu chính…</source>
-        <translation type="unfinished"></translation>
+        <translation>Saving the postal unit…</translation>
     </message>
 </context>
 <context>
@@ -1604,103 +1604,103 @@ Backup passphrase:</translation>
     <message>
         <source>Đơn vị bưu chính</source>
         <extracomment>The table shows what the core holds (after opening and after each change).</extracomment>
-        <translation type="unfinished">Post office</translation>
+        <translation>Postal units</translation>
     </message>
     <message>
         <source>Đang tải…</source>
-        <translation type="unfinished">Loading…</translation>
+        <translation>Loading…</translation>
     </message>
     <message>
         <source>Mã</source>
-        <translation type="unfinished"></translation>
+        <translation>Code</translation>
     </message>
     <message>
         <source>Tên</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Địa chỉ</source>
-        <translation type="unfinished">Address</translation>
+        <translation>Address</translation>
     </message>
     <message>
         <source>Điện thoại</source>
-        <translation type="unfinished">Phone</translation>
+        <translation>Phone</translation>
     </message>
     <message>
         <source>Tình trạng</source>
-        <translation type="unfinished">State</translation>
+        <translation>State</translation>
     </message>
     <message>
         <source>&amp;Thêm…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Add…</translation>
     </message>
     <message>
         <source>&amp;Sửa…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Edit…</translation>
     </message>
     <message>
         <source>&amp;Ngừng dùng</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Deactivate</translation>
     </message>
     <message>
         <source>Đón&amp;g</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Close</translation>
     </message>
     <message>
         <source>Chỉ quản trị viên được thêm, sửa hay ngừng dùng đơn vị bưu chính; bạn chỉ xem được.</source>
-        <translation type="unfinished"></translation>
+        <translation>Only an administrator can add, edit or deactivate postal units; you can only view them.</translation>
     </message>
     <message>
         <source>Đang dùng</source>
-        <translation type="unfinished"></translation>
+        <translation>In use</translation>
     </message>
     <message>
         <source>Ngừng dùng</source>
-        <translation type="unfinished"></translation>
+        <translation>Deactivated</translation>
     </message>
     <message>
         <source>%1 đơn vị đang dùng, %2 đã ngừng dùng.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 units in use, %2 deactivated.</translation>
     </message>
     <message>
         <source>Chưa có đơn vị bưu chính nào. Thêm đơn vị để mở được lô bàn giao.</source>
-        <translation type="unfinished"></translation>
+        <translation>There is no postal unit yet. Add one to be able to open handover batches.</translation>
     </message>
     <message>
         <source>Không tải được danh sách: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not load the list: %1</translation>
     </message>
     <message>
         <source>&amp;Dùng lại</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Reactivate</translation>
     </message>
     <message>
         <source>Đã lưu %1 — %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — %2 saved.</translation>
     </message>
     <message>
         <source>Ngừng dùng đơn vị «%1 — %2»? Đơn vị sẽ không còn trong danh sách khi mở lô bàn giao mới; các lô đã có không thay đổi. Có thể dùng lại sau.</source>
-        <translation type="unfinished"></translation>
+        <translation>Deactivate the unit «%1 — %2»? It will no longer be offered when a new handover batch is opened; existing batches do not change. It can be reactivated later.</translation>
     </message>
     <message>
         <source>Ngừng dùng đơn vị bưu chính</source>
-        <translation type="unfinished"></translation>
+        <translation>Deactivate postal unit</translation>
     </message>
     <message>
         <source>&amp;Không</source>
-        <translation type="unfinished">&amp;No</translation>
+        <translation>&amp;No</translation>
     </message>
     <message>
         <source>Đang lưu đơn vị bưu chính…</source>
-        <translation type="unfinished"></translation>
+        <translation>Saving the postal unit…</translation>
     </message>
     <message>
         <source>Đã ngừng dùng %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 deactivated.</translation>
     </message>
     <message>
         <source>Đã dùng lại %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 reactivated.</translation>
     </message>
 </context>
 <context>
@@ -1782,95 +1782,95 @@ Backup passphrase:</translation>
     <message>
         <source>Giấy tiếp nhận hồ sơ và hẹn trả kết quả</source>
         <extracomment>The forms&apos; names, in the order a dossier meets them.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Dossier receipt and result appointment</translation>
     </message>
     <message>
         <source>Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ</source>
-        <translation type="unfinished"></translation>
+        <translation>Request to supplement and complete the dossier</translation>
     </message>
     <message>
         <source>Phiếu từ chối tiếp nhận hồ sơ</source>
-        <translation type="unfinished"></translation>
+        <translation>Refusal to receive the dossier</translation>
     </message>
     <message>
         <source>Phiếu xin lỗi và hẹn lại ngày trả kết quả</source>
-        <translation type="unfinished"></translation>
+        <translation>Apology and new result date</translation>
     </message>
     <message>
         <source>Phiếu kiểm soát quá trình giải quyết hồ sơ</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier processing control sheet</translation>
     </message>
     <message>
         <source>Sổ theo dõi hồ sơ</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier register</translation>
     </message>
     <message>
         <source>Bộ quy định biểu mẫu</source>
-        <translation type="unfinished"></translation>
+        <translation>Regulation profiles</translation>
     </message>
     <message>
         <source>Đang tải…</source>
-        <translation type="unfinished">Loading…</translation>
+        <translation>Loading…</translation>
     </message>
     <message>
         <source>Mã</source>
-        <translation type="unfinished"></translation>
+        <translation>Code</translation>
     </message>
     <message>
         <source>Tên</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Hiệu lực từ</source>
-        <translation type="unfinished"></translation>
+        <translation>In force from</translation>
     </message>
     <message>
         <source>Đến hết ngày</source>
-        <translation type="unfinished"></translation>
+        <translation>In force until</translation>
     </message>
     <message>
         <source>Biểu mẫu</source>
-        <translation type="unfinished"></translation>
+        <translation>Form</translation>
     </message>
     <message>
         <source>Số hiệu</source>
-        <translation type="unfinished"></translation>
+        <translation>Number</translation>
     </message>
     <message>
         <source>Tên trên mẫu</source>
-        <translation type="unfinished"></translation>
+        <translation>Name on the form</translation>
     </message>
     <message>
         <source>&amp;Công bố từ tệp JSON…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Publish from a JSON file…</translation>
     </message>
     <message>
         <source>Đóng</source>
-        <translation type="unfinished">Close</translation>
+        <translation>Close</translation>
     </message>
     <message>
         <source>Các biểu mẫu của bộ quy định đang chọn:</source>
-        <translation type="unfinished"></translation>
+        <translation>Forms of the selected regulation profile:</translation>
     </message>
     <message>
         <source> (đang áp dụng)</source>
-        <translation type="unfinished"></translation>
+        <translation> (in force)</translation>
     </message>
     <message>
         <source>Hồ sơ tiếp nhận hôm nay theo bộ quy định %1 (%2). Mỗi hồ sơ giữ bộ quy định của ngày tiếp nhận khi in lại.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossiers received today follow regulation profile %1 (%2). When reprinted, each dossier keeps the profile of the day it was received.</translation>
     </message>
     <message>
         <source>Chọn tệp bộ quy định (JSON)</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a regulation profile file (JSON)</translation>
     </message>
     <message>
         <source>Đang công bố bộ quy định…</source>
-        <translation type="unfinished"></translation>
+        <translation>Publishing the regulation profile…</translation>
     </message>
     <message>
         <source>Đã công bố %1: %2, hiệu lực từ %3. Các quầy khác nhận được khi đồng bộ.</source>
-        <translation type="unfinished"></translation>
+        <translation>Published %1: %2, in force from %3. The other counters receive it when they sync.</translation>
     </message>
 </context>
 <context>
@@ -2242,78 +2242,78 @@ Backup passphrase:</translation>
     <name>ResetPasswordDialog</name>
     <message>
         <source>Đặt lại mật khẩu</source>
-        <translation type="unfinished"></translation>
+        <translation>Reset password</translation>
     </message>
     <message>
         <source>Mật khẩu mới</source>
-        <translation type="unfinished"></translation>
+        <translation>New password</translation>
     </message>
     <message>
         <source>Nhập lại mật khẩu mới</source>
-        <translation type="unfinished"></translation>
+        <translation>Repeat new password</translation>
     </message>
     <message>
         <source>Mật khẩu mới cho %1 (%2). Hãy trao mật khẩu này tận tay người dùng.</source>
-        <translation type="unfinished"></translation>
+        <translation>New password for %1 (%2). Hand this password to the user in person.</translation>
     </message>
 </context>
 <context>
     <name>RestoreDialog</name>
     <message>
         <source>Khôi phục dữ liệu từ bản sao lưu</source>
-        <translation type="unfinished"></translation>
+        <translation>Restore data from a backup</translation>
     </message>
     <message>
         <source>Chọn bản sao lưu cần khôi phục. Chưa có gì bị thay đổi cho tới khi anh/chị xác nhận; việc khôi phục diễn ra khi chương trình đóng cửa sổ.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the backup to restore. Nothing changes until you confirm; the restore takes place when the program closes its window.</translation>
     </message>
     <message>
         <source>Đang tải…</source>
-        <translation type="unfinished">Loading…</translation>
+        <translation>Loading…</translation>
     </message>
     <message>
         <source>Chọn &amp;tệp khác…</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose another &amp;file…</translation>
     </message>
     <message>
         <source>(chưa chọn)</source>
-        <translation type="unfinished">(not chosen)</translation>
+        <translation>(not chosen)</translation>
     </message>
     <message>
         <source>&amp;Khôi phục…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Restore…</translation>
     </message>
     <message>
         <source>Đó&amp;ng</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Close</translation>
     </message>
     <message>
         <source>Tệp được chọn</source>
-        <translation type="unfinished"></translation>
+        <translation>Chosen file</translation>
     </message>
     <message>
         <source>Cụm mật khẩu sao lưu</source>
-        <translation type="unfinished">Backup passphrase</translation>
+        <translation>Backup passphrase</translation>
     </message>
     <message>
         <source>Các bản sao lưu trong thư mục %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Backups in the folder %1</translation>
     </message>
     <message>
         <source>Chọn tệp sao lưu</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a backup file</translation>
     </message>
     <message>
         <source>Bản sao lưu oneStop (*.sqlite3 *.sealed);;Mọi tệp (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>oneStop backups (*.sqlite3 *.sealed);;All files (*)</translation>
     </message>
     <message>
         <source>hãy chọn một bản sao lưu trong danh sách hoặc một tệp khác</source>
-        <translation type="unfinished"></translation>
+        <translation>choose a backup in the list or another file</translation>
     </message>
     <message>
         <source>Đang kiểm tra bản sao lưu…</source>
-        <translation type="unfinished"></translation>
+        <translation>Checking the backup…</translation>
     </message>
     <message>
         <source>Khôi phục dữ liệu từ bản sao lưu %1?
@@ -2321,23 +2321,27 @@ Backup passphrase:</translation>
 Dữ liệu hiện tại không bị xóa: nó được giữ lại trong thư mục %2 trước khi được thay.
 Chương trình sẽ đóng cửa sổ, khôi phục dữ liệu, rồi yêu cầu đăng nhập lại.
 Những gì ghi nhận trên máy này sau khi bản sao được tạo sẽ không còn trong dữ liệu đang dùng; phần đã gửi lên máy chủ trung tâm sẽ được lấy lại ở lần đồng bộ sau.</source>
-        <translation type="unfinished"></translation>
+        <translation>Restore the data from the backup %1?
+
+The current data is not deleted: it is kept in the folder %2 before being replaced.
+The program will close its window, restore the data, then ask you to sign in again.
+What was recorded on this PC after the backup was made will no longer be in the data in use; the part already sent to the central server will be fetched back at the next sync.</translation>
     </message>
     <message>
         <source>Khôi phục dữ liệu</source>
-        <translation type="unfinished"></translation>
+        <translation>Restore data</translation>
     </message>
     <message>
         <source>&amp;Khôi phục</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Restore</translation>
     </message>
     <message>
         <source>&amp;Quay lại</source>
-        <translation type="unfinished">&amp;Back</translation>
+        <translation>&amp;Back</translation>
     </message>
     <message>
         <source>bản sao lưu này đã được khóa bằng cụm mật khẩu sao lưu: hãy nhập cụm mật khẩu</source>
-        <translation type="unfinished"></translation>
+        <translation>this backup is sealed with a backup passphrase: enter the passphrase</translation>
     </message>
 </context>
 <context>
@@ -2392,23 +2396,27 @@ Những gì ghi nhận trên máy này sau khi bản sao được tạo sẽ kh�
     </message>
     <message>
         <source>Đang hoàn tất việc đang làm…</source>
-        <translation type="unfinished"></translation>
+        <translation>Finishing the work under way…</translation>
     </message>
     <message>
         <source>Khôi phục dữ liệu</source>
-        <translation type="unfinished"></translation>
+        <translation>Restore data</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
     </message>
     <message>
         <source>Không khôi phục được; dữ liệu hiện tại không bị thay đổi.</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not restore; the current data is unchanged.</translation>
     </message>
     <message>
         <source>Đang khôi phục dữ liệu…</source>
-        <translation type="unfinished"></translation>
+        <translation>Restoring the data…</translation>
     </message>
     <message>
         <source>Một chương trình oneStop khác đã mở thư mục dữ liệu này trong lúc khôi phục; chương trình này đóng lại.</source>
-        <translation type="unfinished"></translation>
+        <translation>Another oneStop program opened this data folder during the restore; this program will close.</translation>
     </message>
     <message>
         <source>Đã tự động sao lưu dữ liệu: %1</source>
@@ -2440,213 +2448,214 @@ Những gì ghi nhận trên máy này sau khi bản sao được tạo sẽ kh�
     <message>
         <source>Đang tải…</source>
         <extracomment>what a file of carried events is called where the administrator does not say otherwise</extracomment>
-        <translation type="unfinished">Loading…</translation>
+        <translation>Loading…</translation>
     </message>
     <message>
         <source>Chọn &amp;tệp…</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a &amp;file…</translation>
     </message>
     <message>
         <source>Đó&amp;ng</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Close</translation>
     </message>
     <message>
         <source>hãy chọn tệp (trên ổ USB)</source>
-        <translation type="unfinished"></translation>
+        <translation>choose a file (on the USB drive)</translation>
     </message>
 </context>
 <context>
     <name>UsbExportDialog</name>
     <message>
         <source>Xuất sự kiện chưa gửi ra tệp (USB)</source>
-        <translation type="unfinished"></translation>
+        <translation>Export unsent events to a file (USB)</translation>
     </message>
     <message>
         <source>Tệp chứa dữ liệu cá nhân nên được khóa bằng cụm mật khẩu sao lưu (ít nhất 12 ký tự). Người nhập tệp ở máy khác cần đúng cụm mật khẩu này.</source>
-        <translation type="unfinished"></translation>
+        <translation>The file holds personal data, so it is sealed with a backup passphrase (at least 12 characters). Whoever imports the file on another PC needs this exact passphrase.</translation>
     </message>
     <message>
         <source>Đường dẫn tệp trên ổ USB</source>
-        <translation type="unfinished"></translation>
+        <translation>Path of the file on the USB drive</translation>
     </message>
     <message>
         <source>Ghi vào tệp</source>
-        <translation type="unfinished"></translation>
+        <translation>Write to file</translation>
     </message>
     <message>
         <source>&amp;Xuất ra tệp</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Export to file</translation>
     </message>
     <message>
         <source>Có %1 sự kiện của quầy này chưa gửi lên máy chủ trung tâm.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 events of this counter have not been sent to the central server.</translation>
     </message>
     <message>
         <source>Không có sự kiện nào của quầy này đang chờ gửi lên máy chủ trung tâm.</source>
-        <translation type="unfinished"></translation>
+        <translation>No event of this counter is waiting to be sent to the central server.</translation>
     </message>
     <message>
         <source>Ghi sự kiện ra tệp</source>
-        <translation type="unfinished"></translation>
+        <translation>Write the events to a file</translation>
     </message>
     <message>
         <source>Tệp sự kiện đã khóa (*.sealed);;Mọi tệp (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Sealed event files (*.sealed);;All files (*)</translation>
     </message>
     <message>
         <source>Đang ghi sự kiện ra tệp…</source>
-        <translation type="unfinished"></translation>
+        <translation>Writing the events to the file…</translation>
     </message>
     <message>
         <source>Đã ghi %1 sự kiện vào %2 (đã khóa bằng cụm mật khẩu).
 Bước tiếp theo: mang tệp này tới một máy tính của cùng cơ quan nối được với cơ sở dữ liệu trung tâm, mở oneStop bằng tài khoản quản trị và chọn «Nhập tệp sự kiện từ USB», nhập cụm mật khẩu vừa đặt. Các sự kiện vẫn được giữ trên máy này và được gửi khi máy có mạng; máy chủ trung tâm không nhận trùng.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 events written to %2 (sealed with the passphrase).
+Next step: take this file to a computer of the same agency that can reach the central database, open oneStop with an administrator account, choose «Import an event file from USB» and enter the passphrase you just set. The events also stay on this PC and are sent once it is online; the central server does not take duplicates.</translation>
     </message>
 </context>
 <context>
     <name>UsbImportDialog</name>
     <message>
         <source>Nhập tệp sự kiện từ USB</source>
-        <translation type="unfinished"></translation>
+        <translation>Import an event file from USB</translation>
     </message>
     <message>
         <source>Tệp do «Xuất sự kiện chưa gửi ra tệp (USB)» ghi ra</source>
-        <translation type="unfinished"></translation>
+        <translation>A file written by «Export unsent events to a file (USB)»</translation>
     </message>
     <message>
         <source>Tệp sự kiện</source>
-        <translation type="unfinished"></translation>
+        <translation>Event file</translation>
     </message>
     <message>
         <source>Cụm mật khẩu sao lưu</source>
-        <translation type="unfinished">Backup passphrase</translation>
+        <translation>Backup passphrase</translation>
     </message>
     <message>
         <source>&amp;Nhập và gửi lên trung tâm</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Import and send to the centre</translation>
     </message>
     <message>
-        <source>Máy này chưa có địa chỉ máy chủ trung tâm nên chưa gửi được tệp lên. Hãy đặt địa chỉ ở Chương trình → Địa chỉ máy chủ trung tâm… rồi nhập lại tệp.</source>
-        <translation type="unfinished"></translation>
+        <source>Máy này chưa có địa chỉ máy chủ trung tâm nên chưa gửi được tệp lên. Hãy đặt địa chỉ ở Quản trị → Địa chỉ máy chủ trung tâm… rồi nhập lại tệp.</source>
+        <translation>This PC has no central server address yet, so the file cannot be sent. Set the address in Administration → Central server address…, then import the file again.</translation>
     </message>
     <message>
         <source>Các sự kiện trong tệp được kiểm tra rồi gửi lên máy chủ trung tâm %1. Gửi lại một tệp đã gửi không tạo bản trùng.</source>
-        <translation type="unfinished"></translation>
+        <translation>The events in the file are checked, then sent to the central server %1. Sending a file again creates no duplicates.</translation>
     </message>
     <message>
         <source>Chọn tệp sự kiện</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose an event file</translation>
     </message>
     <message>
         <source>Tệp sự kiện đã khóa (*.sealed);;Mọi tệp (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Sealed event files (*.sealed);;All files (*)</translation>
     </message>
     <message>
         <source>Đang gửi sự kiện lên máy chủ trung tâm…</source>
-        <translation type="unfinished"></translation>
+        <translation>Sending the events to the central server…</translation>
     </message>
     <message>
         <source>Đã gửi lên máy chủ trung tâm: %1 sự kiện mới, %2 sự kiện đã có từ trước.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sent to the central server: %1 new events, %2 already there.</translation>
     </message>
     <message>
         <source>%1 sự kiện bị cách ly ở máy chủ trung tâm (trùng mã hoặc số thứ tự với sự kiện khác nhưng khác nội dung): hãy báo quản trị tỉnh.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 events were quarantined at the central server (same code or sequence number as another event, but different content): tell the provincial administrator.</translation>
     </message>
     <message>
         <source>Máy chủ trung tâm chưa có sự kiện số %1–%2 của quầy %3, đứng trước các sự kiện vừa gửi: hãy báo quản trị tỉnh.</source>
-        <translation type="unfinished"></translation>
+        <translation>The central server is missing events %1–%2 of counter %3, which come before the events just sent: tell the provincial administrator.</translation>
     </message>
 </context>
 <context>
     <name>UsersDialog</name>
     <message>
         <source>Người dùng</source>
-        <translation type="unfinished"></translation>
+        <translation>Users</translation>
     </message>
     <message>
         <source>Tên đăng nhập</source>
-        <translation type="unfinished">User name</translation>
+        <translation>User name</translation>
     </message>
     <message>
         <source>Họ và tên</source>
-        <translation type="unfinished">Full name</translation>
+        <translation>Full name</translation>
     </message>
     <message>
         <source>Vai trò</source>
-        <translation type="unfinished"></translation>
+        <translation>Role</translation>
     </message>
     <message>
         <source>Trạng thái</source>
-        <translation type="unfinished">Status</translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Đang tải…</source>
-        <translation type="unfinished">Loading…</translation>
+        <translation>Loading…</translation>
     </message>
     <message>
         <source>&amp;Thêm người dùng…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Add user…</translation>
     </message>
     <message>
         <source>&amp;Khóa</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Lock</translation>
     </message>
     <message>
         <source>Đặt lại &amp;mật khẩu…</source>
-        <translation type="unfinished"></translation>
+        <translation>Reset &amp;password…</translation>
     </message>
     <message>
         <source>Đóng</source>
-        <translation type="unfinished">Close</translation>
+        <translation>Close</translation>
     </message>
     <message>
         <source>Đang tải danh sách người dùng…</source>
-        <translation type="unfinished"></translation>
+        <translation>Loading the users…</translation>
     </message>
     <message>
         <source>đang dùng</source>
-        <translation type="unfinished"></translation>
+        <translation>active</translation>
     </message>
     <message>
         <source>đã khóa</source>
-        <translation type="unfinished"></translation>
+        <translation>locked</translation>
     </message>
     <message>
         <source>%1 người dùng.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 users.</translation>
     </message>
     <message>
         <source>Mở &amp;khóa</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Unlock</translation>
     </message>
     <message>
         <source>Đã thêm người dùng %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>User %1 added.</translation>
     </message>
     <message>
         <source>Đã đặt lại mật khẩu của %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Password of %1 reset.</translation>
     </message>
     <message>
         <source>Khóa tài khoản</source>
-        <translation type="unfinished"></translation>
+        <translation>Lock account</translation>
     </message>
     <message>
         <source>Khóa tài khoản %1 (%2)? Người này sẽ không đăng nhập được cho đến khi được mở khóa.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lock the account %1 (%2)? This person cannot sign in until it is unlocked.</translation>
     </message>
     <message>
         <source>&amp;Hủy</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Cancel</translation>
     </message>
     <message>
         <source>Đã khóa tài khoản %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Account %1 locked.</translation>
     </message>
     <message>
         <source>Đã mở khóa tài khoản %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Account %1 unlocked.</translation>
     </message>
 </context>
 <context>
@@ -2751,7 +2760,7 @@ Bước tiếp theo: mang tệp này tới một máy tính của cùng cơ quan
     <name>password</name>
     <message>
         <source>hai lần nhập không khớp</source>
-        <translation type="unfinished">the two entries differ</translation>
+        <translation>the two entries differ</translation>
     </message>
 </context>
 </TS>

@@ -111,7 +111,7 @@ def test_without_a_central_address_the_import_says_where_to_set_it(qtbot, app, t
     plain = tmp_path / "khong-khoa.jsonl"
     plain.write_text("{}\n", encoding="utf-8")
     dialog = opened(qtbot, UsbImportDialog(app, tasks, admin))
-    assert "Chương trình → Địa chỉ máy chủ trung tâm…" in dialog.intro.text()
+    assert "Quản trị → Địa chỉ máy chủ trung tâm…" in dialog.intro.text()
 
     type_text(dialog.file, str(plain) + "\n")  # typed by hand; Enter goes on to the passphrase
     assert dialog.focusWidget() is dialog.passphrase
@@ -125,7 +125,7 @@ def test_without_a_central_address_the_import_says_where_to_set_it(qtbot, app, t
     press(qtbot, dialog.submit_button)
     qtbot.waitUntil(dialog.error.isVisible, timeout=15000)
     assert dialog.error.text() == UsbImportDialog.no_central_text()
-    assert "Chương trình → Địa chỉ máy chủ trung tâm…" in dialog.error.text() and dialog.isVisible()
+    assert "Quản trị → Địa chỉ máy chủ trung tâm…" in dialog.error.text() and dialog.isVisible()
 
 
 def test_only_an_administrator_carries_events_off_or_in(qtbot, app, tasks, admin, official, tmp_path, monkeypatch):

@@ -259,7 +259,7 @@ class UsbImportDialog(_UsbDialog):
     def no_central_text() -> str:
         return QCoreApplication.translate(
             "UsbImportDialog", "Máy này chưa có địa chỉ máy chủ trung tâm nên chưa gửi được tệp lên. Hãy đặt địa chỉ ở "
-            "Chương trình → Địa chỉ máy chủ trung tâm… rồi nhập lại tệp.")
+            "Quản trị → Địa chỉ máy chủ trung tâm… rồi nhập lại tệp.")
 
     def _on_loaded(self, status: SyncStatus) -> None:
         if status.central_url:
