@@ -52,20 +52,37 @@ def test_only_a_role_that_administers_gets_the_administration_menu(qtbot, app, t
     assert main.password_action.isEnabled() and main.sign_out_action.isEnabled()
 
 
-def test_the_administration_menu_opens_by_keys(qtbot, app, tasks, admin):
+def test_every_administration_item_opens_its_dialog_by_keys(qtbot, app, tasks, admin):
+    from ui.dialogs.backup import BackupDialog, RestoreDialog
+    from ui.dialogs.calendar import CalendarDialog
+    from ui.dialogs.postal_units import PostalUnitsDialog
+    from ui.dialogs.usb import UsbExportDialog, UsbImportDialog
+    from ui.dialogs.users import UsersDialog
+
+    expected = {"users": UsersDialog, "agency_settings": AgencySettingsDialog, "calendar": CalendarDialog,
+                "postal_units": PostalUnitsDialog, "profiles": ProfilesDialog, "usb_export": UsbExportDialog,
+                "usb_import": UsbImportDialog, "backup": BackupDialog, "restore": RestoreDialog}
     main = open_window(qtbot, app, tasks, admin)
-    opened: list[QWidget] = []
+    letters = [a.text()[a.text().index("&") + 1].lower() for a in main.admin_menu.actions() if "&" in a.text()]
+    assert len(letters) == len(set(letters))  # one Alt key each
+    for name, action in main.admin_actions.items():
+        opened: list[QWidget] = []
 
-    def close(dialog: QWidget) -> None:
-        opened.append(dialog)
-        QTest.keyClick(dialog, Qt.Key.Key_Escape)
+        def close(dialog: QWidget) -> None:
+            opened.append(dialog)
+            qtbot.waitUntil(tasks.is_idle, timeout=5000)  # what it loads, loaded
+            QTest.keyClick(dialog, Qt.Key.Key_Escape)
 
-    timer = answer_next_dialog(close)
-    QTest.keyClick(main, Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)  # Alt+Q: Quản trị
-    qtbot.waitUntil(lambda: main.admin_menu.isVisible(), timeout=3000)
-    QTest.keyClick(main.admin_menu, Qt.Key.Key_G)  # &Giờ làm việc, chỉ tiêu, mã hồ sơ…
-    qtbot.waitUntil(lambda: bool(opened), timeout=5000)
-    assert isinstance(opened[0], AgencySettingsDialog) and not timer.isActive()
+        answer_next_dialog(close)
+        main.activateWindow()
+        qtbot.waitUntil(main.isActiveWindow, timeout=3000)
+        QTest.keyClick(main, Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)  # Alt+Q: Quản trị
+        qtbot.waitUntil(main.admin_menu.isVisible, timeout=3000)
+        letter = action.text()[action.text().index("&") + 1]
+        QTest.keyClick(main.admin_menu, getattr(Qt.Key, f"Key_{letter.upper()}"))
+        qtbot.waitUntil(lambda: bool(opened), timeout=5000)
+        assert isinstance(opened[0], expected[name]), name
+        qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=3000)
     qtbot.waitUntil(tasks.is_idle, timeout=5000)
 
 
