@@ -204,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     s = sub.add_parser("setup", help="thiết lập ban đầu: cơ quan, quầy, quản trị viên")
-    s.add_argument("--agency-code", required=True, help="mã định danh điện tử, ví dụ 000.17.22.H56")
+    s.add_argument("--agency-code", required=True, help="mã định danh điện tử, ví dụ G12.18.112.001 (dạng cũ: 000.17.22.H56)")
     s.add_argument("--agency-name", required=True, help="tên bộ phận tiếp nhận")
     s.add_argument("--managing-agency", help="cơ quan chủ quản (mặc định: như tên cơ quan)")
     s.add_argument("--province", default="", help="tỉnh, thành phố")

@@ -1,8 +1,9 @@
 """Agency codes and dossier codes (mã hồ sơ, Thông tư 01/2018/TT-VPCP).
 
 A dossier code is ``<agency code>-<yymmdd>-<daily sequence>``: the receiving agency's
-electronic identifier (QCVN 102:2016/BTTTT: at most 13 characters, lowest level first, dot
-separated, the last group the province such as H56), the date of receipt and a zero-padded
+electronic identifier (:func:`validate_agency_code`: the 2025 form, top level first, up to 35
+characters such as G12.18.112.001, or the 2018 form, the province last such as
+000.17.22.H56), the date of receipt and a zero-padded
 number that restarts every day. Counters working offline share the day's numbers in blocks
 (:func:`sequence_block`) so two counters never issue the same code.
 
@@ -24,6 +25,7 @@ from oneStop.domain.errors import InvalidAgencyCode, InvalidDossierCode, Validat
 
 __all__ = [
     "AGENCY_CODE_MAX_LENGTH",
+    "DOSSIER_CODE_MAX_LENGTH",
     "compact_agency_code",
     "validate_agency_code",
     "is_valid_agency_code",
@@ -36,12 +38,17 @@ __all__ = [
     "max_counters",
 ]
 
-AGENCY_CODE_MAX_LENGTH = 13
+#: Quyết định 20/2020/QĐ-TTg (amended by 09/2025): at most 35 characters; the 2018 form 13.
+AGENCY_CODE_MAX_LENGTH = 35
+AGENCY_CODE_2018_MAX_LENGTH = 13
+#: The longest dossier code: the agency, "-", yymmdd, "-" and the longest daily number.
+DOSSIER_CODE_MAX_LENGTH = AGENCY_CODE_MAX_LENGTH + 1 + 6 + 1 + 7
 #: Allowed lengths of the daily sequence: 4 in the circular, 6–7 in ministry systems.
 SEQUENCE_DIGITS = (4, 7)
 
 _GROUP = re.compile(r"[A-Z0-9]+")
 _PROVINCE_GROUP = re.compile(r"[A-Z][0-9]{2}")
+_LEVEL_ONE_GROUP = re.compile(r"[A-Y][0-9]{2}")
 _DOSSIER = re.compile(r"(?P<agency>[^-]+)-(?P<day>[0-9]{6})-(?P<seq>[0-9]+)")
 
 
@@ -65,12 +72,17 @@ def compact_agency_code(s: str) -> str:
 def validate_agency_code(s: str, field: str = "agency_code") -> str:
     """Return the compact agency code, or raise :class:`InvalidAgencyCode` naming ``field``.
 
-    >>> validate_agency_code("H56")
-    'H56'
+    Two forms are accepted. The identifier of Quyết định 20/2020/QĐ-TTg (amended by 09/2025):
+    at most 35 characters, groups from the top level down, the first a level-1 code of a
+    letter A–Y and two digits (``G12.18.112.001``). And the 2018 form (QCVN 102:2016): at most
+    13 characters, lowest level first, the last group the province (``000.17.22.H56``).
+
+    >>> validate_agency_code("H56"), validate_agency_code("g12.18.112.001")
+    ('H56', 'G12.18.112.001')
     >>> validate_agency_code("000.17.22")
     Traceback (most recent call last):
     ...
-    oneStop.domain.errors.InvalidAgencyCode: Mã định danh điện tử của cơ quan: nhóm cuối «22» phải là mã tỉnh: một chữ cái và 2 chữ số (ví dụ H56)
+    oneStop.domain.errors.InvalidAgencyCode: Mã định danh điện tử của cơ quan: nhóm đầu «000» phải là mã cấp 1: một chữ cái A–Y và 2 chữ số (ví dụ G12.18.112.001); theo dạng cũ, nhóm cuối «22» phải là mã tỉnh (ví dụ 000.17.22.H56)
     """
     if not isinstance(s, str):
         raise InvalidAgencyCode(field, "phải là văn bản")
@@ -84,11 +96,15 @@ def validate_agency_code(s: str, field: str = "agency_code") -> str:
         raise InvalidAgencyCode(field, "có nhóm trống (dấu chấm ở đầu, ở cuối hoặc hai dấu chấm liền nhau)")
     if not all(g.isascii() and _GROUP.fullmatch(g) for g in groups):
         raise InvalidAgencyCode(field, "chỉ được gồm chữ cái không dấu, chữ số và dấu chấm")
-    if not _PROVINCE_GROUP.fullmatch(groups[-1]):
-        raise InvalidAgencyCode(
-            field, f"nhóm cuối «{groups[-1]}» phải là mã tỉnh: một chữ cái và 2 chữ số (ví dụ H56)"
-        )
-    return code
+    if _LEVEL_ONE_GROUP.fullmatch(groups[0]):
+        return code  # QĐ 20/2020: the top level first
+    if _PROVINCE_GROUP.fullmatch(groups[-1]):  # QCVN 102:2016: the province last
+        if len(code) > AGENCY_CODE_2018_MAX_LENGTH:
+            raise InvalidAgencyCode(field, f"dạng cũ (nhóm cuối là mã tỉnh) dài tối đa {AGENCY_CODE_2018_MAX_LENGTH} ký tự")
+        return code
+    raise InvalidAgencyCode(
+        field, f"nhóm đầu «{groups[0]}» phải là mã cấp 1: một chữ cái A–Y và 2 chữ số (ví dụ G12.18.112.001); "
+               f"theo dạng cũ, nhóm cuối «{groups[-1]}» phải là mã tỉnh (ví dụ 000.17.22.H56)")
 
 
 def is_valid_agency_code(s: str) -> bool:

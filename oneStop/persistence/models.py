@@ -44,7 +44,7 @@ class Base(DeclarativeBase):
 class AgencyRow(Base):
     __tablename__ = "agencies"
 
-    code: Mapped[str] = mapped_column(String(13), primary_key=True)
+    code: Mapped[str] = mapped_column(String(35), primary_key=True)  # QĐ 20/2020: up to 35 characters
     name: Mapped[str] = mapped_column(String(300))
     managing_agency: Mapped[str] = mapped_column(String(300))
     province: Mapped[str] = mapped_column(String(100))
@@ -196,8 +196,8 @@ class DossierRow(Base):
     __tablename__ = "dossiers"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    agency_code: Mapped[str] = mapped_column(String(13))
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    agency_code: Mapped[str] = mapped_column(String(35))
     counter: Mapped[int] = mapped_column(Integer)
     received_date: Mapped[date] = mapped_column(Date)  # business date, Asia/Ho_Chi_Minh
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -288,7 +288,7 @@ class DailySequenceRow(Base):
 
     __tablename__ = "daily_sequences"
 
-    agency_code: Mapped[str] = mapped_column(String(13), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(String(35), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     counter: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer)
@@ -348,7 +348,7 @@ class HandoverItemRow(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     batch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("handover_batches.id"))
     dossier_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
-    code: Mapped[str] = mapped_column(String(40))
+    code: Mapped[str] = mapped_column(String(64))
     tracking: Mapped[str] = mapped_column(String(40))
     added_by: Mapped[str] = mapped_column(String(50))
     added_at: Mapped[datetime] = mapped_column(UtcDateTime)

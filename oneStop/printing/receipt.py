@@ -148,15 +148,26 @@ def _draw_copy(canvas: Canvas, doc: ReceiptDocument, page, copy: str) -> None:  
     qr_size = 19 * mm
     block_top = w.y
     w.rich([("Mã hồ sơ: ", SERIF), (doc.code, SERIF_BOLD)], size=body * 1.05)
-    bar_y = w.y - bar_height - body * 0.1
-    draw_code128(canvas, doc.code, w.x - 10 * module, bar_y, module=module, height=bar_height)
     qr_x = w.x + w.width - qr_size + 2 * mm
-    draw_qr(canvas, doc.qr_text or doc.code, qr_x, block_top - qr_size + body * 0.2, qr_size)
+    qr_bottom = block_top - qr_size + body * 0.2
+    draw_qr(canvas, doc.qr_text or doc.code, qr_x, qr_bottom, qr_size)
+    beside_qr = code128_width(doc.code, module) < w.width - qr_size
+    if not beside_qr:
+        # a long agency identifier (up to 35 characters, QĐ 20/2020): the symbol takes its own
+        # row under the QR, the whole width with its quiet zones in the margins; narrower bars
+        # (5 dots at 600 dpi) only if even that is too short
+        room = w.width + 20 * module
+        if code128_width(doc.code, module) > room:
+            module = 0.2117 * mm
+    bar_y = (w.y if beside_qr else qr_bottom - body * 0.3) - bar_height - body * 0.1
+    draw_code128(canvas, doc.code, w.x - 10 * module, bar_y, module=module, height=bar_height)
     if copy:
         canvas.setFont(SERIF_ITALIC, body)
-        canvas.drawRightString(qr_x - 2 * mm, bar_y + bar_height - body, fonts.printable(copy, SERIF_ITALIC))
-    w.y = min(bar_y, block_top - qr_size + body * 0.2) - body * 0.3
-    assert code128_width(doc.code, module) < w.width - qr_size  # the symbol never runs into the QR
+        copy_y = bar_y + bar_height - body if beside_qr else qr_bottom + body * 0.3
+        canvas.drawRightString(qr_x - 2 * mm, copy_y, fonts.printable(copy, SERIF_ITALIC))
+    w.y = min(bar_y, qr_bottom) - body * 0.3
+    # the symbol never runs into the QR nor off the paper
+    assert code128_width(doc.code, module) < (w.width - qr_size if beside_qr else w.width + 20 * module + 1)
 
     # 4–6. who submitted what
     who = " tiếp nhận hồ sơ của tổ chức: " if doc.organisation else " tiếp nhận hồ sơ của: "

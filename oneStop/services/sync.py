@@ -297,7 +297,7 @@ class SyncService:
         engine = central.connect(self._url(url))
         try:
             with engine.connect() as connection:
-                central.require_schema(connection)
+                central.require_schema(connection, agency)
                 keys = central.counter_keys(connection)
                 for item in items:
                     if not signing.verify(keys.get(item.event.counter_id), item.content_hash, item.signature):

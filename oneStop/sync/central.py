@@ -134,6 +134,7 @@ def add_counter(url: str, agency_code: str, counter: int, public_key: str | None
     role = "onestop_c_" + re.sub(r"[^a-z0-9]", "_", agency_code.lower()) + f"_{counter}"
 
     def register(c: Connection) -> None:
+        _require_room_for(c, agency_code)
         c.execute(text("DELETE FROM central_counter_roles WHERE role_name = :r OR counter_id = :c"),
                   {"r": role, "c": counter_id})
         c.execute(cm.counter_roles.insert().values(role_name=role, counter_id=counter_id, agency_code=agency_code))
@@ -233,16 +234,31 @@ def sharing_with(connection: Connection, agency_code: str) -> tuple[str, ...]:
 
 
 class CentralTooOld(OneStopError):
-    def __init__(self) -> None:
-        super().__init__("Cơ sở dữ liệu trung tâm dùng lược đồ cũ (chưa có chữ ký số của quầy): quản trị tỉnh cần "
-                         "chạy «onestop central init» để nâng cấp trước khi các quầy đồng bộ.")
+    def __init__(self, reason: str = "chưa có chữ ký số của quầy") -> None:
+        super().__init__(f"Cơ sở dữ liệu trung tâm dùng lược đồ cũ ({reason}): quản trị tỉnh cần chạy «onestop "
+                         "central init» để nâng cấp trước khi các quầy đồng bộ.")
 
 
-def require_schema(connection: Connection) -> None:
-    """Refuse to sync with a central schema older than this program needs (c0009: signed events)."""
+def require_schema(connection: Connection, agency_code: str | None = None) -> None:
+    """Refuse to sync with a central schema older than this program needs (c0009: signed events);
+    and, for an agency identifier longer than 13 characters (the 2025 form), one that cannot hold
+    it (c0010)."""
     with connection.begin():
         if connection.scalar(text("SELECT to_regclass('central_counter_keys') IS NULL")):
             raise CentralTooOld()
+        if agency_code is not None:
+            _require_room_for(connection, agency_code)
+
+
+def _require_room_for(connection: Connection, agency_code: str) -> None:
+    """Refuse an agency identifier longer than the central schema's columns (13 before c0010)."""
+    if len(agency_code) <= 13:
+        return
+    width = connection.scalar(text(
+        "SELECT character_maximum_length FROM information_schema.columns "
+        "WHERE table_name = 'central_events' AND column_name = 'agency_code'"))
+    if width is not None and width < len(agency_code):
+        raise CentralTooOld(f"mã định danh cơ quan tối đa {width} ký tự, chưa nhận mã {agency_code}")
 
 
 def register_key(connection: Connection, public_key: str) -> str | None:

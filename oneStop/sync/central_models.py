@@ -33,7 +33,7 @@ events = Table(
     metadata,
     Column("central_seq", BigInteger, nullable=False),  # from its sequence (c0005); unique by that
     Column("id", Uuid, primary_key=True),  # the key since c0006
-    Column("agency_code", String(13), nullable=False),
+    Column("agency_code", String(35), nullable=False),
     Column("counter_id", String(40), nullable=False),
     Column("seq", BigInteger, nullable=False),
     Column("kind", String(60), nullable=False),
@@ -75,7 +75,7 @@ counter_roles = Table(
     metadata,
     Column("role_name", String(63), primary_key=True),
     Column("counter_id", String(40), nullable=False, unique=True),
-    Column("agency_code", String(13), nullable=False),
+    Column("agency_code", String(35), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
@@ -84,7 +84,7 @@ counter_keys = Table(
     "central_counter_keys",
     metadata,
     Column("counter_id", String(40), primary_key=True),
-    Column("agency_code", String(13), nullable=False),
+    Column("agency_code", String(35), nullable=False),
     Column("public_key", String(44), nullable=False),
     Column("registered_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
@@ -93,7 +93,7 @@ supervisor_roles = Table(
     "central_supervisor_roles",
     metadata,
     Column("role_name", String(63), primary_key=True),
-    Column("agency_code", String(13), primary_key=True),
+    Column("agency_code", String(35), primary_key=True),
 )
 
 #: Cross-boundary reception (c0007): the counters of ``shared_with`` read the dossiers of
@@ -101,7 +101,7 @@ supervisor_roles = Table(
 agency_shares = Table(
     "central_agency_shares",
     metadata,
-    Column("agency_code", String(13), primary_key=True),
-    Column("shared_with", String(13), primary_key=True),
+    Column("agency_code", String(35), primary_key=True),
+    Column("shared_with", String(35), primary_key=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

@@ -113,12 +113,12 @@ class SyncClient:
         engine = central.connect(self._url)
         try:
             with engine.connect() as connection:
-                central.require_schema(connection)
+                with self._uow() as uow:
+                    agency = uow.agency_code
+                central.require_schema(connection, agency)
                 self._check_key(connection)
                 self._make_room(connection)
                 self._measure_clock(connection)
-                with self._uow() as uow:
-                    agency = uow.agency_code
                 sharing = central.sharing_with(connection, agency)
                 self._vetter = Vetter(agency, central.counter_keys(connection))
                 pushed, acknowledged, quarantined, gaps = self._push(connection, sharing)

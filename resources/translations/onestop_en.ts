@@ -947,8 +947,8 @@ Backup passphrase:</translation>
         <translation>For example: UBND xã Quảng Phú</translation>
     </message>
     <message>
-        <source>Ví dụ: 000.17.22.H56</source>
-        <translation>For example: 000.17.22.H56</translation>
+        <source>Ví dụ: G12.18.112.001 (dạng cũ: 000.17.22.H56)</source>
+        <translation>For example: G12.18.112.001 (old form: 000.17.22.H56)</translation>
     </message>
     <message>
         <source>Địa danh ghi trước ngày tháng trên phiếu; để trống: tên tỉnh</source>

@@ -162,3 +162,18 @@ def test_transitions_from_the_command_line(ready):
     # an official may not stop processing: the role is checked in the core
     rc, _, err = ready("transition", code, "--user", "hoa", "--to", "stopped", "--reason", "x")
     assert rc == 1 and "không có quyền" in err
+
+
+def test_an_agency_with_a_2025_identifier_is_set_up_and_receives(run):
+    """Quyết định 20/2020/QĐ-TTg as amended by 09/2025: ``G12.18.112.001`` (issue 15; the
+    2018 form was the only one accepted)."""
+    code, out, err = run("setup", "--agency-code", "g12.18.112.001", "--agency-name", "Trung tâm Phục vụ hành chính "
+                         "công xã Quảng Phú", "--counter", "1", "--admin", "admin")
+    assert code == 0, err
+    code, out, err = run("users", "add", "hoa", "--role", "official", "--full-name", "Nguyễn Thị Hoa")
+    assert code == 0, err
+    received = _receive(run)
+    assert received["code"].startswith("G12.18.112.001-")
+    code, out, err = run("setup", "--agency-code", "Z12.18.112.001", "--agency-name", "X", "--counter", "1",
+                         "--admin", "admin")
+    assert code != 0 and "mã cấp 1" in err

@@ -45,7 +45,7 @@ class FirstRunDialog(QDialog):
         self.managing_agency = QLineEdit()
         self.managing_agency.setPlaceholderText(self.tr("Ví dụ: UBND xã Quảng Phú"))
         self.agency_code = QLineEdit()
-        self.agency_code.setPlaceholderText(self.tr("Ví dụ: 000.17.22.H56"))
+        self.agency_code.setPlaceholderText(self.tr("Ví dụ: G12.18.112.001 (dạng cũ: 000.17.22.H56)"))
         self.province = QLineEdit()
         self.place = QLineEdit()
         self.place.setPlaceholderText(self.tr("Địa danh ghi trước ngày tháng trên phiếu; để trống: tên tỉnh"))
