@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from oneStop.printing import fonts
-from oneStop.printing.barcodes import draw_code128
+from oneStop.printing.barcodes import code128_width, draw_code128
 from oneStop.printing.layout import (
     SERIF,
     SERIF_BOLD,
@@ -233,8 +233,11 @@ def render_control_sheet(doc: ControlSheetDocument, *, paper: str = "A5") -> byt
     canvas, buffer, w = _begin(doc.header, paper)
     body = w.paper.body
     module = 0.254 * mm
+    if code128_width(doc.code, module) > w.width + 20 * module:  # a 35-character agency identifier at A5
+        module = 0.2117 * mm  # 5 dots at 600 dpi
     top = w.y
-    draw_code128(canvas, doc.code, w.x + w.width / 2 - 45 * mm, top - 9 * mm, module=module, height=8 * mm)
+    draw_code128(canvas, doc.code, w.x + (w.width - code128_width(doc.code, module)) / 2, top - 9 * mm,
+                 module=module, height=8 * mm)  # centred, its quiet zones in the margins if need be
     w.y = top - 9 * mm - body * 0.4
     w.line(f"Mã hồ sơ: {doc.code}", font=SERIF_BOLD, align="center")
     w.line(f"(Kèm theo hồ sơ của: {doc.applicant_name})", font=SERIF_ITALIC, align="center")

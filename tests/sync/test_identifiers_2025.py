@@ -63,6 +63,8 @@ def test_reception_receipt_handover_and_sync_take_the_2025_identifier(agency, ce
     found = decode(page_images(receipt.pdf)[0])
     assert dossier.code in found.get("Code128", []), found  # the scanner reads the whole code back
     assert any(dossier.code in text for text in found.get("QRCode", [])), found
+    control = first.printing.form(official, "control-sheet", dossier.code)  # Mẫu 05, A5: its own Code128
+    assert dossier.code in decode(page_images(getattr(control, "pdf", control))[0]).get("Code128", [])
 
     first.lifecycle.transition(official, dossier.code, Transition.RESULT_READY, {})
     first.handover.save_postal_unit(admin, "BC-QP", "Bưu cục Quảng Phú")
