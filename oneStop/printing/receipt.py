@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from oneStop.printing import fonts
@@ -147,7 +148,9 @@ def _draw_copy(canvas: Canvas, doc: ReceiptDocument, page, copy: str) -> None:  
     bar_height = 10 * mm
     qr_size = 19 * mm
     block_top = w.y
-    w.rich([("Mã hồ sơ: ", SERIF), (doc.code, SERIF_BOLD)], size=body * 1.05)
+    code_size = body * 1.05
+    w.rich([("Mã hồ sơ: ", SERIF), (doc.code, SERIF_BOLD)], size=code_size)
+    code_line_end = w.x + stringWidth("Mã hồ sơ: ", SERIF, code_size) + stringWidth(doc.code, SERIF_BOLD, code_size)
     qr_x = w.x + w.width - qr_size + 2 * mm
     qr_bottom = block_top - qr_size + body * 0.2
     draw_qr(canvas, doc.qr_text or doc.code, qr_x, qr_bottom, qr_size)
@@ -161,11 +164,21 @@ def _draw_copy(canvas: Canvas, doc: ReceiptDocument, page, copy: str) -> None:  
             module = 0.2117 * mm
     bar_y = (w.y if beside_qr else qr_bottom - body * 0.3) - bar_height - body * 0.1
     draw_code128(canvas, doc.code, w.x - 10 * module, bar_y, module=module, height=bar_height)
+    below = min(bar_y, qr_bottom) - body * 0.3
     if copy:
+        # the copy marker never in the symbol's quiet zone: on the code's line, between the code
+        # and the QR, if it fits there; else, with the symbol on its own row, beside the QR;
+        # else on a line of its own under the QR
+        label = fonts.printable(copy, SERIF_ITALIC)
         canvas.setFont(SERIF_ITALIC, body)
-        copy_y = bar_y + bar_height - body if beside_qr else qr_bottom + body * 0.3
-        canvas.drawRightString(qr_x - 2 * mm, copy_y, fonts.printable(copy, SERIF_ITALIC))
-    w.y = min(bar_y, qr_bottom) - body * 0.3
+        if code_line_end + 3 * mm + stringWidth(label, SERIF_ITALIC, body) <= qr_x - 2 * mm:
+            canvas.drawRightString(qr_x - 2 * mm, block_top - code_size, label)
+        elif not beside_qr:
+            canvas.drawRightString(qr_x - 2 * mm, qr_bottom + body * 0.3, label)
+        else:
+            canvas.drawRightString(w.x + w.width, below - body, label)
+            below -= body * 1.2
+    w.y = below
     # the symbol never runs into the QR nor off the paper
     assert code128_width(doc.code, module) < (w.width - qr_size if beside_qr else w.width + 20 * module + 1)
 

@@ -44,6 +44,38 @@ def test_both_barcodes_decode_back_to_the_dossier_code_on_every_copy(app, offici
         assert found.get("QRCode") == [dossier.code]
 
 
+@pytest.mark.parametrize("agency_code", ["000.17.22.H56", "G12.18.112.001", "G12.18.112.001.0001.0002.0003.00045"])
+@pytest.mark.parametrize("paper", ["A5", "A4"])
+def test_nothing_is_printed_in_the_code128s_quiet_zones_on_any_copy(tmp_path, clock, agency_code, paper):
+    """«Liên 2: Giao người nộp» was printed over the symbol's right quiet zone (issue 15): ten
+    modules of white on each side, as a scanner needs them."""
+    import zxingcpp
+
+    from oneStop.domain.models import Role
+    from oneStop.services.app import App
+    from tests.conftest import PASSWORD, setup_request
+
+    with App(tmp_path / "quay", clock=clock) as app:
+        admin = app.setup.set_up(setup_request(agency_code=agency_code))
+        add_procedure(app)
+        official = app.auth.add_user(admin, "cb1", "Nguyễn Thị Hoa", Role.OFFICIAL, PASSWORD)
+        code = app.reception.receive(official, draft()).code
+        pdf = app.printing.receipt(official, code, paper=paper).pdf
+    quiet = round(10 * 0.2117 / 25.4 * 300) - 2  # ten of the narrowest modules, in pixels at 300 dpi
+    for number, image in enumerate(page_images(pdf), 1):
+        (symbol,) = [r for r in zxingcpp.read_barcodes(image) if r.format.name == "Code128"]
+        assert symbol.text == code
+        corners = symbol.position
+        top = min(corners.top_left.y, corners.top_right.y)
+        bottom = max(corners.bottom_left.y, corners.bottom_right.y)
+        left = min(corners.top_left.x, corners.bottom_left.x)
+        right = max(corners.top_right.x, corners.bottom_right.x)
+        pixels = image.load()
+        for x0, x1 in ((right + 3, right + 3 + quiet), (left - 3 - quiet, left - 3)):
+            dark = [(x, y) for x in range(max(0, x0), x1) for y in range(top, bottom + 1) if pixels[x, y] < 160]
+            assert not dark, (paper, agency_code, f"Liên {number}", dark[:3])
+
+
 def test_the_vietnamese_text_reads_back_from_the_pdf(app, official, dossier):
     pages = [squash(t) for t in page_texts(app.printing.receipt(official, dossier.code).pdf)]
     first, second = pages
