@@ -114,12 +114,17 @@ class FormDialog(QDialog):
         self._enter.watch(*widgets[:-1])
         widgets[0].setFocus()
 
-    def _passwords_differ(self, first: QLineEdit, again: QLineEdit) -> bool:
-        """Said under the repeat field, before anything goes to the core."""
-        if first.text() == again.text():
-            return False
-        self.show_errors([mismatch()])
-        return True
+    def _submit_new_password(self, job: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+        """Send ``job`` unless a call is on its way (a second Enter) or the new password typed
+        twice (fields ``password`` and ``password_again``) differs: said under the repeat field,
+        before anything goes to the core."""
+        if self._busy():
+            return
+        if self.form.fields["password"][0].text() != self.form.fields["password_again"][0].text():
+            self.show_errors([mismatch()])
+            return
+        self.show_errors([])
+        self._submit(job, on_done)
 
     def _submit(self, job: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
         assert self.buttons is not None
@@ -162,13 +167,8 @@ class ChangePasswordDialog(FormDialog):
                     self.tr("Đổi mật khẩu"), self._on_change_clicked)
 
     def _on_change_clicked(self) -> None:
-        if self._busy():
-            return
-        self.show_errors([])
-        if self._passwords_differ(self.password, self.password_again):
-            return
         app, user, current, new = self._app, self._user, self.current.text(), self.password.text()
-        self._submit(lambda: app.auth.change_own_password(user, current, new), self._on_changed)
+        self._submit_new_password(lambda: app.auth.change_own_password(user, current, new), self._on_changed)
 
     def _on_changed(self, _: object) -> None:
         self.note = self.tr("Đã đổi mật khẩu.")

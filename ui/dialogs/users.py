@@ -234,14 +234,9 @@ class AddUserDialog(FormDialog):
         self._build("", self.tr("Thêm"), self._on_add_clicked)
 
     def _on_add_clicked(self) -> None:
-        if self._busy():
-            return
-        self.show_errors([])
-        if self._passwords_differ(self.password, self.password_again):
-            return
         app, user = self._app, self._user
         values = (self.username.text(), self.full_name.text(), self.role.currentData(), self.password.text())
-        self._submit(lambda: app.auth.add_user(user, *values), self._on_added)
+        self._submit_new_password(lambda: app.auth.add_user(user, *values), self._on_added)
 
     def _on_added(self, created: User) -> None:
         self.created = created
@@ -264,10 +259,5 @@ class ResetPasswordDialog(FormDialog):
                     self.tr("Đặt lại mật khẩu"), self._on_reset_clicked)
 
     def _on_reset_clicked(self) -> None:
-        if self._busy():
-            return
-        self.show_errors([])
-        if self._passwords_differ(self.password, self.password_again):
-            return
         app, user, name, new = self._app, self._user, self.target.username, self.password.text()
-        self._submit(lambda: app.auth.set_password(user, name, new), lambda _: self.accept())
+        self._submit_new_password(lambda: app.auth.set_password(user, name, new), lambda _: self.accept())
