@@ -114,6 +114,25 @@ def _with_database(uri: str, name: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
 
 
+def migrate_central(url: str, verb: str, revision: str) -> None:
+    """Take the central schema at ``url`` up or down (``verb``: "upgrade" | "downgrade") to
+    ``revision``, as Alembic does it for ``central init``."""
+    from alembic import command
+    from alembic.config import Config
+
+    from oneStop.sync import central
+
+    engine = central.connect(url)
+    try:
+        with engine.begin() as connection:
+            cfg = Config()
+            cfg.set_main_option("script_location", str(central.MIGRATIONS_DIR))
+            cfg.attributes["connection"] = connection
+            getattr(command, verb)(cfg, revision)
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def central_url(postgres) -> str:  # type: ignore[no-untyped-def]
     """A new, empty central database with the current schema."""

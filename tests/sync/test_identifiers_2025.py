@@ -4,6 +4,8 @@ the handover scan and the sync to a real central PostgreSQL all take it (issue 1
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import text
 
@@ -14,7 +16,7 @@ from oneStop.domain.models import ReturnMethod, Role
 from oneStop.services.app import App
 from oneStop.sync import central
 from oneStop.sync.client import SyncClient
-from tests.conftest import PASSWORD, setup_request
+from tests.conftest import PASSWORD, migrate_central, setup_request
 from tests.core.helpers import add_procedure, draft
 from tests.core.pdf_tools import decode, page_images
 
@@ -30,9 +32,9 @@ def test_the_2025_form_is_accepted_and_the_2018_form_keeps_working():
                        ("G12..18", "nhóm trống"), ("G12.18-1", "chữ cái không dấu")):
         with pytest.raises(InvalidAgencyCode, match=words):
             codes.validate_agency_code(bad)
-    code = codes.format_dossier_code(LONGEST, __import__("datetime").date(2026, 12, 5), 1234567, digits=7)
+    code = codes.format_dossier_code(LONGEST, date(2026, 12, 5), 1234567, digits=7)
     assert len(code) == codes.DOSSIER_CODE_MAX_LENGTH
-    assert codes.parse_dossier_code(code.lower()) == (LONGEST, __import__("datetime").date(2026, 12, 5), 1234567)
+    assert codes.parse_dossier_code(code.lower()) == (LONGEST, date(2026, 12, 5), 1234567)
 
 
 @pytest.fixture
@@ -79,28 +81,13 @@ def test_reception_receipt_handover_and_sync_take_the_2025_identifier(agency, ce
     assert pulled.code == dossier.code and pulled.agency_code == code
 
 
-def _central_to(url: str, revision: str) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    engine = central.connect(url)
-    try:
-        with engine.begin() as connection:
-            cfg = Config()
-            cfg.set_main_option("script_location", str(central.MIGRATIONS_DIR))
-            cfg.attributes["connection"] = connection
-            command.downgrade(cfg, revision)
-    finally:
-        engine.dispose()
-
-
 @pytest.mark.parametrize("agency", [REAL], indirect=True)
 def test_a_central_database_too_old_for_the_identifier_says_so_and_syncs_once_upgraded(agency, central_url):
     """c0010 widens the columns row-level security reads (its policies dropped and made again,
     both ways); a central schema still at c0009 refuses this counter by name, not with a
     PostgreSQL error in the middle of a push."""
     code, (first, _second) = agency
-    _central_to(central_url, "c0009")  # a province that has not run «central init» since
+    migrate_central(central_url, "downgrade", "c0009")  # a province that has not run «central init» since
     with pytest.raises(central.CentralTooOld, match=f"chưa nhận mã {code}"):
         central.add_counter(central_url, code, 1)
     engine = central.connect(central_url)

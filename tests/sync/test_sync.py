@@ -745,25 +745,14 @@ def test_the_central_schema_upgrades_with_its_events_and_goes_back(postgres):
     to c0005 and upgrading again works too."""
     import uuid as uuid_module
 
-    from alembic import command
-    from alembic.config import Config
-
-    from tests.conftest import _with_database
+    from tests.conftest import _with_database, migrate_central
 
     name = f"central_{uuid_module.uuid4().hex[:12]}"
     postgres.psql(f"CREATE DATABASE {name};")
     url = _with_database(postgres.get_uri(), name)
 
     def migrate(verb: str, revision: str) -> None:
-        engine = central.connect(url)
-        try:
-            with engine.begin() as connection:
-                cfg = Config()
-                cfg.set_main_option("script_location", str(central.MIGRATIONS_DIR))
-                cfg.attributes["connection"] = connection
-                getattr(command, verb)(cfg, revision)
-        finally:
-            engine.dispose()
+        migrate_central(url, verb, revision)
 
     now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 

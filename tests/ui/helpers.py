@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QTableWidget, QWidget
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -22,16 +22,71 @@ def type_text(widget: QWidget, text: str) -> None:
             QCoreApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, chars))
 
 
-def press(qtbot, widget: QWidget, hold_ms: int = 60) -> None:  # type: ignore[no-untyped-def]
-    """Click ``widget`` as a hand does: press in its middle, hold with the event loop running
-    (timers fire, the focus may move), then release."""
-    from PySide6.QtTest import QTest
-
+def press(qtbot, widget: QWidget, hold_ms: int = 60, *, at: QPoint | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Click ``widget`` as a hand does: press in its middle (or ``at``), hold with the event loop
+    running (timers fire, the focus may move), then release."""
     assert widget.isVisible() and widget.isEnabled(), widget
-    centre = widget.rect().center()
-    QTest.mousePress(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+    place = widget.rect().center() if at is None else at
+    QTest.mousePress(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, place)
     qtbot.wait(hold_ms)
-    QTest.mouseRelease(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+    QTest.mouseRelease(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, place)
+
+
+def click_row(qtbot, table: QTableWidget, row: int, column: int = 0) -> None:  # type: ignore[no-untyped-def]
+    """A hand's click on a table's cell."""
+    press(qtbot, table.viewport(), at=table.visualItemRect(table.item(row, column)).center())
+
+
+def rows(table: QTableWidget) -> list[tuple[str, ...]]:
+    """The texts of a table, row by row."""
+    return [tuple(table.item(r, c).text() for c in range(table.columnCount())) for r in range(table.rowCount())]
+
+
+def open_loaded(qtbot, dialog: QWidget, *, active_timeout: int = 5000) -> QWidget:  # type: ignore[no-untyped-def]
+    """Show a dialog that says «Đang tải…» until it has what it shows (its ``loaded`` signal),
+    and wait until it has the keyboard."""
+    qtbot.addWidget(dialog)
+    assert dialog.status.text() == "Đang tải…"
+    with qtbot.waitSignal(dialog.loaded, timeout=10000):
+        dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=active_timeout)
+    return dialog
+
+
+def opened(qtbot, dialog):  # type: ignore[no-untyped-def]
+    """Show a dialog and wait until it has loaded what it shows (its ``is_loaded``)."""
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.is_loaded, timeout=10000)
+    return dialog
+
+
+def answer_next_question(key: Qt.Key) -> list[str]:
+    """Answer the next confirmation with Alt+``key``, as a hand does; what it asked is returned."""
+    asked: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        QTest.keyClick(box, key, Qt.KeyboardModifier.AltModifier)
+
+    QTimer.singleShot(150, answer)
+    return asked
+
+
+def events(app, kind: str):  # type: ignore[no-untyped-def]
+    """The events of ``kind`` recorded here, in order."""
+    from sqlalchemy import select
+
+    from oneStop.persistence.models import EventRow
+
+    with app.uow() as uow:
+        return list(uow.session.scalars(select(EventRow).where(EventRow.kind == kind).order_by(EventRow.seq)))
 
 
 def on_screen(*widgets: QWidget) -> None:

@@ -15,19 +15,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 from oneStop import settings as S
 from oneStop.domain.clock import local_date
 from oneStop.domain.events import Kind
-from oneStop.persistence.models import EventRow
 from tests.conftest import PASSWORD
-from tests.ui.helpers import answer_next_dialog, keys, on_screen, open_window, press
+from tests.ui.helpers import answer_next_dialog, events, keys, on_screen, open_window, press
 from ui.dialogs.agency_settings import AgencySettingsDialog
 from ui.dialogs.login import LoginDialog
 from ui.dialogs.profiles import ProfilesDialog
-
-
-def events(app, kind: str) -> list[EventRow]:  # type: ignore[no-untyped-def]
-    from sqlalchemy import select
-
-    with app.uow() as uow:
-        return list(uow.session.scalars(select(EventRow).where(EventRow.kind == kind).order_by(EventRow.seq)))
 
 
 def menu_titles(main) -> list[str]:  # type: ignore[no-untyped-def]

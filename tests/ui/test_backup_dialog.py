@@ -8,38 +8,21 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
-from sqlalchemy import select
 
 from oneStop.domain.errors import PermissionDenied
 from oneStop.domain.events import Kind
 from oneStop.persistence import sealed
-from oneStop.persistence.models import EventRow
 from oneStop.services.backup import BackupOfAnotherCounter
 from tests.conftest import BACKUP_PASSPHRASE, setup_request
 from tests.core.helpers import add_procedure, draft
-from tests.ui.helpers import press, type_text
-from tests.ui.test_journeys import on_screen
+from tests.ui.helpers import events, on_screen, opened, press, type_text
 from ui.dialogs.backup import BackupDialog, RestoreDialog, RestoreRequest, run_restore
 
 WRONG = "không phải cụm mật khẩu này"
 
 
-def events(app, kind: str) -> list[EventRow]:  # type: ignore[no-untyped-def]
-    with app.uow() as uow:
-        return list(uow.session.scalars(select(EventRow).where(EventRow.kind == kind).order_by(EventRow.seq)))
-
-
 def dossiers(app, user) -> int:  # type: ignore[no-untyped-def]
     return len(app.dossiers.find(user, ""))
-
-
-def opened(qtbot, dialog):  # type: ignore[no-untyped-def]
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    qtbot.waitUntil(lambda: dialog.is_loaded, timeout=10000)
-    return dialog
 
 
 def answer_confirmation(key: Qt.Key, seen: list[str]) -> None:

@@ -6,66 +6,28 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt, QTimer
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox, QTableWidget, QWidget
-from sqlalchemy import select
+from PySide6.QtWidgets import QWidget
 
 from oneStop.domain.calendar import CalendarOverride
 from oneStop.domain.clock import to_local
 from oneStop.domain.errors import PermissionDenied
 from oneStop.domain.models import Role, User
 from oneStop.domain.vocabulary import Kind
-from oneStop.persistence.models import EventRow
-from tests.ui.helpers import press, type_text
+from tests.ui import helpers
+from tests.ui.helpers import answer_next_question, click_row, open_loaded, press, rows, type_text
 from ui.dialogs.calendar import CalendarDialog
 
 SCREEN = QRect(0, 0, 1366, 768)
 
 
 def open_dialog(qtbot, app, tasks, user) -> CalendarDialog:  # type: ignore[no-untyped-def]
-    dialog = CalendarDialog(app, tasks, user)
-    qtbot.addWidget(dialog)
-    assert dialog.status.text() == "Đang tải…"
-    with qtbot.waitSignal(dialog.loaded, timeout=10000):
-        dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
-    return dialog
+    return open_loaded(qtbot, CalendarDialog(app, tasks, user))
 
 
 def on_screen(widget: QWidget) -> bool:
     return SCREEN.contains(QRect(widget.mapToGlobal(widget.rect().topLeft()), widget.size()))
-
-
-def rows(table: QTableWidget) -> list[tuple[str, ...]]:
-    return [tuple(table.item(r, c).text() for c in range(table.columnCount())) for r in range(table.rowCount())]
-
-
-def click_at(qtbot, widget: QWidget, place: QPoint) -> None:  # type: ignore[no-untyped-def]
-    """A hand's click at ``place`` in ``widget`` (``press`` clicks in the middle)."""
-    QTest.mousePress(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, place)
-    qtbot.wait(60)
-    QTest.mouseRelease(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, place)
-
-
-def click_row(qtbot, table: QTableWidget, row: int) -> None:  # type: ignore[no-untyped-def]
-    click_at(qtbot, table.viewport(), table.visualItemRect(table.item(row, 0)).center())
-
-
-def answer_next_question(key: Qt.Key) -> list[str]:
-    """Answer the next confirmation with Alt+``key``, as a hand does; what it asked is returned."""
-    asked: list[str] = []
-
-    def answer() -> None:
-        box = QApplication.activeModalWidget()
-        assert isinstance(box, QMessageBox)
-        asked.append(box.text())
-        QTest.keyClick(box, key, Qt.KeyboardModifier.AltModifier)
-
-    QTimer.singleShot(150, answer)
-    return asked
 
 
 def due(app, clock, days: int = 2) -> datetime:  # type: ignore[no-untyped-def]
@@ -75,9 +37,7 @@ def due(app, clock, days: int = 2) -> datetime:  # type: ignore[no-untyped-def]
 
 
 def events(app, kind: str) -> list[tuple[str, dict]]:  # type: ignore[no-untyped-def]
-    with app.uow() as uow:
-        return [(e.actor, e.payload) for e in uow.session.scalars(
-            select(EventRow).where(EventRow.kind == kind).order_by(EventRow.seq))]
+    return [(e.actor, e.payload) for e in helpers.events(app, kind)]
 
 
 def test_the_year_shows_the_holidays_already_counted_and_another_year_is_typed(qtbot, app, tasks, admin):
@@ -125,7 +85,7 @@ def test_a_make_up_saturday_chosen_in_the_list_brings_the_appointment_nearer(qtb
     app.calendar.set_override(admin, date(2026, 11, 25), "off", "Nghỉ bầu cử")
     assert due(app, clock, days=3).date() == date(2026, 11, 30)  # 26, 27, then Monday 30
     dialog = open_dialog(qtbot, app, tasks, admin)
-    click_at(qtbot, dialog.day.lineEdit(), QPoint(6, dialog.day.lineEdit().height() // 2))  # on the day
+    press(qtbot, dialog.day.lineEdit(), at=QPoint(6, dialog.day.lineEdit().height() // 2))  # on the day
     for key in "28112026":
         QTest.keyClick(dialog.day, key)
     assert dialog.day.date().toPython() == date(2026, 11, 28)

@@ -4,17 +4,16 @@ same core calls as ``onestop postal-units``; the core's refusals in place; the r
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox, QTableWidget, QWidget
-from sqlalchemy import select
+from PySide6.QtWidgets import QTableWidget, QWidget
 
 from oneStop.domain.errors import PermissionDenied, ValidationError
 from oneStop.domain.models import Role, User
 from oneStop.domain.vocabulary import Kind
-from oneStop.persistence.models import EventRow
 from oneStop.services.handover import PostalUnit
-from tests.ui.helpers import press, type_text
+from tests.ui import helpers
+from tests.ui.helpers import answer_next_question, open_loaded, press, rows, type_text
 from ui.dialogs.postal_units import PostalUnitForm, PostalUnitsDialog
 
 SCREEN = QRect(0, 0, 1366, 768)
@@ -27,15 +26,7 @@ def quang_phu(app, admin) -> PostalUnit:  # type: ignore[no-untyped-def]
 
 
 def open_dialog(qtbot, app, tasks, user) -> PostalUnitsDialog:  # type: ignore[no-untyped-def]
-    dialog = PostalUnitsDialog(app, tasks, user)
-    qtbot.addWidget(dialog)
-    assert dialog.status.text() == "Đang tải…"
-    with qtbot.waitSignal(dialog.loaded, timeout=10000):
-        dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
-    return dialog
+    return open_loaded(qtbot, PostalUnitsDialog(app, tasks, user))
 
 
 def wait_for_form(qtbot, dialog: PostalUnitsDialog) -> PostalUnitForm:  # type: ignore[no-untyped-def]
@@ -51,19 +42,12 @@ def on_screen(widget: QWidget) -> bool:
     return SCREEN.contains(QRect(widget.mapToGlobal(widget.rect().topLeft()), widget.size()))
 
 
-def rows(table: QTableWidget) -> list[tuple[str, ...]]:
-    return [tuple(table.item(r, c).text() for c in range(table.columnCount())) for r in range(table.rowCount())]
-
-
 def row_place(table: QTableWidget, row: int):  # type: ignore[no-untyped-def]
     return table.visualItemRect(table.item(row, 1)).center()
 
 
 def click_row(qtbot, table: QTableWidget, row: int) -> None:  # type: ignore[no-untyped-def]
-    place = row_place(table, row)
-    QTest.mousePress(table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, place)
-    qtbot.wait(60)
-    QTest.mouseRelease(table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, place)
+    helpers.click_row(qtbot, table, row, column=1)
 
 
 def double_click_row(qtbot, table: QTableWidget, row: int) -> None:  # type: ignore[no-untyped-def]
@@ -73,24 +57,8 @@ def double_click_row(qtbot, table: QTableWidget, row: int) -> None:  # type: ign
     QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, place)
 
 
-def answer_next_question(key: Qt.Key) -> list[str]:
-    """Answer the next confirmation with Alt+``key``, as a hand does; what it asked is returned."""
-    asked: list[str] = []
-
-    def answer() -> None:
-        box = QApplication.activeModalWidget()
-        assert isinstance(box, QMessageBox)
-        asked.append(box.text())
-        QTest.keyClick(box, key, Qt.KeyboardModifier.AltModifier)
-
-    QTimer.singleShot(150, answer)
-    return asked
-
-
 def saved_events(app) -> list[tuple[str, dict]]:  # type: ignore[no-untyped-def]
-    with app.uow() as uow:
-        return [(e.actor, e.payload) for e in uow.session.scalars(
-            select(EventRow).where(EventRow.kind == Kind.POSTAL_UNIT_SAVED).order_by(EventRow.seq))]
+    return [(e.actor, e.payload) for e in helpers.events(app, Kind.POSTAL_UNIT_SAVED)]
 
 
 def replace_text(widget: QWidget, text: str) -> None:

@@ -16,9 +16,8 @@ from oneStop.services.app import App
 from oneStop.sync import central
 from tests.conftest import AGENCY_CODE, BACKUP_PASSPHRASE, setup_request
 from tests.core.helpers import add_procedure, draft
-from tests.ui.helpers import press, type_text
-from tests.ui.test_backup_dialog import WRONG, opened
-from tests.ui.test_journeys import on_screen
+from tests.ui.helpers import on_screen, opened, press, type_text
+from tests.ui.test_backup_dialog import WRONG
 from ui.dialogs.usb import UsbExportDialog, UsbImportDialog
 
 

@@ -7,14 +7,12 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
-from sqlalchemy import select
 
 from oneStop.domain.errors import AuthenticationFailed, UserDisabled
 from oneStop.domain.events import Kind
 from oneStop.domain.models import Role
-from oneStop.persistence.models import EventRow
 from tests.conftest import PASSWORD
-from tests.ui.helpers import press, type_text
+from tests.ui.helpers import events, open_loaded, press, type_text
 from ui.dialogs.password import ChangePasswordDialog
 from ui.dialogs.users import AddUserDialog, ResetPasswordDialog, UsersDialog
 from ui.widgets.common import ok_button
@@ -44,20 +42,8 @@ def focused() -> QWidget | None:
     return QApplication.focusWidget()
 
 
-def events(app, kind: str) -> list[EventRow]:  # type: ignore[no-untyped-def]
-    with app.uow() as uow:
-        return list(uow.session.scalars(select(EventRow).where(EventRow.kind == kind).order_by(EventRow.seq)))
-
-
 def open_users(qtbot, app, tasks, user) -> UsersDialog:  # type: ignore[no-untyped-def]
-    dialog = UsersDialog(app, tasks, user)
-    qtbot.addWidget(dialog)
-    assert dialog.status.text() == "Đang tải…"
-    with qtbot.waitSignal(dialog.loaded, timeout=10000):
-        dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+    dialog = open_loaded(qtbot, UsersDialog(app, tasks, user), active_timeout=2000)
     on_screen(dialog, dialog.table, dialog.add_button, dialog.lock_button, dialog.reset_button, dialog.close_button)
     return dialog
 
