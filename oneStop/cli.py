@@ -25,16 +25,18 @@ from typing import Any, Callable, Sequence
 from oneStop import __version__, logs
 from oneStop.domain import money
 from oneStop.domain.clock import to_local
-from oneStop.domain.errors import NotSetUp, OneStopError, UserNotFound, ValidationError
+from oneStop.domain.errors import NotSetUp, OneStopError, ProcedureNotFound, UserNotFound, ValidationError
 from oneStop.domain.lifecycle import Transition
 from oneStop.domain.models import (
     Applicant,
     AttachmentDraft,
     Channel,
+    DocumentForm,
     Dossier,
     DossierDraft,
     Event,
     Procedure,
+    ReceivedDocument,
     ReturnMethod,
     Role,
     User,
@@ -63,8 +65,12 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
         "owner": asdict(d.owner) if d.owner else None,
         "channel": d.channel.value,
         "sets": d.sets,
-        "documents": [{"name": x.name, "form": x.form.value, "count": x.count} for x in d.documents],
+        "documents": [{"name": x.name, "form": x.form.value, "count": x.count, "from_data": x.from_data}
+                      for x in d.documents],
         "fee": d.fee,
+        "fee_collected": [{"amount": f.amount, "at": to_local(f.at).isoformat(), "stage": f.stage.value,
+                           "stage_code": f.stage.national_code, "channel": f.channel.value} for f in d.fee_collected],
+        "cross_boundary": d.cross_boundary,
         "return_method": d.return_method.value,
         "delivery_address": d.delivery_address,
         "priority": d.priority,
@@ -111,8 +117,11 @@ def event_json(e: Event) -> dict[str, Any]:
 def procedure_json(p: Procedure) -> dict[str, Any]:
     data = asdict(p)
     data["documents"] = [
-        {"name": d.name, "form": d.form.value, "count": d.count, "mandatory": d.mandatory} for d in p.documents
+        {"name": d.name, "form": d.form.value, "count": d.count, "mandatory": d.mandatory, "from_data": d.from_data}
+        for d in p.documents
     ]
+    data["fees"] = {channel.value: amount for channel, amount in p.fees}
+    data["cross_boundary_from"] = p.cross_boundary_from.isoformat() if p.cross_boundary_from else None
     return data
 
 
@@ -276,11 +285,17 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--address", default="")
     r.add_argument("--owner-name", default="", help="chủ hồ sơ, nếu khác người nộp")
     r.add_argument("--owner-citizen-id", default="")
-    r.add_argument("--channel", choices=[c.value for c in Channel], default="direct")
+    r.add_argument("--channel", choices=[c.value for c in Channel], default="direct",
+                   help="direct: trực tiếp; postal: bưu chính công ích; online: trực tuyến; vneid: qua VNeID; "
+                        "assisted: trực tuyến có hỗ trợ tại quầy")
+    r.add_argument("--document", action="append", default=None, metavar="TÊN[:HÌNH THỨC[:SỐ LƯỢNG]]",
+                   help="giấy tờ người nộp đã nộp (lặp lại được); không ghi: các giấy tờ bắt buộc của thủ tục")
+    r.add_argument("--cross-boundary", action="store_true",
+                   help="tiếp nhận không phụ thuộc địa giới hành chính (thủ tục phải thuộc danh mục)")
     r.add_argument("--return-by-post", action="store_true")
     r.add_argument("--delivery-address", default="")
     r.add_argument("--sets", type=_whole_number, default=1)
-    r.add_argument("--fee", type=_money, help="phí, lệ phí (đồng); mặc định theo thủ tục")
+    r.add_argument("--fee", type=_money, help="phí, lệ phí (đồng); mặc định theo thủ tục và kênh tiếp nhận")
     r.add_argument("--priority", action="store_true", help="ưu tiên (người cao tuổi, khuyết tật …)")
     r.add_argument("--priority-reason", default="")
     r.add_argument("--notes", default="")
@@ -818,7 +833,9 @@ def cmd_receive(app, args) -> int:  # type: ignore[no-untyped-def]
         owner=owner,
         channel=Channel(args.channel),
         sets=args.sets,
+        documents=_handed_in(app, args.procedure, args.document),
         fee=args.fee,
+        cross_boundary=args.cross_boundary,
         return_method=ReturnMethod.POST if args.return_by_post else ReturnMethod.COUNTER,
         delivery_address=args.delivery_address,
         priority=args.priority,
@@ -841,6 +858,33 @@ def cmd_receive(app, args) -> int:  # type: ignore[no-untyped-def]
     else:
         print(f"{dossier.code}\thẹn trả {to_local(dossier.due_at):%H:%M %d/%m/%Y}")
     return 0
+
+
+def _handed_in(app, procedure_code: str, items: list[str] | None) -> tuple[ReceivedDocument, ...] | None:  # type: ignore[no-untyped-def]
+    """``--document`` items as received documents: a name the procedure lists takes its form and
+    count unless they are given. None without any: the core takes the mandatory papers."""
+    if items is None:
+        return None
+    from oneStop.domain.text import search_key
+
+    try:
+        listed = {search_key(d.name): d for d in app.catalog.get(procedure_code).documents}
+    except ProcedureNotFound:
+        listed = {}  # the core says so, with the other problems
+    documents = []
+    for item in items:
+        name, _, rest = item.partition(":")
+        form, _, count = rest.partition(":")
+        known = listed.get(search_key(name))
+        if count and not (count.isascii() and count.isdigit() and len(count) <= 3):
+            raise ValidationError("document_count", f"«{item}»: số lượng phải là số nguyên, ví dụ Tờ khai:ban_chinh:1")
+        try:
+            kind = DocumentForm.parse(form) if form else (known.form if known else DocumentForm.ORIGINAL)
+        except ValueError:
+            raise ValidationError("document_form", f"«{item}»: hình thức là ban_chinh, ban_sao_chung_thuc "
+                                                   "hoặc ban_photo") from None
+        documents.append(ReceivedDocument(name, kind, int(count) if count else (known.count if known else 1)))
+    return tuple(documents)
 
 
 def cmd_dossier(app, args) -> int:  # type: ignore[no-untyped-def]

@@ -25,7 +25,8 @@ from oneStop.domain.models import (
     ReturnMethod,
     Channel,
 )
-from oneStop.domain.text import clean
+from oneStop.domain.clock import local_date
+from oneStop.domain.text import clean, search_key
 
 MAX_NAME = 100
 MAX_ADDRESS = 300
@@ -98,21 +99,11 @@ def normalise_draft(draft: DossierDraft, procedure: Procedure, *, today: date | 
     if not isinstance(draft.sets, int) or not 1 <= draft.sets <= MAX_SETS:
         errors.add(InvalidFormat("sets", f"phải từ 1 đến {MAX_SETS}"))
 
-    documents: list[ReceivedDocument] = []
-    source = draft.documents
-    if source is None:
-        source = tuple(ReceivedDocument(d.name, d.form, d.count) for d in procedure.documents)
-    for doc in source:
-        name = errors.run(clean, doc.name, "document_name", max_len=MAX_DOCUMENT_NAME, required=True)
-        if not isinstance(doc.count, int) or not 1 <= doc.count <= MAX_DOCUMENT_COUNT:
-            errors.add(
-                InvalidFormat("document_count", f"“{doc.name}”: phải từ 1 đến {MAX_DOCUMENT_COUNT}")
-            )
-            continue
-        if name:
-            documents.append(ReceivedDocument(name, doc.form, doc.count))
+    documents = _documents(draft.documents, procedure, errors)
 
-    fee = procedure.fee if draft.fee is None else draft.fee
+    fee = procedure.fee_for(draft.channel) if draft.fee is None and isinstance(draft.channel, Channel) else draft.fee
+    if fee is None:
+        fee = procedure.fee
     if not isinstance(fee, int) or isinstance(fee, bool):
         errors.add(InvalidFormat("fee", "phải là số đồng nguyên, không âm"))
         fee = 0
@@ -149,6 +140,14 @@ def normalise_draft(draft: DossierDraft, procedure: Procedure, *, today: date | 
 
     if draft.received_at is not None and draft.received_at.tzinfo is None:
         errors.add(InvalidFormat("received_at", "phải có múi giờ"))
+    elif draft.cross_boundary:
+        day = local_date(draft.received_at) if draft.received_at is not None else today
+        if day is not None and not procedure.open_cross_boundary(day):
+            since = procedure.cross_boundary_from
+            errors.add(InvalidFormat("cross_boundary", (
+                f"thủ tục {procedure.code} chỉ tiếp nhận không phụ thuộc địa giới hành chính từ ngày "
+                f"{since:%d/%m/%Y}") if since else (
+                f"thủ tục {procedure.code} không thuộc danh mục tiếp nhận không phụ thuộc địa giới hành chính")))
 
     errors.raise_if_any()
     return replace(
@@ -162,4 +161,46 @@ def normalise_draft(draft: DossierDraft, procedure: Procedure, *, today: date | 
         priority_reason=reason if draft.priority else "",
         notes=notes,
         postal_tracking=tracking,
+        cross_boundary=bool(draft.cross_boundary),
     )
+
+
+def _same_name(a: str, b: str) -> bool:
+    return search_key(a) == search_key(b)
+
+
+def _documents(given: tuple[ReceivedDocument, ...] | None, procedure: Procedure,
+               errors: ErrorCollector) -> tuple[ReceivedDocument, ...]:
+    """The documents recorded with the dossier: those handed in, then the procedure's documents
+    whose data is taken from VNeID or a national database (``from_data``, rules §11.5).
+
+    Without a list (None) the procedure's mandatory papers are taken as handed in: an optional
+    one is recorded only when it is given. A paper claimed as handed in for a document the
+    state already holds is refused: the applicant is not to be asked for it."""
+    from_data = [d for d in procedure.documents if d.from_data]
+    if given is None:
+        given = tuple(ReceivedDocument(d.name, d.form, d.count) for d in procedure.documents
+                      if d.mandatory and not d.from_data)
+    documents: list[ReceivedDocument] = []
+    for doc in given:
+        name = errors.run(clean, doc.name, "document_name", max_len=MAX_DOCUMENT_NAME, required=True)
+        if not isinstance(doc.count, int) or isinstance(doc.count, bool) or not 1 <= doc.count <= MAX_DOCUMENT_COUNT:
+            errors.add(
+                InvalidFormat("document_count", f"“{doc.name}”: phải từ 1 đến {MAX_DOCUMENT_COUNT}")
+            )
+            continue
+        if not name:
+            continue
+        held = next((d for d in from_data if _same_name(d.name, name)), None)
+        if doc.from_data:
+            if held is None:
+                errors.add(InvalidFormat("documents", f"“{name}” không phải giấy tờ khai thác dữ liệu của thủ tục "
+                                                      f"{procedure.code}"))
+            continue  # recorded below, as the catalog names it
+        if held is not None:
+            errors.add(InvalidFormat("documents", f"“{name}” được khai thác từ dữ liệu (VNeID, cơ sở dữ liệu quốc "
+                                                  "gia): không yêu cầu, không ghi nhận bản giấy"))
+            continue
+        documents.append(ReceivedDocument(name, doc.form, doc.count))
+    documents.extend(ReceivedDocument(d.name, d.form, d.count, from_data=True) for d in from_data)
+    return tuple(documents)

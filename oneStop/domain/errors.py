@@ -39,6 +39,7 @@ FIELD_LABELS: dict[str, str] = {
     "document_count": "Số lượng giấy tờ",
     "sets": "Số lượng hồ sơ (bộ)",
     "channel": "Kênh tiếp nhận",
+    "cross_boundary": "Tiếp nhận không phụ thuộc địa giới hành chính",
     "return_method": "Hình thức nhận kết quả",
     "notes": "Ghi chú",
     "received_at": "Thời gian nhận hồ sơ",

@@ -32,6 +32,8 @@ from oneStop.domain.models import (
     DossierStatus,
     DocumentForm,
     Event,
+    FeeCollected,
+    FeeStage,
     ProcedureSnapshot,
     ReceivedDocument,
     ReturnMethod,
@@ -123,9 +125,31 @@ def applicant_from_dict(d: Mapping[str, Any]) -> Applicant:
     return Applicant(**d)
 
 
+def document_to_dict(x: ReceivedDocument) -> dict[str, Any]:
+    """A received document as payloads and the projection keep it (``from_data`` only when set,
+    so that a dossier without such a document is written as before)."""
+    item: dict[str, Any] = {"name": x.name, "form": x.form.value, "count": x.count}
+    if x.from_data:
+        item["from_data"] = True
+    return item
+
+
+def document_from_dict(x: Mapping[str, Any]) -> ReceivedDocument:
+    return ReceivedDocument(x["name"], DocumentForm(x["form"]), x["count"], bool(x.get("from_data", False)))
+
+
+def fee_to_dict(f: FeeCollected) -> dict[str, Any]:
+    return {"amount": f.amount, "at": to_utc(f.at).isoformat(), "stage": f.stage.value, "channel": f.channel.value}
+
+
+def fee_from_dict(x: Mapping[str, Any]) -> FeeCollected:
+    return FeeCollected(x["amount"], datetime.fromisoformat(x["at"]), FeeStage(x["stage"]), Channel(x["channel"]))
+
+
 def dossier_to_payload(d: Dossier) -> dict[str, Any]:
-    """Everything the ``dossier.received`` event must carry to rebuild the dossier alone."""
-    return {
+    """Everything the ``dossier.received`` event must carry to rebuild the dossier alone.
+    ``cross_boundary`` and ``fee_collected`` are written only when they say something."""
+    payload: dict[str, Any] = {
         "code": d.code,
         "agency_code": d.agency_code,
         "counter": d.counter,
@@ -134,9 +158,7 @@ def dossier_to_payload(d: Dossier) -> dict[str, Any]:
         "owner": applicant_to_dict(d.owner) if d.owner else None,
         "channel": d.channel.value,
         "sets": d.sets,
-        "documents": [
-            {"name": x.name, "form": x.form.value, "count": x.count} for x in d.documents
-        ],
+        "documents": [document_to_dict(x) for x in d.documents],
         "fee": d.fee,
         "return_method": d.return_method.value,
         "delivery_address": d.delivery_address,
@@ -152,6 +174,11 @@ def dossier_to_payload(d: Dossier) -> dict[str, Any]:
         "profile_id": d.profile_id,
         "postal_tracking": d.postal_tracking,
     }
+    if d.cross_boundary:
+        payload["cross_boundary"] = True
+    if d.fee_collected:
+        payload["fee_collected"] = [fee_to_dict(f) for f in d.fee_collected]
+    return payload
 
 
 def dossier_from_payload(dossier_id: uuid.UUID, p: Mapping[str, Any]) -> Dossier:
@@ -165,9 +192,7 @@ def dossier_from_payload(dossier_id: uuid.UUID, p: Mapping[str, Any]) -> Dossier
         owner=applicant_from_dict(p["owner"]) if p.get("owner") else None,
         channel=Channel(p["channel"]),
         sets=p["sets"],
-        documents=tuple(
-            ReceivedDocument(x["name"], DocumentForm(x["form"]), x["count"]) for x in p["documents"]
-        ),
+        documents=tuple(document_from_dict(x) for x in p["documents"]),
         fee=p["fee"],
         return_method=ReturnMethod(p["return_method"]),
         delivery_address=p["delivery_address"],
@@ -183,6 +208,8 @@ def dossier_from_payload(dossier_id: uuid.UUID, p: Mapping[str, Any]) -> Dossier
         register_number=p["register_number"],
         profile_id=p["profile_id"],
         postal_tracking=p.get("postal_tracking", ""),
+        cross_boundary=bool(p.get("cross_boundary", False)),
+        fee_collected=tuple(fee_from_dict(x) for x in p.get("fee_collected", ())),
     )
 
 

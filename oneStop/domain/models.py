@@ -6,7 +6,7 @@ The UI never holds an ORM row; it receives these.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Mapping
 from uuid import UUID
@@ -55,15 +55,37 @@ _FORM_LABELS = {
 
 
 class Channel(StrEnum):
-    """How the dossier reached the agency; ``national_code`` per rules §4.2."""
+    """How the dossier reached the agency (rules §11.1: Nghị định 118 Art. 15, 367).
+
+    ``national_code`` is the national status list's channel (rules §4.2: 1 direct, 2 online,
+    3 postal): filing through VNeID and filing online with the counter's help are online filings.
+    The values fit ``dossiers.channel`` (10 characters).
+
+    >>> [(c.value, c.national_code) for c in Channel]
+    [('direct', 1), ('online', 2), ('postal', 3), ('vneid', 2), ('assisted', 2)]
+    >>> Channel.ASSISTED.national is Channel.ONLINE
+    True
+    """
 
     DIRECT = "direct"
     ONLINE = "online"
     POSTAL = "postal"
+    VNEID = "vneid"
+    ASSISTED = "assisted"  # trực tuyến có hỗ trợ tại quầy
+
+    @property
+    def national(self) -> "Channel":
+        """The national list's channel this one is counted under (direct, online or postal)."""
+        return _NATIONAL_CHANNEL[self]
 
     @property
     def national_code(self) -> int:
-        return {Channel.DIRECT: 1, Channel.ONLINE: 2, Channel.POSTAL: 3}[self]
+        return {Channel.DIRECT: 1, Channel.ONLINE: 2, Channel.POSTAL: 3}[self.national]
+
+    @property
+    def online(self) -> bool:
+        """Filed online (the national portal, VNeID, or online with the counter's help)."""
+        return self.national is Channel.ONLINE
 
     @property
     def label(self) -> str:
@@ -71,7 +93,37 @@ class Channel(StrEnum):
             Channel.DIRECT: "Trực tiếp",
             Channel.ONLINE: "Trực tuyến",
             Channel.POSTAL: "Qua dịch vụ bưu chính công ích",
+            Channel.VNEID: "Trực tuyến qua VNeID",
+            Channel.ASSISTED: "Trực tuyến có hỗ trợ tại quầy",
         }[self]
+
+    @classmethod
+    def parse(cls, text: str) -> "Channel":
+        """The code or the Vietnamese label, any case, with or without accents.
+
+        >>> Channel.parse("Trực tuyến có hỗ trợ tại quầy"), Channel.parse("VNeID"), Channel.parse("truc tiep")
+        (<Channel.ASSISTED: 'assisted'>, <Channel.VNEID: 'vneid'>, <Channel.DIRECT: 'direct'>)
+        """
+        from oneStop.domain.text import fold
+
+        key = " ".join(fold(text).lower().replace("_", " ").split())
+        for channel in cls:
+            if key in (channel.value, " ".join(fold(channel.label).lower().split())):
+                return channel
+        aliases = {"truc tuyen qua vneid": cls.VNEID, "buu chinh": cls.POSTAL, "buu chinh cong ich": cls.POSTAL,
+                   "qua buu chinh": cls.POSTAL, "truc tuyen co ho tro": cls.ASSISTED, "ho tro tai quay": cls.ASSISTED}
+        if key in aliases:
+            return aliases[key]
+        raise ValueError(text)
+
+
+_NATIONAL_CHANNEL = {
+    Channel.DIRECT: Channel.DIRECT,
+    Channel.ONLINE: Channel.ONLINE,
+    Channel.POSTAL: Channel.POSTAL,
+    Channel.VNEID: Channel.ONLINE,
+    Channel.ASSISTED: Channel.ONLINE,
+}
 
 
 class ReturnMethod(StrEnum):
@@ -161,11 +213,23 @@ class RequiredDocument:
     form: DocumentForm = DocumentForm.ORIGINAL
     count: int = 1
     mandatory: bool = True
+    #: "khai thác dữ liệu" (Chỉ thị 24/CT-TTg, rules §11.5): its data is on VNeID or in a
+    #: connected national database; the applicant is not asked for the paper
+    from_data: bool = False
 
 
 @dataclass(frozen=True)
 class Procedure:
-    """An administrative procedure of the catalog. Fees are whole đồng."""
+    """An administrative procedure of the catalog. Fees are whole đồng.
+
+    ``fees`` holds the fee of the channels whose fee differs from ``fee`` (in ``Channel``
+    order); ``cross_boundary_from``: the day from which a dossier of it is received regardless
+    of the administrative boundary (rules §11.7), None if never.
+
+    >>> p = Procedure("1.1", "Thủ tục", "Hộ tịch", "UBND cấp xã", 3, fee=50_000, fees=((Channel.ONLINE, 25_000),))
+    >>> p.fee_for(Channel.ONLINE), p.fee_for(Channel.VNEID), p.fee_for(Channel.DIRECT)
+    (25000, 50000, 50000)
+    """
 
     code: str
     name: str
@@ -179,6 +243,16 @@ class Procedure:
     postal_in: bool = True
     postal_out: bool = True
     active: bool = True
+    fees: tuple[tuple[Channel, int], ...] = ()
+    cross_boundary_from: date | None = None
+
+    def fee_for(self, channel: Channel) -> int:
+        """The fee of a dossier filed through ``channel``: its own, else the base fee."""
+        return dict(self.fees).get(channel, self.fee)
+
+    def open_cross_boundary(self, day: date) -> bool:
+        """Whether a dossier received on ``day`` may be received regardless of the boundary."""
+        return self.cross_boundary_from is not None and day >= self.cross_boundary_from
 
 
 # --- people and places -----------------------------------------------------------------------
@@ -236,9 +310,41 @@ class Applicant:
 
 @dataclass(frozen=True)
 class ReceivedDocument:
+    """A document of a received dossier. ``from_data``: not handed in, its data taken from
+    VNeID or a national database (rules §11.5); never a paper."""
+
     name: str
     form: DocumentForm
     count: int = 1
+    from_data: bool = False
+
+
+class FeeStage(StrEnum):
+    """When a fee was collected: the national catalogue's codes (rules §11.9)."""
+
+    RECEPTION = "reception"
+    SUPPLEMENT = "supplement"
+    RETURN = "return"
+
+    @property
+    def national_code(self) -> int:
+        return {FeeStage.RECEPTION: 1, FeeStage.SUPPLEMENT: 2, FeeStage.RETURN: 4}[self]
+
+    @property
+    def label(self) -> str:
+        return {FeeStage.RECEPTION: "Khi tiếp nhận", FeeStage.SUPPLEMENT: "Khi bổ sung hồ sơ",
+                FeeStage.RETURN: "Khi trả kết quả"}[self]
+
+
+@dataclass(frozen=True)
+class FeeCollected:
+    """An amount collected for a dossier: how much, when, at which stage and through which
+    channel. Kept with the dossier: later catalog changes never alter it."""
+
+    amount: int
+    at: datetime  # aware
+    stage: FeeStage = FeeStage.RECEPTION
+    channel: Channel = Channel.DIRECT
 
 
 @dataclass(frozen=True)
@@ -277,6 +383,9 @@ class DossierDraft:
     attachments: tuple[AttachmentDraft, ...] = ()
     received_at: datetime | None = None  # None: now
     postal_tracking: str = ""
+    #: received regardless of the administrative boundary (rules §11.7): the applicant is from
+    #: outside the centre's area, or the dossier is for another area's agency
+    cross_boundary: bool = False
 
 
 @dataclass(frozen=True)
@@ -336,6 +445,8 @@ class Dossier:
     conflicts: int = 0  # recorded transitions that contradicted the state (sync); see lifecycle
     returned_by_post: bool = False  # the result left with the postal service
     delivered_at: datetime | None = None  # the post delivered it
+    cross_boundary: bool = False  # received regardless of the administrative boundary (§11.7)
+    fee_collected: tuple[FeeCollected, ...] = ()  # what was collected, when (§11.9)
 
 
 @dataclass(frozen=True)

@@ -278,7 +278,7 @@ def _documents(value: Any, field: str = "documents") -> None:
     for item in value:
         if not isinstance(item, Mapping):
             raise InvalidEvent(field, "mỗi giấy tờ phải là một đối tượng")
-        _keys(item, {"name"}, {"form", "count", "mandatory"})
+        _keys(item, {"name"}, {"form", "count", "mandatory", "from_data"})
         _text(item["name"], "document_name", 300, required=True)
         if "form" in item and item["form"] not in {f.value for f in DocumentForm}:
             raise InvalidEvent("document_form", f"không có hình thức «{str(item['form'])[:40]}»")
@@ -286,6 +286,8 @@ def _documents(value: Any, field: str = "documents") -> None:
             _int(item["count"], "document_count", 1, 100)
         if "mandatory" in item:
             _bool(item["mandatory"], "documents")
+        if "from_data" in item:
+            _bool(item["from_data"], "documents")
 
 
 def _received(p: Mapping[str, Any]) -> None:
@@ -294,7 +296,7 @@ def _received(p: Mapping[str, Any]) -> None:
     from oneStop.domain.drafts import MAX_ADDRESS, MAX_FEE, MAX_NOTES, MAX_SETS
     from oneStop.domain.models import Channel, ReturnMethod
 
-    _keys(p, _RECEIVED_KEYS, {"postal_tracking"})
+    _keys(p, _RECEIVED_KEYS, {"postal_tracking", "cross_boundary", "fee_collected"})
     agency, day, _ = codes.parse_dossier_code(_text(p["code"], "dossier_code", 60, required=True))
     if _text(p["agency_code"], "agency_code", 40) != agency:
         raise InvalidEvent("agency_code", "không khớp với mã cơ quan trong mã hồ sơ")
@@ -344,6 +346,29 @@ def _received(p: Mapping[str, Any]) -> None:
     _int(p["register_number"], "register_number", 0, 10**9)
     _text(p["profile_id"], "profile", 40)
     _text(p.get("postal_tracking", ""), "tracking", 40)
+    if "cross_boundary" in p:
+        _bool(p["cross_boundary"], "cross_boundary")
+    if "fee_collected" in p:
+        _fees_collected(p["fee_collected"])
+
+
+def _fees_collected(value: Any) -> None:
+    """What was collected for a dossier, when (rules §11.9)."""
+    from oneStop.domain.drafts import MAX_FEE
+    from oneStop.domain.models import Channel, FeeStage
+
+    if not isinstance(value, list) or len(value) > 50:
+        raise InvalidEvent("fee", "phải là danh sách các lần thu (tối đa 50)")
+    for item in value:
+        if not isinstance(item, Mapping):
+            raise InvalidEvent("fee", "mỗi lần thu phải là một đối tượng")
+        _keys(item, {"amount", "at", "stage", "channel"})
+        _int(item["amount"], "fee", 0, MAX_FEE)
+        _instant(item["at"], "fee")
+        if item["stage"] not in {s.value for s in FeeStage}:
+            raise InvalidEvent("fee", f"không có giai đoạn thu «{str(item['stage'])[:20]}»")
+        if item["channel"] not in {c.value for c in Channel}:
+            raise InvalidEvent("channel", "không có kênh tiếp nhận này")
 
 
 def _procedure_code(value: Any) -> str:
@@ -488,7 +513,8 @@ def check_procedure(values: Any) -> None:
     if not isinstance(values, Mapping):
         raise InvalidEvent("procedure", "phải là một đối tượng")
     _keys(values, {"code", "name", "field", "agency", "processing_days"},
-          {"processing_hours", "fee", "fee_note", "documents", "postal_in", "postal_out", "active"})
+          {"processing_hours", "fee", "fee_note", "documents", "postal_in", "postal_out", "active", "fees",
+           "cross_boundary_from"})
     _procedure_code(values["code"])
     _text(values["name"], "procedure_name", 500, required=True)
     _text(values["field"], "field", 500, required=True)
@@ -500,6 +526,18 @@ def check_procedure(values: Any) -> None:
     _int(values.get("fee", 0), "fee", 0, MAX_FEE)
     _text(values.get("fee_note", ""), "fee", 500)
     _documents(values.get("documents", []))
+    if "fees" in values:
+        from oneStop.domain.models import Channel
+
+        fees = values["fees"]
+        if not isinstance(fees, Mapping) or len(fees) > len(Channel):
+            raise InvalidEvent("fee", "phí theo kênh phải là một đối tượng {kênh: số đồng}")
+        for channel, amount in fees.items():
+            if channel not in {c.value for c in Channel}:
+                raise InvalidEvent("channel", f"không có kênh tiếp nhận «{str(channel)[:20]}»")
+            _int(amount, "fee", 0, MAX_FEE)
+    if values.get("cross_boundary_from") is not None:
+        _day(values["cross_boundary_from"], "cross_boundary")
     for key in ("postal_in", "postal_out", "active"):
         if key in values:
             _bool(values[key], key)

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from oneStop.domain.clock import local_date, to_local
-from oneStop.domain.events import applicant_from_dict, applicant_to_dict
+from oneStop.domain.events import (
+    applicant_from_dict,
+    applicant_to_dict,
+    document_from_dict,
+    document_to_dict,
+    fee_from_dict,
+    fee_to_dict,
+)
 from oneStop.domain.models import (
     Agency,
     Applicant,
@@ -19,7 +26,6 @@ from oneStop.domain.models import (
     Event,
     Procedure,
     ProcedureSnapshot,
-    ReceivedDocument,
     RequiredDocument,
     ReturnMethod,
     Role,
@@ -131,7 +137,7 @@ def _dossier_columns(d: Dossier) -> dict[str, Any]:
         is_organisation=a.is_organisation,
         tax_code=a.tax_code,
         owner=applicant_to_dict(d.owner) if d.owner else None,
-        documents=[{"name": x.name, "form": x.form.value, "count": x.count} for x in d.documents],
+        documents=[document_to_dict(x) for x in d.documents],
         attachments=[asdict(x) for x in d.attachments],
         print_count=d.print_count,
         reprint_count=d.reprint_count,
@@ -150,6 +156,8 @@ def _dossier_columns(d: Dossier) -> dict[str, Any]:
         conflicts=d.conflicts,
         returned_by_post=d.returned_by_post,
         delivered_at=d.delivered_at,
+        cross_boundary=d.cross_boundary,
+        fee_collected=[fee_to_dict(f) for f in d.fee_collected],
         **_deadline_columns(d),
     )
 
@@ -209,9 +217,7 @@ def dossier_from_row(row: DossierRow, *, synced: bool = False) -> Dossier:
         owner=applicant_from_dict(row.owner) if row.owner else None,
         channel=Channel(row.channel),
         sets=row.sets,
-        documents=tuple(
-            ReceivedDocument(x["name"], DocumentForm(x["form"]), x["count"]) for x in row.documents
-        ),
+        documents=tuple(document_from_dict(x) for x in row.documents),
         fee=row.fee,
         return_method=ReturnMethod(row.return_method),
         delivery_address=row.delivery_address,
@@ -244,11 +250,16 @@ def dossier_from_row(row: DossierRow, *, synced: bool = False) -> Dossier:
         conflicts=row.conflicts,
         returned_by_post=row.returned_by_post,
         delivered_at=row.delivered_at,
+        cross_boundary=row.cross_boundary,
+        fee_collected=tuple(fee_from_dict(x) for x in row.fee_collected or ()),
     )
 
 
-def procedure_to_row_values(p: Procedure, now: datetime) -> dict[str, Any]:
-    return dict(
+def procedure_to_dict(p: Procedure) -> dict[str, Any]:
+    """A procedure as JSON (the ``catalog.imported`` event carries it). The 2025 keys (``fees``,
+    ``cross_boundary_from``, a document's ``from_data``) are written only when they say
+    something, so a procedure without them travels as before."""
+    values: dict[str, Any] = dict(
         code=p.code,
         name=p.name,
         field=p.field,
@@ -260,13 +271,61 @@ def procedure_to_row_values(p: Procedure, now: datetime) -> dict[str, Any]:
         postal_in=p.postal_in,
         postal_out=p.postal_out,
         active=p.active,
-        documents=[
-            {"name": d.name, "form": d.form.value, "count": d.count, "mandatory": d.mandatory}
-            for d in p.documents
-        ],
-        search_key=search_key(f"{p.code} {p.name} {p.field}"),
-        updated_at=now,
+        documents=[_required_to_dict(d) for d in p.documents],
     )
+    if p.fees:
+        values["fees"] = {channel.value: amount for channel, amount in p.fees}
+    if p.cross_boundary_from is not None:
+        values["cross_boundary_from"] = p.cross_boundary_from.isoformat()
+    return values
+
+
+def _required_to_dict(d: RequiredDocument) -> dict[str, Any]:
+    item: dict[str, Any] = {"name": d.name, "form": d.form.value, "count": d.count, "mandatory": d.mandatory}
+    if d.from_data:
+        item["from_data"] = True
+    return item
+
+
+def _required_from_dict(d: dict[str, Any]) -> RequiredDocument:
+    return RequiredDocument(d["name"], DocumentForm(d["form"]), d["count"], d.get("mandatory", True),
+                            bool(d.get("from_data", False)))
+
+
+def channel_fees(fees: dict[str, int] | None) -> tuple[tuple[Channel, int], ...]:
+    """``{"online": 25000}`` as ``Procedure.fees``: in ``Channel`` order."""
+    fees = fees or {}
+    return tuple((c, fees[c.value]) for c in Channel if c.value in fees)
+
+
+def procedure_from_dict(values: dict[str, Any]) -> Procedure:
+    since = values.get("cross_boundary_from")
+    return Procedure(
+        code=values["code"],
+        name=values["name"],
+        field=values["field"],
+        agency=values["agency"],
+        processing_days=values["processing_days"],
+        processing_hours=values.get("processing_hours", 0),
+        fee=values.get("fee", 0),
+        fee_note=values.get("fee_note", ""),
+        documents=tuple(_required_from_dict(d) for d in values.get("documents", ())),
+        postal_in=values.get("postal_in", True),
+        postal_out=values.get("postal_out", True),
+        active=values.get("active", True),
+        fees=channel_fees(values.get("fees")),
+        cross_boundary_from=date.fromisoformat(since) if isinstance(since, str) else since,
+    )
+
+
+def procedure_to_row_values(p: Procedure, now: datetime) -> dict[str, Any]:
+    return {
+        **procedure_to_dict(p),
+        "fees": {channel.value: amount for channel, amount in p.fees},
+        "cross_boundary_from": p.cross_boundary_from,
+        "search_key": search_key(f"{p.code} {p.name} {p.field}"),
+        "updated_at": now,
+    }
 
 
 def procedure_from_row(row: ProcedureRow) -> Procedure:
@@ -279,13 +338,12 @@ def procedure_from_row(row: ProcedureRow) -> Procedure:
         processing_hours=row.processing_hours,
         fee=row.fee,
         fee_note=row.fee_note,
-        documents=tuple(
-            RequiredDocument(d["name"], DocumentForm(d["form"]), d["count"], d.get("mandatory", True))
-            for d in row.documents
-        ),
+        documents=tuple(_required_from_dict(d) for d in row.documents),
         postal_in=row.postal_in,
         postal_out=row.postal_out,
         active=row.active,
+        fees=channel_fees(row.fees),
+        cross_boundary_from=row.cross_boundary_from,
     )
 
 

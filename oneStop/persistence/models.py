@@ -98,6 +98,10 @@ class ProcedureRow(Base):
     documents: Mapped[list[dict[str, Any]]] = mapped_column(JsonText)
     search_key: Mapped[str] = mapped_column(String(800))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # the 2025 regime (schema 0010): the fee of channels whose fee differs ({"online": 25000});
+    # the day from which it is received regardless of the administrative boundary
+    fees: Mapped[dict[str, int]] = mapped_column(JsonText, server_default="{}")
+    cross_boundary_from: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class CalendarOverrideRow(Base):
@@ -259,6 +263,10 @@ class DossierRow(Base):
     # the postal service (schema 0004)
     returned_by_post: Mapped[bool] = mapped_column(Boolean, server_default="0")
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # the 2025 regime (schema 0010): received regardless of the administrative boundary; what
+    # was collected, when, at which stage and through which channel
+    cross_boundary: Mapped[bool] = mapped_column(Boolean, server_default="0")
+    fee_collected: Mapped[list[dict[str, Any]]] = mapped_column(JsonText, server_default="[]")
 
     __table_args__ = (
         Index("ix_dossiers_received_date_counter", "received_date", "counter"),

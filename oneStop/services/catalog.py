@@ -14,7 +14,7 @@ from oneStop.domain.events import Kind
 from oneStop.domain.models import Procedure, User
 from oneStop.domain.permissions import Permission
 from oneStop.domain.text import search_key, search_text
-from oneStop.persistence.mapping import procedure_from_row, procedure_to_row_values
+from oneStop.persistence.mapping import procedure_from_row, procedure_to_dict, procedure_to_row_values
 from oneStop.persistence.models import ProcedureRow
 from oneStop.persistence.files import write_private
 from oneStop.persistence.uow import CheckedPayload, UnitOfWork, check_payload
@@ -161,8 +161,7 @@ class _Plan:
         return {"source": source, "added": len(self.inserts), "updated": len(self.updates),
                 "unchanged": self.unchanged, "codes": [v["code"] for v in self.changed],
                 # the procedures themselves travel, so that every counter of the agency gets them
-                "procedures": [{k: v for k, v in values.items() if k not in ("search_key", "updated_at")}
-                               for values in self.changed]}
+                "procedures": self.changed}
 
 
 def _existing(uow: UnitOfWork) -> dict[str, Procedure]:
@@ -180,7 +179,6 @@ def _plan(existing: dict[str, Procedure], procedures: Iterable[Procedure], now) 
         if old == p:
             plan.unchanged += 1
             continue
-        values = procedure_to_row_values(p, now)
-        (plan.inserts if old is None else plan.updates).append(values)
-        plan.changed.append(values)
+        (plan.inserts if old is None else plan.updates).append(procedure_to_row_values(p, now))
+        plan.changed.append(procedure_to_dict(p))
     return plan

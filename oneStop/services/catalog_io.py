@@ -7,14 +7,22 @@ and the column, and the good rows are still returned. Only a file that cannot be
 
 The dossier composition (``thanh_phan_ho_so``) holds one document per line (or separated by
 ";"), each written ``Tên giấy tờ [bản chính x1]``; a trailing ``(không bắt buộc)`` marks an
-optional document:
+optional document, ``(khai thác dữ liệu)`` one whose data is taken from VNeID or a national
+database and is not to be asked for (Chỉ thị 24/CT-TTg):
 
->>> docs = parse_documents("Tờ khai [bản chính]; CCCD [ban photo x2] (không bắt buộc)")
->>> [(d.name, d.form.value, d.count, d.mandatory) for d in docs]
-[('Tờ khai', 'ban_chinh', 1, True), ('CCCD', 'ban_photo', 2, False)]
+>>> docs = parse_documents("Tờ khai [bản chính]; CCCD [ban photo x2] (không bắt buộc); "
+...                        "Giấy xác nhận cư trú [bản chính] (khai thác dữ liệu)")
+>>> [(d.name, d.form.value, d.count, d.mandatory, d.from_data) for d in docs]
+[('Tờ khai', 'ban_chinh', 1, True, False), ('CCCD', 'ban_photo', 2, False, False), ('Giấy xác nhận cư trú', 'ban_chinh', 1, True, True)]
 >>> print(format_documents(docs))
 Tờ khai [bản chính x1]
 CCCD [bản photo x2] (không bắt buộc)
+Giấy xác nhận cư trú [bản chính x1] (khai thác dữ liệu)
+
+Two columns of the 2025 regime, both optional (a file without them reads as before):
+``le_phi_theo_kenh``, the fee of the channels whose fee differs from ``le_phi``
+(``Trực tuyến: 25.000; VNeID: 25.000``), and ``tiep_nhan_phi_dia_gioi_tu_ngay``, the day from
+which the procedure is received regardless of the administrative boundary (empty: not open).
 
 Pure Python, ``csv`` and ``openpyxl``: no database, no Qt.
 """
@@ -24,6 +32,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -34,7 +43,7 @@ from typing import Any, Callable, Iterable, Sequence, TypeVar
 from oneStop.domain.errors import FIELD_LABELS
 from oneStop.domain import money
 from oneStop.domain.text import forbidden_character
-from oneStop.domain.models import DocumentForm, Procedure, RequiredDocument
+from oneStop.domain.models import Channel, DocumentForm, Procedure, RequiredDocument
 from oneStop.printing.spreadsheet import FORMULA_STARTS, append_row, csv_row
 
 __all__ = [
@@ -47,8 +56,11 @@ __all__ = [
     "load_sample_catalog",
     "parse_document",
     "parse_documents",
+    "parse_channel_fees",
+    "parse_day",
     "parse_fee",
     "parse_flag",
+    "format_channel_fees",
     "read_catalog",
     "read_catalog_file",
     "write_catalog_csv",
@@ -69,7 +81,12 @@ COLUMNS: tuple[str, ...] = (
     "tra_ket_qua_buu_chinh",
     "thanh_phan_ho_so",
     "hieu_luc",
+    "le_phi_theo_kenh",
+    "tiep_nhan_phi_dia_gioi_tu_ngay",
 )
+
+#: Other names a header cell may give a column (the English keys of the JSON the CLI shows).
+COLUMN_ALIASES: dict[str, str] = {"fees": "le_phi_theo_kenh", "cross_boundary_from": "tiep_nhan_phi_dia_gioi_tu_ngay"}
 
 #: Columns a file must have; the others take their default when absent.
 REQUIRED_COLUMNS: frozenset[str] = frozenset(
@@ -90,6 +107,8 @@ COLUMN_LABELS: dict[str, str] = {
     "tra_ket_qua_buu_chinh": "Trả kết quả qua bưu chính công ích",
     "thanh_phan_ho_so": FIELD_LABELS["documents"],
     "hieu_luc": "Còn hiệu lực",
+    "le_phi_theo_kenh": "Phí, lệ phí theo kênh tiếp nhận",
+    "tiep_nhan_phi_dia_gioi_tu_ngay": "Tiếp nhận không phụ thuộc địa giới hành chính từ ngày",
 }
 
 #: What each column holds, for the "Huong_dan" sheet of an exported workbook.
@@ -117,9 +136,20 @@ COLUMN_HELP: dict[str, str] = {
     "thanh_phan_ho_so": (
         "Mỗi giấy tờ một dòng (hoặc cách nhau bằng dấu ;), viết: Tên giấy tờ [bản chính x1]. "
         "Hình thức: bản chính, bản sao chứng thực, bản photo; số lượng sau chữ x (mặc định 1). "
-        "Thêm (không bắt buộc) ở cuối nếu giấy tờ không bắt buộc. Tên giấy tờ không chứa ; [ ]."
+        "Thêm (không bắt buộc) ở cuối nếu giấy tờ không bắt buộc; thêm (khai thác dữ liệu) nếu dữ liệu "
+        "của giấy tờ đã có trên VNeID hoặc cơ sở dữ liệu quốc gia, không yêu cầu người nộp (Chỉ thị "
+        "24/CT-TTg). Tên giấy tờ không chứa ; [ ]."
     ),
     "hieu_luc": "Thủ tục còn áp dụng không: có / không (để trống: có).",
+    "le_phi_theo_kenh": (
+        "Phí, lệ phí của những kênh có mức khác cột le_phi, mỗi kênh một mục cách nhau bằng dấu ;, "
+        "ví dụ: Trực tuyến: 25.000; VNeID: 25.000. Kênh: trực tiếp, trực tuyến, bưu chính, VNeID, "
+        "trực tuyến có hỗ trợ tại quầy. Kênh không ghi thu theo cột le_phi. Để trống nếu mọi kênh như nhau."
+    ),
+    "tiep_nhan_phi_dia_gioi_tu_ngay": (
+        "Ngày thủ tục bắt đầu được tiếp nhận không phụ thuộc địa giới hành chính (theo danh mục tỉnh "
+        "công bố), dạng dd/mm/yyyy, ví dụ 01/07/2025. Để trống nếu thủ tục không thuộc danh mục này."
+    ),
 }
 
 CODE_MAX = 30
@@ -139,6 +169,8 @@ _FALSE_WORDS = {"khong", "k", "0", "no", "n", "false", "sai", "f"}
 _DOCUMENT_RE = re.compile(r"^(?P<name>[^\[\]]*?)\s*\[(?P<spec>[^\[\]]*)\]\s*(?P<rest>[^\[\]]*)$")
 _SPEC_RE = re.compile(r"^(?P<form>.*?)(?:\s*[x×*]\s*(?P<count>\d+))?$", re.IGNORECASE)
 _OPTIONAL_MARK = "(không bắt buộc)"
+_FROM_DATA_MARK = "(khai thác dữ liệu)"
+_MARK_RE = re.compile(r"\([^()]*\)")
 _FORM_WORDS: dict[str, DocumentForm] = {
     "ban chinh": DocumentForm.ORIGINAL,
     "chinh": DocumentForm.ORIGINAL,
@@ -257,6 +289,106 @@ def parse_flag(text: str, default: bool = True) -> bool:
     raise ValueError(f"«{_clean(text)}» không hợp lệ: ghi «có» hoặc «không»")
 
 
+def parse_channel_fees(text: str) -> tuple[tuple[Channel, int], ...]:
+    """The ``le_phi_theo_kenh`` cell: ``kênh: số đồng`` entries separated by ";" or lines (or a
+    JSON object ``{"online": 25000}``), in ``Channel`` order.
+
+    >>> parse_channel_fees("Trực tuyến: 25.000; VNeID: 25000 đ")
+    ((<Channel.ONLINE: 'online'>, 25000), (<Channel.VNEID: 'vneid'>, 25000))
+    >>> parse_channel_fees('{"assisted": 30000}')
+    ((<Channel.ASSISTED: 'assisted'>, 30000),)
+    >>> parse_channel_fees("qua Zalo: 10.000")
+    Traceback (most recent call last):
+    ...
+    ValueError: kênh «qua Zalo» không có (trực tiếp, trực tuyến, bưu chính, VNeID, trực tuyến có hỗ trợ tại quầy)
+    >>> parse_channel_fees("trực tuyến: -5")
+    Traceback (most recent call last):
+    ...
+    ValueError: kênh «trực tuyến»: phải là số nguyên không âm (đồng)
+    """
+    raw = text.strip()
+    if not raw:
+        return ()
+    entries: list[tuple[str, Any]] = []
+    if raw.startswith("{"):
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            raise ValueError("không đọc được: ghi dạng «Trực tuyến: 25.000; VNeID: 25.000»") from None
+        if not isinstance(data, dict):
+            raise ValueError("không đọc được: ghi dạng «Trực tuyến: 25.000; VNeID: 25.000»")
+        entries = [(str(k), v) for k, v in data.items()]
+    else:
+        for part in _clean(raw.replace("\n", ";")).split(";"):
+            if not part.strip():
+                continue
+            key, sep, amount = part.rpartition(":") if ":" in part else part.rpartition("=")
+            if not sep or not key.strip():
+                raise ValueError(f"«{part.strip()}» không đúng dạng «kênh: số đồng» (ví dụ «Trực tuyến: 25.000»)")
+            entries.append((key.strip(), amount.strip()))
+    fees: dict[Channel, int] = {}
+    for key, amount in entries:
+        try:
+            channel = Channel.parse(key)
+        except ValueError:
+            raise ValueError(f"kênh «{key}» không có (trực tiếp, trực tuyến, bưu chính, VNeID, "
+                             "trực tuyến có hỗ trợ tại quầy)") from None
+        if channel in fees:
+            raise ValueError(f"kênh «{key}» ghi hai lần")
+        if isinstance(amount, bool) or not isinstance(amount, (int, str)) or amount == "":
+            raise ValueError(f"kênh «{key}»: phải là số nguyên không âm (đồng)")
+        try:
+            fees[channel] = parse_fee(str(amount)) if isinstance(amount, str) else _whole_fee(amount)
+        except ValueError as exc:
+            raise ValueError(f"kênh «{key}»: {exc}") from None
+    return tuple((c, fees[c]) for c in Channel if c in fees)
+
+
+def _whole_fee(amount: int) -> int:
+    if not money.in_range(amount):
+        raise ValueError("phải là số nguyên không âm (đồng)")
+    return amount
+
+
+def format_channel_fees(fees: Iterable[tuple[Channel, int]]) -> str:
+    """The cell text of ``le_phi_theo_kenh``; :func:`parse_channel_fees` reads it back.
+
+    >>> format_channel_fees(((Channel.ONLINE, 25000), (Channel.ASSISTED, 30000)))
+    'Trực tuyến: 25000; Trực tuyến có hỗ trợ tại quầy: 30000'
+    """
+    return "; ".join(f"{channel.label}: {amount}" for channel, amount in fees)
+
+
+_DAY_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+
+
+def parse_day(text: str) -> date | None:
+    """A day written dd/mm/yyyy or yyyy-mm-dd (or a spreadsheet's date); empty gives None.
+
+    >>> parse_day("01/07/2025"), parse_day("2025-07-01"), parse_day("2025-07-01T00:00:00"), parse_day("")
+    (datetime.date(2025, 7, 1), datetime.date(2025, 7, 1), datetime.date(2025, 7, 1), None)
+    >>> parse_day("31/02/2025")
+    Traceback (most recent call last):
+    ...
+    ValueError: «31/02/2025» không phải ngày: ghi dạng dd/mm/yyyy, ví dụ 01/07/2025 (để trống nếu không có)
+    """
+    value = _clean(text)
+    if not value:
+        return None
+    problem = f"«{value}» không phải ngày: ghi dạng dd/mm/yyyy, ví dụ 01/07/2025 (để trống nếu không có)"
+    try:
+        match = _DAY_RE.match(value)
+        if match:
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        if value.endswith("T00:00:00"):
+            value = value[: -len("T00:00:00")]
+        if len(value) == 10:
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise ValueError(problem)
+
+
 def _parse_count(text: str, column: str) -> int:
     value = _clean(text)
     if not value:
@@ -285,7 +417,7 @@ def parse_document(entry: str) -> RequiredDocument:
     """One ``Tên giấy tờ [hình thức xN]`` entry, optionally followed by ``(không bắt buộc)``.
 
     >>> parse_document("Giấy chứng sinh [Bản chính x1]")
-    RequiredDocument(name='Giấy chứng sinh', form=<DocumentForm.ORIGINAL: 'ban_chinh'>, count=1, mandatory=True)
+    RequiredDocument(name='Giấy chứng sinh', form=<DocumentForm.ORIGINAL: 'ban_chinh'>, count=1, mandatory=True, from_data=False)
     >>> parse_document("Giấy khai sinh [bản gốc]").form.label
     'Bản chính'
     >>> parse_document("Giấy chứng sinh [bản nháp]")
@@ -302,11 +434,15 @@ def parse_document(entry: str) -> RequiredDocument:
         raise ValueError(f"giấy tờ «{text}»: thiếu tên giấy tờ")
     if len(name) > DOCUMENT_NAME_MAX:
         raise ValueError(f"giấy tờ «{name[:40]}…»: tên dài quá {DOCUMENT_NAME_MAX} ký tự")
-    mandatory = True
+    mandatory, from_data = True, False
     if rest:
-        if _fold(rest) != _fold(_OPTIONAL_MARK):
-            raise ValueError(f"giấy tờ «{text}»: sau dấu ] chỉ được ghi «{_OPTIONAL_MARK}»")
-        mandatory = False
+        marks = [_fold(m) for m in _MARK_RE.findall(rest)]
+        if _MARK_RE.sub("", rest).strip() or not marks or len(set(marks)) != len(marks) or not set(marks) <= {
+                _fold(_OPTIONAL_MARK), _fold(_FROM_DATA_MARK)}:
+            raise ValueError(f"giấy tờ «{text}»: sau dấu ] chỉ được ghi «{_OPTIONAL_MARK}» "
+                             f"và/hoặc «{_FROM_DATA_MARK}»")
+        mandatory = _fold(_OPTIONAL_MARK) not in marks
+        from_data = _fold(_FROM_DATA_MARK) in marks
     spec_match = _SPEC_RE.match(spec)
     form_text = spec_match.group("form").strip() if spec_match else spec
     try:
@@ -319,7 +455,7 @@ def parse_document(entry: str) -> RequiredDocument:
     count = int(spec_match.group("count")) if spec_match and spec_match.group("count") else 1
     if not 1 <= count <= COUNT_MAX:
         raise ValueError(f"giấy tờ «{text}»: số lượng phải từ 1 đến {COUNT_MAX}")
-    return RequiredDocument(name=name, form=form, count=count, mandatory=mandatory)
+    return RequiredDocument(name=name, form=form, count=count, mandatory=mandatory, from_data=from_data)
 
 
 def _split_documents(text: str) -> list[str]:
@@ -334,7 +470,9 @@ def parse_documents(text: str) -> tuple[RequiredDocument, ...]:
 def format_document(doc: RequiredDocument) -> str:
     """The cell text of one document; :func:`parse_document` reads it back unchanged."""
     text = f"{doc.name} [{doc.form.label.lower()} x{doc.count}]"
-    return f"{text} {_OPTIONAL_MARK}" if not doc.mandatory else text
+    if not doc.mandatory:
+        text = f"{text} {_OPTIONAL_MARK}"
+    return f"{text} {_FROM_DATA_MARK}" if doc.from_data else text
 
 
 def format_documents(docs: Iterable[RequiredDocument]) -> str:
@@ -417,6 +555,8 @@ def _header_key(text: str) -> str | None:
     key = _fold(text).replace(" ", "_")
     if key in COLUMNS:
         return key
+    if key in COLUMN_ALIASES:
+        return COLUMN_ALIASES[key]
     for column, label in COLUMN_LABELS.items():
         if key == _fold(label).replace(" ", "_"):
             return column
@@ -487,6 +627,8 @@ class _RowReader:
         postal_in = self.parse("tiep_nhan_buu_chinh", parse_flag, True)
         postal_out = self.parse("tra_ket_qua_buu_chinh", parse_flag, True)
         active = self.parse("hieu_luc", parse_flag, True)
+        fees = self.parse("le_phi_theo_kenh", parse_channel_fees, ())
+        cross_boundary_from = self.parse("tiep_nhan_phi_dia_gioi_tu_ngay", parse_day, None)
         documents: list[RequiredDocument] = []
         entries = _split_documents(self.values.get("thanh_phan_ho_so", ""))
         for entry in entries:
@@ -511,6 +653,8 @@ class _RowReader:
             postal_in=postal_in,
             postal_out=postal_out,
             active=active,
+            fees=fees,
+            cross_boundary_from=cross_boundary_from,
         )
 
 
@@ -592,6 +736,8 @@ def _row(p: Procedure) -> list[Any]:
         "có" if p.postal_out else "không",
         format_documents(p.documents),
         "có" if p.active else "không",
+        format_channel_fees(p.fees),
+        p.cross_boundary_from,
     ]
 
 
@@ -601,7 +747,9 @@ def write_catalog_csv(procedures: Iterable[Procedure]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for p in procedures:
-        writer.writerow(csv_row(_row(p)))
+        row = _row(p)
+        row[-1] = row[-1].isoformat() if row[-1] else ""  # ISO: every spreadsheet reads it as that day
+        writer.writerow(csv_row(row))
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
@@ -618,6 +766,8 @@ _WIDTHS = {
     "tra_ket_qua_buu_chinh": 11,
     "thanh_phan_ho_so": 70,
     "hieu_luc": 9,
+    "le_phi_theo_kenh": 30,
+    "tiep_nhan_phi_dia_gioi_tu_ngay": 14,
 }
 
 
@@ -641,11 +791,14 @@ def write_catalog_xlsx(procedures: Iterable[Procedure]) -> bytes:
         append_row(sheet, _row(p))
         for index, cell in enumerate(sheet[sheet.max_row]):
             column = COLUMNS[index]
-            cell.alignment = wrap if column in ("ten_thu_tuc", "ghi_chu_le_phi", "thanh_phan_ho_so") else top
+            cell.alignment = wrap if column in ("ten_thu_tuc", "ghi_chu_le_phi", "thanh_phan_ho_so",
+                                                "le_phi_theo_kenh") else top
             if column == "ma_thu_tuc":
                 cell.number_format = "@"  # keep codes as text when edited in Excel
             elif column == "le_phi":
                 cell.number_format = "#,##0"
+            elif column == "tiep_nhan_phi_dia_gioi_tu_ngay":
+                cell.number_format = "dd/mm/yyyy"
     for index, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[column]
     sheet.freeze_panes = "A2"

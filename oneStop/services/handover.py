@@ -303,8 +303,9 @@ class HandoverService:
         if item.dossier_id:
             raise ValidationError("tracking", f"bưu gửi {label} đã được tiếp nhận thành hồ sơ {item.code}")
         dossier = self._reception.receive(actor, replace(draft, channel=Channel.POSTAL, postal_tracking=label))
-        originals = sum(d.count for d in dossier.documents if d.form is DocumentForm.ORIGINAL)
-        copies = sum(d.count for d in dossier.documents if d.form is not DocumentForm.ORIGINAL)
+        papers = [d for d in dossier.documents if not d.from_data]  # data taken from VNeID is no paper
+        originals = sum(d.count for d in papers if d.form is DocumentForm.ORIGINAL)
+        copies = sum(d.count for d in papers if d.form is not DocumentForm.ORIGINAL)
         notes = []
         if slip_originals is not None and slip_originals != originals:
             notes.append(f"phiếu bưu chính ghi {slip_originals} bản chính, thực nhận {originals}")

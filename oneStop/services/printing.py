@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from oneStop import settings as S
 from oneStop.domain.clock import to_local
 from oneStop.domain.errors import InvalidFormat
 from oneStop.domain.events import Kind
-from oneStop.domain.models import Agency, Dossier, ReturnMethod, User
+from oneStop.domain.models import Agency, Dossier, ReceivedDocument, ReturnMethod, User
 from oneStop.domain.permissions import Permission
 from oneStop.domain.profiles import RegulationProfile
 from oneStop.persistence.mapping import agency_from_row, dossier_from_row
@@ -71,7 +71,7 @@ def receipt_document(
         email=dossier.applicant.email,
         citizen_id=dossier.applicant.citizen_id,
         procedure_name=dossier.procedure.name,
-        documents=tuple(ReceiptLine(d.name, d.form.value, d.count) for d in dossier.documents),
+        documents=tuple(_receipt_line(ReceiptLine, d) for d in dossier.documents),
         sets=dossier.sets,
         processing_days=dossier.procedure.processing_days,
         processing_hours=dossier.procedure.processing_hours,
@@ -91,6 +91,14 @@ def receipt_document(
         reprint_at=to_local(printed_at) if reprint else None,
         copies=all_copies[: max(1, min(copies, len(all_copies)))],
     )
+
+
+def _receipt_line(line: type, d: ReceivedDocument) -> Any:
+    """A received document as the receipt lists it: one whose data was taken from VNeID or a
+    national database is named as such, never as a paper handed in (rules §11.5)."""
+    if "from_data" in getattr(line, "__dataclass_fields__", {}):
+        return line(d.name, d.form.value, d.count, from_data=d.from_data)
+    return line(f"{d.name} (khai thác dữ liệu)" if d.from_data else d.name, d.form.value, d.count)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from oneStop.domain.models import (
     Dossier,
     DossierDraft,
     DossierStatus,
+    FeeCollected,
+    FeeStage,
     ProcedureSnapshot,
     User,
 )
@@ -184,6 +186,10 @@ class ReceptionService:
                 register_number=register_number,
                 profile_id=profile_for(self._profiles, day).id,
                 postal_tracking=clean.postal_tracking,
+                cross_boundary=clean.cross_boundary,
+                # what was collected, when and how, stays with the dossier (rules §11.9)
+                fee_collected=(FeeCollected(clean.fee, to_utc(received_at), FeeStage.RECEPTION, clean.channel),)
+                if clean.fee else (),
             )
             _, stored = uow.record(
                 Kind.DOSSIER_RECEIVED, official.username, dossier.id, dossier_to_payload(dossier),

@@ -126,7 +126,8 @@ class ReportService:
             case((running_wait, c.deadline_at < c.paused_since), else_=c.deadline_at < end),
         )
         origin_new = case(
-            (c.channel == Channel.ONLINE.value, literal("online")),
+            # the portal, VNeID and online with the counter's help are all online filings (§4.2, §11.1)
+            (c.channel.in_([ch.value for ch in Channel if ch.online]), literal("online")),
             (c.channel == Channel.POSTAL.value, literal("postal")),
             else_=literal("direct"),
         )

@@ -493,7 +493,8 @@ def counter_number(counter_id: str) -> int:
 def totals(rows: list[LogRow]) -> dict[str, Any]:
     """The figures under the book: counts by status, channel, timeliness, return method."""
     by_status = Counter(r.status for r in rows)
-    by_channel = Counter(r.channel for r in rows)
+    # counted under the national list's channels: VNeID and assisted filings are online (§4.2)
+    by_channel = Counter(Channel(r.channel).national.value for r in rows)
     by_timeliness = Counter(r.timeliness for r in rows)
     finished = sum(by_timeliness[t.value] for t in Timeliness if t.finished)
     on_time = by_timeliness[Timeliness.EARLY.value] + by_timeliness[Timeliness.ON_TIME.value]
@@ -501,7 +502,7 @@ def totals(rows: list[LogRow]) -> dict[str, Any]:
         "dossiers": len(rows),
         "sets": sum(r.sets for r in rows),
         "by_status": {s.value: by_status[s.value] for s in DossierStatus},
-        "by_channel": {ch.value: by_channel[ch.value] for ch in Channel},
+        "by_channel": {ch.value: by_channel[ch.value] for ch in Channel if ch.national is ch},
         "by_timeliness": {t.value: by_timeliness[t.value] for t in Timeliness},
         "return_by_post": sum(1 for r in rows if r.return_method == ReturnMethod.POST.label),
         "on_time_rate": round(on_time / finished, 4) if finished else None,

@@ -12,7 +12,7 @@ from typing import Callable
 from oneStop import settings as S
 from oneStop.domain.models import Event
 from oneStop.domain.vocabulary import VOCABULARY, Applied, Kind
-from oneStop.persistence.mapping import procedure_to_row_values
+from oneStop.persistence.mapping import procedure_from_dict, procedure_to_row_values
 from oneStop.persistence.models import (
     CalendarOverrideRow,
     PostalUnitRow,
@@ -67,12 +67,8 @@ def _setting(uow: UnitOfWork, e: Event) -> None:
 
 
 def _catalog(uow: UnitOfWork, e: Event) -> None:
-    from oneStop.domain.models import DocumentForm, Procedure, RequiredDocument
-
     for values in e.payload.get("procedures", ()):
-        p = Procedure(**{**values, "documents": tuple(
-            RequiredDocument(d["name"], DocumentForm(d["form"]), d["count"], d.get("mandatory", True))
-            for d in values.get("documents", ()))})
+        p = procedure_from_dict(values)
         _upsert(uow, ProcedureRow, p.code, procedure_to_row_values(p, e.device_time))
 
 
