@@ -311,8 +311,9 @@ class DossierDetailDialog(QDialog):
             (self.tr("Nhận kết quả"), d.return_method.label + delivery),
             (self.tr("Số bộ"), str(d.sets)),
             (self.tr("Phí, lệ phí"), fmt.money(d.fee)),
-            (self.tr("Thành phần hồ sơ"),
-             "\n".join(f"{x.name} — {x.form.label} × {x.count}" for x in d.documents) or "—"),
+            (self.tr("Thành phần hồ sơ"), "\n".join(
+                f"{x.name} — " + (self.tr("khai thác dữ liệu") if x.from_data else f"{x.form.label} × {x.count}")
+                for x in d.documents) or "—"),
             (self.tr("Người tiếp nhận"), (names or {}).get(d.received_by, d.received_by)),
             (self.tr("Sổ theo dõi"), self.tr("quyển %1, số %2").replace("%1", d.register_volume).replace(
                 "%2", str(d.register_number))),
@@ -322,6 +323,13 @@ class DossierDetailDialog(QDialog):
         if d.original_due_at is not None and d.original_due_at != d.due_at:
             rows.insert(rows.index((self.tr("Hẹn trả"), fmt.appointment(d.due_at) + self._time_left(d))) + 1,
                         (self.tr("Hẹn ban đầu"), fmt.appointment(d.original_due_at) + self.tr(" (đã xin lỗi, hẹn lại)")))
+        if d.fee_collected:  # what was collected, when, as recorded then (rules §11.9)
+            rows.insert(rows.index((self.tr("Phí, lệ phí"), fmt.money(d.fee))) + 1, (self.tr("Đã thu"), "\n".join(
+                self.tr("%1 — %2, %3 (%4)").replace("%1", fmt.money(f.amount)).replace("%2", f.stage.label.lower())
+                .replace("%3", fmt.appointment(f.at)).replace("%4", f.channel.label.lower()) for f in d.fee_collected)))
+        if d.cross_boundary:
+            rows.insert(rows.index((self.tr("Nhận lúc"), fmt.appointment(d.received_at))),
+                        (self.tr("Địa giới"), self.tr("Tiếp nhận không phụ thuộc địa giới hành chính")))
         if d.priority:
             rows.append((self.tr("Ưu tiên"), d.priority_reason or self.tr("có")))
         if d.notes:

@@ -89,6 +89,7 @@ class ReceptionView(QWidget):
         self._looked_up = ""  # the citizen ID last looked up
         self._returning: Applicant | None = None
         self._attachments: list[Path] = []
+        self._fee_proposed = 0  # the fee the catalog proposed (a different value was typed by the official)
         self.appointment: datetime | None = None  # the live appointment shown
         self.last_saved: Dossier | None = None
         self._build()
@@ -209,8 +210,11 @@ class ReceptionView(QWidget):
         self.sets.setRange(1, MAX_SETS)
         self.channel = QComboBox()
         self.channel.setObjectName("channel")
-        for channel in (Channel.DIRECT, Channel.POSTAL, Channel.ONLINE):
-            self.channel.addItem(channel.label, channel.value)
+        for channel in (Channel.DIRECT, Channel.POSTAL, Channel.ONLINE, Channel.VNEID, Channel.ASSISTED):
+            self.channel.addItem(self._channel_label(channel), channel.value)
+        self.cross_boundary = QCheckBox(self.tr("Tiếp nhận không phụ thuộc địa giới hành chính"))
+        self.cross_boundary.setObjectName("cross_boundary")
+        self.cross_boundary.setEnabled(False)
         self.tracking = self._line("tracking", self.tr("Số hiệu bưu gửi, ví dụ EE123456789VN"))
         self.return_method = QComboBox()
         self.return_method.setObjectName("return_method")
@@ -236,6 +240,7 @@ class ReceptionView(QWidget):
         details.addRow(self.tr("Phí, lệ phí"), self.fee)
         details.addRow(self.tr("Số bộ hồ sơ"), self.sets)
         details.addRow(self.tr("Kênh tiếp nhận"), self.channel)
+        details.addRow(self.tr("Địa giới"), self.cross_boundary)
         details.addRow(self.tr("Số hiệu bưu gửi"), self.tracking)
         details.addRow(self.tr("Nhận kết quả"), self.return_method)
         details.addRow(self.tr("Địa chỉ nhận kết quả"), self.delivery_address)
@@ -289,7 +294,8 @@ class ReceptionView(QWidget):
         # tab order: the order the official works in
         chain = [self.picker.edit, self.citizen_id, self.name, self.phone, self.email, self.address,
                  self.organisation, self.tax_code, self.owner_differs, self.owner_name, self.owner_citizen_id,
-                 self.owner_address, self.documents, self.fee, self.sets, self.channel, self.tracking,
+                 self.owner_address, self.documents, self.fee, self.sets, self.channel, self.cross_boundary,
+                 self.tracking,
                  self.return_method, self.delivery_address, self.priority, self.priority_reason, self.notes,
                  self.add_attachment, self.save_button]
         for first, second in zip(chain, chain[1:]):
@@ -297,7 +303,8 @@ class ReceptionView(QWidget):
         self._enter = EnterMovesFocus(self)
         self._enter.watch(self.citizen_id, self.name, self.phone, self.email, self.address, self.organisation,
                           self.tax_code, self.owner_differs, self.owner_name, self.owner_citizen_id,
-                          self.owner_address, self.fee, self.sets, self.channel, self.tracking, self.return_method,
+                          self.owner_address, self.fee, self.sets, self.channel, self.cross_boundary, self.tracking,
+                          self.return_method,
                           self.delivery_address, self.priority, self.priority_reason)
 
         # the widget each field key of the core points at
@@ -308,7 +315,8 @@ class ReceptionView(QWidget):
             "phone": self.phone, "email": self.email, "address": self.address,
             "delivery_address": self.delivery_address, "documents": self.documents,
             "document_name": self.documents, "document_count": self.documents, "fee": self.fee,
-            "sets": self.sets, "channel": self.channel, "tracking": self.tracking, "return_method": self.return_method,
+            "sets": self.sets, "channel": self.channel, "cross_boundary": self.cross_boundary,
+            "tracking": self.tracking, "return_method": self.return_method,
             "notes": self.notes, "attachment": self.attachments,
         }
         self._update_visibility()
@@ -333,6 +341,7 @@ class ReceptionView(QWidget):
         self.organisation.toggled.connect(self._update_visibility)
         self.owner_differs.toggled.connect(self._update_visibility)
         self.channel.currentIndexChanged.connect(self._update_visibility)
+        self.channel.currentIndexChanged.connect(self._on_channel_changed)
         self.return_method.currentIndexChanged.connect(self._update_visibility)
         self.priority.toggled.connect(self._update_visibility)
         for changed in (self.documents_model.dataChanged, self.documents_model.modelReset,
@@ -374,7 +383,8 @@ class ReceptionView(QWidget):
         if procedure is None:
             self.procedure_info.setText(self.tr("Chưa chọn thủ tục"))
             self.documents_model.clear()
-            self.fee.setValue(0)
+            self._propose_fee(0)
+            self._offer_cross_boundary(None)
             self._set_appointment(None)
             self._set_outside_hours(None)
             return
@@ -393,10 +403,57 @@ class ReceptionView(QWidget):
             info += f"<br><i>{escape(procedure.fee_note)}</i>"
         self.procedure_info.setText(info)
         self.documents_model.set_required(procedure.documents)
-        self.fee.setValue(min(procedure.fee, MAX_FEE_ON_SCREEN))
         _enable_choice(self.channel, Channel.POSTAL.value, procedure.postal_in)
+        self._propose_fee(procedure.fee_for(self._chosen_channel()))
+        self._offer_cross_boundary(procedure)
         _enable_choice(self.return_method, ReturnMethod.POST.value, procedure.postal_out)
         self.refresh_appointment()
+
+    def _chosen_channel(self) -> Channel:
+        return Channel(self.channel.currentData())
+
+    def _channel_label(self, channel: Channel) -> str:
+        return {
+            Channel.DIRECT: self.tr("Trực tiếp"),
+            Channel.ONLINE: self.tr("Trực tuyến"),
+            Channel.POSTAL: self.tr("Qua dịch vụ bưu chính công ích"),
+            Channel.VNEID: self.tr("Trực tuyến qua VNeID"),
+            Channel.ASSISTED: self.tr("Trực tuyến có hỗ trợ tại quầy"),
+        }[channel]
+
+    def _propose_fee(self, amount: int) -> None:
+        """Put the catalog's fee in the fee field, and remember it was proposed, not typed."""
+        self._fee_proposed = min(amount, MAX_FEE_ON_SCREEN)
+        self.fee.setValue(self._fee_proposed)
+
+    def _on_channel_changed(self) -> None:
+        """The fee follows the channel (the catalog's fee of that channel), unless the official
+        typed one of their own."""
+        procedure = self.picker.chosen
+        if procedure is None or self.fee.value() != self._fee_proposed:
+            return
+        self._propose_fee(procedure.fee_for(self._chosen_channel()))
+
+    def _offer_cross_boundary(self, procedure: Procedure | None) -> None:
+        """Cross-boundary reception is offered only for a procedure open to it today (§11.7)."""
+        self.cross_boundary.setChecked(False)
+        if procedure is None:
+            self.cross_boundary.setEnabled(False)
+            self.cross_boundary.setToolTip("")
+            return
+        today = local_date(self._app.clock())
+        open_ = procedure.open_cross_boundary(today)
+        self.cross_boundary.setEnabled(open_)
+        since = procedure.cross_boundary_from
+        if open_:
+            tip = self.tr("Người nộp ở ngoài địa bàn, hoặc hồ sơ của cơ quan nơi khác: thủ tục được tiếp nhận "
+                          "không phụ thuộc địa giới hành chính từ ngày %1.").replace("%1", f"{since:%d/%m/%Y}")
+        elif since is not None:
+            tip = self.tr("Thủ tục này được tiếp nhận không phụ thuộc địa giới hành chính từ ngày %1.").replace(
+                "%1", f"{since:%d/%m/%Y}")
+        else:
+            tip = self.tr("Thủ tục này không thuộc danh mục tiếp nhận không phụ thuộc địa giới hành chính.")
+        self.cross_boundary.setToolTip(tip)
 
     def refresh_appointment(self) -> None:
         """Recompute the appointment of the chosen procedure for a dossier received now."""
@@ -571,6 +628,7 @@ class ReceptionView(QWidget):
             sets=self.sets.value(),
             documents=self.documents_model.received(),
             fee=self.fee.value(),
+            cross_boundary=self.cross_boundary.isEnabled() and self.cross_boundary.isChecked(),
             return_method=return_method,
             delivery_address=self.delivery_address.text() if return_method is ReturnMethod.POST else "",
             priority=self.priority.isChecked(),
@@ -694,7 +752,7 @@ class ReceptionView(QWidget):
                      self.owner_name, self.owner_citizen_id, self.owner_address, self.tracking,
                      self.delivery_address, self.priority_reason):
             edit.clear()
-        for box in (self.organisation, self.owner_differs, self.priority):
+        for box in (self.organisation, self.owner_differs, self.priority, self.cross_boundary):
             box.setChecked(False)
         self.notes.clear()
         self.sets.setValue(1)

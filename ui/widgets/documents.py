@@ -1,5 +1,7 @@
 """The document checklist of the reception form: what the procedure asks for, in which form and
-how many, and whether the applicant handed it in."""
+how many, and whether the applicant handed it in. A document whose data the state already holds
+(VNeID, a national database: Chỉ thị 24/CT-TTg) is listed as "khai thác dữ liệu" and cannot be
+ticked as handed in: the core records it as taken from data."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,6 +34,7 @@ class ChecklistRow:
     count: int = 1
     received: bool = True
     mandatory: bool = True
+    from_data: bool = False  # not asked for: its data is taken from VNeID or a national database
 
 
 class DocumentChecklistModel(QAbstractTableModel):
@@ -49,7 +52,7 @@ class DocumentChecklistModel(QAbstractTableModel):
     def set_required(self, documents: tuple[RequiredDocument, ...]) -> None:
         """The procedure's list, nothing ticked: the official ticks what is handed over."""
         self.beginResetModel()
-        self._rows = [ChecklistRow(d.name, d.form, d.count, False, d.mandatory) for d in documents]
+        self._rows = [ChecklistRow(d.name, d.form, d.count, False, d.mandatory, d.from_data) for d in documents]
         self.endResetModel()
 
     def clear(self) -> None:
@@ -67,20 +70,24 @@ class DocumentChecklistModel(QAbstractTableModel):
         return list(self._rows)
 
     def received(self) -> tuple[ReceivedDocument, ...]:
-        """The ticked documents, as the draft wants them."""
-        return tuple(ReceivedDocument(r.name, r.form, r.count) for r in self._rows if r.received)
+        """The ticked documents, as the draft wants them (those taken from data the core adds)."""
+        return tuple(ReceivedDocument(r.name, r.form, r.count) for r in self._rows if r.received and not r.from_data)
 
     def missing_rows(self) -> list[ChecklistRow]:
-        """Mandatory documents not ticked as handed over."""
-        return [r for r in self._rows if r.mandatory and not r.received]
+        """Mandatory documents not ticked as handed over (never one taken from data)."""
+        return [r for r in self._rows if r.mandatory and not r.received and not r.from_data]
 
     def missing(self) -> list[str]:
         """Mandatory documents not ticked."""
-        return [r.name for r in self._rows if r.mandatory and not r.received]
+        return [r.name for r in self.missing_rows()]
 
     def toggle(self, row: int) -> None:
-        if 0 <= row < len(self._rows):
+        if 0 <= row < len(self._rows) and not self._rows[row].from_data:
             self._set(row, replace(self._rows[row], received=not self._rows[row].received))
+
+    def from_data_reason(self) -> str:
+        return self.tr("Không yêu cầu nộp: dữ liệu của giấy tờ này đã có trên VNeID hoặc cơ sở dữ liệu quốc gia "
+                       "(Chỉ thị 24/CT-TTg); hồ sơ ghi nhận là khai thác dữ liệu, không phải bản giấy.")
 
     def _set(self, row: int, value: ChecklistRow) -> None:
         self._rows[row] = value
@@ -112,7 +119,14 @@ class DocumentChecklistModel(QAbstractTableModel):
                 return row.form.label if role == Qt.ItemDataRole.DisplayRole else row.form.value
             if column == self.COUNT:
                 return row.count
-        if role == Qt.ItemDataRole.CheckStateRole and column == self.RECEIVED:
+        if row.from_data:
+            if role == Qt.ItemDataRole.DisplayRole and column == self.RECEIVED:
+                return self.tr("Khai thác dữ liệu")
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.from_data_reason()
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#555555"))
+        if role == Qt.ItemDataRole.CheckStateRole and column == self.RECEIVED and not row.from_data:
             return Qt.CheckState.Checked if row.received else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole and column == self.NAME:
             return row.name if row.mandatory else self.tr("%1 (không bắt buộc)").replace("%1", row.name)
@@ -126,6 +140,9 @@ class DocumentChecklistModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self._rows[index.row()].from_data:
+            # shown, never ticked nor edited: the "handed in" cell is disabled (its tooltip says why)
+            return Qt.ItemFlag.ItemIsSelectable if index.column() == self.RECEIVED else flags
         if index.column() == self.RECEIVED:
             return flags | Qt.ItemFlag.ItemIsUserCheckable
         if index.column() in (self.FORM, self.COUNT) or not self._rows[index.row()].mandatory:
@@ -136,6 +153,8 @@ class DocumentChecklistModel(QAbstractTableModel):
         if not index.isValid():
             return False
         row, column = self._rows[index.row()], index.column()
+        if row.from_data:
+            return False
         if role == Qt.ItemDataRole.CheckStateRole and column == self.RECEIVED:
             self._set(index.row(), replace(row, received=Qt.CheckState(value) == Qt.CheckState.Checked))
             return True

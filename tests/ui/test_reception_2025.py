@@ -1,0 +1,173 @@
+"""The reception form under the 2025 regime (issue 15), pressed and typed as a hand does: the fee
+follows the channel unless the official typed one; a document whose data the state holds cannot
+be ticked; cross-boundary reception is offered only for a procedure open to it; only what was
+ticked is recorded."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
+
+from oneStop.domain.models import Channel, DocumentForm, Procedure, RequiredDocument
+from tests.core.helpers import TEST_PROCEDURE, add_procedure
+from tests.ui.helpers import keys, press, type_text
+from ui.views.reception import ReceptionView
+from ui.widgets.documents import DocumentChecklistModel
+
+PROCEDURE = Procedure(
+    code="9.999002",
+    name="Thủ tục thử nghiệm kênh mới",
+    field="Hộ tịch",
+    agency="UBND cấp xã",
+    processing_days=2,
+    fee=50_000,
+    fees=((Channel.ONLINE, 25_000), (Channel.VNEID, 20_000), (Channel.ASSISTED, 25_000)),
+    documents=(
+        RequiredDocument("Tờ khai theo mẫu", DocumentForm.ORIGINAL, 1),
+        RequiredDocument("Giấy xác nhận thông tin về cư trú", DocumentForm.ORIGINAL, 1, from_data=True),
+        RequiredDocument("Văn bản ủy quyền", DocumentForm.CERTIFIED_COPY, 1, mandatory=False),
+    ),
+    cross_boundary_from=date(2025, 7, 1),
+)
+HELD = 1  # the row of the document taken from data
+OPTIONAL = 2
+
+
+@pytest.fixture
+def procedure(app, admin) -> Procedure:  # type: ignore[no-untyped-def]
+    """The 5-day test procedure (not open across boundaries) and the 2025 one."""
+    add_procedure(app, TEST_PROCEDURE)
+    return add_procedure(app, PROCEDURE)
+
+
+@pytest.fixture
+def view(window) -> ReceptionView:  # type: ignore[no-untyped-def]
+    return window.reception
+
+
+def pick(qtbot, view: ReceptionView, query: str) -> None:  # type: ignore[no-untyped-def]
+    view.picker.edit.setFocus()
+    keys(view.picker.edit, query)
+    QTest.keyClick(view.picker.edit, Qt.Key.Key_Return)
+    assert view.picker.chosen is not None
+
+
+def choose_channel(qtbot, view: ReceptionView, channel: Channel) -> None:  # type: ignore[no-untyped-def]
+    """Move the channel box to ``channel`` with the arrow keys, as the official does."""
+    view.channel.setFocus()
+    qtbot.waitUntil(view.channel.hasFocus, timeout=2000)
+    target = view.channel.findData(channel.value)
+    while view.channel.currentIndex() != target:
+        QTest.keyClick(view.channel, Qt.Key.Key_Down if view.channel.currentIndex() < target else Qt.Key.Key_Up)
+
+
+def check_point(view: ReceptionView, row: int) -> QPoint:
+    """Where the "handed in" check box of ``row`` is drawn (its middle), in the viewport."""
+    table = view.documents
+    index = view.documents_model.index(row, DocumentChecklistModel.RECEIVED)
+    option = QStyleOptionViewItem()
+    option.rect = table.visualRect(index)
+    table.itemDelegateForIndex(index).initStyleOption(option, index)
+    option.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+    return table.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, table).center()
+
+
+def test_the_fee_follows_the_channel_until_the_official_types_one(qtbot, view):
+    pick(qtbot, view, "thu nghiem kenh moi")
+    assert view.fee.value() == 50_000  # at the counter
+    choose_channel(qtbot, view, Channel.ONLINE)
+    assert view.fee.value() == 25_000
+    choose_channel(qtbot, view, Channel.VNEID)
+    assert view.fee.value() == 20_000
+    choose_channel(qtbot, view, Channel.POSTAL)
+    assert view.fee.value() == 50_000  # no fee of its own: the base fee
+    choose_channel(qtbot, view, Channel.ASSISTED)
+    assert view.fee.value() == 25_000
+    assert view.channel.currentText() == "Trực tuyến có hỗ trợ tại quầy"
+    view.fee.setFocus()
+    QTest.keyClick(view.fee, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    keys(view.fee, "30000")
+    assert view.fee.value() == 30_000
+    choose_channel(qtbot, view, Channel.DIRECT)
+    assert view.fee.value() == 30_000  # typed by the official: it stays
+
+
+def test_a_document_the_state_holds_cannot_be_ticked_by_a_mouse_press_nor_the_space_bar(qtbot, view):
+    pick(qtbot, view, "thu nghiem kenh moi")
+    model, table = view.documents_model, view.documents
+    held = model.index(HELD, DocumentChecklistModel.RECEIVED)
+    assert model.data(held) == "Khai thác dữ liệu"
+    assert "VNeID" in model.data(held, Qt.ItemDataRole.ToolTipRole)
+    assert not model.flags(held) & Qt.ItemFlag.ItemIsEnabled
+    assert model.data(held, Qt.ItemDataRole.CheckStateRole) is None
+
+    # a hand ticks the first document: the press works on an ordinary row …
+    press(qtbot, table.viewport(), at=check_point(view, 0))
+    assert model.rows()[0].received
+    # … and does nothing on the one taken from data, where its box would be or in its middle
+    for at in (check_point(view, HELD), table.visualRect(held).center()):
+        press(qtbot, table.viewport(), at=at)
+        qtbot.wait(50)
+        assert not model.rows()[HELD].received
+    table.setFocus()
+    table.setCurrentIndex(model.index(HELD, 0))
+    QTest.keyClick(table, Qt.Key.Key_Space)
+    assert not model.rows()[HELD].received
+    assert view.missing.text() == ""  # nothing mandatory is missing: the state holds that one
+
+
+def test_saving_records_what_was_ticked_and_the_document_taken_from_data(qtbot, app, official, view, printers,
+                                                                        counter_printer):
+    pick(qtbot, view, "thu nghiem kenh moi")
+    for name, text in (("citizen_id", "038190012345"), ("name", "Nguyễn Thị Hường"), ("phone", "0912345678"),
+                       ("address", "Thôn 3, xã Quảng Phú")):
+        getattr(view, name).setFocus()
+        type_text(getattr(view, name), text)
+    press(qtbot, view.documents.viewport(), at=check_point(view, 0))  # the form; the optional one is not handed in
+    choose_channel(qtbot, view, Channel.VNEID)
+    with qtbot.waitSignal(view.dossier_saved, timeout=5000) as blocker:
+        QTest.keyClick(view.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    dossier = blocker.args[0]
+    assert [(d.name, d.from_data) for d in dossier.documents] == [
+        ("Tờ khai theo mẫu", False), ("Giấy xác nhận thông tin về cư trú", True)]
+    assert (dossier.channel, dossier.fee) == (Channel.VNEID, 20_000)
+    assert [(f.amount, f.channel) for f in dossier.fee_collected] == [(20_000, Channel.VNEID)]
+    qtbot.waitUntil(lambda: bool(printers.files), timeout=10000)
+
+
+def test_cross_boundary_reception_is_offered_only_for_a_procedure_open_to_it(qtbot, app, official, view, printers,
+                                                                             counter_printer):
+    pick(qtbot, view, "thu tuc thu nghiem nam ngay")
+    assert view.picker.chosen.code == TEST_PROCEDURE.code
+    assert not view.cross_boundary.isEnabled()
+    assert "không thuộc danh mục" in view.cross_boundary.toolTip()
+
+    view.clear_form()
+    pick(qtbot, view, "thu nghiem kenh moi")
+    assert view.cross_boundary.isEnabled() and not view.cross_boundary.isChecked()
+    press(qtbot, view.cross_boundary, at=QPoint(8, view.cross_boundary.height() // 2))  # on its box
+    assert view.cross_boundary.isChecked()
+    for name, text in (("citizen_id", "038190012345"), ("name", "Nguyễn Thị Hường"), ("address", "Thôn 3")):
+        getattr(view, name).setFocus()
+        type_text(getattr(view, name), text)
+    press(qtbot, view.documents.viewport(), at=check_point(view, 0))
+    with qtbot.waitSignal(view.dossier_saved, timeout=5000) as blocker:
+        QTest.keyClick(view.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert blocker.args[0].cross_boundary
+    assert not view.cross_boundary.isChecked()  # the next applicant starts without it
+    qtbot.waitUntil(lambda: bool(printers.files), timeout=10000)
+
+
+def test_a_procedure_open_only_from_a_later_day_is_not_offered(qtbot, app, admin, view):
+    add_procedure(app, replace(PROCEDURE, code="9.999004", name="Thủ tục thử nghiệm mở sau",
+                               cross_boundary_from=date(2027, 1, 1)))
+    view.set_procedures(app.catalog.all())
+    pick(qtbot, view, "thu nghiem mo sau")
+    assert not view.cross_boundary.isEnabled()
+    assert "01/01/2027" in view.cross_boundary.toolTip()
+    assert QApplication.focusWidget() is not view.cross_boundary
