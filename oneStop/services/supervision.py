@@ -457,16 +457,21 @@ class SupervisionService:
                 overdue.append(item)
             elif r.paused_since is None:
                 due_soon.append(item)
-        days = {series_from + timedelta(days=i): {ch.value: 0 for ch in Channel} for i in range(14)}
+        # by the national list's channels: VNeID and assisted filings count as online (§4.2)
+        national = [ch for ch in Channel if ch.national is ch]
+        days = {series_from + timedelta(days=i): {ch.value: 0 for ch in national} for i in range(14)}
         for d, channel, n in series:
-            days[d][channel] = n
+            days[d][Channel(channel).national.value] += n
+        received_by_channel = {ch.value: 0 for ch in national}
+        for channel, n in by_channel.items():
+            received_by_channel[Channel(channel).national.value] += n
         return Dashboard(
             day=day,
             period_start=start,
             received_today=received_today,
             returned_today=returned_today,
             received=received,
-            received_by_channel={ch.value: by_channel.get(ch.value, 0) for ch in Channel},
+            received_by_channel=received_by_channel,
             returned=returned,
             returned_by_post=by_post,
             postal_in_share=round(postal_in / received, 4) if received else None,

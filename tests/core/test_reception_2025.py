@@ -256,3 +256,6 @@ def test_the_reports_count_vneid_and_assisted_filings_as_online(app, official, s
     log = app.supervision.daily_log(supervisor, date(2026, 11, 23))
     assert log.totals["by_channel"] == {"direct": 1, "online": 4, "postal": 1}
     assert sorted(r.channel for r in log.rows).count("vneid") == 2
+    board = app.supervision.dashboard(supervisor, date(2026, 11, 23))
+    assert board.received_by_channel == {"direct": 1, "online": 4, "postal": 1}
+    assert board.daily[-1] == (date(2026, 11, 23), {"direct": 1, "online": 4, "postal": 1})

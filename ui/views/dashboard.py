@@ -131,7 +131,8 @@ class DashboardView(QWidget):
         self.postal_out.set_data(board.postal_out_share, board.target_postal_out)
         self.on_time.set_data(board.on_time_rate, 1.0)
         self.chart.set_data([d for d, _ in board.daily],
-                            [(ch.label, [counts[ch.value] for _, counts in board.daily]) for ch in Channel])
+                            [(ch.label, [counts[ch.value] for _, counts in board.daily])
+                             for ch in Channel if ch.national is ch])  # VNeID, assisted: online
         for widget, items in ((self.overdue_list, board.overdue), (self.due_soon_list, board.due_soon)):
             widget.clear()
             for item in items:
