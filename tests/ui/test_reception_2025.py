@@ -171,3 +171,20 @@ def test_a_procedure_open_only_from_a_later_day_is_not_offered(qtbot, app, admin
     assert not view.cross_boundary.isEnabled()
     assert "01/01/2027" in view.cross_boundary.toolTip()
     assert QApplication.focusWidget() is not view.cross_boundary
+
+
+def test_the_dossier_detail_shows_what_was_collected_when_and_the_documents_taken_from_data(
+        qtbot, app, official, window):
+    from tests.core.helpers import draft
+
+    dossier = app.reception.receive(official, draft(procedure_code=PROCEDURE.code, channel=Channel.ASSISTED,
+                                                    cross_boundary=True))
+    add_procedure(app, replace(PROCEDURE, fees=((Channel.ASSISTED, 90_000),)))  # the catalog changes later
+    detail = window.dossiers.open_detail(dossier.code)
+    qtbot.waitUntil(lambda: detail.detail is not None, timeout=5000)
+    text = detail.fields.text()
+    assert "Đã thu" in text and "25.000 đ — khi tiếp nhận, 09:15, thứ Hai 23/11/2026 (trực tuyến có hỗ trợ tại quầy)" in text
+    assert "90.000" not in text
+    assert "Giấy xác nhận thông tin về cư trú — khai thác dữ liệu" in text
+    assert "Tiếp nhận không phụ thuộc địa giới hành chính" in text
+    detail.close()
