@@ -91,8 +91,8 @@ def _draw(canvas: Canvas, report: Any, agency: Any, signers: Signers, keep: int)
     page = paper_of("A4L")
     w = PageWriter(canvas, page, on_new_page=lambda w: w.line("Biểu II.06a (tiếp theo)", font=SERIF_ITALIC, size=8))
     place = agency.place or agency.province
-    w.header(agency.managing_agency, agency.name, vn_date(to_local(report.generated_at), place),
-             form_number="Biểu II.06a/VPCP/KSTT")
+    # the place and date stand above the head's signature, as on the form (not twice)
+    w.header(agency.managing_agency, agency.name, "", form_number="Biểu II.06a/VPCP/KSTT")
     w.line(f"TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI {agency.name.upper()}", font=SERIF_BOLD,
            size=page.title * 0.85, align="center")
     w.line(f"Kỳ báo cáo: {report.period.label} (Từ ngày {report.period.start:%d/%m/%Y} đến ngày "
@@ -135,10 +135,12 @@ def _draw(canvas: Canvas, report: Any, agency: Any, signers: Signers, keep: int)
 
 def _signatures(w: PageWriter, place: str, when: Any, signers: Signers) -> None:
     """Two blocks: NGƯỜI LẬP BIỂU on the left, the place and date then THỦ TRƯỞNG ĐƠN VỊ on the right."""
-    p = w.paper
-    body = p.body
-    space = body * 4.2  # room to sign (and to stamp, on the right)
-    need = body * 1.4 + body * 1.3 + body * 1.2 + space + body * 1.4
+    from reportlab.lib.units import mm
+
+    body = w.paper.body
+    space = 18 * mm  # room to sign, and on the right to stamp over the signature
+    # gap, date line, titles, notes, the space, the name and its descenders
+    need = body * (0.6 + 2.4 + 1.2 + 0.5) + space
     w.ensure(need)
     half = w.width / 2
     top = w.y - body * 0.6
@@ -157,7 +159,7 @@ def _signatures(w: PageWriter, place: str, when: Any, signers: Signers) -> None:
         if name:
             w.c.setFont(SERIF_BOLD, fit_size(name, SERIF_BOLD, body, half - 4))
             w.c.drawCentredString(cx, titles_y - body * 1.2 - space, printable(name, SERIF_BOLD))
-    w.y = top - need
+    w.y = w.y - need
 
 
 def render_report_pdf(report: Any, agency: Any, signers: Signers | None = None) -> bytes:
