@@ -1144,7 +1144,8 @@ def cmd_report(app, args) -> int:  # type: ignore[no-untyped-def]
     actor = _actor(app, args.user)
     report = app.reports.periodic(actor, args.period)
     data = app.reports.export(actor, report, args.format)
-    return _deliver(args, data, f"{report.period.label}: {report.total.received} hồ sơ")
+    return _deliver(args, data, f"{report.period.label}: {report.total.received} hồ sơ tiếp nhận tại "
+                                f"{report.receiving_point}, {len(report.by_processing_agency)} cơ quan giải quyết")
 
 
 def _deliver(args, data: bytes, summary: str) -> int:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from typing import Any, Sequence
 from reportlab.pdfgen.canvas import Canvas
 
 from oneStop.printing import fonts
-from oneStop.printing.spreadsheet import append_row
+from oneStop.printing.spreadsheet import Percent, append_row, print_setup, vn_percent
 from oneStop.printing.layout import SERIF, SERIF_BOLD, SERIF_ITALIC, PageWriter, paper as paper_of, vn_date
 
 TITLE = "SỔ THEO DÕI HỒ SƠ"
@@ -57,7 +57,7 @@ def totals_lines(totals: dict[str, Any]) -> list[str]:
         f"Đăng ký nhận kết quả qua bưu chính: {totals['return_by_post']}.",
         f"Đã giải quyết: trước hạn {t['early']}, đúng hạn {t['on_time']}, quá hạn {t['late']}. "
         f"Đang giải quyết: trong hạn {t['in_time']}, quá hạn {t['overdue']}."
-        + (f" Tỉ lệ đúng hạn: {rate * 100:.1f}%." if rate is not None else ""),
+        + (f" Tỉ lệ đúng hạn: {vn_percent(rate)}." if rate is not None else ""),
     ]
 
 
@@ -89,9 +89,24 @@ def to_date(value: datetime) -> datetime:
     return to_local(value)
 
 
+#: the book's columns that hold an instant: date cells in the workbook, not text
+_TIME_COLUMNS = {7: "received_at", 8: "due_at", 9: "transferred_at", 10: "result_at", 11: "returned_at"}
+
+
+def _label(enum: Any, key: str) -> str:
+    """The Vietnamese label of a channel, status or timeliness key (the key itself if unknown)."""
+    try:
+        return enum(key).label
+    except ValueError:
+        return key
+
+
 def tracking_book_xlsx(log: Any, *, unit: str, title: str = TITLE) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+
+    from oneStop.domain.lifecycle import Timeliness
+    from oneStop.domain.models import Channel, DossierStatus
 
     workbook = Workbook()
     sheet = workbook.active
@@ -106,25 +121,34 @@ def tracking_book_xlsx(log: Any, *, unit: str, title: str = TITLE) -> bytes:
     for r, cells in zip(log.rows, book_rows(log.rows)):
         cells[0] = r.number
         cells[3] = r.sets
-        append_row(sheet, cells)
+        for index, name in _TIME_COLUMNS.items():  # real date cells (dd/mm/yyyy hh:mm), not text
+            cells[index] = getattr(r, name)
+        append_row(sheet, cells, text_columns=(2,))
     append_row(sheet, [])
     for line in totals_lines(log.totals):
         append_row(sheet, [line])
     for column, width in zip("ABCDEFGHIJKLMNOP", (5, 28, 30, 8, 22, 30, 22, 16, 16, 16, 16, 16, 18, 24, 10, 20)):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A5"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    print_setup(sheet, header_rows="4:4", landscape=True)
     summary = workbook.create_sheet("Tong hop")
+    totals = log.totals
     append_row(summary, ["Chỉ tiêu", "Số lượng"])
-    append_row(summary, ["Tổng số hồ sơ", log.totals["dossiers"]])
-    for key, value in log.totals["by_channel"].items():
-        append_row(summary, [f"Kênh: {key}", value])
-    for key, value in log.totals["by_timeliness"].items():
-        append_row(summary, [f"Tiến độ: {key}", value])
-    for key, value in log.totals["by_status"].items():
-        append_row(summary, [f"Trạng thái: {key}", value])
-    append_row(summary, ["Nhận kết quả qua bưu chính", log.totals["return_by_post"]])
+    append_row(summary, ["Tổng số hồ sơ", totals["dossiers"]])
+    append_row(summary, ["Số bộ hồ sơ", totals["sets"]])
+    for key, value in totals["by_channel"].items():
+        append_row(summary, [f"Kênh tiếp nhận: {_label(Channel, key)}", value])
+    for key, value in totals["by_timeliness"].items():
+        append_row(summary, [f"Tiến độ: {_label(Timeliness, key)}", value])
+    for key, value in totals["by_status"].items():
+        append_row(summary, [f"Trạng thái: {_label(DossierStatus, key)}", value])
+    append_row(summary, ["Đăng ký nhận kết quả qua bưu chính", totals["return_by_post"]])
+    append_row(summary, ["Tỉ lệ giải quyết đúng hạn (trước hạn và đúng hạn)", Percent(totals.get("on_time_rate"))])
+    for cell in summary[1]:
+        cell.font = Font(bold=True)
+    summary.column_dimensions["A"].width = 52
+    summary.column_dimensions["B"].width = 14
+    print_setup(summary, header_rows="1:1", landscape=False)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

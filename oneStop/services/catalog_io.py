@@ -44,7 +44,7 @@ from oneStop.domain.errors import FIELD_LABELS
 from oneStop.domain import money
 from oneStop.domain.text import forbidden_character
 from oneStop.domain.models import Channel, DocumentForm, Procedure, RequiredDocument
-from oneStop.printing.spreadsheet import FORMULA_STARTS, append_row, csv_row
+from oneStop.printing.spreadsheet import FORMULA_STARTS, append_row, csv_row, csv_text, csv_uncell, print_setup
 
 __all__ = [
     "COLUMNS",
@@ -544,7 +544,7 @@ def _cell_text(value: Any, column: str) -> str:
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, (datetime, date, time)):
         return value.isoformat()
-    text = str(value)
+    text = csv_uncell(str(value))  # ="1.013960", as the export writes a code
     if text.startswith("'") and text[1:2] in FORMULA_STARTS and text[1:2]:
         return text[1:]  # the apostrophe an export put before text a spreadsheet would have run
     return text
@@ -742,14 +742,19 @@ def _row(p: Procedure) -> list[Any]:
 
 
 def write_catalog_csv(procedures: Iterable[Procedure]) -> bytes:
-    """UTF-8 with BOM (so Excel opens it right), comma-separated, fees as plain integers."""
+    """UTF-8 with BOM (so Excel opens it right), comma-separated, fees as plain integers; the
+    procedure code as the formula-text ="1.013960", which Excel and LibreOffice keep as text
+    (written plain, 1.013960 would open as the number 1.01396)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
+    code = COLUMNS.index("ma_thu_tuc")
     for p in procedures:
         row = _row(p)
         row[-1] = row[-1].isoformat() if row[-1] else ""  # ISO: every spreadsheet reads it as that day
-        writer.writerow(csv_row(row))
+        cells = csv_row(row)
+        cells[code] = csv_text(p.code)
+        writer.writerow(cells)
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
@@ -803,6 +808,7 @@ def write_catalog_xlsx(procedures: Iterable[Procedure]) -> bytes:
         sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[column]
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(sheet.max_row, 1)}"
+    print_setup(sheet, header_rows="1:1", landscape=True)
 
     guide = workbook.create_sheet("Huong_dan")
     append_row(guide, ["Cột", "Tên", "Bắt buộc", "Hướng dẫn"])
@@ -821,6 +827,7 @@ def write_catalog_xlsx(procedures: Iterable[Procedure]) -> bytes:
     for letter, width in zip("ABCD", (24, 36, 10, 100)):
         guide.column_dimensions[letter].width = width
     guide.freeze_panes = "A2"
+    print_setup(guide, header_rows="1:1", landscape=True)
 
     buffer = io.BytesIO()
     workbook.save(buffer)

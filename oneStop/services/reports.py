@@ -8,9 +8,16 @@ The counting is done by the database, grouped (two indexed queries: received in 
 and carried over), so a month of a province-sized database answers well under a second. The
 only calendar-dependent distinction, early versus on time, is made on the groups' dates.
 
-Approximations, stated: a dossier still in progress is judged overdue at the end of the period
-against its deadline as it stands today (supplement waits that began after the period also push
-it); a running wait is taken into account.
+Columns (11)-(13) are judged at the period's end, or now for a period still running (a dossier
+whose deadline falls after today but before the end of the quarter is not overdue yet: the
+tracking book agrees). Approximation, stated: the deadline is the one as it stands today
+(supplement waits that began after the period also push it); a running wait is taken into account.
+
+Receiving point and processing agency (2025: a centre may receive a dossier for another area's
+agency, rules §11.7). The report counts the dossiers **received here**, at this agency's counters
+(``DossierRow.agency_code``), which is what a centre reports; each is also counted under its
+processing agency (the agency it was transferred to, else the procedure's agency) in a second
+table, "theo cơ quan giải quyết", whose total is the same as the first's.
 """
 
 from __future__ import annotations
@@ -69,6 +76,12 @@ class ReportRow:
         }
 
 
+#: What the report's rows are counted by: the dossiers received at this agency's counters.
+BASIS_RECEIVED = "received"
+BASIS_WORDS = ("Số liệu theo nơi tiếp nhận: hồ sơ tiếp nhận tại {name} (mã {code}), kể cả hồ sơ tiếp nhận "
+               "thay cho cơ quan khác; phần II chia theo cơ quan giải quyết.")
+
+
 @dataclass(frozen=True)
 class PeriodicReport:
     period: Period
@@ -76,9 +89,26 @@ class PeriodicReport:
     total: ReportRow
     generated_at: datetime
     excluded_states: tuple[str, ...] = field(default=())
+    #: the receiving point whose dossiers are counted (this agency's identifier)
+    receiving_point: str = ""
+    #: the same dossiers by processing agency (the agency transferred to, else the procedure's)
+    by_processing_agency: tuple[ReportRow, ...] = field(default=())
+    #: the instant columns (11)-(13) are judged at: the period's end, or now if it has not ended
+    as_of: datetime | None = None
+
+    @property
+    def running(self) -> bool:
+        """The period had not ended when the report was made."""
+        return self.as_of is not None and self.as_of < _instant(self.period.end)
 
     def identities_hold(self) -> bool:
-        return all(all(r.identities().values()) for r in (*self.rows, self.total))
+        agencies_total = ReportRow("")
+        for row in self.by_processing_agency:
+            agencies_total.add(row)
+        same_total = not self.by_processing_agency or all(
+            getattr(agencies_total, name) == getattr(self.total, name) for name in COLUMNS + ("direct", "postal"))
+        return same_total and all(all(r.identities().values())
+                                  for r in (*self.rows, *self.by_processing_agency, self.total))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +120,11 @@ class PeriodicReport:
             "total": asdict(self.total),
             "identities_hold": self.identities_hold(),
             "excluded_states": list(self.excluded_states),
+            "basis": BASIS_RECEIVED,
+            "receiving_point": self.receiving_point,
+            "by_processing_agency": [{**asdict(r), "processing_agency": r.field} for r in self.by_processing_agency],
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "running": self.running,
         }
 
 
@@ -119,39 +154,45 @@ class ReportService:
         excluded = self._excluded_for(p.end)
         end = _instant(p.end)
         c = DossierRow
-        resolved = and_(c.finished_date.is_not(None), c.finished_date <= p.end)
-        running_wait = and_(c.paused_since.is_not(None), c.paused_since <= end)
-        overdue = or_(
-            c.supplement_count > 1,
-            case((running_wait, c.deadline_at < c.paused_since), else_=c.deadline_at < end),
-        )
+        processing = func.coalesce(func.nullif(c.processing_agency, ""), c.procedure_agency)
         origin_new = case(
             # the portal, VNeID and online with the counter's help are all online filings (§4.2, §11.1)
             (c.channel.in_([ch.value for ch in Channel if ch.online]), literal("online")),
             (c.channel == Channel.POSTAL.value, literal("postal")),
             else_=literal("direct"),
         )
-        columns = (
-            c.procedure_field.label("field"),
-            resolved.label("resolved"),
-            case((resolved, c.finished_late), else_=None).label("late"),
-            case((and_(resolved, c.finished_late.is_(False)), c.finished_date), else_=None).label("finished_date"),
-            case((and_(resolved, c.finished_late.is_(False)), c.deadline_date), else_=None).label("deadline_date"),
-            case((resolved, None), else_=overdue).label("overdue"),
-        )
-
-        def grouped(origin, condition):  # type: ignore[no-untyped-def]
-            keys = (origin.label("origin"), *columns)
-            # this agency's dossiers: those another agency received and shares are its to report
-            stmt = select(*keys, func.count().label("n")).where(condition, c.agency_code == agency)
-            if excluded:
-                stmt = stmt.where(~and_(c.status.in_(excluded), resolved))
-            return stmt.group_by(*keys)
 
         with self._uow() as uow:
             authorize(uow, actor, Permission.SUPERVISE)
             now = uow.now()
             agency = uow.agency_code
+            # (11)-(13) are judged at the end of the period, or now while it runs
+            as_of = min(end, now)
+            resolved = and_(c.finished_date.is_not(None), c.finished_date <= p.end)
+            running_wait = and_(c.paused_since.is_not(None), c.paused_since <= as_of)
+            overdue = or_(
+                c.supplement_count > 1,
+                case((running_wait, c.deadline_at < c.paused_since), else_=c.deadline_at < as_of),
+            )
+            columns = (
+                c.procedure_field.label("field"),
+                processing.label("processing"),
+                resolved.label("resolved"),
+                case((resolved, c.finished_late), else_=None).label("late"),
+                case((and_(resolved, c.finished_late.is_(False)), c.finished_date), else_=None).label("finished_date"),
+                case((and_(resolved, c.finished_late.is_(False)), c.deadline_date), else_=None).label("deadline_date"),
+                case((resolved, None), else_=overdue).label("overdue"),
+            )
+
+            def grouped(origin, condition):  # type: ignore[no-untyped-def]
+                keys = (origin.label("origin"), *columns)
+                # received here (the receiving point): those another agency received and shares
+                # are its to report, even when this agency processes them
+                stmt = select(*keys, func.count().label("n")).where(condition, c.agency_code == agency)
+                if excluded:
+                    stmt = stmt.where(~and_(c.status.in_(excluded), resolved))
+                return stmt.group_by(*keys)
+
             new = grouped(origin_new, c.received_date.between(p.start, p.end))
             # carried over: received before the period, and not finished before it; asked as two
             # questions so that each is answered from the (finished_date, received_date) index
@@ -161,40 +202,46 @@ class ReportService:
                        *uow.session.execute(finished_later).all()]
 
         by_field: dict[str, ReportRow] = defaultdict(lambda: ReportRow(""))
+        by_agency: dict[str, ReportRow] = defaultdict(lambda: ReportRow(""))
         for r in records:
-            row = by_field[r.field]
-            row.field = r.field
+            one = ReportRow(r.field)
             n = r.n
-            row.received += n
+            one.received = n
             if r.origin == "online":
-                row.online += n
+                one.online = n
             elif r.origin == "carried":
-                row.carried_over += n
+                one.carried_over = n
             else:
-                row.direct_or_postal += n
+                one.direct_or_postal = n
                 if r.origin == "postal":
-                    row.postal += n
+                    one.postal = n
                 else:
-                    row.direct += n
+                    one.direct = n
             if r.resolved:
-                row.resolved += n
+                one.resolved = n
                 if r.late:
-                    row.late += n
+                    one.late = n
                 elif calendar.working_days_between(_as_date(r.finished_date), _as_date(r.deadline_date)) >= early_days:
-                    row.early += n
+                    one.early = n
                 else:
-                    row.on_time += n
+                    one.on_time = n
             else:
-                row.in_progress += n
+                one.in_progress = n
                 if r.overdue:
-                    row.overdue += n
+                    one.overdue = n
                 else:
-                    row.within_deadline += n
+                    one.within_deadline = n
+            for key, groups in ((r.field, by_field), ((r.processing or "").strip(), by_agency)):
+                row = groups[key]
+                row.field = key
+                row.add(one)
         rows = tuple(sorted(by_field.values(), key=lambda r: r.field))
+        agencies = tuple(sorted(by_agency.values(), key=lambda r: (-r.received, r.field)))
         total = ReportRow("Tổng cộng")
         for row in rows:
             total.add(row)
-        report = PeriodicReport(p, rows, total, now, excluded)
+        report = PeriodicReport(p, rows, total, now, excluded, receiving_point=agency, by_processing_agency=agencies,
+                                as_of=as_of)
         if not report.identities_hold():  # a bug, never a user's mistake: say so loudly
             raise AssertionError(f"report identities broken: {[r.identities() for r in (*rows, total)]}")
         return report
@@ -203,19 +250,23 @@ class ReportService:
         from oneStop.domain.events import Kind
         from oneStop.persistence.mapping import agency_from_row
         from oneStop.persistence.models import AgencyRow
-        from oneStop.printing.periodic_report import render_report_pdf, report_xlsx
+        from oneStop.printing.periodic_report import Signers, render_report_pdf, report_xlsx
         from oneStop.services import exports
 
         fmt = exports.export_format(fmt)
+        head = self._settings.get(S.REPORT_HEAD_NAME)
         with self._uow(write=True) as uow:
             official = authorize(uow, actor, Permission.SUPERVISE)
             agency = agency_from_row(uow.session.query(AgencyRow).first())
+            # the one who makes the report signs as its preparer; the head's name is a setting
+            signers = Signers(preparer=official.full_name, head=head)
             data = exports.render(fmt, data=report.to_json, xlsx=lambda: report_xlsx(report, agency),
-                                  pdf=lambda: render_report_pdf(report, agency))
+                                  pdf=lambda: render_report_pdf(report, agency, signers))
             uow.append(Kind.REPORT_EXPORTED, official.username,
                        payload={"period": report.period.key, "format": fmt, "received": report.total.received})
             uow.commit()
         return data
+
 
 def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -104,7 +104,7 @@ def test_json_xlsx_and_pdf_carry_the_same_numbers(app, supervisor, book):
     codes = [row[1] for row in sheet.iter_rows(min_row=5, values_only=True) if row[1]]
     assert codes == [r.code for r in log.rows]
     summary = {row[0]: row[1] for row in workbook["Tong hop"].iter_rows(min_row=2, values_only=True)}
-    assert summary["Tổng số hồ sơ"] == 4 and summary["Tiến độ: overdue"] == 2
+    assert summary["Tổng số hồ sơ"] == 4 and summary["Tiến độ: Đang xử lý quá hạn"] == 2
 
     pdf = app.supervision.export_log(supervisor, log, "pdf")
     assert page_sizes_mm(pdf)[0] == (297, 210)  # A4 landscape

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import update
 
 from oneStop import settings as S
 from oneStop.domain.clock import VN_TZ, local_date, to_utc
@@ -20,6 +21,9 @@ from oneStop.domain.lifecycle import Timeliness, Transition, classify
 from oneStop.domain.models import Channel, Procedure
 from oneStop.domain.periods import parse_period
 from oneStop.services.reports import ReportService
+from oneStop.persistence.models import DossierRow
+from oneStop.services.supervision import LogFilter
+from tests.conftest import AGENCY_CODE
 from tests.core.helpers import TEST_PROCEDURE, add_procedure, draft
 from tests.core.pdf_tools import page_texts
 
@@ -85,6 +89,7 @@ def expected(dossiers, period: str, calendar, excluded=()):  # type: ignore[no-u
     """The report counted dossier by dossier, straight from the definitions."""
     p = parse_period(period)
     end = to_utc(datetime.combine(p.end + timedelta(days=1), time(0), tzinfo=VN_TZ))
+    as_of = min(end, to_utc(NOW))  # a period still running is judged now, not at its end
     out: dict[str, dict[str, int]] = {}
     for d in dossiers:
         received = local_date(d.received_at)
@@ -108,7 +113,7 @@ def expected(dossiers, period: str, calendar, excluded=()):  # type: ignore[no-u
         else:
             row["in_progress"] += 1
             as_of_end = replace(d, finished_at=None) if d.finished_at else d
-            verdict = classify(as_of_end, end, calendar.working_days_between)
+            verdict = classify(as_of_end, as_of, calendar.working_days_between)
             row["overdue" if verdict is Timeliness.OVERDUE else "within_deadline"] += 1
     return out
 
@@ -181,3 +186,79 @@ def test_report_from_the_command_line(app, supervisor, generated, tmp_path, caps
     assert main(["--data-dir", str(root), "report", "--period", "2026-10", "--format", "pdf", "--out", str(out),
                  "--user", "binh.lv"]) == 0
     assert out.read_bytes().startswith(b"%PDF")
+
+
+# --- a period still running; receiving point and processing agency ------------------------------
+
+def _receive(app, official, procedure, day, **kw):  # type: ignore[no-untyped-def]
+    when = datetime.combine(day, time(9, 0), tzinfo=VN_TZ)
+    return app.reception.receive(official, draft(procedure_code=procedure.code, received_at=when, **kw))
+
+
+@pytest.fixture
+def running_quarter(app, admin, official, clock):  # type: ignore[no-untyped-def]
+    """On Friday 04/12/2026, six dossiers of Q4 in progress: three past their deadline (received
+    early in November, five working days), three due later in December (ten working days)."""
+    add_procedure(app)
+    add_procedure(app, LAND)
+    clock.now = to_utc(datetime(2026, 12, 4, 10, 0, tzinfo=VN_TZ))
+    app.settings.set(admin, S.MAX_BACKDATE_DAYS, 120)
+    late = [_receive(app, official, TEST_PROCEDURE, date(2026, 11, 2)) for _ in range(3)]
+    later = [_receive(app, official, LAND, date(2026, 12, 1)) for _ in range(3)]
+    assert all(d.due_at < clock.now for d in late) and all(to_utc(datetime(2026, 12, 31, tzinfo=VN_TZ)) > d.due_at
+                                                           > clock.now for d in later)
+    return late, later
+
+
+def test_a_running_period_counts_overdue_as_of_now_as_the_tracking_book_does(app, supervisor, running_quarter):
+    report = app.reports.periodic(supervisor, "2026-Q4")
+    t = report.total
+    assert (t.in_progress, t.overdue, t.within_deadline) == (6, 3, 3)
+    assert report.identities_hold() and report.running
+    book = app.supervision.daily_log(supervisor, date(2026, 10, 1), date(2026, 12, 31),
+                                     LogFilter(overdue=True))
+    assert len(book.rows) == t.overdue
+    # a period already over is judged at its end: November's report, made on 04/12, sees the
+    # three November dossiers overdue on 30/11 already (due 09/11) and nothing of December
+    november = app.reports.periodic(supervisor, "2026-11")
+    assert (november.total.in_progress, november.total.overdue) == (3, 3) and not november.running
+
+
+def test_the_report_counts_what_was_received_here_and_breaks_it_down_by_processing_agency(
+        app, supervisor, official, running_quarter):  # type: ignore[no-untyped-def]
+    late, later = running_quarter
+    # two of the dossiers received here go to another commune's agency (cross-boundary, §11.7)
+    for d in (late[0], later[0]):
+        app.lifecycle.transition(official, d.code, T.TRANSFERRED, {"to_agency": "UBND phường Hạc Thành"})
+    app.lifecycle.transition(official, late[1].code, T.TRANSFERRED, {"to_agency": "Phòng Tư pháp"})
+    # a dossier another centre received for this one, shared with it: the other centre reports it
+    other = _receive(app, official, TEST_PROCEDURE, date(2026, 11, 3))
+    with app.uow(write=True) as uow:
+        uow.session.execute(update(DossierRow).where(DossierRow.code == other.code)
+                            .values(agency_code="G12.18.112.001"))
+        uow.commit()
+
+    report = app.reports.periodic(supervisor, "2026-Q4")
+    assert report.receiving_point == AGENCY_CODE
+    assert report.total.received == 6  # the shared dossier is not counted here
+    agencies = {r.field: r for r in report.by_processing_agency}
+    assert set(agencies) == {"UBND phường Hạc Thành", "Phòng Tư pháp", TEST_PROCEDURE.agency, LAND.agency}
+    hac_thanh = agencies["UBND phường Hạc Thành"]
+    assert (hac_thanh.received, hac_thanh.overdue, hac_thanh.within_deadline) == (2, 1, 1)
+    assert agencies["Phòng Tư pháp"].received == 1
+    assert agencies[TEST_PROCEDURE.agency].received == 1 and agencies[LAND.agency].received == 2
+    for name in ("received", "online", "direct_or_postal", "carried_over", "resolved", "early", "on_time", "late",
+                 "in_progress", "within_deadline", "overdue"):
+        assert sum(getattr(r, name) for r in report.by_processing_agency) == getattr(report.total, name), name
+    assert report.identities_hold()
+    data = report.to_json()
+    assert data["basis"] == "received"
+    assert {r["processing_agency"] for r in data["by_processing_agency"]} == set(agencies)
+    # the printed report says what is counted where, and has the second table
+    text = " ".join(" ".join(t.split()) for t in page_texts(app.reports.export(supervisor, report, "pdf")))
+    assert "Số liệu theo nơi tiếp nhận" in text and "THEO CƠ QUAN GIẢI QUYẾT" in text
+    assert "UBND phường Hạc Thành 2 " in text
+    workbook = load_workbook(io.BytesIO(app.reports.export(supervisor, report, "xlsx")))
+    sheet = workbook["Theo co quan giai quyet"]
+    values = {row[1]: row for row in sheet.iter_rows(values_only=True) if row and row[1]}
+    assert values["UBND phường Hạc Thành"][2] == 2 and values["Tổng cộng"][2] == 6

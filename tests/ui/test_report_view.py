@@ -52,3 +52,28 @@ def test_the_report_prints_straight_to_the_counters_printer(qtbot, app, tasks, o
         press(qtbot, view.print_button)
     assert printed.args == [PRINTER] and printers.names == [PRINTER]
     assert read_pdf(printers.files[0]).startswith(b"%PDF")
+
+
+def test_the_view_says_what_is_counted_where_and_shows_the_processing_agencies(qtbot, app, tasks, official,
+                                                                               supervisor, clock):
+    from tests.conftest import AGENCY_CODE
+    from tests.ui.helpers import press
+
+    add_procedure(app)
+    clock.now = to_utc(datetime(2026, 12, 4, 10, 0, tzinfo=VN_TZ))
+    for day in (2, 3):
+        d = app.reception.receive(official, draft(received_at=datetime(2026, 12, day, 9, 0, tzinfo=VN_TZ)))
+    app.lifecycle.transition(official, d.code, Transition.TRANSFERRED, {"to_agency": "UBND phường Hạc Thành"})
+    view = ReportView(app, tasks, supervisor)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    view.kind.setCurrentIndex(view.kind.findData("quarter"))
+    view.year.setValue(2026)
+    view.part.setValue(4)
+    with qtbot.waitSignal(view.loaded, timeout=10000):
+        press(qtbot, view.show_button)
+    assert AGENCY_CODE in view.basis.text() and "10:00 04/12/2026" in view.basis.text()
+    agencies = {view.agencies.item(r, 0).text(): view.agencies.item(r, 1).text()
+                for r in range(view.agencies.rowCount())}
+    assert agencies == {"UBND phường Hạc Thành": "1", "UBND cấp xã": "1", "Tổng cộng": "2"}

@@ -76,15 +76,23 @@ class ReportView(QWidget):
             top.addWidget(widget)
         top.addStretch(1)
         self.title = QLabel()
+        self.basis = QLabel()  # what is counted where: received here, and when a running period is judged
+        self.basis.setWordWrap(True)
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels([_tr(h) for h in HEADERS])
+        # the same dossiers by processing agency (2025: a centre receives for other agencies)
+        self.agencies = QTableWidget(0, len(HEADERS))
+        self.agencies.setHorizontalHeaderLabels([_tr("Cơ quan giải quyết"), *(_tr(h) for h in HEADERS[1:])])
         self.officials = QTableWidget(0, 6)
         self.officials.setHorizontalHeaderLabels([_tr(h) for h in (
             "Công chức", "Tiếp nhận", "Trả kết quả", "Đã giải quyết", "Tỉ lệ đúng hạn", "Thời gian xử lý TB (giờ)")])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.title)
+        layout.addWidget(self.basis)
         layout.addWidget(self.table, 2)
+        layout.addWidget(QLabel(_tr("Theo cơ quan giải quyết")))
+        layout.addWidget(self.agencies, 1)
         layout.addWidget(QLabel(_tr("Số liệu theo công chức")))
         layout.addWidget(self.officials, 1)
 
@@ -111,18 +119,25 @@ class ReportView(QWidget):
         self.report, figures = result
         self.title.setText(f"{self.report.period.label} ({self.report.period.start:%d/%m/%Y} – "
                            f"{self.report.period.end:%d/%m/%Y})")
-        rows = [*self.report.rows, self.report.total]
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, value in enumerate([row.field, *(getattr(row, name) for name in COLUMNS)]):
-                self.table.setItem(r, c, QTableWidgetItem(str(value)))
+        basis = _tr("Hồ sơ tiếp nhận tại đơn vị này (mã %1), kể cả hồ sơ tiếp nhận thay cho cơ quan khác.").replace(
+            "%1", self.report.receiving_point)
+        if self.report.running and self.report.as_of is not None:
+            basis += " " + _tr("Kỳ chưa kết thúc: hồ sơ đang giải quyết tính đến %1.").replace(
+                "%1", fmt.date_time(self.report.as_of))
+        self.basis.setText(basis)
+        for table, rows in ((self.table, [*self.report.rows, self.report.total]),
+                            (self.agencies, [*self.report.by_processing_agency, self.report.total])):
+            table.setRowCount(len(rows))
+            for r, row in enumerate(rows):
+                for c, value in enumerate([row.field, *(getattr(row, name) for name in COLUMNS)]):
+                    table.setItem(r, c, QTableWidgetItem(str(value)))
         self.officials.setRowCount(len(figures))
         for r, f in enumerate(figures):
             rate = "—" if f.on_time_rate is None else fmt.percent(f.on_time_rate)
             hours = "—" if f.average_handling_hours is None else f"{f.average_handling_hours:.1f}".replace(".", ",")
             for c, value in enumerate((f.full_name, f.received, f.returned, f.finished, rate, hours)):
                 self.officials.setItem(r, c, QTableWidgetItem(str(value)))
-        for table in (self.table, self.officials):  # headers whole, not cut mid-word
+        for table in (self.table, self.agencies, self.officials):  # headers whole, not cut mid-word
             table.resizeColumnsToContents()
         self.loaded.emit(result)
 
