@@ -42,6 +42,8 @@ class ReceiptLine:
     name: str
     form: str
     count: int = 1
+    #: taken from VNeID or a national database (Chỉ thị 24/CT-TTg): named as such, no paper counted
+    from_data: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,9 @@ def _draw_copy(canvas: Canvas, doc: ReceiptDocument, page, copy: str) -> None:  
     w.line("1. Thành phần hồ sơ nộp gồm:")
     rows = []
     for number, line in enumerate(doc.documents, 1):
+        if line.from_data:
+            rows.append([str(number), f"{line.name} (khai thác dữ liệu, không nộp giấy)", "", "", ""])
+            continue
         counts = [str(line.count) if line.form == form else "" for form in FORM_COLUMNS]
         rows.append([str(number), line.name, *counts])
     if not rows:

@@ -96,9 +96,7 @@ def receipt_document(
 def _receipt_line(line: type, d: ReceivedDocument) -> Any:
     """A received document as the receipt lists it: one whose data was taken from VNeID or a
     national database is named as such, never as a paper handed in (rules §11.5)."""
-    if "from_data" in getattr(line, "__dataclass_fields__", {}):
-        return line(d.name, d.form.value, d.count, from_data=d.from_data)
-    return line(f"{d.name} (khai thác dữ liệu)" if d.from_data else d.name, d.form.value, d.count)
+    return line(d.name, d.form.value, d.count, from_data=d.from_data)
 
 
 @dataclass(frozen=True)

@@ -558,6 +558,14 @@ Backup passphrase:</translation>
         <translation>Other document</translation>
     </message>
     <message>
+        <source>Không yêu cầu nộp: dữ liệu của giấy tờ này đã có trên VNeID hoặc cơ sở dữ liệu quốc gia (Chỉ thị 24/CT-TTg); hồ sơ ghi nhận là khai thác dữ liệu, không phải bản giấy.</source>
+        <translation>Not to be requested: this document's data is already on VNeID or in a national database (Directive 24/CT-TTg); the dossier records it as taken from data, not as a paper.</translation>
+    </message>
+    <message>
+        <source>Khai thác dữ liệu</source>
+        <translation>Taken from data</translation>
+    </message>
+    <message>
         <source>%1 (không bắt buộc)</source>
         <translation>%1 (optional)</translation>
     </message>
@@ -773,6 +781,10 @@ Backup passphrase:</translation>
         <translation>Documents</translation>
     </message>
     <message>
+        <source>khai thác dữ liệu</source>
+        <translation>taken from data</translation>
+    </message>
+    <message>
         <source>Người tiếp nhận</source>
         <translation>Received by</translation>
     </message>
@@ -799,6 +811,22 @@ Backup passphrase:</translation>
     <message>
         <source> (đã xin lỗi, hẹn lại)</source>
         <translation> (apologised, new appointment)</translation>
+    </message>
+    <message>
+        <source>Đã thu</source>
+        <translation>Collected</translation>
+    </message>
+    <message>
+        <source>%1 — %2, %3 (%4)</source>
+        <translation>%1 — %2, %3 (%4)</translation>
+    </message>
+    <message>
+        <source>Địa giới</source>
+        <translation>Boundary</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận không phụ thuộc địa giới hành chính</source>
+        <translation>Received regardless of administrative boundary</translation>
     </message>
     <message>
         <source>Ưu tiên</source>
@@ -1797,6 +1825,10 @@ Backup passphrase:</translation>
         <translation>Apology and new result date</translation>
     </message>
     <message>
+        <source>Thông báo dừng giải quyết hồ sơ</source>
+        <translation>Notice of stopping the dossier</translation>
+    </message>
+    <message>
         <source>Phiếu kiểm soát quá trình giải quyết hồ sơ</source>
         <translation>Dossier processing control sheet</translation>
     </message>
@@ -2036,6 +2068,10 @@ Backup passphrase:</translation>
         <translation>Documents (Space: mark as received)</translation>
     </message>
     <message>
+        <source>Tiếp nhận không phụ thuộc địa giới hành chính</source>
+        <translation>Received regardless of administrative boundary</translation>
+    </message>
+    <message>
         <source>Số hiệu bưu gửi, ví dụ EE123456789VN</source>
         <translation>Tracking number, e.g. EE123456789VN</translation>
     </message>
@@ -2074,6 +2110,10 @@ Backup passphrase:</translation>
     <message>
         <source>Kênh tiếp nhận</source>
         <translation>Channel</translation>
+    </message>
+    <message>
+        <source>Địa giới</source>
+        <translation>Boundary</translation>
     </message>
     <message>
         <source>Số hiệu bưu gửi</source>
@@ -2126,6 +2166,38 @@ Backup passphrase:</translation>
     <message>
         <source>Thời hạn giải quyết</source>
         <translation>Processing time</translation>
+    </message>
+    <message>
+        <source>Trực tiếp</source>
+        <translation>In person</translation>
+    </message>
+    <message>
+        <source>Trực tuyến</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>Qua dịch vụ bưu chính công ích</source>
+        <translation>Through the public postal service</translation>
+    </message>
+    <message>
+        <source>Trực tuyến qua VNeID</source>
+        <translation>Online through VNeID</translation>
+    </message>
+    <message>
+        <source>Trực tuyến có hỗ trợ tại quầy</source>
+        <translation>Online, assisted at the counter</translation>
+    </message>
+    <message>
+        <source>Người nộp ở ngoài địa bàn, hoặc hồ sơ của cơ quan nơi khác: thủ tục được tiếp nhận không phụ thuộc địa giới hành chính từ ngày %1.</source>
+        <translation>Applicant from outside the area, or a dossier for another area's agency: the procedure is received regardless of administrative boundary from %1.</translation>
+    </message>
+    <message>
+        <source>Thủ tục này được tiếp nhận không phụ thuộc địa giới hành chính từ ngày %1.</source>
+        <translation>This procedure is received regardless of administrative boundary from %1.</translation>
+    </message>
+    <message>
+        <source>Thủ tục này không thuộc danh mục tiếp nhận không phụ thuộc địa giới hành chính.</source>
+        <translation>This procedure is not on the list received regardless of administrative boundary.</translation>
     </message>
     <message>
         <source>Đang ngoài giờ tiếp nhận: %1. Thời hạn giải quyết tính từ %2.</source>

@@ -70,6 +70,18 @@ def test_publishing_is_an_administrators_act_and_leaves_an_event(app, admin, off
     ({"forms": {"receipt": {"number": "Mẫu 1"}}}, "forms.receipt phải có number và title"),
     ({"forms": {"biên lai": {"number": "1", "title": "x"}}}, "loại mẫu lạ «biên lai»"),
     ({"report": {"excluded_states": ["lost"]}}, "trạng thái lạ «lost»"),
+    # what a form holds beyond its number and title (issue 15)
+    ({"forms": {"receipt": {"number": "1", "title": "x", "paper": "Letter"}}}, "forms.receipt.paper phải là A5 hoặc A4"),
+    ({"forms": {"receipt": {"number": "1", "title": "x", "copies": ["1", "2", "3", "4"]}}}, "tối đa 3 dòng ghi liên"),
+    ({"forms": {"receipt": {"number": "1", "title": "x", "document_number": "{so}/GTN"}}}, "chỉ dùng {seq}"),
+    ({"forms": {"receipt": {"number": "1", "title": "x", "fields": ["extension"]}}}, "forms.receipt.fields chỉ gồm"),
+    ({"forms": {"apology": {"number": "4", "title": "x", "signers": [{"title": "THỦ TRƯỞNG", "who": "mayor"}]}}},
+     "signers[1].who phải là một trong"),
+    ({"forms": {"receipt": {"number": "1", "title": "x", "colour": "red"}}}, "có mục lạ «colour»"),
+    ({"forms": {"receipt": {"number": "1", "title": "GIẤY 😀"}}}, "ký tự «😀»"),
+    ({"forms": {"receipt": {"number": "1", "title": "x", "columns": ["code"]}}}, "columns chỉ có ở tracking_book"),
+    ({"dossier_code": {"date_format": "ddmmyy"}}, "dossier_code.date_format phải là một trong"),
+    ({"dossier_code": {"min_digits": 3}}, "min_digits phải là số nguyên từ 4 đến 7"),
 ])
 def test_a_wrong_profile_is_refused_naming_what_is_wrong(app, admin, change, words):
     with pytest.raises(ValidationError, match="Bộ quy định") as refused:
@@ -93,3 +105,23 @@ def test_profiles_from_the_command_line(app, admin, tmp_path, capsys):
     source.write_text("{not json", encoding="utf-8")
     assert main(["--data-dir", str(root), "profiles", "publish", str(source)]) == 1
     assert "Bộ quy định (biểu mẫu): không phải JSON hợp lệ" in capsys.readouterr().err
+
+
+def test_a_form_holds_its_paper_copies_number_signers_and_wording():
+    from datetime import date
+
+    from oneStop.domain.profiles import parse_profile
+
+    profile = parse_profile({**DECREE_2025, "dossier_code": {"date_format": "yyyymmdd", "min_digits": 7}, "forms": {
+        "receipt": {"number": "Mẫu số 01", "title": "GIẤY TIẾP NHẬN", "document_number": "{seq}/GTN-{yyyy}",
+                    "fields": ["identification", "privacy_notice"], "text": {"privacy_notice": "Dữ liệu cá nhân …"},
+                    "signers": [{"title": "NGƯỜI TIẾP NHẬN HỒ SƠ", "who": "official"}]},
+        "tracking_book": {"number": "Mẫu số 07", "title": "SỔ", "columns": ["number", "code", "received"]}}})
+    receipt = profile.form("receipt")
+    assert (receipt.paper, receipt.copies) == ("A5", ("Liên 1: Lưu", "Liên 2: Giao người nộp"))  # 2018 practice
+    assert receipt.document_number_for("G12.18.112.001-261204-0012", 12, date(2026, 12, 4)) == "12/GTN-2026"
+    assert receipt.has("privacy_notice") and not receipt.has("proxy")
+    assert [(s.title, s.who) for s in receipt.signers] == [("NGƯỜI TIẾP NHẬN HỒ SƠ", "official")]
+    assert profile.form("tracking_book").paper == "A4" and profile.form("tracking_book").columns == (
+        "number", "code", "received")
+    assert profile.dossier_code.date_text(date(2026, 6, 9)) == "20260609" and profile.dossier_code.min_digits == 7

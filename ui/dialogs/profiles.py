@@ -41,6 +41,7 @@ FORM_NAMES = {
     "supplement": QT_TRANSLATE_NOOP("ProfilesDialog", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
     "refusal": QT_TRANSLATE_NOOP("ProfilesDialog", "Phiếu từ chối tiếp nhận hồ sơ"),
     "apology": QT_TRANSLATE_NOOP("ProfilesDialog", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
+    "stop_notice": QT_TRANSLATE_NOOP("ProfilesDialog", "Thông báo dừng giải quyết hồ sơ"),
     "control_sheet": QT_TRANSLATE_NOOP("ProfilesDialog", "Phiếu kiểm soát quá trình giải quyết hồ sơ"),
     "tracking_book": QT_TRANSLATE_NOOP("ProfilesDialog", "Sổ theo dõi hồ sơ"),
 }
