@@ -360,6 +360,21 @@ class Timeliness(StrEnum):
         return self in (Timeliness.EARLY, Timeliness.ON_TIME, Timeliness.LATE)
 
 
+#: States that end a dossier without a result: a paper never calls them early, on time or late
+#: (the state itself is what happened).
+ENDED_WITHOUT_RESULT = frozenset({"refused", "withdrawn", "stopped"})
+
+
+def timeliness_words(status: str, timeliness: Timeliness) -> str:
+    """What a paper prints for a dossier's timeliness: nothing for one refused, withdrawn or
+    stopped (it was never resolved early or late), else the label.
+
+    >>> timeliness_words("stopped", Timeliness.EARLY), timeliness_words("returned", Timeliness.EARLY)
+    ('', 'Trước hạn')
+    """
+    return "" if status in ENDED_WITHOUT_RESULT else timeliness.label
+
+
 def effective_due(dossier: Dossier, now: datetime, *, apology_counts_late: bool = True) -> datetime:
     """The appointment pushed back by the time spent waiting for supplements (including a wait
     still running at ``now``). With ``apology_counts_late`` the original appointment is used: a

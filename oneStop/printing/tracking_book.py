@@ -36,7 +36,7 @@ def book_rows(rows: Sequence[Any]) -> list[list[str]]:
                 str(r.number), r.code, r.procedure_name, str(r.sets), r.applicant,
                 ", ".join(x for x in (r.address, r.phone) if x), r.agency, _d(r.received_at), _d(r.due_at),
                 _d(r.transferred_at), _d(r.result_at), _d(r.returned_at), r.return_method,
-                f"{r.status_label}; {r.timeliness_label}", "", r.note,
+                "; ".join(x for x in (r.status_label, r.timeliness_label) if x), "", r.note,
             ]
         )
     return out

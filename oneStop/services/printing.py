@@ -164,7 +164,8 @@ class PrintService:
         early = self._settings.get(S.EARLY_DAYS)
 
         def classify(dossier: Dossier) -> str:
-            return lifecycle.classify(dossier, now, calendar.working_days_between, early_days=early).label
+            timeliness = lifecycle.classify(dossier, now, calendar.working_days_between, early_days=early)
+            return lifecycle.timeliness_words(dossier.status.value, timeliness)
 
         return classify
 

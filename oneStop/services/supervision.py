@@ -19,7 +19,7 @@ from oneStop.domain import phone as phone_
 from oneStop.domain.clock import UTC, VN_TZ, to_local
 from oneStop.domain.errors import ValidationError
 from oneStop.domain.events import Kind
-from oneStop.domain.lifecycle import OPEN, Timeliness, Transition, classify_times
+from oneStop.domain.lifecycle import OPEN, Timeliness, Transition, classify_times, timeliness_words
 from oneStop.domain.models import Channel, DossierStatus, ReturnMethod, User
 from oneStop.domain.permissions import Permission
 from oneStop.domain.text import clean
@@ -223,7 +223,7 @@ class SupervisionService:
                     status=status.value,
                     status_label=status.label,
                     timeliness=timeliness.value,
-                    timeliness_label=timeliness.label,
+                    timeliness_label=timeliness_words(status.value, timeliness),
                     counter=r.counter,
                     official=r.received_by,
                     note=("Đã xin lỗi, hẹn lại. " if r.apology_count else "") + (r.notes or ""),

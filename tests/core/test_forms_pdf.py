@@ -100,3 +100,22 @@ def test_print_form_from_the_command_line(app, official, dossier, tmp_path, caps
     assert main(["--data-dir", str(data_dir), "dossier", "show", dossier.code, "--json", "--user", "hoa.nt"]) == 0
     shown = json.loads(capsys.readouterr().out.split("\n", 1)[1])
     assert "form.printed" in [e["kind"] for e in shown["events"]]
+
+
+@pytest.mark.parametrize("transition", [Transition.STOPPED, Transition.WITHDRAWN])
+def test_a_dossier_ended_without_a_result_is_never_printed_early(app, official, supervisor, dossier, clock, transition):
+    """Issue 15: the control sheet and the tracking book said "Trước hạn" for a dossier that was
+    stopped or withdrawn days before its appointment."""
+    from datetime import date
+
+    from oneStop.printing.tracking_book import book_rows
+
+    clock.advance(hours=3)
+    app.lifecycle.transition(supervisor, dossier.code, transition, {"reason": "Người nộp đề nghị"})
+    sheet = text_of(app.printing.form(supervisor, "control-sheet", dossier.code).pdf)
+    assert transition.label.capitalize() in sheet
+    sheet = sheet.replace("(Trước hạn/Đúng hạn/Quá hạn)", "")  # the column's heading
+    log = app.supervision.daily_log(supervisor, date(2026, 11, 23))
+    book = " ".join(" ".join(cells) for cells in book_rows(log.rows))
+    for printed in (sheet, book):
+        assert not any(word in printed for word in ("Trước hạn", "Đúng hạn", "Quá hạn"))
