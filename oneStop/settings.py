@@ -159,6 +159,10 @@ PRINT_COPIES = _declare("print.copies", 2, "Số liên phiếu tiếp nhận", I
 EARLY_DAYS = _declare(
     "lifecycle.early_days", 1, "Số ngày làm việc trước hẹn để tính là trả trước hạn", IntRange(1, 30)
 )
+MAX_EXTENSIONS = _declare(
+    "lifecycle.max_extensions", 1,
+    "Số lần tối đa xin lỗi và hẹn lại (gia hạn) thời gian giải quyết một hồ sơ", IntRange(1, 3)
+)
 TARGET_POSTAL_IN = _declare(
     "targets.postal_in_percent", 5, "Chỉ tiêu tỉ lệ hồ sơ tiếp nhận qua bưu chính công ích (%)", IntRange(0, 100)
 )

@@ -197,7 +197,7 @@ def rule(transition: Transition) -> Rule:
     return _RULES[transition]
 
 
-def allowed_transitions(dossier: Dossier, role: Role | None = None) -> list[Transition]:
+def allowed_transitions(dossier: Dossier, role: Role | None = None, *, max_extensions: int = 1) -> list[Transition]:
     """The transitions :func:`check` would accept now (for menus)."""
     from oneStop.domain.permissions import allowed
 
@@ -207,7 +207,7 @@ def allowed_transitions(dossier: Dossier, role: Role | None = None) -> list[Tran
             continue
         if role is not None and not allowed(role, r.permission):
             continue
-        if transition is Transition.APOLOGISED and dossier.apology_count:
+        if transition is Transition.APOLOGISED and dossier.apology_count >= max_extensions:
             continue
         result.append(transition)
     return result
@@ -227,9 +227,11 @@ def _states(states: frozenset[DossierStatus]) -> str:
     return ", ".join(f"«{s.label}»" for s in ordered)
 
 
-def check(dossier: Dossier, transition: Transition, payload: Mapping[str, Any], at: datetime) -> None:
+def check(dossier: Dossier, transition: Transition, payload: Mapping[str, Any], at: datetime, *,
+          max_extensions: int = 1) -> None:
     """Refuse a transition that does not make sense now, saying why. ``at`` is when it
-    happens (aware)."""
+    happens (aware). ``max_extensions`` is how many apologies with a new appointment a dossier
+    may have (a setting; one by default, rules §2.4 and §11.4)."""
     r = rule(transition)
     if dossier.status not in r.sources:
         raise TransitionRefused(
@@ -246,11 +248,13 @@ def check(dossier: Dossier, transition: Transition, payload: Mapping[str, Any], 
     if to_utc(at) < received:
         raise ValidationError("at", "không được trước thời điểm tiếp nhận hồ sơ")
     if transition is Transition.APOLOGISED:
-        if dossier.apology_count:
+        if dossier.apology_count >= max_extensions:
+            times = "một lần" if max_extensions == 1 else f"{max_extensions} lần"
             raise TransitionRefused(
                 dossier.code,
                 transition,
-                f"Hồ sơ {dossier.code} đã được xin lỗi và hẹn lại một lần; chỉ được hẹn lại một lần.",
+                f"Hồ sơ {dossier.code} đã được xin lỗi và hẹn lại {dossier.apology_count} lần; "
+                f"chỉ được hẹn lại tối đa {times} (thiết lập của cơ quan).",
             )
         new_due = datetime.fromisoformat(str(payload["new_due_at"]))
         if new_due.tzinfo is None:

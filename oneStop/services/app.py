@@ -103,7 +103,7 @@ class App:
                                           storage=self.storage)
         self.dossiers = DossierService(self.uow, store)
         self.printing = PrintService(self.uow, self.settings, self.profiles, self.calendar)
-        self.lifecycle = LifecycleService(self.uow)
+        self.lifecycle = LifecycleService(self.uow, self.settings)
         self.changes = ChangesService(self.uow)
         self.supervision = SupervisionService(self.uow, self.calendar, self.settings)
         self.reports = ReportService(self.uow, self.calendar, self.settings,

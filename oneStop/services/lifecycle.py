@@ -5,7 +5,7 @@ dossier's state and the actor's role, and projected in the same transaction."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from oneStop.domain import lifecycle
 from oneStop.domain.clock import require_aware, to_utc
@@ -17,13 +17,22 @@ from oneStop.persistence.mapping import dossier_from_row
 from oneStop.services.base import UowFactory, authorize
 from oneStop.services.dossiers import DossierService
 
+if TYPE_CHECKING:
+    from oneStop.services.settings_store import SettingsService
+
 #: How far ahead of the PC clock a transition may be dated (clock drift between PCs).
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
 class LifecycleService:
-    def __init__(self, uow: UowFactory) -> None:
+    def __init__(self, uow: UowFactory, settings: "SettingsService | None" = None) -> None:
         self._uow = uow
+        self._settings = settings
+
+    def _max_extensions(self) -> int:
+        from oneStop import settings as S
+
+        return self._settings.get(S.MAX_EXTENSIONS) if self._settings is not None else S.MAX_EXTENSIONS.default
 
     def transition(
         self,
@@ -45,6 +54,7 @@ class LifecycleService:
             choices = ", ".join(t.value for t in Transition)
             raise InvalidFormat("transition", f"không có thao tác «{transition}»; chọn một trong: {choices}") from None
         clean_payload = normalise_payload(transition, payload or {})
+        max_extensions = self._max_extensions()  # read before the write transaction opens
         with self._uow(write=True) as uow:
             official = authorize(uow, actor, lifecycle.rule(transition).permission)
             now = uow.now()
@@ -53,7 +63,7 @@ class LifecycleService:
                 raise ValidationError("at", "không được sau thời điểm hiện tại")
             row = DossierService._row_by_code(uow, code)
             dossier = dossier_from_row(row)
-            lifecycle.check(dossier, transition, clean_payload, when)
+            lifecycle.check(dossier, transition, clean_payload, when, max_extensions=max_extensions)
             if transition is Transition.TRANSFERRED:
                 clean_payload.setdefault("from_agency", dossier.processing_agency or "Bộ phận Một cửa")
             if transition is Transition.RESULT_RECEIVED:
@@ -66,7 +76,8 @@ class LifecycleService:
 
     def allowed(self, actor: User, code: str) -> list[Transition]:
         """The transitions the actor could make on the dossier now (for menus)."""
+        max_extensions = self._max_extensions()
         with self._uow() as uow:
             user = authorize(uow, actor, Permission.VIEW_DOSSIERS)
             dossier = dossier_from_row(DossierService._row_by_code(uow, code))
-        return lifecycle.allowed_transitions(dossier, user.role)
+        return lifecycle.allowed_transitions(dossier, user.role, max_extensions=max_extensions)

@@ -162,6 +162,28 @@ def test_apology_moves_the_appointment_once(ready, official, supervisor):
         )
 
 
+def test_the_number_of_extensions_is_the_agencys_setting(ready, admin, official, supervisor):
+    """Issue 15: at most one extension per dossier by default (TT 03/2025), a setting an
+    administrator may raise; the menu offers the apology only while one is left."""
+    from oneStop import settings as S
+
+    d = new_dossier(ready, official)
+    ready.lifecycle.transition(supervisor, d.code, Transition.APOLOGISED, PAYLOADS[Transition.APOLOGISED])
+    assert Transition.APOLOGISED not in ready.lifecycle.allowed(supervisor, d.code)
+    second = {"reason": "Chờ ý kiến cơ quan phối hợp", "new_due_at": "2027-01-15T16:00:00+07:00"}
+    with pytest.raises(TransitionRefused, match="tối đa một lần"):
+        ready.lifecycle.transition(supervisor, d.code, Transition.APOLOGISED, second)
+    ready.settings.set(admin, S.MAX_EXTENSIONS, 2)
+    assert Transition.APOLOGISED in ready.lifecycle.allowed(supervisor, d.code)
+    after = ready.lifecycle.transition(supervisor, d.code, Transition.APOLOGISED, second)
+    assert after.apology_count == 2 and after.original_due_at == d.due_at  # lateness still from the first
+    with pytest.raises(TransitionRefused, match="tối đa 2 lần"):
+        ready.lifecycle.transition(supervisor, d.code, Transition.APOLOGISED,
+                                   {"reason": "x", "new_due_at": "2027-02-15T16:00:00+07:00"})
+    with pytest.raises(ValidationError):
+        ready.settings.set(admin, S.MAX_EXTENSIONS, 4)
+
+
 def test_a_transition_cannot_be_dated_before_reception_or_in_the_future(ready, official, clock):
     d = new_dossier(ready, official)
     with pytest.raises(ValidationError) as error:
