@@ -325,6 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--user", required=True)
     t.add_argument("--to", required=True, choices=[x.value for x in Transition], help="thao tác")
     t.add_argument("--reason", help="lý do (bổ sung, từ chối, xin lỗi, dừng, rút)")
+    t.add_argument("--at-applicants-request", action="store_true",
+                   help="dừng giải quyết theo đề nghị của người nộp (nơi tiếp nhận ghi; in Thông báo dừng: print form stop)")
     t.add_argument("--agency", help="cơ quan nhận (chuyển) hoặc cơ quan giao kết quả")
     t.add_argument("--document", action="append", default=[], metavar="TÊN[:HÌNH THỨC[:SỐ LƯỢNG]]",
                    help="giấy tờ cần bổ sung (lặp lại được)")
@@ -483,8 +485,9 @@ def build_parser() -> argparse.ArgumentParser:
     prh.add_argument("batch")
     prh.add_argument("--out", type=Path, required=True)
     prh.add_argument("--user")
-    prf = pr.add_parser("form", help="in Mẫu 02 (supplement), 03 (refusal), 04 (apology), 05 (control-sheet)")
-    prf.add_argument("kind", choices=["supplement", "refusal", "apology", "control-sheet"])
+    prf = pr.add_parser("form", help="in Mẫu 02 (supplement), 03 (refusal), 04 (apology), "
+                                     "Thông báo dừng (stop), Phiếu kiểm soát (control-sheet)")
+    prf.add_argument("kind", choices=["supplement", "refusal", "apology", "stop", "control-sheet"])
     prf.add_argument("code")
     prf.add_argument("--out", type=Path, required=True)
     prf.add_argument("--paper", choices=["A4", "A5", "a4", "a5"])
@@ -924,6 +927,8 @@ def cmd_transition(app, args) -> int:  # type: ignore[no-untyped-def]
         "amount": args.amount,
         "new_due_at": _parse_when(args.new_due, "new_due_at").isoformat() if args.new_due else None,
     }
+    if args.at_applicants_request:
+        payload["requested_by"] = "applicant"
     if args.agency:
         payload["from_agency" if transition is Transition.RESULT_RECEIVED else "to_agency"] = args.agency
     if args.document:

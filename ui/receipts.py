@@ -23,7 +23,7 @@ from ui.tasks import TaskRunner
 
 
 #: The forms' numbers, as the official knows them.
-FORM_NUMBERS = {"supplement": "02", "refusal": "03", "apology": "04", "control-sheet": "05"}
+FORM_NUMBERS = {"supplement": "02", "refusal": "03", "apology": "04", "stop": "05 (2025)", "control-sheet": "05"}
 
 
 def _say(parent: QWidget | None, text: str, timeout_ms: int = 0) -> None:

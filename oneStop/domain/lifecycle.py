@@ -188,6 +188,11 @@ def normalise_payload(transition: Transition, payload: Mapping[str, Any]) -> dic
                 raise InvalidFormat("document_count", "phải từ 1 đến 99")
             documents.append({"name": name, "form": form, "count": count})
         out["documents"] = documents
+    if payload.get("requested_by"):
+        requested_by = str(payload["requested_by"]).strip().lower()
+        if transition is not Transition.STOPPED or requested_by != APPLICANT_REQUEST:
+            raise InvalidFormat("requested_by", "chỉ ghi «applicant» khi dừng giải quyết theo đề nghị của người nộp")
+        out["requested_by"] = requested_by
     if transition is Transition.RETURNED and "method" not in out:
         out["method"] = "counter"
     return out
@@ -195,6 +200,25 @@ def normalise_payload(transition: Transition, payload: Mapping[str, Any]) -> dic
 
 def rule(transition: Transition) -> Rule:
     return _RULES[transition]
+
+
+#: ``requested_by`` of a stop the applicant asked for (TT 03/2025 Art. 7, Mẫu 05 of 2025).
+APPLICANT_REQUEST = "applicant"
+
+
+def permission_for(transition: Transition, payload: Mapping[str, Any]) -> "Permission":
+    """The permission a transition needs with this payload. Stopping a dossier is a supervisor's
+    decision, except when the applicant asks for it: then the counter that received the dossier
+    records it and issues the stop notice (TT 03/2025 Art. 7).
+
+    >>> permission_for(Transition.STOPPED, {"requested_by": "applicant"}).name, permission_for(Transition.STOPPED, {}).name
+    ('PROCESS', 'SUPERVISE')
+    """
+    from oneStop.domain.permissions import Permission
+
+    if transition is Transition.STOPPED and payload.get("requested_by") == APPLICANT_REQUEST:
+        return Permission.PROCESS
+    return rule(transition).permission
 
 
 def allowed_transitions(dossier: Dossier, role: Role | None = None, *, max_extensions: int = 1) -> list[Transition]:

@@ -417,6 +417,14 @@ def _viewed(p: Mapping[str, Any]) -> None:
     _text(p["code"], "dossier_code", 60)
 
 
+def _transition_by(transition: Any) -> Authorize:
+    """Who may have written a transition: its permission as the payload makes it (a stop the
+    applicant asked for is the counter's, any other stop a supervisor's)."""
+    from oneStop.domain.lifecycle import permission_for
+
+    return lambda role, actor, p: allowed(role, permission_for(transition, p))
+
+
 def _transition_check(transition: Any) -> Check:
     from oneStop.domain.lifecycle import normalise_payload
 
@@ -738,7 +746,8 @@ def _declare_transitions() -> None:
     from oneStop.domain.lifecycle import Transition, rule
 
     for transition in Transition:
-        _declare(transition.kind, P, rule(transition).permission, _transition_check(transition), dossier=True)
+        _declare(transition.kind, P, rule(transition).permission, _transition_check(transition), dossier=True,
+                 authorize=_transition_by(transition))
 
 
 _declare_transitions()

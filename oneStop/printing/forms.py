@@ -96,6 +96,23 @@ class ApologyDocument:
 
 
 @dataclass(frozen=True)
+class StopNoticeDocument:
+    """Thông báo dừng giải quyết hồ sơ (Mẫu 05 of TT 03/2025): issued by the unit that received
+    the dossier when it stops, before any decision on it."""
+
+    header: FormHeader
+    code: str
+    applicant: Party
+    procedure_name: str
+    received_at: datetime
+    stopped_at: datetime
+    reason: str
+    official_name: str
+    at_applicants_request: bool = True
+    citizen_id: str = ""
+
+
+@dataclass(frozen=True)
 class ControlRow:
     """One handover of the dossier: who gave it, who took it, when, and the result."""
 
@@ -225,6 +242,36 @@ def render_apology(doc: ApologyDocument, *, paper: str = "A5") -> bytes:
     w.line("Xin trân trọng cảm ơn!", font=SERIF_ITALIC)
     w.skip(page.body * 0.5)
     w.signatures((("", ""), (doc.signer_title, doc.signer_name)))
+    return _finish(canvas, buffer)
+
+
+def render_stop_notice(doc: StopNoticeDocument, *, paper: str = "A5") -> bytes:
+    """Mẫu 05 (2025): the dossier's processing stops; what it was, since when, why, and what the
+    applicant takes back."""
+    canvas, buffer, w = _begin(doc.header, paper)
+    w.line(f"Mã hồ sơ: {doc.code}", font=SERIF_BOLD, align="center")
+    who = "Tổ chức" if doc.applicant.organisation else "Ông/Bà"
+    w.rich([("Kính gửi: ", SERIF), (f"{who} {doc.applicant.name}", SERIF_BOLD)])
+    w.line(f"Địa chỉ: {doc.applicant.address or '……………………………'}")
+    contact = f"Số điện thoại: {doc.applicant.phone or '……………'}"
+    if doc.applicant.email:
+        contact += f"      Email: {doc.applicant.email}"
+    w.line(contact)
+    w.line(f"Số định danh cá nhân/tổ chức: {doc.citizen_id or '……………………'}")
+    w.line(
+        f"Ngày {doc.received_at:%d/%m/%Y}, {doc.header.unit} tiếp nhận hồ sơ của {who} đề nghị giải quyết thủ tục "
+        f"{doc.procedure_name}, mã hồ sơ {doc.code}."
+    )
+    if doc.at_applicants_request:
+        w.line(f"Theo đề nghị của {who}, hồ sơ chưa có quyết định giải quyết, {doc.header.unit} thông báo dừng giải "
+               f"quyết hồ sơ này kể từ {vn_time(doc.stopped_at)}.")
+    else:
+        w.line(f"{doc.header.unit} thông báo dừng giải quyết hồ sơ này kể từ {vn_time(doc.stopped_at)}.")
+    if doc.reason:
+        w.rich([("Lý do: ", SERIF_BOLD), (doc.reason, SERIF)])
+    w.line(f"{who} nhận lại hồ sơ đã nộp tại {doc.header.unit}. Xin thông báo để {who} được biết.")
+    w.skip(w.paper.body * 0.5)
+    w.signatures((("NGƯỜI NỘP HỒ SƠ", doc.applicant.name), ("NGƯỜI TIẾP NHẬN HỒ SƠ", doc.official_name)))
     return _finish(canvas, buffer)
 
 

@@ -21,10 +21,12 @@ from oneStop.printing.forms import (
     FormHeader,
     Party,
     RefusalDocument,
+    StopNoticeDocument,
     SupplementDocument,
     render_apology,
     render_control_sheet,
     render_refusal,
+    render_stop_notice,
     render_supplement,
 )
 
@@ -98,6 +100,20 @@ def build_form(
                 new_due_at=to_local(datetime.fromisoformat(event.payload["new_due_at"])),
                 reason=event.payload.get("reason", ""), signer_name=names.get(event.actor, event.actor),
                 return_place=agency.name,
+            ),
+            paper=paper,
+        )
+    if kind == "stop":
+        event = _last(events, Transition.STOPPED)
+        if event is None:
+            raise NothingToPrint(f"Hồ sơ {dossier.code} không bị dừng giải quyết: không có Thông báo dừng để in.")
+        return render_stop_notice(
+            StopNoticeDocument(
+                header(event.business_time), dossier.code, _party(dossier), dossier.procedure.name,
+                received_at=to_local(dossier.received_at), stopped_at=to_local(event.business_time),
+                reason=event.payload.get("reason", ""), official_name=names.get(event.actor, event.actor),
+                at_applicants_request=event.payload.get("requested_by") == "applicant",
+                citizen_id=dossier.applicant.citizen_id or dossier.applicant.tax_code,
             ),
             paper=paper,
         )

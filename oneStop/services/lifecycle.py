@@ -56,7 +56,7 @@ class LifecycleService:
         clean_payload = normalise_payload(transition, payload or {})
         max_extensions = self._max_extensions()  # read before the write transaction opens
         with self._uow(write=True) as uow:
-            official = authorize(uow, actor, lifecycle.rule(transition).permission)
+            official = authorize(uow, actor, lifecycle.permission_for(transition, clean_payload))
             now = uow.now()
             when = require_aware(at) if at is not None else now
             if to_utc(when) > to_utc(now) + FUTURE_TOLERANCE:
@@ -64,6 +64,9 @@ class LifecycleService:
             row = DossierService._row_by_code(uow, code)
             dossier = dossier_from_row(row)
             lifecycle.check(dossier, transition, clean_payload, when, max_extensions=max_extensions)
+            if clean_payload.get("requested_by") == lifecycle.APPLICANT_REQUEST and dossier.agency_code != uow.agency_code:
+                raise ValidationError("requested_by", f"hồ sơ {dossier.code} do cơ quan khác tiếp nhận; chỉ nơi tiếp nhận "
+                                                      "hồ sơ mới ghi dừng giải quyết theo đề nghị của người nộp")
             if transition is Transition.TRANSFERRED:
                 clean_payload.setdefault("from_agency", dossier.processing_agency or "Bộ phận Một cửa")
             if transition is Transition.RESULT_RECEIVED:

@@ -24,12 +24,15 @@ if TYPE_CHECKING:
     from oneStop.services.calendar import CalendarService
 
 PAPERS = ("A5", "A4")
-FORM_KINDS = ("supplement", "refusal", "apology", "control-sheet")
-_PROFILE_KEYS = {"supplement": "supplement", "refusal": "refusal", "apology": "apology", "control-sheet": "control_sheet"}
+FORM_KINDS = ("supplement", "refusal", "apology", "stop", "control-sheet")
+_PROFILE_KEYS = {"supplement": "supplement", "refusal": "refusal", "apology": "apology", "stop": "stop_notice",
+                 "control-sheet": "control_sheet"}
 _DEFAULT_FORMS = {
     "supplement": ("Mẫu số 02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"),
     "refusal": ("Mẫu số 03", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"),
     "apology": ("Mẫu số 04", "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"),
+    # the stop notice is Thông tư 03/2025's: a profile without it prints it under that number
+    "stop": ("Mẫu số 05", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ"),
     "control-sheet": ("Mẫu số 05", "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"),
 }
 

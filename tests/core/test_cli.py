@@ -164,6 +164,30 @@ def test_transitions_from_the_command_line(ready):
     assert rc == 1 and "không có quyền" in err
 
 
+def test_the_applicant_asks_to_stop_and_gets_the_stop_notice(ready, tmp_path):
+    """Issue 15 (TT 03/2025 Art. 7, Mẫu 05 of 2025): at the applicant's request the counter that
+    received the dossier records the stop itself and prints the notice."""
+    from tests.core.pdf_tools import page_texts
+
+    code = _receive(ready)["code"]
+    rc, out, err = ready("transition", code, "--user", "hoa", "--to", "stopped", "--at-applicants-request",
+                         "--reason", "Người nộp đề nghị dừng để bổ sung giấy tờ khác", "--json")
+    assert rc == 0, err
+    assert json.loads(out)["status"] == "stopped"
+    pdf = tmp_path / "dung.pdf"
+    rc, _, err = ready("print", "form", "stop", code, "--user", "hoa", "--out", str(pdf))
+    assert rc == 0, err
+    text = " ".join(" ".join(page_texts(pdf.read_bytes())).split())
+    assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in text and f"Mã hồ sơ: {code}" in text
+    assert "Theo đề nghị của Ông/Bà" in text and "Người nộp đề nghị dừng để bổ sung giấy tờ khác" in text
+    # only a stop: the flag on another transition is refused by name, nothing written
+    other = _receive(ready)["code"]
+    rc, _, err = ready("transition", other, "--user", "hoa", "--to", "withdrawn", "--at-applicants-request")
+    assert rc == 1 and "dừng giải quyết theo đề nghị của người nộp" in err
+    rc, out, _ = ready("dossier", "show", other, "--json")
+    assert json.loads(out)["status"] == "received"
+
+
 def test_an_agency_with_a_2025_identifier_is_set_up_and_receives(run):
     """Quyết định 20/2020/QĐ-TTg as amended by 09/2025: ``G12.18.112.001`` (issue 15; the
     2018 form was the only one accepted)."""

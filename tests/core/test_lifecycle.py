@@ -330,3 +330,22 @@ def test_in_progress_dossiers_are_within_the_deadline_or_overdue(ready, timed):
     d = step(Transition.SUPPLEMENT_REQUESTED, at(30))
     # waiting since 30/11: the deadline moves with the wait
     assert cls(ready, d, now=at(10, 12)) is Timeliness.IN_TIME
+
+
+def test_who_may_have_written_a_stop_depends_on_who_asked_for_it():
+    """Issue 15: a peer counter's event is checked as the writing service checked it: an official
+    may record a stop the applicant asked for, only a supervisor any other stop."""
+    from oneStop.domain import vocabulary
+    from oneStop.domain.models import Role
+
+    kind = Transition.STOPPED.kind
+    asked = {"reason": "Người nộp đề nghị", "requested_by": "applicant"}
+    assert vocabulary.may_write(kind, Role.OFFICIAL, "hoa", asked)
+    assert not vocabulary.may_write(kind, Role.OFFICIAL, "hoa", {"reason": "Cơ quan dừng"})
+    assert vocabulary.may_write(kind, Role.SUPERVISOR, "binh", {"reason": "Cơ quan dừng"})
+    import uuid
+
+    vocabulary.check(kind, asked, dossier_id=uuid.uuid4())  # the payload is one the service writes
+    with pytest.raises(vocabulary.InvalidEvent) as refused:
+        vocabulary.check(kind, {**asked, "requested_by": "agency"}, dossier_id=uuid.uuid4())
+    assert refused.value.field == "requested_by"
