@@ -229,7 +229,10 @@ def allowed_transitions(dossier: Dossier, role: Role | None = None, *, max_exten
     for transition, r in _RULES.items():
         if dossier.status not in r.sources:
             continue
-        if role is not None and not allowed(role, r.permission):
+        # a stop is offered to whoever may record one the applicant asked for
+        needed = permission_for(transition, {"requested_by": APPLICANT_REQUEST}) if transition is Transition.STOPPED \
+            else r.permission
+        if role is not None and not allowed(role, needed):
             continue
         if transition is Transition.APOLOGISED and dossier.apology_count >= max_extensions:
             continue

@@ -49,7 +49,7 @@ def test_an_official_records_a_transfer_and_the_result_and_sees_them(qtbot, app,
     add_procedure(app)
     d = app.reception.receive(official, draft())
     dialog = open_detail(qtbot, app, tasks, official, d.code)
-    assert Transition.TRANSFERRED in dialog.allowed and Transition.STOPPED not in dialog.allowed  # a supervisor's
+    assert Transition.TRANSFERRED in dialog.allowed and Transition.APOLOGISED not in dialog.allowed  # a supervisor's
 
     def fill(step: TransitionDialog) -> None:
         type_text(step.inputs["to_agency"], "Phòng Tư pháp")
@@ -97,6 +97,45 @@ def test_a_refused_step_keeps_the_dialog_and_what_was_typed(qtbot, app, tasks, o
     assert seen == ["Họ tên người nhận kết quả: không được để trống khi trả kết quả tại quầy"]
     returned = [e for e in app.dossiers.show(official, d.code).events if e.kind == Transition.RETURNED.kind]
     assert returned[0].payload["collected_by"] == "Phạm Văn Nam"
+
+
+def test_an_official_stops_a_dossier_at_the_applicants_request(qtbot, app, tasks, official):
+    """Issue 15 (TT 03/2025 Art. 7): the counter records the stop the applicant asks for; without
+    the applicant's request it is a supervisor's decision, and the core says so in the dialog."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from tests.ui.helpers import type_text
+
+    add_procedure(app)
+    d = app.reception.receive(official, draft())
+    dialog = open_detail(qtbot, app, tasks, official, d.code)
+    assert Transition.STOPPED in dialog.allowed
+    seen: list[str] = []
+
+    def fill(step: TransitionDialog) -> None:
+        asked = step.inputs["requested_by"]
+        assert asked.isChecked()  # the usual case at the counter
+        asked.setFocus()
+        QTest.keyClick(asked, Qt.Key.Key_Space)  # not the applicant's request: a supervisor's
+        type_text(step.inputs["reason"], "Nguoi nop de nghi dung")
+        QTest.keyClick(step.inputs["reason"], Qt.Key.Key_Return)
+        qtbot.waitUntil(step.error.isVisible, timeout=5000)
+        seen.append(step.error.text())
+        asked.setFocus()
+        QTest.keyClick(asked, Qt.Key.Key_Space)
+        step.inputs["reason"].setFocus()
+        QTest.keyClick(step.inputs["reason"], Qt.Key.Key_Return)
+
+    timer, answered = answer_step(qtbot, fill)
+    with qtbot.waitSignal(dialog.loaded, timeout=15000):
+        dialog.record(Transition.STOPPED)
+    qtbot.waitUntil(tasks.is_idle, timeout=5000)
+    assert seen and "quyền" in seen[0]
+    stopped = [e for e in app.dossiers.show(official, d.code).events if e.kind == Transition.STOPPED.kind]
+    assert [(e.actor, e.payload) for e in stopped] == [
+        (official.username, {"reason": "Nguoi nop de nghi dung", "requested_by": "applicant"})]
+    assert b"%PDF" in app.printing.form(official, "stop", d.code).pdf[:8]
 
 
 def test_a_supplement_request_picks_from_the_checklist_with_form_and_count(qtbot, app, tasks, official):

@@ -8,6 +8,7 @@ from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QObject, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QDialog,
@@ -38,7 +39,7 @@ FIELDS: dict[Transition, tuple[str, ...]] = {
     Transition.APOLOGISED: ("new_due_at", "reason"),
     Transition.FINANCIAL_REQUESTED: ("amount", "note"),
     Transition.FINANCIAL_MET: ("note",),
-    Transition.STOPPED: ("reason",),
+    Transition.STOPPED: ("requested_by", "reason"),
     Transition.WITHDRAWN: ("reason",),
     Transition.RESULT_READY: ("note",),
     Transition.RETURNED: ("method", "collected_by", "collected_id"),
@@ -58,6 +59,7 @@ LABELS = {
     "collected_by": "Họ tên người nhận",
     "collected_id": "Số định danh người nhận",
     "recipient": "Người nhận",
+    "requested_by": "Đề nghị",
 }
 
 
@@ -109,6 +111,11 @@ class TransitionDialog(QDialog):
                 widget = QDateTimeEdit(QDateTime.currentDateTime().addDays(5))
                 widget.setCalendarPopup(True)
                 widget.setDisplayFormat("HH:mm dd/MM/yyyy")
+            elif name == "requested_by":
+                # TT 03/2025 Art. 7: the counter records a stop the applicant asks for (and prints the
+                # stop notice); any other stop is a supervisor's, and the core says so
+                widget = QCheckBox(_tr("Theo đề nghị của người nộp hồ sơ (in Thông báo dừng)"))
+                widget.setChecked(True)
             elif name == "method":
                 widget = QComboBox()
                 widget.addItem(_tr("Tại Bộ phận Một cửa"), "counter")
@@ -162,6 +169,9 @@ class TransitionDialog(QDialog):
                 out[name] = value.replace(tzinfo=VN_TZ).isoformat()
             elif isinstance(widget, QComboBox):
                 out[name] = widget.currentData()
+            elif isinstance(widget, QCheckBox):
+                if widget.isChecked():
+                    out[name] = "applicant"
             else:
                 out[name] = widget.text()
         return out

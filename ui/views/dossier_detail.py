@@ -105,8 +105,8 @@ class DossierDetailDialog(QDialog):
         forms = (("supplement", self.tr("Phiếu yêu cầu bổ sung (Mẫu 02)")),
                  ("refusal", self.tr("Phiếu từ chối (Mẫu 03)")),
                  ("apology", self.tr("Phiếu xin lỗi, hẹn lại (Mẫu 04)")),
-                 ("stop", self.tr("Thông báo dừng giải quyết hồ sơ")),
-                 ("control-sheet", self.tr("Phiếu kiểm soát (Mẫu 05)")))
+                 ("control-sheet", self.tr("Phiếu kiểm soát (Mẫu 05)")),
+                 ("stop", self.tr("Thông báo dừng giải quyết hồ sơ")))
         for kind, label in forms:  # to this counter's printer, as the receipt goes
             self.forms_menu.addAction(label, lambda k=kind: self.print_form(k))
         save_menu = self.forms_menu.addMenu(self.tr("Lưu thành tệp PDF"))
