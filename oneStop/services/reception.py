@@ -148,7 +148,8 @@ class ReceptionService:
             assert counter is not None
             check_clock(uow, counter.id, now, self._settings.get(S.MAX_CLOCK_SKEW))
             day = local_date(received_at)
-            code = self._next_code(uow, counter.agency_code, counter.number, day, self._settings.all(day))
+            code = self._next_code(uow, counter.agency_code, counter.number, day, self._settings.all(day),
+                                   min_digits=profile_for(self._profiles, day).dossier_code.min_digits)
             volume = str(to_local(received_at).year)
             register_number = self._next_register_number(uow, counter.id, volume)
             refs = self._store_attachments(uow, clean.attachments)
@@ -201,8 +202,12 @@ class ReceptionService:
         return stored
 
     @staticmethod
-    def _next_code(uow: UnitOfWork, agency_code: str, counter: int, day: date, settings: dict) -> str:
+    def _next_code(uow: UnitOfWork, agency_code: str, counter: int, day: date, settings: dict, *,
+                   min_digits: int = 4) -> str:
         """The next code of this counter's block for the day; refuse past the block's end.
+
+        The daily number has the digits the agency's setting says, and at least as many as the
+        regulation profile in force asks for (``dossier_code.min_digits``).
 
         The block and the digits are fixed for the day when its first code is issued (a change
         of the settings takes effect the next day, on every counter alike). A number whose code
@@ -210,7 +215,7 @@ class ReceptionService:
         by hand) is passed over, so one bad number never stops the counter."""
         row = uow.session.get(DailySequenceRow, (agency_code, day, counter))
         if row is None or row.block_first is None:
-            digits = settings[S.CODE_DIGITS.key]
+            digits = max(settings[S.CODE_DIGITS.key], min_digits)
             try:
                 first, last = codes.sequence_block(counter, settings[S.CODE_BLOCK_SIZE.key], digits)
             except ValueError as exc:

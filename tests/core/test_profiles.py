@@ -125,3 +125,15 @@ def test_a_form_holds_its_paper_copies_number_signers_and_wording():
     assert profile.form("tracking_book").paper == "A4" and profile.form("tracking_book").columns == (
         "number", "code", "received")
     assert profile.dossier_code.date_text(date(2026, 6, 9)) == "20260609" and profile.dossier_code.min_digits == 7
+
+
+def test_the_profile_in_force_sets_the_least_digits_of_the_daily_number(app, admin, official, clock):
+    """Issue 15 (rules §11.3): the code's number length belongs to the regulation profile; the
+    agency's setting may ask for more, never for fewer."""
+    add_procedure(app)
+    before = app.reception.receive(official, draft())
+    app.profiles.publish(admin, {**DECREE_2025, "dossier_code": {"min_digits": 6}})
+    clock.advance(days=1)  # 24/11: the published profile is in force
+    after = app.reception.receive(official, draft())
+    assert len(before.code.rsplit("-", 1)[1]) == 4 and len(after.code.rsplit("-", 1)[1]) == 6
+    assert app.dossiers.show(official, after.code).dossier.code == after.code  # the longer code reads back
