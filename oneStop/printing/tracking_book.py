@@ -4,42 +4,83 @@ with the same columns and totals."""
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from reportlab.pdfgen.canvas import Canvas
 
+from oneStop.domain.profiles import TRACKING_COLUMNS
 from oneStop.printing import fonts
 from oneStop.printing.spreadsheet import Percent, append_row, print_setup, vn_percent
 from oneStop.printing.layout import SERIF, SERIF_BOLD, SERIF_ITALIC, PageWriter, paper as paper_of, vn_date
 
 TITLE = "SỔ THEO DÕI HỒ SƠ"
-HEADERS = (
-    "STT", "Mã hồ sơ", "Tên thủ tục hành chính", "Số lượng hồ sơ (bộ)", "Tên cá nhân, tổ chức",
-    "Địa chỉ, số điện thoại", "Cơ quan chủ trì giải quyết", "Nhận hồ sơ", "Hẹn trả kết quả",
-    "Chuyển hồ sơ đến cơ quan giải quyết", "Nhận kết quả từ cơ quan giải quyết", "Trả kết quả",
-    "Phương thức nhận kết quả", "Tình trạng", "Ký nhận", "Ghi chú",
-)
-WIDTHS = (0.03, 0.125, 0.10, 0.04, 0.08, 0.09, 0.075, 0.052, 0.052, 0.052, 0.052, 0.052, 0.06, 0.055, 0.04, 0.045)
 
 
 def _d(value: datetime | None) -> str:
     return f"{value:%H:%M %d/%m/%Y}" if value else ""
 
 
-def book_rows(rows: Sequence[Any]) -> list[list[str]]:
+@dataclass(frozen=True)
+class Column:
+    """One column of the book: its heading, its share of the PDF's width, its width in the
+    workbook, how it is aligned, and the cell of a LogRow (``value`` typed for the workbook)."""
+
+    header: str
+    share: float
+    xlsx_width: int
+    text: Callable[[Any], str]
+    value: Callable[[Any], Any] | None = None  # the workbook's typed cell; None: the text
+    align: str = "left"
+    text_format: bool = False  # kept as text in the workbook (a code edited there stays text)
+
+
+#: Every column the book may have, keyed as regulation profiles name them (``TRACKING_COLUMNS``).
+COLUMNS: dict[str, Column] = {
+    "number": Column("STT", 0.03, 5, lambda r: str(r.number), lambda r: r.number, "center"),
+    "code": Column("Mã hồ sơ", 0.125, 28, lambda r: r.code, text_format=True),
+    "procedure": Column("Tên thủ tục hành chính", 0.10, 30, lambda r: r.procedure_name),
+    "sets": Column("Số lượng hồ sơ (bộ)", 0.04, 8, lambda r: str(r.sets), lambda r: r.sets, "center"),
+    "applicant": Column("Tên cá nhân, tổ chức", 0.08, 22, lambda r: r.applicant),
+    "contact": Column("Địa chỉ, số điện thoại", 0.09, 30, lambda r: ", ".join(x for x in (r.address, r.phone) if x)),
+    "agency": Column("Cơ quan chủ trì giải quyết", 0.075, 22, lambda r: r.agency),
+    "received": Column("Nhận hồ sơ", 0.052, 16, lambda r: _d(r.received_at), lambda r: r.received_at),
+    "due": Column("Hẹn trả kết quả", 0.052, 16, lambda r: _d(r.due_at), lambda r: r.due_at),
+    "transferred": Column("Chuyển hồ sơ đến cơ quan giải quyết", 0.052, 16, lambda r: _d(r.transferred_at),
+                          lambda r: r.transferred_at),
+    "result_received": Column("Nhận kết quả từ cơ quan giải quyết", 0.052, 16, lambda r: _d(r.result_at),
+                              lambda r: r.result_at),
+    "returned": Column("Trả kết quả", 0.052, 16, lambda r: _d(r.returned_at), lambda r: r.returned_at),
+    "return_method": Column("Phương thức nhận kết quả", 0.06, 18, lambda r: r.return_method),
+    "status": Column("Tình trạng", 0.055, 24,
+                     lambda r: "; ".join(x for x in (r.status_label, r.timeliness_label) if x)),
+    "signature": Column("Ký nhận", 0.04, 10, lambda r: ""),
+    "note": Column("Ghi chú", 0.045, 20, lambda r: r.note),
+}
+assert tuple(COLUMNS) == TRACKING_COLUMNS
+
+#: The 2018 book's headings, in order (every column).
+HEADERS = tuple(c.header for c in COLUMNS.values())
+
+
+def _columns(keys: Sequence[str] = ()) -> list[Column]:
+    return [COLUMNS[k] for k in (keys or TRACKING_COLUMNS)]
+
+
+def book_rows(rows: Sequence[Any], columns: Sequence[str] = ()) -> list[list[str]]:
     """The table cells of each LogRow (the same in the PDF and the workbook)."""
-    out = []
+    chosen = _columns(columns)
+    return [[c.text(r) for c in chosen] for r in rows]
+
+
+def by_field(rows: Sequence[Any]) -> list[tuple[str, list[Any]]]:
+    """The rows in groups by field (lĩnh vực), fields in the order they first appear, each group
+    numbered from 1 as a book kept per field is (TT 03/2025, Mẫu 07)."""
+    groups: dict[str, list[Any]] = {}
     for r in rows:
-        out.append(
-            [
-                str(r.number), r.code, r.procedure_name, str(r.sets), r.applicant,
-                ", ".join(x for x in (r.address, r.phone) if x), r.agency, _d(r.received_at), _d(r.due_at),
-                _d(r.transferred_at), _d(r.result_at), _d(r.returned_at), r.return_method,
-                "; ".join(x for x in (r.status_label, r.timeliness_label) if x), "", r.note,
-            ]
-        )
-    return out
+        groups.setdefault(r.field or "(chưa có lĩnh vực)", []).append(r)
+    return [(name, [replace(r, number=n) for n, r in enumerate(group, 1)]) for name, group in groups.items()]
 
 
 def period_words(date_from: date, date_to: date) -> str:
@@ -62,8 +103,11 @@ def totals_lines(totals: dict[str, Any]) -> list[str]:
 
 
 def render_tracking_book(
-    log: Any, *, managing_agency: str, unit: str, place: str, form_number: str = "Mẫu số 06", title: str = TITLE
+    log: Any, *, managing_agency: str, unit: str, place: str, form_number: str = "Mẫu số 06", title: str = TITLE,
+    columns: Sequence[str] = (), per_field: bool = False,
 ) -> bytes:
+    """The book as an A4-landscape PDF: the profile's ``columns`` (every one by default) and,
+    ``per_field``, one part per field numbered from 1."""
     fonts.register()
     page = paper_of("A4L")
     buffer = io.BytesIO()
@@ -75,8 +119,19 @@ def render_tracking_book(
     w.line(title, font=SERIF_BOLD, size=page.title, align="center", leading=page.title * 1.3)
     w.line(period_words(log.date_from, log.date_to), font=SERIF_ITALIC, align="center")
     w.skip(4)
-    w.table(HEADERS, book_rows(log.rows) or [["", "(không có hồ sơ)"] + [""] * (len(HEADERS) - 2)], WIDTHS, size=7,
-            align=("center",) + ("left",) * 2 + ("center",) + ("left",) * 12)
+    chosen = _columns(columns)
+    total = sum(c.share for c in chosen)
+    widths = tuple(c.share / total for c in chosen)
+    headers = tuple(c.header for c in chosen)
+    aligns = tuple(c.align for c in chosen)
+    empty = [[""] * len(chosen)]
+    empty[0][min(1, len(chosen) - 1)] = "(không có hồ sơ)"
+    parts = by_field(log.rows) if per_field and log.rows else [("", list(log.rows))]
+    for name, rows in parts:
+        if name:
+            w.line(f"Lĩnh vực: {name}", font=SERIF_BOLD, size=10)
+        w.table(headers, book_rows(rows, columns) or empty, widths, size=7, align=aligns)
+        w.skip(4)
     for line in totals_lines(log.totals):
         w.line(line, size=9)
     canvas.save()
@@ -89,10 +144,6 @@ def to_date(value: datetime) -> datetime:
     return to_local(value)
 
 
-#: the book's columns that hold an instant: date cells in the workbook, not text
-_TIME_COLUMNS = {7: "received_at", 8: "due_at", 9: "transferred_at", 10: "result_at", 11: "returned_at"}
-
-
 def _label(enum: Any, key: str) -> str:
     """The Vietnamese label of a channel, status or timeliness key (the key itself if unknown)."""
     try:
@@ -101,7 +152,8 @@ def _label(enum: Any, key: str) -> str:
         return key
 
 
-def tracking_book_xlsx(log: Any, *, unit: str, title: str = TITLE) -> bytes:
+def tracking_book_xlsx(log: Any, *, unit: str, title: str = TITLE, columns: Sequence[str] = (),
+                       per_field: bool = False) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -114,21 +166,24 @@ def tracking_book_xlsx(log: Any, *, unit: str, title: str = TITLE) -> bytes:
     append_row(sheet, [unit])
     append_row(sheet, [title])
     append_row(sheet, [period_words(log.date_from, log.date_to)])
-    append_row(sheet, HEADERS)
+    chosen = _columns(columns)
+    append_row(sheet, [c.header for c in chosen])
     for cell in sheet[4]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for r, cells in zip(log.rows, book_rows(log.rows)):
-        cells[0] = r.number
-        cells[3] = r.sets
-        for index, name in _TIME_COLUMNS.items():  # real date cells (dd/mm/yyyy hh:mm), not text
-            cells[index] = getattr(r, name)
-        append_row(sheet, cells, text_columns=(2,))
+    text_columns = tuple(i for i, c in enumerate(chosen, 1) if c.text_format)
+    parts = by_field(log.rows) if per_field and log.rows else [("", list(log.rows))]
+    for name, rows in parts:
+        if name:
+            append_row(sheet, [f"Lĩnh vực: {name}"])
+            sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        for r in rows:  # typed cells: numbers, and dates as dates (dd/mm/yyyy hh:mm), not text
+            append_row(sheet, [c.value(r) if c.value else c.text(r) for c in chosen], text_columns=text_columns)
     append_row(sheet, [])
     for line in totals_lines(log.totals):
         append_row(sheet, [line])
-    for column, width in zip("ABCDEFGHIJKLMNOP", (5, 28, 30, 8, 22, 30, 22, 16, 16, 16, 16, 16, 18, 24, 10, 20)):
-        sheet.column_dimensions[column].width = width
+    for column, c in zip("ABCDEFGHIJKLMNOP", chosen):
+        sheet.column_dimensions[column].width = c.xlsx_width
     sheet.freeze_panes = "A5"
     print_setup(sheet, header_rows="4:4", landscape=True)
     summary = workbook.create_sheet("Tong hop")

@@ -105,7 +105,7 @@ class App:
         self.printing = PrintService(self.uow, self.settings, self.profiles, self.calendar)
         self.lifecycle = LifecycleService(self.uow, self.settings)
         self.changes = ChangesService(self.uow)
-        self.supervision = SupervisionService(self.uow, self.calendar, self.settings)
+        self.supervision = SupervisionService(self.uow, self.calendar, self.settings, self.profiles.for_day)
         self.reports = ReportService(self.uow, self.calendar, self.settings,
                                      lambda day: tuple(self.profiles.for_day(day).report_excluded_states))
         self.handover = HandoverService(self.uow, self.settings, self.reception, self.lifecycle)

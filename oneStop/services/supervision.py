@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import DateTime, and_, func, or_, select, type_coerce
 
@@ -27,6 +27,9 @@ from oneStop.persistence.models import DossierRow, EventRow
 from oneStop.services.base import UowFactory, authorize, can, user_names
 from oneStop.services.calendar import CalendarService
 from oneStop.services.settings_store import SettingsService
+
+if TYPE_CHECKING:
+    from oneStop.domain.profiles import RegulationProfile
 
 #: The longest range one book covers (a year and a bit: the annual report's span).
 MAX_RANGE_DAYS = 400
@@ -137,10 +140,12 @@ _COLUMNS = (
 
 
 class SupervisionService:
-    def __init__(self, uow: UowFactory, calendar: CalendarService, settings: SettingsService) -> None:
+    def __init__(self, uow: UowFactory, calendar: CalendarService, settings: SettingsService,
+                 profile_for: "Callable[[date], RegulationProfile] | None" = None) -> None:
         self._uow = uow
         self._calendar = calendar
         self._settings = settings
+        self._profile_for = profile_for  # the regulation profile in force on a day (the book's form)
 
     def daily_log(
         self, actor: User, date_from: date, date_to: date | None = None, filter: LogFilter | None = None
@@ -239,13 +244,19 @@ class SupervisionService:
         from oneStop.services import exports
 
         fmt = exports.export_format(fmt)
+        # the book's number, title and columns: the profile in force on the book's last day
+        # (Mẫu 06 of 2018; Mẫu 07 of 2025, fewer columns, kept per field)
+        profile = self._profile_for(log.date_to) if self._profile_for else None
+        spec = profile.forms.get("tracking_book") if profile else None
+        book = {"columns": spec.columns, "per_field": spec.has("per_field"), "title": spec.title} if spec else {}
         with self._uow(write=True) as uow:
             official = authorize(uow, actor, Permission.VIEW_DOSSIERS)
             agency = agency_from_row(uow.session.query(AgencyRow).first())
             data = exports.render(
-                fmt, data=log.to_json, xlsx=lambda: tracking_book_xlsx(log, unit=agency.name),
+                fmt, data=log.to_json, xlsx=lambda: tracking_book_xlsx(log, unit=agency.name, **book),
                 pdf=lambda: render_tracking_book(log, managing_agency=agency.managing_agency, unit=agency.name,
-                                                 place=agency.place or agency.province),
+                                                 place=agency.place or agency.province,
+                                                 **({"form_number": spec.number} if spec else {}), **book),
             )
             uow.append(Kind.LOG_EXPORTED, official.username, payload={
                 "format": fmt, "date_from": log.date_from.isoformat(), "date_to": log.date_to.isoformat(),

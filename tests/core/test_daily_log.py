@@ -129,3 +129,32 @@ def test_log_from_the_command_line(app, supervisor, book, tmp_path, capsys):
     assert main(["--data-dir", str(root), "log", "--date", "2026-11-19", "--format", "xlsx", "--out", str(out),
                  "--user", "binh.lv"]) == 0
     assert out.stat().st_size > 1000
+
+
+def test_the_book_follows_the_profile_in_force_columns_and_parts_per_field(app, admin, supervisor, book):
+    """Issue 15: the tracking book's number, title and columns come from the regulation profile
+    (Mẫu 07 of TT 03/2025 has fewer columns and is kept per field); the 2018 book keeps all."""
+    from dataclasses import replace
+
+    from tests.core.helpers import TEST_PROCEDURE, add_procedure
+
+    log = app.supervision.daily_log(supervisor, date(2026, 11, 19), date(2026, 11, 23))
+    before = " ".join(" ".join(page_texts(app.supervision.export_log(supervisor, log, "pdf"))).split())
+    assert "Mẫu số 06" in before and "Chuyển hồ sơ đến cơ quan giải quyết" in before and "Lĩnh vực:" not in before
+    app.profiles.publish(admin, {
+        "id": "tt03-thu", "name": "TT 03/2025 (thử)", "effective_from": "2026-11-01",
+        "forms": {"tracking_book": {"number": "Mẫu số 07", "title": "SỔ THEO DÕI HỒ SƠ", "fields": ["per_field"],
+                                    "columns": ["number", "code", "procedure", "applicant", "received", "due",
+                                                "returned", "signature"]}}})
+    add_procedure(app, replace(TEST_PROCEDURE, code="9.999002", field="Chứng thực"))
+    pdf = app.supervision.export_log(supervisor, log, "pdf")
+    text = " ".join(unicodedata.normalize("NFC", " ".join(page_texts(pdf))).split())
+    assert "Mẫu số 07" in text and "Chuyển hồ sơ đến cơ quan giải quyết" not in text
+    assert "Lĩnh vực: Hộ tịch" in text and all(r.code in text for r in log.rows)
+    workbook = load_workbook(io.BytesIO(app.supervision.export_log(supervisor, log, "xlsx")))
+    sheet = workbook["So theo doi"]
+    assert [c.value for c in sheet[4]] == ["STT", "Mã hồ sơ", "Tên thủ tục hành chính", "Tên cá nhân, tổ chức",
+                                           "Nhận hồ sơ", "Hẹn trả kết quả", "Trả kết quả", "Ký nhận"]
+    assert sheet.cell(5, 1).value == "Lĩnh vực: Hộ tịch"
+    numbers = [row[0] for row in sheet.iter_rows(min_row=6, max_row=5 + len(log.rows), values_only=True)]
+    assert numbers == list(range(1, len(log.rows) + 1))  # numbered within the field
