@@ -172,7 +172,7 @@ TARGET_POSTAL_OUT = _declare(
 DUE_SOON_DAYS = _declare("targets.due_soon_days", 2, "Số ngày làm việc tới để cảnh báo hồ sơ sắp đến hạn",
                          IntRange(1, 10))
 REPORT_HEAD_NAME = _declare("report.head_name", "",
-                            "Họ tên thủ trưởng đơn vị ký báo cáo định kỳ (để trống: ký tay)", Text(100))
+                            "Họ tên thủ trưởng cơ quan, đơn vị: ký báo cáo định kỳ và văn bản xin lỗi, gia hạn (để trống: ghi tay)", Text(100))
 TRACKING_FORMATS = _declare(
     "postal.tracking_formats", "",
     "Các dạng số hiệu bưu gửi khác S10 được chấp nhận (chữ, số, \\d, ., [A-Z0-9], {n}, {n,m}, ?; cách nhau bởi ;)",

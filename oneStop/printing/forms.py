@@ -93,6 +93,7 @@ class ApologyDocument:
     signer_title: str = "THỦ TRƯỞNG CƠ QUAN"
     return_place: str = ""
     number: str = ""  # "Số: …/…" left blank for the clerk when empty
+    extension: bool = False  # TT 03/2025: an apology *and a request to extend* the time
 
 
 @dataclass(frozen=True)
@@ -222,8 +223,9 @@ def render_apology(doc: ApologyDocument, *, paper: str = "A5") -> bytes:
     w.header(doc.header.managing_agency, doc.header.unit, vn_date(doc.header.dated, doc.header.place),
              form_number=doc.header.form_number)
     w.line(f"Số: {doc.number or '………/………'}", x=w.x, width=w.width * 0.4, align="center")
-    w.line("V/v xin lỗi và hẹn lại thời gian trả kết quả giải quyết hồ sơ", font=SERIF_ITALIC, size=page.body * 0.9,
-           x=w.x, width=w.width * 0.4)
+    subject = ("V/v xin lỗi và đề nghị gia hạn thời gian giải quyết hồ sơ" if doc.extension
+               else "V/v xin lỗi và hẹn lại thời gian trả kết quả giải quyết hồ sơ")
+    w.line(subject, font=SERIF_ITALIC, size=page.body * 0.9, x=w.x, width=w.width * 0.4)
     w.skip(page.body * 0.5)
     who = "Tổ chức" if doc.applicant.organisation else "Ông/Bà"
     w.line(f"Kính gửi: {who} {doc.applicant.name}", align="center", font=SERIF_BOLD)
@@ -235,8 +237,10 @@ def render_apology(doc: ApologyDocument, *, paper: str = "A5") -> bytes:
     )
     w.line(f"Tuy nhiên, đến nay cơ quan chưa trả kết quả giải quyết hồ sơ cho {who}. Lý do: {doc.reason}")
     w.line(
-        f"Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, công sức của {who}. Cơ quan xin lỗi {who} và sẽ trả "
-        f"kết quả giải quyết hồ sơ cho {who} vào {vn_time(doc.new_due_at)}"
+        f"Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, công sức của {who}. Cơ quan xin lỗi {who}"
+        + (f", đề nghị {who} đồng ý gia hạn thời gian giải quyết hồ sơ đến {vn_time(doc.new_due_at)} và cơ quan "
+           f"sẽ trả kết quả giải quyết hồ sơ cho {who} vào thời gian đó" if doc.extension
+           else f" và sẽ trả kết quả giải quyết hồ sơ cho {who} vào {vn_time(doc.new_due_at)}")
         + (f", tại {doc.return_place}." if doc.return_place else ".")
     )
     w.line("Xin trân trọng cảm ơn!", font=SERIF_ITALIC)

@@ -13,6 +13,7 @@ from oneStop.domain.errors import OneStopError
 from oneStop.domain.events import Kind
 from oneStop.domain.lifecycle import Transition
 from oneStop.domain.models import Agency, DocumentForm, Dossier, Event
+from oneStop.domain.profiles import FormSpec
 from oneStop.printing.forms import (
     ApologyDocument,
     ControlRow,
@@ -39,6 +40,12 @@ class NothingToPrint(OneStopError):
     that was never refused)."""
 
 
+def _daily_number(code: str) -> int:
+    """The daily number at the end of a dossier code (``…-261204-0012`` → 12)."""
+    tail = code.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
 def _last(events: Sequence[Event], transition: Transition) -> Event | None:
     found = [e for e in events if e.kind == transition.kind]
     return found[-1] if found else None
@@ -55,14 +62,17 @@ def build_form(
     events: Sequence[Event],
     agency: Agency,
     names: Mapping[str, str],
-    spec: tuple[str, str],
+    spec: FormSpec,
     *,
     now: datetime,
     paper: str,
     classify: Callable[[Dossier], str] | None,
+    head_name: str = "",
 ) -> bytes:
+    """Form ``kind`` of the dossier as its profile's ``spec`` says (number, title, who signs,
+    its document number); ``head_name`` is the head of the agency, for a form he signs."""
     def header(dated: datetime) -> FormHeader:
-        return FormHeader(spec[0], spec[1], agency.managing_agency, agency.name, agency.place or agency.province,
+        return FormHeader(spec.number, spec.title, agency.managing_agency, agency.name, agency.place or agency.province,
                           to_local(dated))
 
     if kind == "supplement":
@@ -93,13 +103,20 @@ def build_form(
         if event is None:
             raise NothingToPrint(f"Hồ sơ {dossier.code} chưa có văn bản xin lỗi và hẹn lại.")
         previous = datetime.fromisoformat(event.payload.get("previous_due_at") or dossier.original_due_at.isoformat())
+        signer = spec.signers[0] if spec.signers else None
+        actor_name = names.get(event.actor, event.actor)
+        signer_name = {"head": head_name, "none": ""}.get(signer.who, actor_name) if signer else actor_name
         return render_apology(
             ApologyDocument(
                 header(event.business_time), dossier.code, _party(dossier), dossier.procedure.name,
                 received_at=to_local(dossier.received_at), original_due_at=to_local(previous),
                 new_due_at=to_local(datetime.fromisoformat(event.payload["new_due_at"])),
-                reason=event.payload.get("reason", ""), signer_name=names.get(event.actor, event.actor),
+                reason=event.payload.get("reason", ""), signer_name=signer_name,
+                **({"signer_title": signer.title} if signer else {}),
                 return_place=agency.name,
+                number=spec.document_number_for(dossier.code, _daily_number(dossier.code),
+                                                to_local(event.business_time).date()),
+                extension=spec.has("extension"),
             ),
             paper=paper,
         )

@@ -11,7 +11,7 @@ from oneStop.domain.errors import InvalidFormat
 from oneStop.domain.events import Kind
 from oneStop.domain.models import Agency, Dossier, ReceivedDocument, ReturnMethod, User
 from oneStop.domain.permissions import Permission
-from oneStop.domain.profiles import RegulationProfile
+from oneStop.domain.profiles import FormSpec, RegulationProfile
 from oneStop.persistence.mapping import agency_from_row, dossier_from_row
 from oneStop.persistence.models import AgencyRow, UserRow
 from oneStop.domain import lifecycle
@@ -144,6 +144,7 @@ class PrintService:
             from oneStop.services.form_builders import build_form  # reportlab: loaded when first needed
 
             pdf = build_form(kind, dossier, events, agency, names, spec, now=now, paper=paper,
+                             head_name=self._settings.get(S.REPORT_HEAD_NAME),
                              classify=self._classifier(now))
             uow.append(Kind.FORM_PRINTED, official.username, dossier_id=dossier.id, payload={"form": kind, "paper": paper})
             uow.commit()
@@ -152,13 +153,14 @@ class PrintService:
     def _profile(self, profile_id: str) -> RegulationProfile | None:
         return next((p for p in self._profiles if p.id == profile_id), None)
 
-    def _form_spec(self, dossier: Dossier, kind: str) -> tuple[str, str]:
+    def _form_spec(self, dossier: Dossier, kind: str) -> FormSpec:
+        """The form as the dossier's profile defines it (number, title, signers, document
+        number …); a profile that does not name it gives the standard number and title."""
         profile = self._profile(dossier.profile_id)
         key = _PROFILE_KEYS[kind]
         if profile is not None and key in profile.forms:
-            spec = profile.form(key)
-            return spec.number, spec.title
-        return _DEFAULT_FORMS[kind]
+            return profile.form(key)
+        return FormSpec(*_DEFAULT_FORMS[kind])
 
     def _classifier(self, now):  # type: ignore[no-untyped-def]
         if self._calendar is None:

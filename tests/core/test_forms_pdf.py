@@ -63,6 +63,28 @@ def test_apology_letter_gives_both_appointments(app, official, supervisor, dossi
     assert "Lê Văn Bình" in text  # signed by the supervisor who recorded it
 
 
+def test_the_2025_apology_asks_to_extend_and_is_signed_by_the_head(app, admin, official, supervisor, clock):
+    """Issue 15 (TT 03/2025 Mẫu 04): an apology *and a request to extend*, with its document
+    number, signed by the head of the agency (the setting report.head_name), as the profile says."""
+    from oneStop import settings as S
+
+    app.profiles.publish(admin, {
+        "id": "tt03-thu", "name": "TT 03/2025 (thử)", "effective_from": "2026-11-01",
+        "forms": {"apology": {"number": "Mẫu số 04", "title": "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
+                              "document_number": "{seq}/XLGH", "fields": ["extension"],
+                              "signers": [{"title": "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ", "who": "head",
+                                           "note": "(Ký, ghi rõ họ tên và đóng dấu)"}]}}})
+    app.settings.set(admin, S.REPORT_HEAD_NAME, "Trần Văn Thủ")
+    add_procedure(app)
+    dossier = app.reception.receive(official, draft())
+    app.lifecycle.transition(supervisor, dossier.code, Transition.APOLOGISED, {
+        "reason": "Phải xác minh thông tin tại nơi cư trú cũ", "new_due_at": "2026-12-08T16:00:00+07:00"})
+    text = text_of(app.printing.form(official, "apology", dossier.code).pdf)
+    assert "V/v xin lỗi và đề nghị gia hạn thời gian giải quyết hồ sơ" in text and "Số: 1/XLGH" in text
+    assert "đề nghị Ông/Bà đồng ý gia hạn thời gian giải quyết hồ sơ đến 16 giờ 00 phút, ngày 08 tháng 12" in text
+    assert "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ" in text and "Trần Văn Thủ" in text and "Lê Văn Bình" not in text
+
+
 def test_control_sheet_is_the_history_printed(app, official, supervisor, dossier, clock):
     steps = [
         (Transition.TRANSFERRED, {"to_agency": "Công chức Tư pháp - Hộ tịch"}),
