@@ -136,9 +136,11 @@ class ControlSheetDocument:
     processing_agency: str
     rows: tuple[ControlRow, ...]
     cooperating_agencies: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())  # dated steps that are not handovers (apology, financial)
 
 
-def _begin(header: FormHeader, paper: str) -> tuple[Canvas, io.BytesIO, PageWriter]:
+def _begin(header: FormHeader, paper: str, code: str = "") -> tuple[Canvas, io.BytesIO, PageWriter]:
+    """A form's first page; every further page names the form and, given, the dossier's code."""
     fonts.register()
     page = paper_of(paper)
     buffer = io.BytesIO()
@@ -149,6 +151,8 @@ def _begin(header: FormHeader, paper: str) -> tuple[Canvas, io.BytesIO, PageWrit
 
     def continuation(w: PageWriter) -> None:
         w.line(f"{header.title} (tiếp theo)", font=SERIF_ITALIC, size=page.body * 0.9)
+        if code:
+            w.line(f"Mã hồ sơ: {code}", font=SERIF_BOLD, size=page.body * 0.95)
 
     w = PageWriter(canvas, page, on_new_page=continuation)
     w.header(header.managing_agency, header.unit, vn_date(header.dated, header.place), form_number=header.form_number)
@@ -280,8 +284,9 @@ def render_stop_notice(doc: StopNoticeDocument, *, paper: str = "A5") -> bytes:
 
 
 def render_control_sheet(doc: ControlSheetDocument, *, paper: str = "A5") -> bytes:
-    """Mẫu 05: the dossier's history, printed. One row per handover."""
-    canvas, buffer, w = _begin(doc.header, paper)
+    """Mẫu 05: the dossier's history, printed. One row per handover, with room for both
+    signatures; the code on every page; the steps that are not handovers under the table."""
+    canvas, buffer, w = _begin(doc.header, paper, doc.code)
     body = w.paper.body
     module = 0.254 * mm
     if code128_width(doc.code, module) > w.width + 20 * module:  # a 35-character agency identifier at A5
@@ -299,9 +304,9 @@ def render_control_sheet(doc: ControlSheetDocument, *, paper: str = "A5") -> byt
     w.skip(body * 0.4)
     rows = []
     for row in doc.rows:
-        people = "Người giao" + (f": {row.giver_name}" if row.giver_name else "") + "\nNgười nhận" + (
-            f": {row.taker_name}" if row.taker_name else ""
-        )
+        # each signer gets a blank line to sign on, then the name printed
+        people = (f"Người giao (ký):\n \n{row.giver_name or '…………………'}\n"
+                  f"Người nhận (ký):\n \n{row.taker_name or '…………………'}")
         rows.append(
             [
                 f"1. Giao: {row.giver}\n2. Nhận: {row.taker}",
@@ -313,8 +318,13 @@ def render_control_sheet(doc: ControlSheetDocument, *, paper: str = "A5") -> byt
     w.table(
         ("TÊN CƠ QUAN", "THỜI GIAN GIAO, NHẬN HỒ SƠ", "KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/Đúng hạn/Quá hạn)", "GHI CHÚ"),
         rows,
-        (0.30, 0.34, 0.18, 0.18),
+        (0.28, 0.31, 0.16, 0.25),
         size=body * 0.9,
         align=("left", "left", "center", "left"),
     )
+    if doc.notes:
+        w.skip(body * 0.3)
+        w.line("Các bước khác trong quá trình giải quyết:", font=SERIF_ITALIC)
+        for note in doc.notes:
+            w.line(f"- {note}", size=body * 0.9)
     return _finish(canvas, buffer)

@@ -14,6 +14,7 @@ from oneStop.domain.events import Kind
 from oneStop.domain.lifecycle import Transition
 from oneStop.domain.models import Agency, DocumentForm, Dossier, Event
 from oneStop.domain.profiles import FormSpec
+from oneStop.printing.layout import money
 from oneStop.printing.forms import (
     ApologyDocument,
     ControlRow,
@@ -147,9 +148,18 @@ def control_sheet(
     header: FormHeader,
     classify: Callable[[Dossier], str] | None,
 ) -> ControlSheetDocument:
-    """The rows of Mẫu 05 from the events, in the order they happened."""
+    """The rows of the control sheet from the events, in the order they happened: one row per
+    handover of the dossier; what is not a handover (an apology, a financial obligation) is a
+    dated line under the table. The receiving unit is named as its header names it."""
+    unit = agency.name or UNIT
+    post = "Bưu chính công ích"
+
+    def place(name: str) -> str:  # the unit by its own name, however an event wrote it
+        return unit if name in ("", UNIT, "Bộ phận Một cửa") else name
+
     rows: list[ControlRow] = []
-    holder = UNIT  # who has the dossier now
+    notes: list[str] = []
+    holder = unit  # who has the dossier now
     cooperating: list[str] = []
     result = classify(dossier) if classify and dossier.finished_at else ""
     finished_at = dossier.finished_at
@@ -159,43 +169,56 @@ def control_sheet(
         p = e.payload
         ends = finished_at is not None and abs((e.business_time - finished_at).total_seconds()) < 1
         if e.kind == Kind.DOSSIER_RECEIVED:
-            rows.append(ControlRow(APPLICANT, UNIT, at, note="Tiếp nhận hồ sơ", giver_name=dossier.applicant.name,
-                                   taker_name=who))
+            by_post = dossier.channel.value == "postal"
+            note = "Tiếp nhận hồ sơ" + (f" qua bưu chính công ích, số hiệu bưu gửi {dossier.postal_tracking}"
+                                        if by_post and dossier.postal_tracking else "")
+            rows.append(ControlRow(post if by_post else APPLICANT, unit, at, note=note,
+                                   giver_name="" if by_post else dossier.applicant.name, taker_name=who))
             continue
         transition = Transition.of_kind(e.kind)
         if transition is None:
             continue
         if transition is Transition.TRANSFERRED:
             to = p.get("to_agency", "")
-            rows.append(ControlRow(p.get("from_agency") or holder, to, at, note=p.get("note", ""), giver_name=who))
-            if holder not in (UNIT, to) and to not in cooperating:
+            rows.append(ControlRow(place(p.get("from_agency") or holder), to, at, note=p.get("note", ""),
+                                   giver_name=who))
+            if holder != unit and to != unit and to not in cooperating:
                 cooperating.append(to)
             holder = to
         elif transition is Transition.RESULT_RECEIVED:
-            rows.append(ControlRow(p.get("from_agency") or holder, UNIT, at, result if ends else "",
+            rows.append(ControlRow(place(p.get("from_agency") or holder), unit, at, result if ends else "",
                                    note="Nhận kết quả", taker_name=who))
-            holder = UNIT
+            holder = unit
         elif transition is Transition.RESULT_READY:
-            rows.append(ControlRow(holder, UNIT, at, result if ends else "", note="Đã có kết quả", taker_name=who))
-            holder = UNIT
+            rows.append(ControlRow(holder, unit, at, result if ends else "", note="Đã có kết quả", taker_name=who))
+            holder = unit
         elif transition is Transition.SUPPLEMENT_REQUESTED:
             rows.append(ControlRow(holder, APPLICANT, at, note=f"Yêu cầu bổ sung: {p.get('reason', '')}",
                                    giver_name=who))
         elif transition is Transition.SUPPLEMENT_RECEIVED:
             rows.append(ControlRow(APPLICANT, holder, at, note="Nhận hồ sơ bổ sung", taker_name=who))
         elif transition is Transition.RETURNED:
-            taker = p.get("collected_by") or ("Bưu chính công ích" if p.get("method") == "post" else APPLICANT)
-            rows.append(ControlRow(UNIT, taker, at, result if ends else "", note="Trả kết quả", giver_name=who))
+            by_post = p.get("method") == "post"
+            taker = p.get("collected_by") or (post if by_post else APPLICANT)
+            note = "Trả kết quả"
+            if by_post:
+                note += " qua bưu chính công ích" + (f", số hiệu bưu gửi {p['tracking']}" if p.get("tracking") else "")
+            rows.append(ControlRow(unit, taker, at, result if ends else "", note=note, giver_name=who,
+                                   taker_name=p.get("collected_by", "")))
         elif transition in (Transition.REFUSED, Transition.STOPPED, Transition.WITHDRAWN):
             rows.append(ControlRow(holder, APPLICANT, at, result if ends else "",
                                    note=f"{transition.label.capitalize()}: {p.get('reason', '')}".rstrip(": "),
                                    giver_name=who))
-        elif transition is Transition.APOLOGISED:
+        elif transition is Transition.APOLOGISED:  # a letter to the applicant, not a handover
             new_due = to_local(datetime.fromisoformat(p["new_due_at"]))
-            rows.append(ControlRow(holder, APPLICANT, at,
-                                   note=f"Xin lỗi, hẹn lại {new_due:%H:%M %d/%m/%Y}: {p.get('reason', '')}",
-                                   giver_name=who))
+            notes.append(f"{at:%H:%M %d/%m/%Y}: xin lỗi, hẹn lại ngày trả kết quả {new_due:%H:%M %d/%m/%Y} "
+                         f"({who}). Lý do: {p.get('reason', '')}")
+        elif transition is Transition.FINANCIAL_REQUESTED:
+            amount = f" {money(int(p['amount']))}" if p.get("amount") else ""
+            notes.append(f"{at:%H:%M %d/%m/%Y}: yêu cầu thực hiện nghĩa vụ tài chính{amount} ({who}).")
+        elif transition is Transition.FINANCIAL_MET:
+            notes.append(f"{at:%H:%M %d/%m/%Y}: người nộp đã thực hiện nghĩa vụ tài chính ({who}).")
     return ControlSheetDocument(
         header, dossier.code, dossier.applicant.name, to_local(dossier.received_at), to_local(dossier.due_at),
-        dossier.processing_agency or dossier.procedure.agency, tuple(rows), tuple(cooperating),
+        dossier.processing_agency or dossier.procedure.agency, tuple(rows), tuple(cooperating), tuple(notes),
     )

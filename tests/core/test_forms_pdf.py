@@ -141,3 +141,31 @@ def test_a_dossier_ended_without_a_result_is_never_printed_early(app, official, 
     book = " ".join(" ".join(cells) for cells in book_rows(log.rows))
     for printed in (sheet, book):
         assert not any(word in printed for word in ("Trước hạn", "Đúng hạn", "Quá hạn"))
+
+
+def test_the_control_sheet_has_room_to_sign_the_code_on_every_page_and_every_step(app, official, supervisor,
+                                                                                    dossier, clock):
+    """Issue 15: the control sheet had no room to sign, no code on page 2, named the unit two
+    ways, listed the apology as a handover, and missed the financial steps and the tracking number."""
+    steps = [
+        (official, Transition.TRANSFERRED, {"to_agency": "Công chức Tư pháp - Hộ tịch"}),
+        (official, Transition.FINANCIAL_REQUESTED, {"amount": 50000}),
+        (official, Transition.FINANCIAL_MET, {}),
+        (supervisor, Transition.APOLOGISED, {"reason": "Chờ xác minh", "new_due_at": "2026-12-10T16:00:00+07:00"}),
+        (official, Transition.RESULT_RECEIVED, {}),
+        (official, Transition.RETURNED, {"method": "post", "collected_by": "Trần Văn Bưu", "tracking": "EE471108151FR"}),
+    ]
+    for actor, transition, payload in steps:
+        clock.advance(hours=2)
+        app.lifecycle.transition(actor, dossier.code, transition, payload)
+    pdf = app.printing.form(supervisor, "control-sheet", dossier.code).pdf
+    pages = [squash(t) for t in page_texts(pdf)]
+    text = " ".join(pages)
+    assert len(pages) >= 2 and all(f"Mã hồ sơ: {dossier.code}" in page for page in pages)
+    assert text.count("Người giao (ký):") == 4 and text.count("Người nhận (ký):") == 4  # four handovers
+    assert "Bộ phận Một cửa" not in text and "Bộ phận tiếp nhận và trả kết quả" not in text
+    assert "xin lỗi, hẹn lại ngày trả kết quả 16:00 10/12/2026" in text and "Chờ xác minh" in text
+    assert "yêu cầu thực hiện nghĩa vụ tài chính 50.000" in text and "đã thực hiện nghĩa vụ tài chính" in text
+    assert "số hiệu bưu gửi EE471108151FR" in text
+    assert "2. Nhận: Trần Văn Bưu" in text and text.count("Trần Văn Bưu") == 2  # named under the signature too
+    assert decode(page_images(pdf)[0]).get("Code128") == [dossier.code]
