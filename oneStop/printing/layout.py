@@ -177,6 +177,8 @@ class PageWriter:
         self.width = paper.usable_width
         self.y = paper.height - paper.top
         self.pages = 1
+        #: vertical spacing factor (1 = normal): a form that must fit on one sheet tightens it
+        self.spacing = 1.0
 
     # -- page flow ---------------------------------------------------------------------------
     @property
@@ -227,7 +229,7 @@ class PageWriter:
     ) -> None:
         """Wrapped rich text; continuation lines start ``indent`` to the right of ``x``."""
         size = size or self.paper.body
-        leading = leading or size * 1.25
+        leading = leading or size * (1 + 0.25 * self.spacing)
         x = self.x if x is None else x
         width = self.width if width is None else width
         lines = wrap_runs(runs, size, width - indent, first_width=width)
@@ -318,7 +320,7 @@ class PageWriter:
         repeated when the table continues on a new page. ``min_heights`` reserves room in a row
         (for a barcode, say) and ``after_row(index, column_lefts, top, height)`` draws into it."""
         size = size or self.paper.body
-        pad = size * 0.3
+        pad = size * 0.3 * (0.5 + 0.5 * self.spacing)
         leading = size * 1.2
         cols = [w * self.width for w in widths]
         align = align or ["left"] * len(headers)
@@ -363,18 +365,23 @@ class PageWriter:
             draw_row(lines, h, align)
             if after_row is not None:
                 after_row(index, lefts, top, h)
-        self.y -= size * 0.6
+        self.y -= size * 0.6 * self.spacing
 
     # -- signatures ----------------------------------------------------------------------------
     def signatures(self, blocks: Sequence[tuple[str, str]], *, space: float | None = None) -> None:
-        """Side-by-side signature blocks: (title, name printed under the signature)."""
+        """Side-by-side signature blocks: (title, name printed under the signature). A long
+        name (an organisation's) wraps within its own block at the body size, never running
+        into the next block nor shrunk out of reading."""
         p = self.paper
-        space = space if space is not None else p.body * 3.6
-        need = p.body * 2.6 + space + p.body * 1.3
-        self.ensure(need)
+        space = space if space is not None else p.body * 3.6 * max(self.spacing, 0.75)
         w = self.width / len(blocks)
+        name_leading = p.body * 1.2
+        names = [wrap_runs([(name, SERIF_BOLD)], p.body, w - 4) if name else [] for _, name in blocks]
+        lines = max((len(n) for n in names), default=1) or 1
+        need = p.body * 2.6 + space + p.body * 0.3 + lines * name_leading
+        self.ensure(need)
         top = self.y
-        for i, (title, name) in enumerate(blocks):
+        for i, (title, _) in enumerate(blocks):
             if not title:
                 continue  # an empty block keeps its place (the signature sits on the right)
             cx = self.x + w * i + w / 2
@@ -384,10 +391,10 @@ class PageWriter:
             y -= p.body * 1.25
             self.c.setFont(SERIF_ITALIC, p.body * 0.9)
             self.c.drawCentredString(cx, y, "(Ký và ghi rõ họ tên)")
-            if name:
-                y -= space
-                self.c.setFont(SERIF_BOLD, fit_size(name, SERIF_BOLD, p.body, w - 4))
-                self.c.drawCentredString(cx, y, printable(name, SERIF_BOLD))
+            y -= space
+            for line in names[i]:
+                self.draw_runs(line, self.x + w * i + 2, y, p.body, align="center", width=w - 4)
+                y -= name_leading
         self.y = top - need
 
     def watermark(self, text: str) -> None:

@@ -1,7 +1,8 @@
 """Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả (rules §2.1), as PDF bytes.
 
-One page per copy ("Liên 1: Lưu", "Liên 2: Giao người nộp"); a copy whose content does not fit
-continues on a further page. The dossier code is printed as text, as a Code128 barcode drawn
+One sheet per copy ("Liên 1: Lưu", "Liên 2: Giao người nộp"): a copy whose content does not fit
+is drawn with tighter spacing, then smaller type down to a floor (8 pt on A5), and only then
+continues on a further page that repeats the code. The dossier code is printed as text, as a Code128 barcode drawn
 from python-barcode's module pattern, and as a QR code. A reprint carries "BẢN IN LẠI" with
 its time, in the body and as a watermark.
 """
@@ -9,7 +10,8 @@ its time, in the body and as a watermark.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from reportlab.lib.units import mm
@@ -17,7 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from oneStop.printing import fonts
-from oneStop.printing.barcodes import code128_width, draw_code128, draw_qr
+from oneStop.printing.barcodes import code128_modules, code128_width, draw_code128, draw_qr
 from oneStop.printing.layout import (
     SERIF,
     SERIF_BOLD,
@@ -33,6 +35,16 @@ from oneStop.printing.layout import (
 
 FORM_COLUMNS = ("ban_chinh", "ban_sao_chung_thuc", "ban_photo")
 REPRINT = "BẢN IN LẠI"
+#: a 600 dpi printer dot, in points: bar widths are whole dots so every bar prints alike
+DOT = 72 / 600
+#: the Code128 module wanted: 10 dots at 600 dpi (0.42 mm); beside the QR code only if at least
+#: 9 dots (0.38 mm) fit there: narrower bars do not read from a slightly blurred 150 dpi scan
+MODULE = 10 * DOT
+MODULE_BESIDE_QR = 9 * DOT
+#: spacing factors tried before the type gets smaller, and the smallest body size (of the
+#: paper's body size) before a copy is allowed to continue on a second sheet
+SPACINGS = (1.0, 0.8, 0.6)
+SMALLEST_BODY = 0.8
 
 
 @dataclass(frozen=True)
@@ -119,54 +131,83 @@ def render_receipt(doc: ReceiptDocument, *, paper: str = "A5") -> bytes:
     for number, copy in enumerate(doc.copies or ("",)):
         if number:
             canvas.showPage()
-        _draw_copy(canvas, doc, page, copy)
+        fitted, spacing = _fit(doc, page, copy)
+        _draw_copy(canvas, doc, fitted, copy, spacing)
     canvas.save()
     return buffer.getvalue()
 
 
-def _draw_copy(canvas: Canvas, doc: ReceiptDocument, page, copy: str) -> None:  # type: ignore[no-untyped-def]
+def _scaled(page, body: float):  # type: ignore[no-untyped-def]
+    factor = body / page.body
+    return replace(page, body=body, heading=page.heading * factor, title=page.title * factor)
+
+
+def _fit(doc: ReceiptDocument, page, copy: str):  # type: ignore[no-untyped-def]
+    """The paper (with its type sizes) and spacing at which one copy takes one sheet: first
+    tighter spacing, then smaller type by half points down to the floor. If nothing fits, the
+    floor: the copy continues on a further sheet."""
+    tries = [(page.body, s) for s in SPACINGS]
+    body = page.body - 0.5
+    floor = round(page.body * SMALLEST_BODY * 2) / 2
+    while body >= floor:
+        tries.append((body, SPACINGS[-1]))
+        body -= 0.5
+    for body, spacing in tries:
+        fitted = _scaled(page, body)
+        scratch = Canvas(io.BytesIO(), pagesize=(page.width, page.height))
+        if _draw_copy(scratch, doc, fitted, copy, spacing) == 1:
+            return fitted, spacing
+    return _scaled(page, tries[-1][0]), tries[-1][1]
+
+
+def _draw_copy(canvas: Canvas, doc: ReceiptDocument, page, copy: str, spacing: float = 1.0) -> int:  # type: ignore[no-untyped-def]
+    """Draw one copy; returns the number of sheets it took."""
     body = page.body
+    gap = body * spacing
     reprint_line = f"{REPRINT} lúc {doc.reprint_at:%H:%M ngày %d/%m/%Y}" if doc.reprint_at else ""
 
     def continuation(w: PageWriter) -> None:
         if reprint_line:
             w.watermark(REPRINT)
         w.line(f"{doc.title} — {doc.code} ({copy}, tiếp theo)", font=SERIF_ITALIC, size=body * 0.9)
-        w.skip(body * 0.3)
+        w.skip(gap * 0.3)
 
     w = PageWriter(canvas, page, on_new_page=continuation)
+    w.spacing = spacing
     if reprint_line:
         w.watermark(REPRINT)
     w.header(doc.managing_agency, doc.receiving_unit, vn_date(doc.received_at, doc.place), form_number=doc.form_number)
 
     # 1. title
     title_size = fit_size(doc.title, SERIF_BOLD, page.title, w.width)
-    w.line(doc.title, font=SERIF_BOLD, size=title_size, align="center", leading=title_size * 1.35)
+    w.line(doc.title, font=SERIF_BOLD, size=title_size, align="center", leading=title_size * (1 + 0.35 * spacing))
     if reprint_line:
         w.line(reprint_line, font=SERIF_BOLD, size=body, align="center")
 
     # 2–3. the code, its barcode and QR, the copy marker
-    module = 0.254 * mm  # 3 dots at 300 dpi, 6 at 600
-    bar_height = 10 * mm
+    bar_height = (10 if spacing >= 1 else 8) * mm  # a tilted scan still crosses 8 mm of bars
     qr_size = 19 * mm
     block_top = w.y
     code_size = body * 1.05
     w.rich([("Mã hồ sơ: ", SERIF), (doc.code, SERIF_BOLD)], size=code_size)
     code_line_end = w.x + stringWidth("Mã hồ sơ: ", SERIF, code_size) + stringWidth(doc.code, SERIF_BOLD, code_size)
+    modules = len(code128_modules(doc.code))
+    module = min(MODULE, math.floor((w.width - qr_size) / ((modules + 20) * DOT) - 1e-6) * DOT)
+    beside_qr = module >= MODULE_BESIDE_QR
+    if not beside_qr:
+        # a long code (agency identifiers up to 35 characters, QĐ 20/2020): the symbol takes its
+        # own row under the QR, the whole width with its quiet zones in the margins; bars of
+        # whole printer dots, narrower than wanted (never under 5 at 600 dpi) only if the row
+        # is too short for it. A copy being fitted on one sheet takes a smaller QR code.
+        module = max(5 * DOT, min(MODULE, (w.width // (modules * DOT)) * DOT))
+        if spacing < 1:
+            qr_size = 15 * mm
     qr_x = w.x + w.width - qr_size + 2 * mm
     qr_bottom = block_top - qr_size + body * 0.2
     draw_qr(canvas, doc.qr_text or doc.code, qr_x, qr_bottom, qr_size)
-    beside_qr = code128_width(doc.code, module) < w.width - qr_size
-    if not beside_qr:
-        # a long agency identifier (up to 35 characters, QĐ 20/2020): the symbol takes its own
-        # row under the QR, the whole width with its quiet zones in the margins; narrower bars
-        # (5 dots at 600 dpi) only if even that is too short
-        room = w.width + 20 * module
-        if code128_width(doc.code, module) > room:
-            module = 0.2117 * mm
-    bar_y = (w.y if beside_qr else qr_bottom - body * 0.3) - bar_height - body * 0.1
+    bar_y = (w.y if beside_qr else qr_bottom - gap * 0.3) - bar_height - gap * 0.1
     draw_code128(canvas, doc.code, w.x - 10 * module, bar_y, module=module, height=bar_height)
-    below = min(bar_y, qr_bottom) - body * 0.3
+    below = min(bar_y, qr_bottom) - gap * 0.3
     if copy:
         # the copy marker never in the symbol's quiet zone: on the code's line, between the code
         # and the QR, if it fits there; else, with the symbol on its own row, beside the QR;
@@ -201,7 +242,7 @@ def _draw_copy(canvas: Canvas, doc: ReceiptDocument, page, copy: str) -> None:  
     w.rich([("Nội dung yêu cầu giải quyết: ", SERIF), (doc.procedure_name, SERIF_BOLD)])
 
     # 7–8. the documents
-    w.skip(body * 0.15)
+    w.skip(gap * 0.15)
     w.line("1. Thành phần hồ sơ nộp gồm:")
     rows = []
     for number, line in enumerate(doc.documents, 1):
@@ -215,7 +256,7 @@ def _draw_copy(canvas: Canvas, doc: ReceiptDocument, page, copy: str) -> None:  
     w.table(
         ("TT", "Tên giấy tờ", "Bản chính", "Bản sao chứng thực", "Bản photo"),
         rows,
-        (0.06, 0.53, 0.12, 0.17, 0.12),
+        (0.06, 0.61, 0.1, 0.13, 0.1),
         size=body * 0.92,
         align=("center", "left", "center", "center", "center"),
     )
@@ -238,7 +279,7 @@ def _draw_copy(canvas: Canvas, doc: ReceiptDocument, page, copy: str) -> None:  
     volume = doc.register_volume or "……"
     number = f"{doc.register_number:d}" if doc.register_number else "……"
     w.line(f"Vào Sổ theo dõi hồ sơ, Quyển số: {volume}   Số thứ tự: {number}", font=SERIF_ITALIC)
-    w.skip(body * 0.2)
+    w.skip(gap * 0.2)
 
     # 15. signatures
     w.signatures((("NGƯỜI NỘP HỒ SƠ", doc.applicant_name), ("NGƯỜI TIẾP NHẬN HỒ SƠ", doc.official_name)))
@@ -257,3 +298,4 @@ def _draw_copy(canvas: Canvas, doc: ReceiptDocument, page, copy: str) -> None:  
     w.line("Khi đến nhận kết quả, Ông/Bà mang theo Giấy này.", font=SERIF_BOLD_ITALIC, size=small)
     if lookup:
         w.line(" — ".join(lookup) + ".", font=SERIF_ITALIC, size=small)
+    return w.pages

@@ -1,0 +1,156 @@
+"""The receipt an official signs without correcting (issue 15): one sheet per copy with the
+longest values reception accepts, an organisation's long name wrapped in its own signature
+block, and a Code128 that reads from a slightly blurred, tilted 150 dpi scan."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import pytest
+from PIL import ImageFilter
+from pypdf import PdfReader
+
+from oneStop.domain.drafts import MAX_ADDRESS, MAX_DOCUMENT_COUNT, MAX_DOCUMENT_NAME, MAX_NAME, MAX_SETS
+from oneStop.printing.receipt import ReceiptDocument, ReceiptLine, render_receipt
+from tests.core.pdf_tools import decode, page_images, page_texts
+
+#: the longest procedure name of the national catalog is under 300 characters
+LONGEST_PROCEDURE = 300
+
+
+def _long(text: str, length: int) -> str:
+    """``text`` repeated and cut to exactly ``length`` characters, ending on a letter."""
+    out = (text * (length // len(text) + 1))[:length]
+    return out[:-1] + "x" if out.endswith(" ") else out
+
+
+ORGANISATION = _long("Công ty trách nhiệm hữu hạn thương mại dịch vụ xây dựng Hòa Bình Thanh Hóa ", MAX_NAME)
+
+
+def _longest(*, reprint: bool, code: str = "G12.18.112.001-261204-0012") -> ReceiptDocument:
+    """Every field at the longest reception lets through, one document of the longest name."""
+    return ReceiptDocument(
+        code=code,
+        receiving_unit="Bộ phận tiếp nhận và trả kết quả Trung tâm Phục vụ hành chính công tỉnh Thanh Hóa",
+        managing_agency="Ủy ban nhân dân tỉnh Thanh Hóa",
+        place="Thanh Hóa",
+        applicant_name=ORGANISATION,
+        organisation=True,
+        owner_name=_long("Nguyễn Thị Hoàng Phương Thảo ", MAX_NAME),
+        address=_long("Số 125 đường Lê Lợi, phường Điện Biên, thành phố Thanh Hóa, tỉnh Thanh Hóa; ", MAX_ADDRESS),
+        phone="0912345678",
+        email="phongtochuchanhchinh.congtyhoabinh@example.com.vn",
+        citizen_id="038190012345",
+        procedure_name=_long("Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất ", LONGEST_PROCEDURE),
+        received_at=datetime(2026, 12, 4, 9, 15),
+        due_at=datetime(2026, 12, 18, 9, 15),
+        documents=(
+            ReceiptLine(_long("Giấy chứng nhận quyền sử dụng đất quyền sở hữu nhà ở ", MAX_DOCUMENT_NAME), "ban_chinh",
+                        MAX_DOCUMENT_COUNT),
+        ),
+        sets=MAX_SETS,
+        processing_days=10,
+        return_by_post=True,
+        delivery_address=_long("Thôn Đông, xã Quảng Phú, tỉnh Thanh Hóa; ", MAX_ADDRESS),
+        register_volume="12",
+        register_number=123456,
+        fee=999_999_999_999,
+        official_name=_long("Nguyễn Thị Hoàng Phương Thảo ", MAX_NAME),
+        lookup_url="https://dichvucong.thanhhoa.gov.vn/tra-cuu-ho-so",
+        hotline="0237 3 123 456",
+        priority=True,
+        printed_at=datetime(2026, 12, 4, 9, 16),
+        reprint_at=datetime(2026, 12, 5, 10, 0) if reprint else None,
+    )
+
+
+def _pages(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.mark.parametrize("reprint", [False, True])
+@pytest.mark.parametrize("paper", ["A5", "A4"])
+def test_the_longest_receipt_takes_one_sheet_per_copy(paper, reprint):
+    """A5 receipts ran onto a second sheet, the signature block alone on it (issue 15)."""
+    doc = _longest(reprint=reprint)
+    pdf = render_receipt(doc, paper=paper)
+    texts = page_texts(pdf)
+    assert _pages(pdf) == len(doc.copies) == 2, (paper, reprint)
+    for text, copy in zip(texts, doc.copies):
+        assert copy in text and "NGƯỜI TIẾP NHẬN HỒ SƠ" in text and "mang theo Giấy này" in text
+
+
+def test_the_type_never_goes_under_8_points_on_a5_and_what_cannot_fit_continues_with_the_code():
+    doc = _longest(reprint=True)
+    many = doc.documents * 6
+    from dataclasses import replace
+
+    pdf = render_receipt(replace(doc, documents=many, copies=("Liên 1: Lưu",)), paper="A5")
+    assert _pages(pdf) >= 2
+    assert doc.code in page_texts(pdf)[1]
+    sizes: list[float] = []
+    reader = PdfReader(io.BytesIO(pdf))
+
+    def visit(text, cm, tm, font_dict, font_size):  # type: ignore[no-untyped-def]
+        if text.strip():
+            sizes.append(font_size * tm[0] * cm[0] if tm[0] and cm[0] else font_size)
+
+    for page in reader.pages:
+        page.extract_text(visitor_text=visit)
+    body = [s for s in sizes if s > 1]
+    # the body at the 8 pt floor: the table at 0.92 and the small print at 0.85 of it
+    assert min(body) >= 8 * 0.85 - 0.01, min(body)
+
+
+def _strings(pdf: bytes) -> list[tuple[float, float, float, str]]:
+    """(x, y, font size, text) of every string drawn on page 1."""
+    found: list[tuple[float, float, float, str]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):  # type: ignore[no-untyped-def]
+        if text.strip():
+            found.append((tm[4] + cm[4], tm[5] + cm[5], font_size * (tm[0] or 1) * (cm[0] or 1), text.strip()))
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize("paper", ["A5", "A4"])
+def test_an_organisations_long_name_wraps_within_its_signature_block_at_the_body_size(paper):
+    """The name was shrunk to 6 pt and still ran over the official's name (issue 15)."""
+    from dataclasses import replace
+
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from oneStop.printing.fonts import SERIF_BOLD
+    from oneStop.printing.layout import paper as paper_of
+
+    doc = replace(_longest(reprint=False), official_name="Lê Văn Tâm")
+    pdf = render_receipt(doc, paper=paper)
+    page = paper_of(paper)
+    middle = page.left + page.usable_width / 2
+    strings = _strings(pdf)
+    (title_y,) = [y for _, y, _, t in strings if t == "NGƯỜI NỘP HỒ SƠ"]
+    (official_x, official_y, _, _) = next(s for s in strings if s[3] == "Lê Văn Tâm")
+    (body,) = {size for _, y, size, t in strings if t == "NGƯỜI NỘP HỒ SƠ"}
+    lines = [s for s in strings if s[1] < title_y and s[1] >= official_y - 3 * body * 1.25 and s[0] < middle
+             and not s[3].startswith("(")]
+    assert 2 <= len(lines) <= 3, lines
+    for x, _, size, line in lines:
+        assert size >= body - 0.01, (size, line)  # the signature block's bold body size, not shrunk
+        assert page.left <= x and x + stringWidth(line, SERIF_BOLD, size) <= middle, (line, x, middle)
+    assert " ".join(line for *_, line in lines) == ORGANISATION
+    assert body >= (8 if paper == "A5" else 10)
+
+
+CODES = ["000.17.22.H56-261204-0012", "G12.18.112.001-261204-0012"]
+
+
+@pytest.mark.parametrize("code", CODES)
+@pytest.mark.parametrize("paper", ["A5", "A4"])
+def test_the_code128_reads_from_a_blurred_tilted_150_dpi_scan(code, paper):
+    """Bars of 0.254 mm did not read at 150 dpi with a little blur and a 3° tilt (issue 15)."""
+    pdf = render_receipt(_longest(reprint=False, code=code), paper=paper)
+    for image in page_images(pdf, dpi=150):
+        scan = image.filter(ImageFilter.GaussianBlur(0.6)).rotate(3, expand=True, fillcolor=255)
+        assert decode(scan).get("Code128") == [code], (paper, code)
