@@ -222,6 +222,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--admin", required=True, help="tên đăng nhập của quản trị viên")
     s.add_argument("--admin-name", default="Quản trị viên", help="họ tên quản trị viên")
     s.add_argument("--no-sample-catalog", action="store_true", help="không nạp danh mục thủ tục mẫu")
+    s.add_argument("--lookup-url", default="", help="trang tra cứu hồ sơ in trên phiếu, ví dụ https://dichvucong.gov.vn")
+    s.add_argument("--hotline", default="", help="đường dây nóng in trên phiếu, ví dụ 0237 3852 123 hoặc 1900 xxxx")
+
+    ag = sub.add_parser("agency", help="cơ quan: tên, trang tra cứu, đường dây nóng").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    ags = ag.add_parser("set", help="đổi trang tra cứu hồ sơ và/hoặc đường dây nóng in trên phiếu "
+                                    "(gửi đến các quầy khác của cơ quan khi đồng bộ; \"\" để bỏ)")
+    ags.add_argument("--lookup-url", help="trang tra cứu hồ sơ, http:// hoặc https://, tối đa 200 ký tự")
+    ags.add_argument("--hotline", help="số điện thoại hoặc số tổng đài 1800/1900")
+    ags.add_argument("--by", help="quản trị viên thực hiện (mặc định: quản trị viên đầu tiên)")
+    agw = ag.add_parser("show", help="thông tin cơ quan in trên phiếu")
+    agw.add_argument("--json", action="store_true")
 
     u = sub.add_parser("users", help="người dùng").add_subparsers(dest="action", required=True, parser_class=_Parser)
     ua = u.add_parser("add", help="thêm người dùng (mật khẩu từ ONESTOP_PASSWORD hoặc nhập)")
@@ -635,6 +647,24 @@ def cmd_settings(app, args) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
+def cmd_agency(app, args) -> int:  # type: ignore[no-untyped-def]
+    if args.action == "set":
+        if args.lookup_url is None and args.hotline is None:
+            raise ValidationError("setting", "cần --lookup-url hoặc --hotline")
+        agency = app.setup.set_contact(_actor(app, args.by), lookup_url=args.lookup_url, hotline=args.hotline)
+    else:
+        agency = app.setup.agency()
+    fields = {"code": agency.code, "name": agency.name, "managing_agency": agency.managing_agency,
+              "lookup_url": agency.lookup_url, "hotline": agency.hotline}
+    if getattr(args, "json", False):
+        _print_json(fields)
+        return 0
+    print(f"{agency.name} ({agency.code}), thuộc {agency.managing_agency}")
+    print(f"Tra cứu hồ sơ tại: {agency.lookup_url or '(không in)'}")
+    print(f"Đường dây nóng: {agency.hotline or '(không in)'}")
+    return 0
+
+
 def cmd_diagnostics(app, args) -> int:  # type: ignore[no-untyped-def]
     from oneStop.services.diagnostics import write_bundle
 
@@ -707,6 +737,8 @@ def cmd_setup(app, args) -> int:  # type: ignore[no-untyped-def]
             admin_full_name=args.admin_name,
             admin_password=password,
             place=args.place,
+            lookup_url=args.lookup_url,
+            hotline=args.hotline,
             load_sample_catalog=not args.no_sample_catalog,
         )
     )
@@ -1212,6 +1244,7 @@ COMMANDS: dict[str, Callable[..., int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "settings": cmd_settings,
+    "agency": cmd_agency,
     "diagnostics": cmd_diagnostics,
 }
 

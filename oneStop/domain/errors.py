@@ -46,6 +46,8 @@ FIELD_LABELS: dict[str, str] = {
     "agency_code": "Mã định danh điện tử của cơ quan",
     "agency_name": "Tên cơ quan tiếp nhận",
     "managing_agency": "Cơ quan chủ quản",
+    "lookup_url": "Địa chỉ tra cứu hồ sơ",
+    "hotline": "Đường dây nóng",
     "province": "Tỉnh, thành phố",
     "counter": "Số quầy",
     "username": "Tên đăng nhập",

@@ -261,8 +261,8 @@ class Procedure:
 @dataclass(frozen=True)
 class Agency:
     code: str  # electronic agency identifier, e.g. 000.17.22.H56
-    name: str  # the receiving unit, e.g. "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ UBND XÃ ..."
-    managing_agency: str  # cơ quan chủ quản, e.g. "UBND XÃ QUẢNG PHÚ"
+    name: str  # the receiving unit as typed, e.g. "Bộ phận tiếp nhận và trả kết quả UBND xã ..."
+    managing_agency: str  # cơ quan chủ quản as typed, e.g. "UBND xã Quảng Phú" (the header capitalises)
     province: str
     place: str = ""  # the place written before the date ("Quảng Phú, ngày …")
     address: str = ""

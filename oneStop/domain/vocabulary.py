@@ -614,6 +614,21 @@ def _agency_set_up(p: Mapping[str, Any]) -> None:
     _int(p["counter"], "counter", 1, 999)
 
 
+def _agency_contact(p: Mapping[str, Any]) -> None:
+    """The agency's look-up website and hotline, as an administrator set them (each may be "",
+    printed as nothing)."""
+    from oneStop.domain import agency_contact
+    from oneStop.domain.codes import validate_agency_code
+
+    _keys(p, {"code"}, {"lookup_url", "hotline"})
+    if not isinstance(p["code"], str) or validate_agency_code(p["code"]) != p["code"]:
+        raise InvalidEvent("agency_code", "chưa được chuẩn hóa")
+    for key, check in (("lookup_url", agency_contact.lookup_url), ("hotline", agency_contact.hotline)):
+        if key in p:
+            if not isinstance(p[key], str) or check(p[key]) != p[key]:
+                raise InvalidEvent(key, "chưa được chuẩn hóa")
+
+
 def _login_failed(p: Mapping[str, Any]) -> None:
     """A failed sign-in: a known user's name (and the failures in a row), or ``unknown_user``
     and no name at all: what was typed for a name not known here may be a password."""
@@ -697,6 +712,7 @@ class Kind:
     # the agency, users and reference data
     AGENCY_SET_UP = _declare("agency.set_up", A, None, _agency_set_up, system=True,
                              authorize=lambda role, actor, p: False)
+    AGENCY_CONTACT_SET = _declare("agency.contact_set", R, Permission.MANAGE_SETTINGS, _agency_contact)
     USER_CREATED = _declare("user.created", R, Permission.MANAGE_USERS, lambda p: _user(p, created=True),
                             system=True)  # the first administrator, at set-up
     USER_UPDATED = _declare("user.updated", R, Permission.MANAGE_USERS, lambda p: _user(p, created=False),

@@ -6,15 +6,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from oneStop.domain import codes, signing
+from oneStop.domain import agency_contact, codes, signing
 from oneStop.domain.errors import AlreadySetUp, ErrorCollector, InvalidFormat, NotSetUp
 from oneStop.domain.events import Kind
 from oneStop.domain.models import Agency, CounterIdentity, Role, User
+from oneStop.domain.permissions import Permission
 from oneStop.domain.text import clean
 from oneStop.persistence.mapping import agency_from_row, user_from_row
 from oneStop.persistence.models import AgencyRow, CounterRow
 from oneStop.services.auth import AuthService, new_user_row
-from oneStop.services.base import UowFactory
+from oneStop.services.base import UowFactory, authorize
 from oneStop.services.catalog import CatalogService
 from oneStop import settings as S
 
@@ -59,6 +60,30 @@ class SetupService:
             row = self._local_counter(uow)
             return CounterIdentity(row.agency_code, row.number)
 
+    def set_contact(self, actor: User, *, lookup_url: str | None = None, hotline: str | None = None) -> Agency:
+        """Set the agency's look-up website and/or hotline (``None``: unchanged; "": none printed).
+        An administrator's change, written as an event that reaches the agency's other counters.
+        Both are checked before anything is written."""
+        errors = ErrorCollector()
+        changes: dict[str, str] = {}
+        if lookup_url is not None:
+            changes["lookup_url"] = errors.run(agency_contact.lookup_url, lookup_url) or ""
+        if hotline is not None:
+            changes["hotline"] = errors.run(agency_contact.hotline, hotline) or ""
+        errors.raise_if_any()
+        with self._uow(write=True) as uow:
+            admin = authorize(uow, actor, Permission.MANAGE_SETTINGS)
+            counter = self._local_counter(uow)
+            row = uow.session.get(AgencyRow, counter.agency_code)
+            assert row is not None
+            changed = {key: value for key, value in changes.items() if getattr(row, key) != value}
+            if changed:
+                for key, value in changed.items():
+                    setattr(row, key, value)
+                uow.append(Kind.AGENCY_CONTACT_SET, admin.username, payload={"code": row.code, **changed})
+                uow.commit()
+            return agency_from_row(row)
+
     @staticmethod
     def _local_counter(uow) -> CounterRow:  # type: ignore[no-untyped-def]
         row = uow.session.scalar(select(CounterRow).where(CounterRow.is_local.is_(True)))
@@ -76,8 +101,8 @@ class SetupService:
         province = errors.run(clean, request.province, "province", max_len=100, required=True)
         place = errors.run(clean, request.place, "address", max_len=100) or ""
         address = errors.run(clean, request.address, "address", max_len=500) or ""
-        hotline = errors.run(clean, request.hotline, "phone", max_len=30) or ""
-        lookup = errors.run(clean, request.lookup_url, "setting", max_len=200) or ""
+        hotline = errors.run(agency_contact.hotline, request.hotline) or ""
+        lookup = errors.run(agency_contact.lookup_url, request.lookup_url) or ""
         block = int(S.CODE_BLOCK_SIZE.default)
         if not isinstance(request.counter, int) or not 1 <= request.counter <= codes.max_counters(block):
             errors.add(InvalidFormat("counter", f"phải từ 1 đến {codes.max_counters(block)}"))
@@ -97,8 +122,8 @@ class SetupService:
                 raise AlreadySetUp()
             agency = AgencyRow(
                 code=code,
-                name=name.upper(),
-                managing_agency=managing.upper(),
+                name=name,  # as typed: the printed header capitalises where the form wants capitals
+                managing_agency=managing,
                 province=province,
                 place=place or province,
                 address=address,
@@ -129,6 +154,9 @@ class SetupService:
                 },
             )
             AuthService._insert(uow, admin, SYSTEM_ACTOR)
+            contact = {key: value for key, value in (("lookup_url", lookup), ("hotline", hotline)) if value}
+            if contact:  # the agency's other counters print them too
+                uow.append(Kind.AGENCY_CONTACT_SET, admin.username, payload={"code": code, **contact})
             if procedures:
                 self._catalog.store(uow, procedures, actor=admin.username, source="sample")
             uow.commit()

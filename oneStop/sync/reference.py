@@ -14,6 +14,7 @@ from oneStop.domain.models import Event
 from oneStop.domain.vocabulary import VOCABULARY, Applied, Kind
 from oneStop.persistence.mapping import procedure_from_dict, procedure_to_row_values
 from oneStop.persistence.models import (
+    AgencyRow,
     CalendarOverrideRow,
     PostalUnitRow,
     ProcedureRow,
@@ -64,6 +65,16 @@ def _setting(uow: UnitOfWork, e: Event) -> None:
         return  # a device setting (a printer) belongs to its own PC
     takes_effect = date.fromisoformat(e.payload["from"]) if "from" in e.payload else None
     settings_repo.store(uow, spec, e.payload["new"], e.device_time, takes_effect)
+
+
+def _agency_contact(uow: UnitOfWork, e: Event) -> None:
+    """The look-up website and hotline the receipts print, set on another counter of the agency."""
+    row = uow.session.get(AgencyRow, e.payload["code"])
+    if row is None:
+        return  # not this agency's
+    for name in ("lookup_url", "hotline"):
+        if name in e.payload:
+            setattr(row, name, e.payload[name])
 
 
 def _catalog(uow: UnitOfWork, e: Event) -> None:
@@ -119,6 +130,7 @@ APPLIERS: dict[str, Callable[[UnitOfWork, Event], None]] = {
     Kind.USER_CREATED: _user,
     Kind.USER_UPDATED: _user,
     Kind.SETTING_CHANGED: _setting,
+    Kind.AGENCY_CONTACT_SET: _agency_contact,
     Kind.CATALOG_IMPORTED: _catalog,
     Kind.POSTAL_UNIT_SAVED: _postal_unit,
     Kind.PROFILE_PUBLISHED: _profile,

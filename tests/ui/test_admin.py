@@ -375,3 +375,40 @@ def test_a_restore_from_the_window_lets_go_of_the_lock_restores_and_asks_to_sign
     assert instance._lock.isLocked() and instance_running(instance.lock_path)  # ours again
     qtbot.waitUntil(tasks.is_idle, timeout=5000)
     instance.release()
+
+
+def test_an_administrator_types_the_lookup_website_and_hotline_and_the_receipt_prints_them(
+        qtbot, app, tasks, admin, official):
+    import unicodedata
+
+    from tests.core.helpers import add_procedure, draft
+    from tests.core.pdf_tools import page_texts
+
+    dialog = settings_dialog(qtbot, app, tasks, admin)
+    lookup, hotline = dialog.contact["lookup_url"], dialog.contact["hotline"]
+    assert lookup.text() == "" and hotline.text() == ""
+    retype(lookup, "dichvucong.thanhhoa.gov.vn")  # no http(s): refused under the field
+    retype(hotline, "1900 8198")
+    press(qtbot, save_button(dialog))
+    error = dialog.contact_errors["lookup_url"]
+    assert error.isVisible() and "http://" in error.text() and lookup.hasFocus()
+    assert dialog.isVisible() and events(app, Kind.AGENCY_CONTACT_SET) == []
+    retype(lookup, "https://dichvucong.thanhhoa.gov.vn")
+    assert not error.isVisible()
+    on_screen(dialog)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        press(qtbot, save_button(dialog))
+    assert "2" in dialog.note
+    (event,) = events(app, Kind.AGENCY_CONTACT_SET)
+    assert event.actor == admin.username
+    assert event.payload["lookup_url"] == "https://dichvucong.thanhhoa.gov.vn" and event.payload["hotline"] == "1900 8198"
+    assert events(app, Kind.SETTING_CHANGED) == []
+
+    add_procedure(app)
+    d = app.reception.receive(official, draft())
+    text = " ".join(unicodedata.normalize("NFC", page_texts(app.printing.receipt(official, d.code).pdf)[0]).split())
+    assert "Tra cứu hồ sơ tại: https://dichvucong.thanhhoa.gov.vn" in text and "Đường dây nóng: 1900 8198" in text
+    # opened again, it shows them
+    again = settings_dialog(qtbot, app, tasks, admin)
+    assert again.contact["hotline"].text() == "1900 8198"
+    qtbot.waitUntil(tasks.is_idle, timeout=5000)

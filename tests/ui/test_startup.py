@@ -59,7 +59,7 @@ def test_a_set_up_folder_asks_who_signs_in(qtbot, qapp, tasks, tmp_path, monkeyp
     monkeypatch.delenv("ONESTOP_USER", raising=False)
     startup = start(qtbot, qapp, tasks, data)
     try:
-        assert seen["agency_name"] == "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ UBND XÃ QUẢNG PHÚ"
+        assert seen["agency_name"] == "Bộ phận tiếp nhận và trả kết quả UBND xã Quảng Phú"
         assert startup.window.user.username == "admin"
     finally:
         qtbot.waitUntil(tasks.is_idle, timeout=10000)

@@ -1,6 +1,7 @@
 """The agency's settings an administrator changes from the window: working hours and the
 reception cut-off, the receipt and the dossier codes, targets and warnings, postal tracking
-formats, the sync's clock tolerance, how long backups are kept.
+formats, the sync's clock tolerance, how long backups are kept; and the look-up website and
+hotline the receipt prints ("Tra cứu hồ sơ tại: …", "Đường dây nóng: …", ``app.setup.set_contact``).
 
 Every value goes through the core (``app.settings.change``: the permission, the rule, an event
 that reaches the agency's other counters). Each editor follows the setting's kind as
@@ -32,7 +33,9 @@ from PySide6.QtWidgets import (
 )
 
 from oneStop import settings as S
-from oneStop.domain.errors import ValidationError
+from oneStop.domain import agency_contact
+from oneStop.domain.errors import ValidationError, ValidationErrors
+from oneStop.domain.models import Agency
 from oneStop.domain.models import User
 from oneStop.services.app import App
 from oneStop.services.settings_store import Change
@@ -76,6 +79,9 @@ class AgencySettingsDialog(QDialog):
         self.errors: dict[str, QLabel] = {}
         self.pending_notes: dict[str, QLabel] = {}
         self._cutoff_on: QCheckBox | None = None
+        self._contact_values: dict[str, str] = {}
+        self.contact: dict[str, QLineEdit] = {}
+        self.contact_errors: dict[str, QLabel] = {}
 
         self.status = QLabel(self.tr("Đang tải…"))
         self.status.setObjectName("status")
@@ -84,6 +90,8 @@ class AgencySettingsDialog(QDialog):
         self._groups = [self._group(title, settings) for title, settings in GROUPS]
         for index, group in enumerate(self._groups):  # two groups a column
             grid.addWidget(group, index % 2, index // 2)
+        self._groups.append(self._contact_group())
+        grid.addWidget(self._groups[-1], 2, 0, 1, 2)
         self.buttons = dialog_buttons(self.tr("Lưu"))
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
@@ -93,7 +101,7 @@ class AgencySettingsDialog(QDialog):
         layout.addLayout(grid)
         layout.addWidget(self.buttons)
         self._enable_editors(False)
-        tasks.submit(lambda: (app.settings.all(), app.settings.pending()), on_done=self._on_loaded,
+        tasks.submit(lambda: (app.settings.all(), app.settings.pending(), app.setup.agency()), on_done=self._on_loaded,
                      on_error=self._on_load_failed, parent=self, quiet=True)
 
     # --- the form -------------------------------------------------------------------------------------
@@ -115,6 +123,28 @@ class AgencySettingsDialog(QDialog):
                 pending.setVisible(False)
                 self.pending_notes[setting.key] = pending
                 form.addRow("", pending)
+        return box
+
+    def _contact_group(self) -> QGroupBox:
+        """The look-up website and hotline, printed at the foot of the receipt."""
+        box = QGroupBox(self.tr("In trên phiếu tiếp nhận"))
+        form = QFormLayout(box)
+        for key, label, limit, hint in (
+            ("lookup_url", self.tr("Trang tra cứu hồ sơ"), agency_contact.LOOKUP_URL_MAX,
+             self.tr("Ví dụ: https://dichvucong.thanhhoa.gov.vn (trống: không in)")),
+            ("hotline", self.tr("Đường dây nóng"), agency_contact.HOTLINE_MAX,
+             self.tr("Ví dụ: 0237 3852 123 hoặc 1900 xxxx (trống: không in)")),
+        ):
+            line = QLineEdit()
+            line.setObjectName(key)
+            line.setMaxLength(limit)
+            line.setMinimumWidth(320)
+            line.setPlaceholderText(hint)
+            self.contact[key] = line
+            form.addRow(label, line)
+            error = error_label()
+            self.contact_errors[key] = error
+            form.addRow("", error)
         return box
 
     def _label(self, setting: S.Setting) -> str:
@@ -183,8 +213,11 @@ class AgencySettingsDialog(QDialog):
 
     # --- values ---------------------------------------------------------------------------------------
 
-    def _on_loaded(self, loaded: tuple[dict[str, Any], dict[str, tuple[Any, date]]]) -> None:
-        values, pending = loaded
+    def _on_loaded(self, loaded: tuple[dict[str, Any], dict[str, tuple[Any, date]], Agency]) -> None:
+        values, pending, agency = loaded
+        self._contact_values = {"lookup_url": agency.lookup_url, "hotline": agency.hotline}
+        for key, line in self.contact.items():
+            line.setText(self._contact_values[key])
         self._values = {key: values[key] for key in self.editors}
         for key, editor in self.editors.items():
             self._show(key, editor, values[key])
@@ -236,16 +269,29 @@ class AgencySettingsDialog(QDialog):
         typed = {key: self._typed(key, editor) for key, editor in self.editors.items()}
         return {key: value for key, value in typed.items() if str(value).strip() != str(self._values[key]).strip()}
 
+    def contact_changes(self) -> dict[str, str]:
+        """The look-up website and hotline as typed, those changed."""
+        typed = {key: line.text() for key, line in self.contact.items()}
+        return {key: value for key, value in typed.items() if value.strip() != self._contact_values[key].strip()}
+
     # --- saving ---------------------------------------------------------------------------------------
 
     def _submit(self) -> None:
-        changes = self.changes()
+        changes, contact = self.changes(), self.contact_changes()
         for key, editor in self.editors.items():
             set_error(editor, None, self.errors[key])
-        if not changes:
+        for key, line in self.contact.items():
+            set_error(line, None, self.contact_errors[key])
+        if not changes and not contact:
             self.reject()
             return
         refused = {}
+        checks = {"lookup_url": agency_contact.lookup_url, "hotline": agency_contact.hotline}
+        for key, value in contact.items():
+            try:
+                checks[key](value)
+            except ValidationError as exc:
+                refused[key] = exc.problem
         for key, value in changes.items():  # every mistake at once, before anything is saved
             try:
                 S.get(key).parse(value)
@@ -265,6 +311,11 @@ class AgencySettingsDialog(QDialog):
                     done.append((key, app.settings.change(user, key, changes[key])))
                 except ValidationError as exc:
                     raise _Refused(key, exc, [k for k, _ in done]) from None
+            if contact:
+                try:
+                    app.setup.set_contact(user, **contact)
+                except ValidationErrors as exc:
+                    raise _Refused(exc.errors[0].field, exc.errors[0], [k for k, _ in done]) from None
             return done
 
         ok_button(self.buttons).setEnabled(False)
@@ -273,7 +324,8 @@ class AgencySettingsDialog(QDialog):
 
     def _on_saved(self, done: list[tuple[str, Change]]) -> None:
         later = [(key, change) for key, change in done if change.takes_effect is not None]
-        note = self.tr("Đã lưu %1 thiết lập của cơ quan.").replace("%1", str(len(done)))
+        count = len(done) + len(self.contact_changes())
+        note = self.tr("Đã lưu %1 thiết lập của cơ quan.").replace("%1", str(count))
         if later:
             note += " " + self.tr("Mã hồ sơ theo thiết lập mới từ ngày %1.").replace(
                 "%1", f"{later[0][1].takes_effect:%d/%m/%Y}")
@@ -284,7 +336,8 @@ class AgencySettingsDialog(QDialog):
         ok_button(self.buttons).setEnabled(True)
         if isinstance(exc, _Refused):
             for key in exc.saved:  # those are in force now: what is typed is what is stored
-                self._values[key] = self._typed(key, self.editors[key])
+                if key in self.editors:
+                    self._values[key] = self._typed(key, self.editors[key])
             self._show_refusals({exc.key: exc.error.problem})
             return
         self.status.setText(describe(exc))
@@ -293,11 +346,15 @@ class AgencySettingsDialog(QDialog):
 
     def _show_refusals(self, refused: dict[str, str]) -> None:
         for key, problem in refused.items():
+            if key in self.contact:  # its label names it already: the problem alone
+                set_error(self.contact[key], problem, self.contact_errors[key])
+                continue
             help_text = S.get(key).help
             message = problem.split(f"{help_text}: ", 1)[-1]  # the label already names the setting
             set_error(self.editors[key], message, self.errors[key])
-        first = next(key for key in self.editors if key in refused)
-        self.editors[first].setFocus()
+        fields: dict[str, QWidget] = {**self.editors, **self.contact}
+        first = next(key for key in fields if key in refused)
+        fields[first].setFocus()
 
 
 class _Refused(Exception):
