@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from oneStop.printing import fonts
@@ -19,6 +20,9 @@ TITLE_OUT = "PHIẾU BÀN GIAO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍ
 TITLE_IN = "DANH SÁCH BÀN GIAO HỒ SƠ"
 MODULE = 0.254 * mm  # 3 dots at 300 dpi
 BAR_HEIGHT = 7 * mm
+CELL_SIZE = 8.0
+MIN_MODULE = 0.2117 * mm  # 5 dots at 600 dpi, as on the receipt: still read at 300 dpi
+CODE_SHARE_MAX = 0.4  # of the usable width: a longer symbol is drawn finer (down to MIN_MODULE) rather than wider
 
 
 @dataclass(frozen=True)
@@ -32,8 +36,11 @@ class HandoverLine:
     tracking: str
     received_at: datetime | None  # local
     due_at: datetime | None  # local
-    fee: int = 0
+    fee: int = 0  # out: the fee of the dossier; in: the postal fee collected on our behalf
     note: str = ""
+    result: str = ""  # out: what is handed over (the result's name as recorded)
+    status: str = ""  # out: the dossier's state, as its label
+    fee_collected: int = 0  # out: what was already collected for the dossier
 
 
 @dataclass(frozen=True)
@@ -85,32 +92,52 @@ def _draw_copy(canvas: Canvas, page, doc: HandoverListDocument, title: str, copy
            + (f" (mã {doc.staff_id})" if doc.staff_id else ""))
     w.y = min(w.y, top - BAR_HEIGHT - 2 * mm)
     w.skip(2 * mm)
-    code_room = (code128_width(doc.lines[0].code, MODULE) if doc.lines else 60 * mm) + 2 * mm
-    code_share = code_room / w.width
-    rest = 1 - 0.03 - code_share
+    pads = CELL_SIZE * 0.3 * 2 + 1 * mm
+
+    def one_line(texts: list[str], least: float) -> float:
+        """The width that keeps the longest of ``texts`` on one line in its cell, as a share."""
+        return max([stringWidth(t, SERIF, CELL_SIZE) + pads for t in texts if t] + [least]) / w.width
+
+    codes = [line.code for line in doc.lines if line.code]
+    # Codes and tracking numbers print on one line, never broken: the code's column is as wide as
+    # the longest code's text and, room permitting, its barcode at the standard module; a longer
+    # barcode (the 2025 codes run to 50 characters) is drawn with a finer module rather than wider.
+    widest = max((code128_width(c, MODULE) for c in codes), default=0)
+    module = MODULE if widest + 2 * mm <= CODE_SHARE_MAX * w.width else max(
+        MIN_MODULE, MODULE * (CODE_SHARE_MAX * w.width - 2 * mm) / widest)
+    code_share = max(one_line(codes, 45 * mm), (widest * module / MODULE + 2 * mm) / w.width)
+    track_share = one_line([line.tracking for line in doc.lines] + ["RR123456785VN"], 0)
     if doc.direction == "out":
-        headers = ("TT", "Mã hồ sơ", "Nội dung (thủ tục)", "Số lượng (bộ)", "Họ tên chủ hồ sơ", "Địa chỉ nhận kết quả",
-                   "Số điện thoại", "Số hiệu bưu gửi", "Ghi chú")
-        shares = (0.24, 0.06, 0.16, 0.21, 0.1, 0.16, 0.07)
-        cells = [[str(i), line.code, line.procedure, str(line.sets), line.owner, line.address, line.phone,
-                  line.tracking, line.note] for i, line in enumerate(doc.lines, 1)]
+        headers = ("TT", "Mã hồ sơ", "Nội dung (thủ tục)", "Số lượng (bộ)", "Họ tên chủ hồ sơ",
+                   "Kết quả giải quyết (tên, tình trạng)", "Phí, lệ phí (đồng)",
+                   "Đăng ký trả kết quả qua bưu điện (địa chỉ, số điện thoại)", "Số hiệu bưu gửi", "Ghi chú")
+        shares = (0.19, 0.15, 0.19, 0.16, 0.20, 0.11)  # of what the fixed columns leave
+        cells = [[str(i), line.code, line.procedure, str(line.sets), line.owner,
+                  "\n".join(x for x in (line.result or "Kết quả giải quyết TTHC", line.status) if x),
+                  _fee_cell(line), ", ".join(x for x in (line.address, line.phone) if x), line.tracking, line.note]
+                 for i, line in enumerate(doc.lines, 1)]
     else:
         headers = ("TT", "Mã hồ sơ", "Nội dung (thủ tục)", "Số lượng (bộ)", "Họ tên người nộp", "Địa chỉ, số điện thoại",
                    "Nhận hồ sơ / Hẹn trả", "Số hiệu bưu gửi", "Phí bưu chính thu hộ", "Ghi chú")
-        shares = (0.18, 0.05, 0.13, 0.17, 0.13, 0.16, 0.09, 0.09)
+        shares = (0.22, 0.15, 0.23, 0.14, 0.14, 0.12)
         cells = [[str(i), line.code, line.procedure, str(line.sets), line.owner,
                   ", ".join(x for x in (line.address, line.phone) if x),
                   f"{line.received_at:%H:%M %d/%m/%Y}\n{line.due_at:%H:%M %d/%m/%Y}" if line.received_at and line.due_at
                   else "", line.tracking, money(line.fee) if line.fee else "", line.note]
                  for i, line in enumerate(doc.lines, 1)]
-    widths = (0.03, code_share) + tuple(rest * s for s in shares)
-    size = 8.0
+    # fixed: the number, the code, the count of sets (its header word unbroken), the tracking number
+    fixed = {0: 0.03, 1: code_share, 3: (stringWidth("lượng", SERIF_BOLD, CELL_SIZE) + pads) / w.width,
+             headers.index("Số hiệu bưu gửi"): track_share}
+    rest = 1 - sum(fixed.values())
+    flexible = iter(shares)
+    widths = tuple(fixed[i] if i in fixed else rest * next(flexible) for i in range(len(headers)))
+    size = CELL_SIZE
     leading = size * 1.2
 
     def barcode(index: int, lefts: list[float], top: float, height: float) -> None:
         code = doc.lines[index].code
         if code:
-            draw_code128(canvas, code, lefts[1] + 1 * mm, top - height + 1 * mm, module=MODULE, height=BAR_HEIGHT)
+            draw_code128(canvas, code, lefts[1] + 1 * mm, top - height + 1 * mm, module=module, height=BAR_HEIGHT)
 
     w.table(headers, cells or [[""] * len(headers)], widths, size=size,
             align=("center", "left", "left", "center") + ("left",) * (len(headers) - 4),
@@ -120,3 +147,16 @@ def _draw_copy(canvas: Canvas, page, doc: HandoverListDocument, title: str, copy
         "BÊN GIAO (BƯU CHÍNH)", "BÊN NHẬN (CƠ QUAN)")
     names = (doc.official_name, doc.staff_name) if doc.direction == "out" else (doc.staff_name, doc.official_name)
     w.signatures(((giver, names[0]), (taker, names[1])))
+
+
+def _fee_cell(line: HandoverLine) -> str:
+    """What the post collects on delivery and what was already paid (rules §2.7)."""
+    if not line.fee and not line.fee_collected:
+        return "Không thu"
+    due = max(line.fee - line.fee_collected, 0)
+    return f"Phải nộp: {_amount(line.fee)}\nĐã thu: {_amount(line.fee_collected)}\nThu khi giao: {_amount(due)}"
+
+
+def _amount(value: int) -> str:
+    """Whole đồng with dots between thousands, the unit in the column's header."""
+    return f"{value:,}".replace(",", ".")

@@ -401,6 +401,9 @@ class HandoverService:
                     phone=d.applicant.phone if d else "", tracking=item.tracking,
                     received_at=to_local(d.received_at) if d else None, due_at=to_local(d.due_at) if d else None,
                     fee=item.postal_fee if batch.direction is Direction.IN else (d.fee if d else 0), note=item.note,
+                    result=_result_name(uow, row.id) if row is not None and batch.direction is Direction.OUT else "",
+                    status=d.status.label if d and batch.direction is Direction.OUT else "",
+                    fee_collected=sum(f.amount for f in d.fee_collected) if d else 0,
                 ))
             closer = batch.closed_by or official.username
             pdf = render_handover_list(HandoverListDocument(
@@ -457,6 +460,17 @@ class HandoverService:
                 item_id: str = "", first_by: str = "", first_at: datetime | None = None) -> ScanResult:
         return ScanResult(outcome, reason, batch.number, code, tracking, item_id, first_by, first_at,
                           len(batch.unresolved()))
+
+
+def _result_name(uow: UnitOfWork, dossier_id: uuid.UUID) -> str:
+    """The result as named when it was recorded (the "result" of the latest result event), or ""."""
+    from oneStop.persistence.models import EventRow
+
+    kinds = (Transition.RESULT_READY.kind, Transition.RESULT_RECEIVED.kind)
+    payloads = uow.session.scalars(select(EventRow.payload).where(EventRow.dossier_id == dossier_id,
+                                                                  EventRow.kind.in_(kinds))
+                                   .order_by(EventRow.business_time.desc(), EventRow.seq.desc())).all()
+    return next((str(p["result"]) for p in payloads if isinstance(p, dict) and p.get("result")), "")
 
 
 def _first_valid_tracking(readings: list[str], other_formats: list[str]) -> str:

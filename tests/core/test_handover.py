@@ -251,3 +251,82 @@ def test_handover_from_the_command_line(post, official, postal, tmp_path, capsys
     assert code == 0 and "Đã xử lý xong" in out
     code, _, err = run("handover", "scan", batch, d.code, "--user", "buu.dien")
     assert code == 0  # a scan into a closed batch answers "closed", it is not an error
+
+
+def test_the_outgoing_list_names_the_result_the_fee_and_the_postal_delivery(post, official, postal):
+    """Rules §2.7: "PHIẾU BÀN GIAO KẾT QUẢ GIẢI QUYẾT TTHC" with result, fee and "Đăng ký trả
+    kết quả qua bưu điện" columns (issue 15); the incoming list keeps its own columns."""
+    from tests.core.pdf_tools import page_texts
+
+    app = post
+    d = app.reception.receive(official, draft(return_method=ReturnMethod.POST, delivery_address="Số 5 Lê Lợi"))
+    app.lifecycle.transition(official, d.code, Transition.RESULT_READY,
+                             {"result": "Giấy chứng nhận đăng ký hộ kinh doanh"})
+    batch = open_out(app, postal)
+    app.handover.scan(postal, batch.number, d.code, tracking_number=S10[0])
+    pdf = app.handover.print_list(official, batch.number)
+    for page in page_texts(pdf):
+        text = " ".join(page.split())
+        for header in ("Kết quả giải quyết", "Phí, lệ phí", "Đăng ký trả kết quả qua bưu điện"):
+            assert header in text
+        assert "Giấy chứng nhận đăng ký hộ kinh doanh" in text
+        assert DossierStatus.RESULT_READY.label in text
+        assert "Số 5 Lê Lợi, 0912345678" in text
+        assert "Phải nộp:" in text and "Đã thu:" in text and "Thu khi giao:" in text
+
+    incoming = app.handover.open(postal, "in", "BC-QP", "Trần Văn Bưu")
+    text = " ".join(page_texts(app.handover.print_list(official, incoming.number))[0].split())
+    assert "DANH SÁCH BÀN GIAO HỒ SƠ" in text
+    for header in ("Họ tên người nộp", "Nhận hồ sơ / Hẹn trả", "Phí bưu chính thu hộ", "Số hiệu bưu gửi"):
+        assert header in text
+    assert "Đăng ký trả kết quả qua bưu điện" not in text
+
+
+LONGEST = "G12.18.112.001.0001.0002.0003.00045"  # 35 characters, the 2025 form's longest
+
+
+@pytest.mark.parametrize("direction", ["out", "in"])
+def test_the_longest_2025_code_prints_whole_on_one_line_and_scans(direction):
+    """A 2025 dossier code of 35+1+6+1+7 characters (issue 15): on one line in its column,
+    never cut, its barcode readable and inside its column, even after a short 2018 code."""
+    import io
+    from datetime import datetime
+
+    from oneStop.domain.codes import DOSSIER_CODE_MAX_LENGTH
+    from oneStop.printing.handover_list import HandoverLine, HandoverListDocument, render_handover_list
+    from tests.core.pdf_tools import page_images
+
+    codes = ["000.17.22.H56-261204-0001"] + [f"{LONGEST}-261204-{n:07d}" for n in (12, 1234567, 9999999)]
+    assert len(codes[-1]) == DOSSIER_CODE_MAX_LENGTH
+    when = datetime(2026, 12, 4, 9, 30)
+    lines = tuple(HandoverLine(code=code, procedure="Đăng ký thành lập hộ kinh doanh", sets=1, owner="Nguyễn Thị Hường",
+                               address="Thôn 3, xã Quảng Phú, tỉnh Thanh Hóa", phone="0912 345 678",
+                               tracking=S10[i], received_at=when, due_at=when, fee=100_000, result="Giấy chứng nhận",
+                               status="Đã xử lý xong")
+                  for i, code in enumerate(codes))
+    pdf = render_handover_list(HandoverListDocument(
+        direction=direction, number="BG-20261204-001", managing_agency="UBND TỈNH THANH HÓA",
+        unit="TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG", place="Thanh Hóa", postal_unit="Bưu cục Quảng Phú (BC-QP)",
+        staff_name="Trần Văn Bưu", staff_id="NV0012", official_name="Nguyễn Thị Hoa", printed_at=when,
+        closed_at=when, lines=lines))
+    import zxingcpp
+    from pypdf import PdfReader
+
+    for page, image in zip(PdfReader(io.BytesIO(pdf)).pages, page_images(pdf)):
+        fragments: list[tuple[str, float, float]] = []  # text, x, y in points, as drawn
+        page.extract_text(visitor_text=lambda t, cm, tm, font, size: fragments.append((t.strip(), tm[4], tm[5])))
+        texts = [t for t, _, _ in fragments]
+        for code, label in zip(codes, S10):
+            assert texts.count(code) == 1, (code, texts)  # whole, on one line, once per copy
+            assert texts.count(label) == 1, (label, texts)  # so is the tracking number
+        assert any(t.endswith("lượng") for t in texts), texts  # nor a header's word
+        symbols = [r for r in zxingcpp.read_barcodes(image) if r.format.name == "Code128"]
+        assert sorted(r.text for r in symbols) == sorted(codes + ["BG-20261204-001"])
+        for symbol in symbols:
+            if symbol.text not in codes:
+                continue
+            _, x, y = next(f for f in fragments if f[0] == symbol.text)
+            next_column = min(fx for _, fx, fy in fragments if abs(fy - y) < 0.5 and fx > x)
+            right = max(symbol.position.top_right.x, symbol.position.bottom_right.x) * 72 / 300
+            quiet = 10 * 0.2117 / 25.4 * 72
+            assert right + quiet < next_column, (symbol.text, right, next_column)  # inside its own column
