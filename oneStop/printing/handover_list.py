@@ -119,7 +119,7 @@ def _draw_copy(canvas: Canvas, page, doc: HandoverListDocument, title: str, copy
     else:
         headers = ("TT", "Mã hồ sơ", "Nội dung (thủ tục)", "Số lượng (bộ)", "Họ tên người nộp", "Địa chỉ, số điện thoại",
                    "Nhận hồ sơ / Hẹn trả", "Số hiệu bưu gửi", "Phí bưu chính thu hộ", "Ghi chú")
-        shares = (0.22, 0.15, 0.23, 0.14, 0.14, 0.12)
+        shares = (0.26, 0.17, 0.27, 0.16, 0.14)
         cells = [[str(i), line.code, line.procedure, str(line.sets), line.owner,
                   ", ".join(x for x in (line.address, line.phone) if x),
                   f"{line.received_at:%H:%M %d/%m/%Y}\n{line.due_at:%H:%M %d/%m/%Y}" if line.received_at and line.due_at
@@ -128,6 +128,8 @@ def _draw_copy(canvas: Canvas, page, doc: HandoverListDocument, title: str, copy
     # fixed: the number, the code, the count of sets (its header word unbroken), the tracking number
     fixed = {0: 0.03, 1: code_share, 3: (stringWidth("lượng", SERIF_BOLD, CELL_SIZE) + pads) / w.width,
              headers.index("Số hiệu bưu gửi"): track_share}
+    if "Nhận hồ sơ / Hẹn trả" in headers:  # a time and date never broken across lines
+        fixed[headers.index("Nhận hồ sơ / Hẹn trả")] = one_line(["00:00 00/00/0000"], 0)
     rest = 1 - sum(fixed.values())
     flexible = iter(shares)
     widths = tuple(fixed[i] if i in fixed else rest * next(flexible) for i in range(len(headers)))
