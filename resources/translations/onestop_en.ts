@@ -171,6 +171,26 @@ Backup passphrase:</translation>
         <translation>Save</translation>
     </message>
     <message>
+        <source>In trên phiếu tiếp nhận</source>
+        <translation>Printed on the receipt</translation>
+    </message>
+    <message>
+        <source>Trang tra cứu hồ sơ</source>
+        <translation>Dossier look-up page</translation>
+    </message>
+    <message>
+        <source>Ví dụ: https://dichvucong.thanhhoa.gov.vn (trống: không in)</source>
+        <translation>For example: https://dichvucong.thanhhoa.gov.vn (empty: not printed)</translation>
+    </message>
+    <message>
+        <source>Đường dây nóng</source>
+        <translation>Hotline</translation>
+    </message>
+    <message>
+        <source>Ví dụ: 0237 3852 123 hoặc 1900 xxxx (trống: không in)</source>
+        <translation>For example: 0237 3852 123 or 1900 xxxx (empty: not printed)</translation>
+    </message>
+    <message>
         <source>Giờ bắt đầu</source>
         <translation>Start time</translation>
     </message>
@@ -559,7 +579,7 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Không yêu cầu nộp: dữ liệu của giấy tờ này đã có trên VNeID hoặc cơ sở dữ liệu quốc gia (Chỉ thị 24/CT-TTg); hồ sơ ghi nhận là khai thác dữ liệu, không phải bản giấy.</source>
-        <translation>Not to be requested: this document's data is already on VNeID or in a national database (Directive 24/CT-TTg); the dossier records it as taken from data, not as a paper.</translation>
+        <translation>Not to be requested: this document&apos;s data is already on VNeID or in a national database (Directive 24/CT-TTg); the dossier records it as taken from data, not as a paper.</translation>
     </message>
     <message>
         <source>Khai thác dữ liệu</source>
@@ -651,6 +671,10 @@ Backup passphrase:</translation>
     <message>
         <source>Phiếu kiểm soát (Mẫu 05)</source>
         <translation>Control sheet (Form 05)</translation>
+    </message>
+    <message>
+        <source>Thông báo dừng giải quyết hồ sơ</source>
+        <translation>Notice of stopping the dossier</translation>
     </message>
     <message>
         <source>Lưu thành tệp PDF</source>
@@ -2189,7 +2213,7 @@ Backup passphrase:</translation>
     </message>
     <message>
         <source>Người nộp ở ngoài địa bàn, hoặc hồ sơ của cơ quan nơi khác: thủ tục được tiếp nhận không phụ thuộc địa giới hành chính từ ngày %1.</source>
-        <translation>Applicant from outside the area, or a dossier for another area's agency: the procedure is received regardless of administrative boundary from %1.</translation>
+        <translation>Applicant from outside the area, or a dossier for another area&apos;s agency: the procedure is received regardless of administrative boundary from %1.</translation>
     </message>
     <message>
         <source>Thủ tục này được tiếp nhận không phụ thuộc địa giới hành chính từ ngày %1.</source>
