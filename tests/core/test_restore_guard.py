@@ -64,13 +64,13 @@ def test_another_counters_or_agencys_backup_is_refused_by_name_and_nothing_chang
     before = _digest(second)
     code, out, err = cli(second, "restore", copy)
     assert code == 1 and "Traceback" not in err
-    assert "quầy số 1 của BỘ PHẬN MỘT CỬA XÃ QUẢNG PHÚ (mã 000.17.22.H56)" in err
+    assert "quầy số 1 của Bộ phận Một cửa xã Quảng Phú (mã 000.17.22.H56)" in err
     assert "máy này là quầy số 2" in err and "cấp trùng mã hồ sơ" in err
     assert _digest(second) == before and not list((second / "backups").glob("pre-restore-*"))
 
     code, out, err = cli(elsewhere, "restore", copy)
     assert code == 1
-    assert "(mã 000.17.22.H56)" in err and f"máy này là quầy số 1 của BỘ PHẬN MỘT CỬA PHƯỜNG BA ĐÌNH (mã {OTHER_AGENCY})" in err
+    assert "(mã 000.17.22.H56)" in err and f"máy này là quầy số 1 của Bộ phận Một cửa phường Ba Đình (mã {OTHER_AGENCY})" in err
 
     code, out, err = cli(first, "restore", copy)  # its own backup: fine
     assert code == 0, err
