@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select
 
-from oneStop.domain.models import Applicant, DocumentForm, DossierDraft, Procedure, RequiredDocument
+from oneStop.domain.models import Applicant, Channel, DocumentForm, DossierDraft, Procedure, RequiredDocument
 from oneStop.persistence.models import DailySequenceRow, DossierRow, EventRow
 
 TEST_PROCEDURE = Procedure(
@@ -18,6 +20,24 @@ TEST_PROCEDURE = Procedure(
         RequiredDocument("Tờ khai theo mẫu", DocumentForm.ORIGINAL, 1),
         RequiredDocument("Giấy tờ tùy thân", DocumentForm.PHOTOCOPY, 2),
     ),
+)
+
+#: A procedure with what the 2025 catalog adds (issue 15): a fee per channel, a document taken
+#: from data, an optional one, and reception regardless of boundary since 01/07/2025.
+PROCEDURE_2025 = Procedure(
+    code="9.999002",
+    name="Cấp bản sao trích lục hộ tịch",
+    field="Hộ tịch",
+    agency="UBND cấp xã",
+    processing_days=2,
+    fee=50_000,
+    fees=((Channel.ONLINE, 25_000), (Channel.VNEID, 20_000), (Channel.ASSISTED, 25_000)),
+    documents=(
+        RequiredDocument("Tờ khai theo mẫu", DocumentForm.ORIGINAL, 1),
+        RequiredDocument("Giấy xác nhận thông tin về cư trú", DocumentForm.ORIGINAL, 1, from_data=True),
+        RequiredDocument("Văn bản ủy quyền", DocumentForm.CERTIFIED_COPY, 1, mandatory=False),
+    ),
+    cross_boundary_from=date(2025, 7, 1),
 )
 
 

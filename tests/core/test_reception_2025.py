@@ -25,23 +25,9 @@ from oneStop.domain.vocabulary import InvalidEvent
 from oneStop.persistence.mapping import event_from_row
 from oneStop.persistence.models import DossierRow, EventRow
 from oneStop.services.dossiers import rebuild_projection
-from tests.core.helpers import add_procedure, counts, draft
+from tests.core.helpers import PROCEDURE_2025, add_procedure, counts, draft
 
-PROCEDURE = Procedure(
-    code="9.999002",
-    name="Cấp bản sao trích lục hộ tịch",
-    field="Hộ tịch",
-    agency="UBND cấp xã",
-    processing_days=2,
-    fee=50_000,
-    fees=((Channel.ONLINE, 25_000), (Channel.VNEID, 20_000), (Channel.ASSISTED, 25_000)),
-    documents=(
-        RequiredDocument("Tờ khai theo mẫu", DocumentForm.ORIGINAL, 1),
-        RequiredDocument("Giấy xác nhận thông tin về cư trú", DocumentForm.ORIGINAL, 1, from_data=True),
-        RequiredDocument("Văn bản ủy quyền", DocumentForm.CERTIFIED_COPY, 1, mandatory=False),
-    ),
-    cross_boundary_from=date(2025, 7, 1),
-)
+PROCEDURE = PROCEDURE_2025
 
 
 @pytest.fixture

@@ -13,27 +13,13 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 
-from oneStop.domain.models import Channel, DocumentForm, Procedure, RequiredDocument
-from tests.core.helpers import TEST_PROCEDURE, add_procedure
+from oneStop.domain.models import Channel, Procedure
+from tests.core.helpers import PROCEDURE_2025, TEST_PROCEDURE, add_procedure
 from tests.ui.helpers import keys, press, type_text
 from ui.views.reception import ReceptionView
 from ui.widgets.documents import DocumentChecklistModel
 
-PROCEDURE = Procedure(
-    code="9.999002",
-    name="Thủ tục thử nghiệm kênh mới",
-    field="Hộ tịch",
-    agency="UBND cấp xã",
-    processing_days=2,
-    fee=50_000,
-    fees=((Channel.ONLINE, 25_000), (Channel.VNEID, 20_000), (Channel.ASSISTED, 25_000)),
-    documents=(
-        RequiredDocument("Tờ khai theo mẫu", DocumentForm.ORIGINAL, 1),
-        RequiredDocument("Giấy xác nhận thông tin về cư trú", DocumentForm.ORIGINAL, 1, from_data=True),
-        RequiredDocument("Văn bản ủy quyền", DocumentForm.CERTIFIED_COPY, 1, mandatory=False),
-    ),
-    cross_boundary_from=date(2025, 7, 1),
-)
+PROCEDURE = replace(PROCEDURE_2025, name="Thủ tục thử nghiệm kênh mới")
 HELD = 1  # the row of the document taken from data
 OPTIONAL = 2
 
