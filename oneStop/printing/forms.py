@@ -2,7 +2,8 @@
 control sheet) as PDF bytes, with the receipt's header and fonts (rules §2.2–2.5).
 
 Form numbers and titles come from the regulation profile in force on the dossier's reception
-date: the caller passes them in :class:`FormHeader`.
+date: the caller passes them in :class:`FormHeader`, and with them what the profile adds (a
+document number, the identification line, who signs); left empty, a form prints as in 2018.
 """
 
 from __future__ import annotations
@@ -47,6 +48,12 @@ class Party:
     phone: str = ""
     email: str = ""
     organisation: bool = False
+    #: The "Số định danh cá nhân/tổ chức" line: None, the form prints none; "", a dotted blank.
+    identification: str | None = None
+
+
+#: Side-by-side signature blocks: (title, the name printed under the signature).
+Signatures = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -65,8 +72,10 @@ class SupplementDocument:
     documents: tuple[DocumentLine, ...]
     reason: str
     official_name: str
-    official_phone: str = ""
+    official_phone: str = ""  # in the contact sentence; "" names the official alone
     lookup_url: str = ""
+    number: str = ""  # "Số: …" under the header; "" prints none
+    signers: Signatures = ()  # () signs as NGƯỜI HƯỚNG DẪN, the official's name under it
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,9 @@ class RefusalDocument:
     procedure_name: str
     reason: str
     official_name: str
+    number: str = ""  # "Số: …" under the header; "" prints none
+    code_optional: bool = False  # TT 03/2025: "Mã hồ sơ (nếu có)"
+    signers: Signatures = ()  # () signs as the applicant and the receiving official
 
 
 @dataclass(frozen=True)
@@ -110,7 +122,8 @@ class StopNoticeDocument:
     reason: str
     official_name: str
     at_applicants_request: bool = True
-    citizen_id: str = ""
+    number: str = ""  # "Số: …" under the header; "" prints none
+    signers: Signatures = ()  # () signs as the applicant and the receiving official
 
 
 @dataclass(frozen=True)
@@ -139,8 +152,10 @@ class ControlSheetDocument:
     notes: tuple[str, ...] = field(default=())  # dated steps that are not handovers (apology, financial)
 
 
-def _begin(header: FormHeader, paper: str, code: str = "") -> tuple[Canvas, io.BytesIO, PageWriter]:
-    """A form's first page; every further page names the form and, given, the dossier's code."""
+def _begin(header: FormHeader, paper: str, code: str = "",
+           number: str = "") -> tuple[Canvas, io.BytesIO, PageWriter]:
+    """A form's first page, with its document number ("Số: …") under the header's left column
+    when it has one; every further page names the form and, given, the dossier's code."""
     fonts.register()
     page = paper_of(paper)
     buffer = io.BytesIO()
@@ -156,9 +171,19 @@ def _begin(header: FormHeader, paper: str, code: str = "") -> tuple[Canvas, io.B
 
     w = PageWriter(canvas, page, on_new_page=continuation)
     w.header(header.managing_agency, header.unit, vn_date(header.dated, header.place), form_number=header.form_number)
+    if number:
+        _number_line(w, number)
     size = fit_size(header.title, SERIF_BOLD, page.title, w.width)
     w.line(header.title, font=SERIF_BOLD, size=size, align="center", leading=size * 1.4)
     return canvas, buffer, w
+
+
+def _number_line(w: PageWriter, number: str) -> None:
+    """"Số: …" under the header's left column, shrunk (to 70 %) to stay on one line there before
+    it wraps; a blank for the clerk when the number is empty."""
+    text = f"Số: {number or '………/………'}"
+    size = fit_size(text, SERIF, w.paper.body, w.width * 0.4, minimum=w.paper.body * 0.7)
+    w.line(text, size=size, x=w.x, width=w.width * 0.4, align="center")
 
 
 def _finish(canvas: Canvas, buffer: io.BytesIO) -> bytes:
@@ -170,16 +195,29 @@ def _party_lines(w: PageWriter, unit: str, party: Party, procedure_name: str) ->
     who = "tổ chức" if party.organisation else "Ông/Bà"
     w.rich([(f"{unit} tiếp nhận hồ sơ của {who}: ", SERIF), (party.name, SERIF_BOLD)])
     w.rich([("Nội dung yêu cầu giải quyết: ", SERIF), (procedure_name, SERIF_BOLD)])
+    _address_lines(w, party)
+
+
+def _address_lines(w: PageWriter, party: Party) -> None:
+    """Address, phone and e-mail, then the identification line when the form prints it."""
     w.line(f"Địa chỉ: {party.address or '……………………………'}")
     contact = f"Số điện thoại: {party.phone or '……………'}"
     if party.email:
         contact += f"      Email: {party.email}"
     w.line(contact)
+    if party.identification is not None:
+        w.line(f"Số định danh cá nhân/tổ chức: {party.identification or '……………………'}")
+
+
+def _signature_blocks(signers: Signatures, default: Signatures) -> Signatures:
+    """The profile's signers, or the form's own; a single signer signs on the right."""
+    blocks = signers or default
+    return (("", ""), *blocks) if len(blocks) == 1 else blocks
 
 
 def render_supplement(doc: SupplementDocument, *, paper: str = "A5") -> bytes:
     """Mẫu 02: the documents to add, the reason, who guides; given once, in full, in writing."""
-    canvas, buffer, w = _begin(doc.header, paper)
+    canvas, buffer, w = _begin(doc.header, paper, number=doc.number)
     w.line(f"Mã hồ sơ: {doc.code}", font=SERIF_BOLD, align="center")
     _party_lines(w, doc.header.unit, doc.applicant, doc.procedure_name)
     w.line("Yêu cầu Ông/Bà hoàn thiện hồ sơ gồm những nội dung sau:")
@@ -195,14 +233,14 @@ def render_supplement(doc: SupplementDocument, *, paper: str = "A5") -> bytes:
     if doc.lookup_url:
         w.line(f"Tra cứu thủ tục hành chính tại: {doc.lookup_url}", font=SERIF_ITALIC)
     w.skip(w.paper.body * 0.5)
-    w.signatures((("", ""), ("NGƯỜI HƯỚNG DẪN", doc.official_name)))
+    w.signatures(_signature_blocks(doc.signers, (("NGƯỜI HƯỚNG DẪN", doc.official_name),)))
     return _finish(canvas, buffer)
 
 
 def render_refusal(doc: RefusalDocument, *, paper: str = "A5") -> bytes:
     """Mẫu 03: the dossier is not accepted, with the specific reason."""
-    canvas, buffer, w = _begin(doc.header, paper)
-    w.line(f"Mã hồ sơ: {doc.code}", font=SERIF_BOLD, align="center")
+    canvas, buffer, w = _begin(doc.header, paper, number=doc.number)
+    w.line(f"Mã hồ sơ{' (nếu có)' if doc.code_optional else ''}: {doc.code}", font=SERIF_BOLD, align="center")
     _party_lines(w, doc.header.unit, doc.applicant, doc.procedure_name)
     w.line(
         "Sau khi xem xét, đối chiếu các thành phần hồ sơ, "
@@ -211,7 +249,8 @@ def render_refusal(doc: RefusalDocument, *, paper: str = "A5") -> bytes:
     w.line(doc.reason, font=SERIF_BOLD)
     w.line("Xin thông báo để Ông/Bà được biết và thực hiện.")
     w.skip(w.paper.body * 0.5)
-    w.signatures((("NGƯỜI NỘP HỒ SƠ", doc.applicant.name), ("NGƯỜI TIẾP NHẬN HỒ SƠ", doc.official_name)))
+    w.signatures(_signature_blocks(doc.signers, (("NGƯỜI NỘP HỒ SƠ", doc.applicant.name),
+                                                 ("NGƯỜI TIẾP NHẬN HỒ SƠ", doc.official_name))))
     return _finish(canvas, buffer)
 
 
@@ -226,7 +265,7 @@ def render_apology(doc: ApologyDocument, *, paper: str = "A5") -> bytes:
     w = PageWriter(canvas, page)
     w.header(doc.header.managing_agency, doc.header.unit, vn_date(doc.header.dated, doc.header.place),
              form_number=doc.header.form_number)
-    w.line(f"Số: {doc.number or '………/………'}", x=w.x, width=w.width * 0.4, align="center")
+    _number_line(w, doc.number)
     subject = ("V/v xin lỗi và đề nghị gia hạn thời gian giải quyết hồ sơ" if doc.extension
                else "V/v xin lỗi và hẹn lại thời gian trả kết quả giải quyết hồ sơ")
     w.line(subject, font=SERIF_ITALIC, size=page.body * 0.9, x=w.x, width=w.width * 0.4)
@@ -256,16 +295,11 @@ def render_apology(doc: ApologyDocument, *, paper: str = "A5") -> bytes:
 def render_stop_notice(doc: StopNoticeDocument, *, paper: str = "A5") -> bytes:
     """Mẫu 05 (2025): the dossier's processing stops; what it was, since when, why, and what the
     applicant takes back."""
-    canvas, buffer, w = _begin(doc.header, paper)
+    canvas, buffer, w = _begin(doc.header, paper, number=doc.number)
     w.line(f"Mã hồ sơ: {doc.code}", font=SERIF_BOLD, align="center")
     who = "Tổ chức" if doc.applicant.organisation else "Ông/Bà"
     w.rich([("Kính gửi: ", SERIF), (f"{who} {doc.applicant.name}", SERIF_BOLD)])
-    w.line(f"Địa chỉ: {doc.applicant.address or '……………………………'}")
-    contact = f"Số điện thoại: {doc.applicant.phone or '……………'}"
-    if doc.applicant.email:
-        contact += f"      Email: {doc.applicant.email}"
-    w.line(contact)
-    w.line(f"Số định danh cá nhân/tổ chức: {doc.citizen_id or '……………………'}")
+    _address_lines(w, doc.applicant)
     w.line(
         f"Ngày {doc.received_at:%d/%m/%Y}, {doc.header.unit} tiếp nhận hồ sơ của {who} đề nghị giải quyết thủ tục "
         f"{doc.procedure_name}, mã hồ sơ {doc.code}."
@@ -279,7 +313,8 @@ def render_stop_notice(doc: StopNoticeDocument, *, paper: str = "A5") -> bytes:
         w.rich([("Lý do: ", SERIF_BOLD), (doc.reason, SERIF)])
     w.line(f"{who} nhận lại hồ sơ đã nộp tại {doc.header.unit}. Xin thông báo để {who} được biết.")
     w.skip(w.paper.body * 0.5)
-    w.signatures((("NGƯỜI NỘP HỒ SƠ", doc.applicant.name), ("NGƯỜI TIẾP NHẬN HỒ SƠ", doc.official_name)))
+    w.signatures(_signature_blocks(doc.signers, (("NGƯỜI NỘP HỒ SƠ", doc.applicant.name),
+                                                 ("NGƯỜI TIẾP NHẬN HỒ SƠ", doc.official_name))))
     return _finish(canvas, buffer)
 
 

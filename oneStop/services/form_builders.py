@@ -13,7 +13,7 @@ from oneStop.domain.errors import OneStopError
 from oneStop.domain.events import Kind
 from oneStop.domain.lifecycle import Transition
 from oneStop.domain.models import Agency, DocumentForm, Dossier, Event
-from oneStop.domain.profiles import FormSpec
+from oneStop.domain.profiles import FormSpec, Signer
 from oneStop.printing.layout import money
 from oneStop.printing.forms import (
     ApologyDocument,
@@ -23,6 +23,7 @@ from oneStop.printing.forms import (
     FormHeader,
     Party,
     RefusalDocument,
+    Signatures,
     StopNoticeDocument,
     SupplementDocument,
     render_apology,
@@ -52,9 +53,24 @@ def _last(events: Sequence[Event], transition: Transition) -> Event | None:
     return found[-1] if found else None
 
 
-def _party(d: Dossier) -> Party:
+def _party(d: Dossier, spec: FormSpec) -> Party:
+    """The applicant as the form names them, with the identification line when ``spec`` has it:
+    a person's citizen ID, an organisation's tax code, "" (a dotted blank) when neither is known."""
     a = d.applicant
-    return Party(a.name, a.address, a.phone, a.email, a.is_organisation)
+    identification = None
+    if spec.has("identification"):
+        identification = (a.tax_code or a.citizen_id) if a.is_organisation else a.citizen_id
+    return Party(a.name, a.address, a.phone, a.email, a.is_organisation, identification)
+
+
+def _signer_name(signer: Signer, *, actor: str, applicant: str, head: str) -> str:
+    """The name printed under ``signer``'s title: the official who acted (for ``actor`` and
+    ``official``), the applicant, the head of the agency, or none (written by hand).
+
+    >>> _signer_name(Signer("THỦ TRƯỞNG CƠ QUAN", "head"), actor="Hoa", applicant="Hường", head="Thủ")
+    'Thủ'
+    """
+    return {"actor": actor, "official": actor, "applicant": applicant, "head": head}.get(signer.who, "")
 
 
 def build_form(
@@ -71,10 +87,22 @@ def build_form(
     head_name: str = "",
 ) -> bytes:
     """Form ``kind`` of the dossier as its profile's ``spec`` says (number, title, who signs,
-    its document number); ``head_name`` is the head of the agency, for a form he signs."""
+    its document number, the optional contents of its ``fields``); ``head_name`` is the head of
+    the agency, for a form he signs. What the spec leaves out prints as the 2018 form does."""
+    party = _party(dossier, spec)
+
     def header(dated: datetime) -> FormHeader:
         return FormHeader(spec.number, spec.title, agency.managing_agency, agency.name, agency.place or agency.province,
                           to_local(dated))
+
+    def number(event: Event) -> str:  # "Số: …" from the dossier's daily number and the event's local date
+        return spec.document_number_for(dossier.code, _daily_number(dossier.code),
+                                        to_local(event.business_time).date())
+
+    def signers(event: Event) -> Signatures:  # () when the profile names none
+        actor = names.get(event.actor, event.actor)
+        return tuple((s.title, _signer_name(s, actor=actor, applicant=dossier.applicant.name, head=head_name))
+                     for s in spec.signers)
 
     if kind == "supplement":
         event = _last(events, Transition.SUPPLEMENT_REQUESTED)
@@ -85,9 +113,11 @@ def build_form(
             for d in event.payload.get("documents", [])
         )
         return render_supplement(
-            SupplementDocument(header(event.business_time), dossier.code, _party(dossier), dossier.procedure.name,
+            SupplementDocument(header(event.business_time), dossier.code, party, dossier.procedure.name,
                                documents, event.payload.get("reason", ""), names.get(event.actor, event.actor),
-                               lookup_url=agency.lookup_url),
+                               # the official's own phone is not kept: the agency's hotline, else a blank to fill in
+                               official_phone=(agency.hotline or "……………") if spec.has("contact") else "",
+                               lookup_url=agency.lookup_url, number=number(event), signers=signers(event)),
             paper=paper,
         )
     if kind == "refusal":
@@ -95,8 +125,10 @@ def build_form(
         if event is None:
             raise NothingToPrint(f"Hồ sơ {dossier.code} không bị từ chối: không có Phiếu từ chối để in.")
         return render_refusal(
-            RefusalDocument(header(event.business_time), dossier.code, _party(dossier), dossier.procedure.name,
-                            event.payload.get("reason", ""), names.get(event.actor, event.actor)),
+            RefusalDocument(header(event.business_time), dossier.code, party, dossier.procedure.name,
+                            event.payload.get("reason", ""), names.get(event.actor, event.actor),
+                            number=number(event), code_optional=spec.has("dossier_code_optional"),
+                            signers=signers(event)),
             paper=paper,
         )
     if kind == "apology":
@@ -104,19 +136,17 @@ def build_form(
         if event is None:
             raise NothingToPrint(f"Hồ sơ {dossier.code} chưa có văn bản xin lỗi và hẹn lại.")
         previous = datetime.fromisoformat(event.payload.get("previous_due_at") or dossier.original_due_at.isoformat())
-        signer = spec.signers[0] if spec.signers else None
-        actor_name = names.get(event.actor, event.actor)
-        signer_name = {"head": head_name, "none": ""}.get(signer.who, actor_name) if signer else actor_name
+        signed = signers(event)[:1]  # the letter has one signer: the profile's first, else the official
         return render_apology(
             ApologyDocument(
-                header(event.business_time), dossier.code, _party(dossier), dossier.procedure.name,
+                header(event.business_time), dossier.code, party, dossier.procedure.name,
                 received_at=to_local(dossier.received_at), original_due_at=to_local(previous),
                 new_due_at=to_local(datetime.fromisoformat(event.payload["new_due_at"])),
-                reason=event.payload.get("reason", ""), signer_name=signer_name,
-                **({"signer_title": signer.title} if signer else {}),
+                reason=event.payload.get("reason", ""),
+                signer_name=signed[0][1] if signed else names.get(event.actor, event.actor),
+                **({"signer_title": signed[0][0]} if signed else {}),
                 return_place=agency.name,
-                number=spec.document_number_for(dossier.code, _daily_number(dossier.code),
-                                                to_local(event.business_time).date()),
+                number=number(event),
                 extension=spec.has("extension"),
             ),
             paper=paper,
@@ -127,11 +157,11 @@ def build_form(
             raise NothingToPrint(f"Hồ sơ {dossier.code} không bị dừng giải quyết: không có Thông báo dừng để in.")
         return render_stop_notice(
             StopNoticeDocument(
-                header(event.business_time), dossier.code, _party(dossier), dossier.procedure.name,
+                header(event.business_time), dossier.code, party, dossier.procedure.name,
                 received_at=to_local(dossier.received_at), stopped_at=to_local(event.business_time),
                 reason=event.payload.get("reason", ""), official_name=names.get(event.actor, event.actor),
                 at_applicants_request=event.payload.get("requested_by") == "applicant",
-                citizen_id=dossier.applicant.citizen_id or dossier.applicant.tax_code,
+                number=number(event), signers=signers(event),
             ),
             paper=paper,
         )

@@ -35,6 +35,9 @@ _DEFAULT_FORMS = {
     "stop": ("Mẫu số 05", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ"),
     "control-sheet": ("Mẫu số 05", "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"),
 }
+#: What such a form prints of its optional contents: the 2025 stop notice names the applicant's
+#: identification number (``FormSpec.fields``).
+_DEFAULT_FIELDS = {"stop": ("identification",)}
 
 
 @dataclass(frozen=True)
@@ -124,8 +127,9 @@ class PrintService:
         self._calendar = calendar
 
     def form(self, actor: User, kind: str, code: str, *, paper: str | None = None) -> PrintedForm:
-        """Mẫu 02 (supplement), 03 (refusal), 04 (apology) or 05 (control-sheet) of a dossier,
-        built from its events. Printing is recorded as an event."""
+        """Mẫu 02 (supplement), 03 (refusal), 04 (apology), the stop notice (stop) or the
+        control sheet (control-sheet) of a dossier, built from its events. Printing is recorded
+        as an event."""
         if kind not in FORM_KINDS:
             raise InvalidFormat("paper", f"không có mẫu «{kind}»; chọn một trong: {', '.join(FORM_KINDS)}")
         paper = (paper or "A5").upper()
@@ -155,12 +159,13 @@ class PrintService:
 
     def _form_spec(self, dossier: Dossier, kind: str) -> FormSpec:
         """The form as the dossier's profile defines it (number, title, signers, document
-        number …); a profile that does not name it gives the standard number and title."""
+        number …); a profile that does not name it gives the standard number and title (and,
+        for the stop notice, its identification line)."""
         profile = self._profile(dossier.profile_id)
         key = _PROFILE_KEYS[kind]
         if profile is not None and key in profile.forms:
             return profile.form(key)
-        return FormSpec(*_DEFAULT_FORMS[kind])
+        return FormSpec(*_DEFAULT_FORMS[kind], fields=_DEFAULT_FIELDS.get(kind, ()))
 
     def _classifier(self, now):  # type: ignore[no-untyped-def]
         if self._calendar is None:

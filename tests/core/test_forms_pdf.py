@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from dataclasses import replace
 
 import pytest
 
 from oneStop.domain.lifecycle import Transition
+from oneStop.domain.models import Applicant
 from oneStop.services.form_builders import NothingToPrint
 from tests.core.helpers import add_procedure, counts, draft
-from tests.core.pdf_tools import decode, font_names, page_images, page_texts
+from tests.core.pdf_tools import decode, font_names, page_images, page_sizes_mm, page_texts
 
 
 def squash(text: str) -> str:
@@ -174,3 +176,137 @@ def test_the_control_sheet_has_room_to_sign_the_code_on_every_page_and_every_ste
     assert "số hiệu bưu gửi EE471108151FR" in text
     assert "2. Nhận: Trần Văn Bưu" in text and text.count("Trần Văn Bưu") == 2  # named under the signature too
     assert decode(page_images(pdf)[0]).get("Code128") == [dossier.code]
+
+
+# --- Thông tư 03/2025: what the profile adds to Mẫu 02, 03 and the stop notice (issue 15) ---------
+
+TT03_FORMS = {
+    "supplement": {"number": "Mẫu số 02", "title": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+                   "document_number": "{seq}/YCBS", "fields": ["identification", "contact"],
+                   "signers": [{"title": "CÔNG CHỨC HƯỚNG DẪN", "who": "actor"}]},
+    "refusal": {"number": "Mẫu số 03", "title": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
+                "document_number": "{seq}/TCTN-{yyyy}", "fields": ["identification", "dossier_code_optional"],
+                "signers": [{"title": "NGƯỜI NỘP HỒ SƠ", "who": "applicant"},
+                            {"title": "CÔNG CHỨC TỪ CHỐI", "who": "official"},
+                            {"title": "THỦ TRƯỞNG ĐƠN VỊ", "who": "head"}]},
+    "stop_notice": {"number": "Mẫu số 05", "title": "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
+                    "document_number": "{seq}/TB-DG", "fields": ["identification"],
+                    "signers": [{"title": "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ", "who": "head"}]},
+}
+
+ORGANISATION = Applicant(name="Công ty TNHH Quảng Phú Xanh", is_organisation=True, phone="0237 3852 999",
+                         address="Số 12 đường Lê Lợi, xã Quảng Phú, tỉnh Thanh Hóa")
+
+
+def publish_tt03(app, admin, forms=TT03_FORMS) -> None:  # type: ignore[no-untyped-def]
+    """A 2025 profile in force since 01/11/2026 (the clock says 23/11/2026), the head of the
+    agency named and the agency's hotline set: a dossier received from now on prints by it."""
+    from oneStop import settings as S
+
+    app.profiles.publish(admin, {"id": "tt03-thu", "name": "TT 03/2025 (thử)", "effective_from": "2026-11-01",
+                                 "forms": forms})
+    app.settings.set(admin, S.REPORT_HEAD_NAME, "Trần Văn Thủ")
+    app.setup.set_contact(admin, hotline="0237 3852 123")
+
+
+def signed(title: str, name: str) -> str:
+    """A signature block as its text is read back: the title, the note, the name under it."""
+    return f"{title} (Ký và ghi rõ họ tên) {name}"
+
+
+def printed(app, official, kind: str, dossier) -> str:  # type: ignore[no-untyped-def]
+    """The form's text, checked to be one A5 page."""
+    pdf = app.printing.form(official, kind, dossier.code).pdf
+    assert page_sizes_mm(pdf) == [(148, 210)]
+    return text_of(pdf)
+
+
+def test_the_2025_supplement_request_has_its_number_the_id_and_a_phone_to_call(app, admin, official, dossier, clock):
+    """TT 03/2025 Mẫu 02: "Số: …", the applicant's identification number, and the guiding
+    official with a phone (the agency's hotline; a blank to write in without one). A dossier
+    received under the 2018 profile prints none of it."""
+    publish_tt03(app, admin)
+    new = app.reception.receive(official, draft())
+    assert (dossier.profile_id, new.profile_id) == ("tt01-2018", "tt03-thu")
+    seq = int(new.code.rsplit("-", 1)[1])
+    request = {"reason": "Giấy chứng sinh bị mờ", "documents": [{"name": "Giấy chứng sinh", "count": 1}]}
+    clock.advance(hours=2)
+    for d in (dossier, new):
+        app.lifecycle.transition(official, d.code, Transition.SUPPLEMENT_REQUESTED, request)
+
+    text = printed(app, official, "supplement", new)
+    assert f"Số: {seq}/YCBS" in text and seq > 1
+    assert "Số định danh cá nhân/tổ chức: 038190012345" in text
+    assert "liên hệ với Nguyễn Thị Hoa, số điện thoại 0237 3852 123 để được hướng dẫn" in text
+    assert signed("CÔNG CHỨC HƯỚNG DẪN", "Nguyễn Thị Hoa") in text  # the official who asked
+    assert "NGƯỜI HƯỚNG DẪN" not in text
+
+    app.setup.set_contact(admin, hotline="")
+    blank = printed(app, official, "supplement", new)
+    assert "liên hệ với Nguyễn Thị Hoa, số điện thoại …………… để được hướng dẫn" in blank
+
+    app.setup.set_contact(admin, hotline="0237 3852 123")
+    old = printed(app, official, "supplement", dossier)
+    assert "Số: " not in old and "Số định danh" not in old and "0237 3852 123" not in old
+    assert "liên hệ với Nguyễn Thị Hoa để được hướng dẫn" in old
+    assert signed("NGƯỜI HƯỚNG DẪN", "Nguyễn Thị Hoa") in old
+
+
+def test_the_2025_refusal_has_its_number_the_id_the_optional_code_and_its_signers(app, admin, official, dossier):
+    """TT 03/2025 Mẫu 03: "Mã hồ sơ (nếu có)", the identification line (dotted for an
+    organisation without a tax code), the document number and the profile's three signers."""
+    publish_tt03(app, admin)
+    new = app.reception.receive(official, draft(applicant=ORGANISATION))
+    seq = int(new.code.rsplit("-", 1)[1])
+    for d in (dossier, new):
+        app.lifecycle.transition(official, d.code, Transition.REFUSED, {"reason": "Không thuộc thẩm quyền của xã"})
+
+    text = printed(app, official, "refusal", new)
+    assert f"Số: {seq}/TCTN-2026" in text
+    assert f"Mã hồ sơ (nếu có): {new.code}" in text
+    assert "Số định danh cá nhân/tổ chức: ……………………" in text
+    assert signed("NGƯỜI NỘP HỒ SƠ", "Công ty TNHH Quảng Phú Xanh") in text
+    assert signed("CÔNG CHỨC TỪ CHỐI", "Nguyễn Thị Hoa") in text and signed("THỦ TRƯỞNG ĐƠN VỊ", "Trần Văn Thủ") in text
+    assert "NGƯỜI TIẾP NHẬN HỒ SƠ" not in text
+
+    old = printed(app, official, "refusal", dossier)
+    assert "Số: " not in old and "Số định danh" not in old and "(nếu có)" not in old
+    assert f"Mã hồ sơ: {dossier.code}" in old and "Trần Văn Thủ" not in old
+    assert signed("NGƯỜI NỘP HỒ SƠ", "Nguyễn Thị Hường") in old
+    assert signed("NGƯỜI TIẾP NHẬN HỒ SƠ", "Nguyễn Thị Hoa") in old
+
+
+def test_the_2025_stop_notice_has_its_number_the_tax_code_and_the_heads_signature(app, admin, official, supervisor,
+                                                                                   dossier):
+    """The stop notice names an organisation by its tax code (not a person's ID number it may
+    also carry), and follows its profile for the number and the signer; under the 2018 profile
+    (which has no stop notice) it prints as it did: the ID line, the applicant and the official."""
+    publish_tt03(app, admin)
+    new = app.reception.receive(official, draft(applicant=replace(ORGANISATION, tax_code="2801234567",
+                                                                  citizen_id="038190012345")))
+    seq = int(new.code.rsplit("-", 1)[1])
+    for d in (dossier, new):
+        app.lifecycle.transition(supervisor, d.code, Transition.STOPPED,
+                                 {"reason": "Người nộp đề nghị", "requested_by": "applicant"})
+
+    text = printed(app, official, "stop", new)
+    assert f"Số: {seq}/TB-DG" in text
+    assert "Số định danh cá nhân/tổ chức: 2801234567" in text and "038190012345" not in text
+    assert signed("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ", "Trần Văn Thủ") in text
+    assert "NGƯỜI NỘP HỒ SƠ" not in text and "Lê Văn Bình" not in text
+
+    old = printed(app, official, "stop", dossier)
+    assert "Số: " not in old and "Số định danh cá nhân/tổ chức: 038190012345" in old
+    assert signed("NGƯỜI NỘP HỒ SƠ", "Nguyễn Thị Hường") in old
+    assert signed("NGƯỜI TIẾP NHẬN HỒ SƠ", "Lê Văn Bình") in old
+
+
+def test_a_stop_notice_whose_profile_leaves_out_the_id_prints_no_id_line(app, admin, official, supervisor):
+    """The identification line follows the profile's fields: a 2025 profile may leave it out."""
+    forms = {"stop_notice": {**TT03_FORMS["stop_notice"], "fields": []}}
+    publish_tt03(app, admin, forms)
+    add_procedure(app)
+    new = app.reception.receive(official, draft())
+    app.lifecycle.transition(supervisor, new.code, Transition.STOPPED, {"reason": "Người nộp đề nghị"})
+    text = printed(app, official, "stop", new)
+    assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in text and "Số định danh" not in text and "038190012345" not in text
