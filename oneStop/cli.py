@@ -63,6 +63,7 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
         "procedure": asdict(d.procedure),
         "applicant": asdict(d.applicant),
         "owner": asdict(d.owner) if d.owner else None,
+        "authorisation": d.authorisation,
         "channel": d.channel.value,
         "sets": d.sets,
         "documents": [{"name": x.name, "form": x.form.value, "count": x.count, "from_data": x.from_data}
@@ -297,6 +298,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--address", default="")
     r.add_argument("--owner-name", default="", help="chủ hồ sơ, nếu khác người nộp")
     r.add_argument("--owner-citizen-id", default="")
+    r.add_argument("--owner-address", default="")
+    r.add_argument("--owner-phone", default="")
+    r.add_argument("--owner-email", default="")
+    r.add_argument("--authorisation", default="", metavar="VĂN BẢN",
+                   help="văn bản ủy quyền khi nộp thay chủ hồ sơ, ví dụ \"Giấy ủy quyền số 12/UQ ngày 01/12/2026\"")
     r.add_argument("--channel", choices=[c.value for c in Channel], default="direct",
                    help="direct: trực tiếp; postal: bưu chính công ích; online: trực tuyến; vneid: qua VNeID; "
                         "assisted: trực tuyến có hỗ trợ tại quầy")
@@ -853,7 +859,8 @@ def cmd_receive(app, args) -> int:  # type: ignore[no-untyped-def]
         attachments.append(AttachmentDraft(path.name, read_bounded(path, MAX_ATTACHMENT_BYTES, "attachment")))
     owner = None
     if args.owner_name or args.owner_citizen_id:
-        owner = Applicant(name=args.owner_name, citizen_id=args.owner_citizen_id)
+        owner = Applicant(name=args.owner_name, citizen_id=args.owner_citizen_id, address=args.owner_address,
+                          phone=args.owner_phone, email=args.owner_email)
     draft = DossierDraft(
         procedure_code=args.procedure,
         applicant=Applicant(
@@ -866,6 +873,7 @@ def cmd_receive(app, args) -> int:  # type: ignore[no-untyped-def]
             tax_code=args.tax_code,
         ),
         owner=owner,
+        authorisation=args.authorisation,
         channel=Channel(args.channel),
         sets=args.sets,
         documents=_handed_in(app, args.procedure, args.document),

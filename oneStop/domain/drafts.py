@@ -35,6 +35,7 @@ MAX_DOCUMENT_NAME = 300
 MAX_SETS = 99
 MAX_DOCUMENT_COUNT = 99
 MAX_FEE = money.MAX_DONG
+MAX_AUTHORISATION = 200
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
 _TAX_CODE = re.compile(r"\d{10}(-?\d{3})?")
@@ -56,11 +57,11 @@ def normalise_applicant(
         errors.add(InvalidLength(id_field, "không được để trống"))
     phone = ""
     if (a.phone or "").strip():
-        phone = errors.run(phone_.validate, a.phone, "phone") or ""
+        phone = errors.run(phone_.validate, a.phone, prefix + "phone") or ""
     mail = ""
     if (a.email or "").strip():
-        mail = errors.run(email_.validate, a.email, "email") or ""
-    address = errors.run(clean, a.address, "address", max_len=MAX_ADDRESS, required=not prefix) or ""
+        mail = errors.run(email_.validate, a.email, prefix + "email") or ""
+    address = errors.run(clean, a.address, prefix + "address", max_len=MAX_ADDRESS, required=not prefix) or ""
     tax = ""
     if a.is_organisation and (a.tax_code or "").strip():
         tax = re.sub(r"\s", "", a.tax_code)
@@ -88,6 +89,10 @@ def normalise_draft(draft: DossierDraft, procedure: Procedure, *, today: date | 
     owner = None
     if draft.owner is not None and (draft.owner.name or draft.owner.citizen_id):
         owner = normalise_applicant(draft.owner, "owner_", errors, today=today, require_id=False)
+    # the paper by which the applicant files for the owner (the receipt's proxy block, TT 03/2025)
+    authorisation = errors.run(clean, draft.authorisation, "authorisation", max_len=MAX_AUTHORISATION) or ""
+    if authorisation and owner is None:
+        errors.add(InvalidFormat("authorisation", "chỉ ghi khi nộp hồ sơ thay chủ hồ sơ (nhập chủ hồ sơ)"))
 
     if not isinstance(draft.channel, Channel):
         errors.add(InvalidFormat("channel", "không hợp lệ"))
@@ -155,6 +160,7 @@ def normalise_draft(draft: DossierDraft, procedure: Procedure, *, today: date | 
         procedure_code=procedure.code,
         applicant=applicant,
         owner=owner,
+        authorisation=authorisation if owner is not None else "",
         documents=tuple(documents),
         fee=fee,
         delivery_address=delivery,

@@ -148,7 +148,8 @@ def fee_from_dict(x: Mapping[str, Any]) -> FeeCollected:
 
 def dossier_to_payload(d: Dossier) -> dict[str, Any]:
     """Everything the ``dossier.received`` event must carry to rebuild the dossier alone.
-    ``cross_boundary`` and ``fee_collected`` are written only when they say something."""
+    ``cross_boundary``, ``fee_collected`` and ``authorisation`` are written only when they say
+    something."""
     payload: dict[str, Any] = {
         "code": d.code,
         "agency_code": d.agency_code,
@@ -176,6 +177,8 @@ def dossier_to_payload(d: Dossier) -> dict[str, Any]:
     }
     if d.cross_boundary:
         payload["cross_boundary"] = True
+    if d.authorisation:
+        payload["authorisation"] = d.authorisation
     if d.fee_collected:
         payload["fee_collected"] = [fee_to_dict(f) for f in d.fee_collected]
     return payload
@@ -210,6 +213,7 @@ def dossier_from_payload(dossier_id: uuid.UUID, p: Mapping[str, Any]) -> Dossier
         postal_tracking=p.get("postal_tracking", ""),
         cross_boundary=bool(p.get("cross_boundary", False)),
         fee_collected=tuple(fee_from_dict(x) for x in p.get("fee_collected", ())),
+        authorisation=p.get("authorisation", ""),
     )
 
 

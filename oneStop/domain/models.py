@@ -371,6 +371,8 @@ class DossierDraft:
     procedure_code: str
     applicant: Applicant
     owner: Applicant | None = None
+    #: the paper by which the applicant files for the owner ("Giấy ủy quyền số 12/UQ ngày …")
+    authorisation: str = ""
     channel: Channel = Channel.DIRECT
     sets: int = 1
     documents: tuple[ReceivedDocument, ...] | None = None  # None: the procedure's list
@@ -446,6 +448,7 @@ class Dossier:
     returned_by_post: bool = False  # the result left with the postal service
     delivered_at: datetime | None = None  # the post delivered it
     cross_boundary: bool = False  # received regardless of the administrative boundary (§11.7)
+    authorisation: str = ""  # the paper by which the applicant files for the owner
     fee_collected: tuple[FeeCollected, ...] = ()  # what was collected, when (§11.9)
 
 

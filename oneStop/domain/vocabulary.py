@@ -296,7 +296,7 @@ def _received(p: Mapping[str, Any]) -> None:
     from oneStop.domain.drafts import MAX_ADDRESS, MAX_FEE, MAX_NOTES, MAX_SETS
     from oneStop.domain.models import Channel, ReturnMethod
 
-    _keys(p, _RECEIVED_KEYS, {"postal_tracking", "cross_boundary", "fee_collected"})
+    _keys(p, _RECEIVED_KEYS, {"postal_tracking", "cross_boundary", "fee_collected", "authorisation"})
     agency, day, _ = codes.parse_dossier_code(_text(p["code"], "dossier_code", 60, required=True))
     if _text(p["agency_code"], "agency_code", 40) != agency:
         raise InvalidEvent("agency_code", "không khớp với mã cơ quan trong mã hồ sơ")
@@ -350,6 +350,10 @@ def _received(p: Mapping[str, Any]) -> None:
         _bool(p["cross_boundary"], "cross_boundary")
     if "fee_collected" in p:
         _fees_collected(p["fee_collected"])
+    if "authorisation" in p:
+        if p["owner"] is None:
+            raise InvalidEvent("authorisation", "chỉ có khi hồ sơ có chủ hồ sơ khác người nộp")
+        _text(p["authorisation"], "authorisation", 200, required=True)
 
 
 def _fees_collected(value: Any) -> None:

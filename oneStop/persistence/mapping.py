@@ -158,6 +158,7 @@ def _dossier_columns(d: Dossier) -> dict[str, Any]:
         delivered_at=d.delivered_at,
         cross_boundary=d.cross_boundary,
         fee_collected=[fee_to_dict(f) for f in d.fee_collected],
+        authorisation=d.authorisation,
         **_deadline_columns(d),
     )
 
@@ -252,6 +253,7 @@ def dossier_from_row(row: DossierRow, *, synced: bool = False) -> Dossier:
         delivered_at=row.delivered_at,
         cross_boundary=row.cross_boundary,
         fee_collected=tuple(fee_from_dict(x) for x in row.fee_collected or ()),
+        authorisation=row.authorisation,
     )
 
 

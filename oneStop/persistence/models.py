@@ -267,6 +267,8 @@ class DossierRow(Base):
     # was collected, when, at which stage and through which channel
     cross_boundary: Mapped[bool] = mapped_column(Boolean, server_default="0")
     fee_collected: Mapped[list[dict[str, Any]]] = mapped_column(JsonText, server_default="[]")
+    # the paper by which the applicant files for the owner (schema 0011; the receipt's proxy block)
+    authorisation: Mapped[str] = mapped_column(Text, server_default="")
 
     __table_args__ = (
         Index("ix_dossiers_received_date_counter", "received_date", "counter"),

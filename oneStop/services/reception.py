@@ -169,6 +169,7 @@ class ReceptionService:
                 ),
                 applicant=clean.applicant,
                 owner=clean.owner,
+                authorisation=clean.authorisation,
                 channel=clean.channel,
                 sets=clean.sets,
                 documents=clean.documents or (),

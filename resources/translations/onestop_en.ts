@@ -765,6 +765,10 @@ Backup passphrase:</translation>
         <translation>Dossier owner</translation>
     </message>
     <message>
+        <source>Văn bản ủy quyền</source>
+        <translation>Authorisation paper</translation>
+    </message>
+    <message>
         <source>Điện thoại</source>
         <translation>Phone</translation>
     </message>
@@ -2076,8 +2080,16 @@ Backup passphrase:</translation>
         <translation>Phone</translation>
     </message>
     <message>
+        <source>Giấy ủy quyền số …, ngày … (nếu có)</source>
+        <translation>Authorisation no. …, dated … (if any)</translation>
+    </message>
+    <message>
         <source>Thư điện tử</source>
         <translation>E-mail</translation>
+    </message>
+    <message>
+        <source>Văn bản ủy quyền</source>
+        <translation>Authorisation paper</translation>
     </message>
     <message>
         <source>Mã số thuế</source>

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 from oneStop.domain.models import Channel, Procedure
 from tests.core.helpers import PROCEDURE_2025, TEST_PROCEDURE, add_procedure
 from tests.ui.helpers import keys, press, type_text
+from tests.ui.test_reception import tick_handed_over
 from ui.views.reception import ReceptionView
 from ui.widgets.documents import DocumentChecklistModel
 
@@ -174,3 +175,40 @@ def test_the_dossier_detail_shows_what_was_collected_when_and_the_documents_take
     assert "Giấy xác nhận thông tin về cư trú — khai thác dữ liệu" in text
     assert "Tiếp nhận không phụ thuộc địa giới hành chính" in text
     detail.close()
+
+
+def test_filing_for_another_records_the_owners_contact_and_the_authorisation(qtbot, app, official, view, printers,
+                                                                            counter_printer):
+    """Thông tư 03/2025's proxy block: the official ticks «Chủ hồ sơ khác người nộp» with the
+    space bar, tabs through the owner's fields typing each, and the receipt's block is complete;
+    an owner's phone refused by the core puts the cursor on the owner's phone, not the applicant's."""
+    pick(qtbot, view, "thu tuc thu nghiem nam ngay")
+    for name, text in (("citizen_id", "038190012345"), ("name", "Nguyễn Thị Hường"), ("phone", "0912345678"),
+                       ("address", "Thôn 3, xã Quảng Phú")):
+        getattr(view, name).setFocus()
+        type_text(getattr(view, name), text)
+    tick_handed_over(view)
+    view.owner_differs.setFocus()
+    qtbot.waitUntil(view.owner_differs.hasFocus, timeout=2000)
+    QTest.keyClick(view.owner_differs, Qt.Key.Key_Space)
+    qtbot.waitUntil(view.owner_box.isVisible, timeout=2000)
+    for widget, text in ((view.owner_name, "Lê Thị Mai"), (view.owner_citizen_id, "038195004321"),
+                         (view.owner_address, "Thôn 5, xã Quảng Phú"), (view.owner_phone, "12"),
+                         (view.owner_email, "mai.le@example.vn"),
+                         (view.authorisation, "Giấy ủy quyền số 12/UQ ngày 01/12/2026")):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is widget, QApplication.focusWidget().objectName()
+        type_text(widget, text)
+    QTest.keyClick(view.authorisation, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: view.owner_phone.hasFocus(), timeout=5000)
+    assert "Số điện thoại chủ hồ sơ" in view.errors.text()
+    assert not view.phone.toolTip()
+    view.owner_phone.selectAll()
+    type_text(view.owner_phone, "0987654321")
+    with qtbot.waitSignal(view.dossier_saved, timeout=5000) as blocker:
+        QTest.keyClick(view.owner_phone, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    dossier = blocker.args[0]
+    assert (dossier.owner.name, dossier.owner.phone, dossier.owner.email, dossier.owner.address) == (
+        "Lê Thị Mai", "0987654321", "mai.le@example.vn", "Thôn 5, xã Quảng Phú")
+    assert dossier.authorisation == "Giấy ủy quyền số 12/UQ ngày 01/12/2026"
+    qtbot.waitUntil(lambda: bool(printers.files), timeout=10000)

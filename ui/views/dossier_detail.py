@@ -300,7 +300,11 @@ class DossierDetailDialog(QDialog):
             (self.tr("Người nộp"), _person(d.applicant)),
         ]
         if d.owner is not None:
-            rows.append((self.tr("Chủ hồ sơ"), _person(d.owner)))
+            owner = d.owner
+            rows.append((self.tr("Chủ hồ sơ"), " — ".join(x for x in (_person(owner), owner.address, owner.phone,
+                                                                      owner.email) if x)))
+            if d.authorisation:
+                rows.append((self.tr("Văn bản ủy quyền"), d.authorisation))
         delivery = f": {d.delivery_address}" if d.return_method is ReturnMethod.POST else ""
         rows += [
             (self.tr("Điện thoại"), d.applicant.phone or "—"),

@@ -154,11 +154,17 @@ class ReceptionView(QWidget):
         self.owner_name = self._line("owner_name")
         self.owner_citizen_id = self._line("owner_citizen_id")
         self.owner_address = self._line("owner_address")
+        self.owner_phone = self._line("owner_phone")
+        self.owner_email = self._line("owner_email")
+        self.authorisation = self._line("authorisation", self.tr("Giấy ủy quyền số …, ngày … (nếu có)"))
         self.owner_box = QGroupBox(self.tr("Chủ hồ sơ"))
         owner_form = QFormLayout(self.owner_box)
         owner_form.addRow(self.tr("Họ tên chủ hồ sơ"), self.owner_name)
         owner_form.addRow(self.tr("Số định danh"), self.owner_citizen_id)
         owner_form.addRow(self.tr("Địa chỉ"), self.owner_address)
+        owner_form.addRow(self.tr("Điện thoại"), self.owner_phone)
+        owner_form.addRow(self.tr("Thư điện tử"), self.owner_email)
+        owner_form.addRow(self.tr("Văn bản ủy quyền"), self.authorisation)
         self.owner_box.setVisible(False)
 
         applicant_box = QGroupBox(self.tr("Người nộp hồ sơ"))
@@ -294,7 +300,7 @@ class ReceptionView(QWidget):
         # tab order: the order the official works in
         chain = [self.picker.edit, self.citizen_id, self.name, self.phone, self.email, self.address,
                  self.organisation, self.tax_code, self.owner_differs, self.owner_name, self.owner_citizen_id,
-                 self.owner_address, self.documents, self.fee, self.sets, self.channel, self.cross_boundary,
+                 self.owner_address, self.owner_phone, self.owner_email, self.authorisation, self.documents, self.fee, self.sets, self.channel, self.cross_boundary,
                  self.tracking,
                  self.return_method, self.delivery_address, self.priority, self.priority_reason, self.notes,
                  self.add_attachment, self.save_button]
@@ -303,7 +309,8 @@ class ReceptionView(QWidget):
         self._enter = EnterMovesFocus(self)
         self._enter.watch(self.citizen_id, self.name, self.phone, self.email, self.address, self.organisation,
                           self.tax_code, self.owner_differs, self.owner_name, self.owner_citizen_id,
-                          self.owner_address, self.fee, self.sets, self.channel, self.cross_boundary, self.tracking,
+                          self.owner_address, self.owner_phone, self.owner_email, self.authorisation,
+                          self.fee, self.sets, self.channel, self.cross_boundary, self.tracking,
                           self.return_method,
                           self.delivery_address, self.priority, self.priority_reason)
 
@@ -312,6 +319,8 @@ class ReceptionView(QWidget):
             "procedure": self.picker.edit, "procedure_code": self.picker.edit,
             "applicant_name": self.name, "organisation": self.name, "citizen_id": self.citizen_id,
             "owner_name": self.owner_name, "owner_citizen_id": self.owner_citizen_id,
+            "owner_address": self.owner_address, "owner_phone": self.owner_phone, "owner_email": self.owner_email,
+            "authorisation": self.authorisation,
             "phone": self.phone, "email": self.email, "address": self.address,
             "delivery_address": self.delivery_address, "documents": self.documents,
             "document_name": self.documents, "document_count": self.documents, "fee": self.fee,
@@ -617,13 +626,15 @@ class ReceptionView(QWidget):
         owner = None
         if self.owner_differs.isChecked():
             owner = Applicant(name=self.owner_name.text(), citizen_id=self.owner_citizen_id.text(),
-                              address=self.owner_address.text())
+                              address=self.owner_address.text(), phone=self.owner_phone.text(),
+                              email=self.owner_email.text())
         channel = Channel(self.channel.currentData())
         return_method = ReturnMethod(self.return_method.currentData())
         return DossierDraft(
             procedure_code=procedure.code,
             applicant=applicant,
             owner=owner,
+            authorisation=self.authorisation.text() if owner is not None else "",
             channel=channel,
             sets=self.sets.value(),
             documents=self.documents_model.received(),
@@ -749,7 +760,8 @@ class ReceptionView(QWidget):
         self._show_errors([])
         self.picker.clear()
         for edit in (self.citizen_id, self.name, self.phone, self.email, self.address, self.tax_code,
-                     self.owner_name, self.owner_citizen_id, self.owner_address, self.tracking,
+                     self.owner_name, self.owner_citizen_id, self.owner_address, self.owner_phone,
+                     self.owner_email, self.authorisation, self.tracking,
                      self.delivery_address, self.priority_reason):
             edit.clear()
         for box in (self.organisation, self.owner_differs, self.priority, self.cross_boundary):
