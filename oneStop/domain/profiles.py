@@ -46,9 +46,11 @@ FORM_FIELDS: Mapping[str, tuple[str, ...]] = {
     "tracking_book": ("per_field",),
 }
 
-#: The columns the tracking book may have, in the order the 2018 book prints them (rules §2.6, §11.4).
+#: The columns the tracking book may have, in the order the 2018 book prints them (rules §2.6, §11.4);
+#: ``register`` is the "Quyển số / Số thứ tự" the receipt cites, so that a receipt can be found
+#: in the book (its rows are numbered 1, 2, 3 … per printing).
 TRACKING_COLUMNS = (
-    "number", "code", "procedure", "sets", "applicant", "contact", "agency", "received", "due", "transferred",
+    "number", "register", "code", "procedure", "sets", "applicant", "contact", "agency", "received", "due", "transferred",
     "result_received", "returned", "return_method", "status", "signature", "note",
 )
 

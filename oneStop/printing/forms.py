@@ -170,20 +170,11 @@ def _begin(header: FormHeader, paper: str, code: str = "",
             w.line(f"Mã hồ sơ: {code}", font=SERIF_BOLD, size=page.body * 0.95)
 
     w = PageWriter(canvas, page, on_new_page=continuation)
-    w.header(header.managing_agency, header.unit, vn_date(header.dated, header.place), form_number=header.form_number)
-    if number:
-        _number_line(w, number)
+    w.header(header.managing_agency, header.unit, vn_date(header.dated, header.place), form_number=header.form_number,
+             number=number)
     size = fit_size(header.title, SERIF_BOLD, page.title, w.width)
     w.line(header.title, font=SERIF_BOLD, size=size, align="center", leading=size * 1.4)
     return canvas, buffer, w
-
-
-def _number_line(w: PageWriter, number: str) -> None:
-    """"Số: …" under the header's left column, shrunk (to 70 %) to stay on one line there before
-    it wraps; a blank for the clerk when the number is empty."""
-    text = f"Số: {number or '………/………'}"
-    size = fit_size(text, SERIF, w.paper.body, w.width * 0.4, minimum=w.paper.body * 0.7)
-    w.line(text, size=size, x=w.x, width=w.width * 0.4, align="center")
 
 
 def _finish(canvas: Canvas, buffer: io.BytesIO) -> bytes:
@@ -264,8 +255,7 @@ def render_apology(doc: ApologyDocument, *, paper: str = "A5") -> bytes:
     canvas.setCreator("oneStop")
     w = PageWriter(canvas, page)
     w.header(doc.header.managing_agency, doc.header.unit, vn_date(doc.header.dated, doc.header.place),
-             form_number=doc.header.form_number)
-    _number_line(w, doc.number)
+             form_number=doc.header.form_number, number=doc.number or "………/………")  # a blank for the clerk
     subject = ("V/v xin lỗi và đề nghị gia hạn thời gian giải quyết hồ sơ" if doc.extension
                else "V/v xin lỗi và hẹn lại thời gian trả kết quả giải quyết hồ sơ")
     w.line(subject, font=SERIF_ITALIC, size=page.body * 0.9, x=w.x, width=w.width * 0.4)

@@ -257,9 +257,13 @@ class PageWriter:
         self.c.line(x0, y, x1, y)
 
     # -- the national header -------------------------------------------------------------------
-    def header(self, managing_agency: str, unit: str, place_and_date: str, *, form_number: str = "") -> None:
+    def header(self, managing_agency: str, unit: str, place_and_date: str, *, form_number: str = "",
+               number: str = "") -> None:
         """Left: managing agency and receiving unit (bold), a short rule. Right: the national
-        name, the motto with a full-length rule, the place and date in italics."""
+        name, the motto with a full-length rule, the place and date in italics. ``number``: the
+        document's "Số: …", in the left column on the date's line, as an administrative document
+        places it (under the unit when the unit's name reaches lower), shrunk to 70 % to stay on
+        one line there before it wraps within the column."""
         p = self.paper
         size = p.heading
         top = self.y
@@ -302,6 +306,18 @@ class PageWriter:
         y = right_bottom - date_size * 1.6
         self.c.setFont(SERIF_ITALIC, fit_size(place_and_date, SERIF_ITALIC, date_size, right_w))
         self.c.drawCentredString(right_x + right_w / 2, y, printable(place_and_date, SERIF_ITALIC))
+        if number:
+            text = f"Số: {number}"
+            number_size = fit_size(text, SERIF, date_size, left_w, minimum=date_size * 0.7)
+            if stringWidth(text, SERIF, number_size) <= left_w:
+                number_y = min(y, left_bottom - date_size * 1.3)
+                self.c.setFont(SERIF, number_size)
+                self.c.drawCentredString(self.x + left_w / 2, number_y, printable(text, SERIF))
+                left_bottom = number_y
+            else:
+                save_y, self.y = self.y, left_bottom - date_size * 0.3
+                self.rich([(text, SERIF)], size=number_size, align="center", x=self.x, width=left_w)
+                left_bottom, self.y = self.y + number_size * 0.3, save_y
         self.y = min(left_bottom, y) - p.body * 1.2
 
     # -- tables ----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả (rules §2.1), as PDF bytes.
 
 One sheet per copy ("Liên 1: Lưu", "Liên 2: Giao người nộp"): a copy whose content does not fit
-is drawn with tighter spacing, then smaller type down to a floor (8 pt on A5), and only then
+is drawn with tighter spacing, then smaller type down to a floor (8 pt), and only then
 continues on a further page that repeats the code. The dossier code is printed as text, as a Code128 barcode drawn
 from python-barcode's module pattern, and as a QR code. A reprint carries "BẢN IN LẠI" with
 its time, in the body and as a watermark.
@@ -41,10 +41,11 @@ DOT = 72 / 600
 #: 9 dots (0.38 mm) fit there: narrower bars do not read from a slightly blurred 150 dpi scan
 MODULE = 10 * DOT
 MODULE_BESIDE_QR = 9 * DOT
-#: spacing factors tried before the type gets smaller, and the smallest body size (of the
-#: paper's body size) before a copy is allowed to continue on a second sheet
+#: spacing factors tried before the type gets smaller, and the smallest body size, in points,
+#: on any paper (legibility is a size on the page, not a share of the paper's usual type),
+#: before a copy is allowed to continue on a second sheet
 SPACINGS = (1.0, 0.8, 0.6)
-SMALLEST_BODY = 0.8
+SMALLEST_BODY = 8.0
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,25 @@ class ReceiptDocument:
     printed_at: datetime | None = None
     reprint_at: datetime | None = None
     copies: tuple[str, ...] = ("Liên 1: Lưu", "Liên 2: Giao người nộp")
+    # --- what a profile's form adds (Thông tư 03/2025, Mẫu 01) ---
+    #: "Số: 12/GTN" under the header; "" prints none (the 2018 form)
+    document_number: str = ""
+    #: the line "Số định danh cá nhân/tổ chức" always printed (dotted when unknown)
+    identification: bool = False
+    tax_code: str = ""
+    #: someone files for the owner: the owner's block (name, address, ID, phone, e-mail) and
+    #: the authorisation paper, instead of the single "Chủ hồ sơ" line
+    proxy: bool = False
+    owner_address: str = ""
+    owner_citizen_id: str = ""
+    owner_phone: str = ""
+    owner_email: str = ""
+    authorisation: str = ""
+    #: "Vào Sổ theo dõi hồ sơ (nếu có)": the book may be electronic only
+    book_reference_optional: bool = False
+    privacy_notice: str = ""
+    #: (title, name printed under it); () is the 2018 pair (applicant, receiving official)
+    signers: tuple[tuple[str, str], ...] = ()
 
 
 def processing_time(days: int, hours: int) -> str:
@@ -148,7 +168,7 @@ def _fit(doc: ReceiptDocument, page, copy: str):  # type: ignore[no-untyped-def]
     floor: the copy continues on a further sheet."""
     tries = [(page.body, s) for s in SPACINGS]
     body = page.body - 0.5
-    floor = round(page.body * SMALLEST_BODY * 2) / 2
+    floor = SMALLEST_BODY
     while body >= floor:
         tries.append((body, SPACINGS[-1]))
         body -= 0.5
@@ -176,7 +196,8 @@ def _draw_copy(canvas: Canvas, doc: ReceiptDocument, page, copy: str, spacing: f
     w.spacing = spacing
     if reprint_line:
         w.watermark(REPRINT)
-    w.header(doc.managing_agency, doc.receiving_unit, vn_date(doc.received_at, doc.place), form_number=doc.form_number)
+    w.header(doc.managing_agency, doc.receiving_unit, vn_date(doc.received_at, doc.place), form_number=doc.form_number,
+             number=doc.document_number)
 
     # 1. title
     title_size = fit_size(doc.title, SERIF_BOLD, page.title, w.width)
@@ -228,15 +249,24 @@ def _draw_copy(canvas: Canvas, doc: ReceiptDocument, page, copy: str, spacing: f
     # 4–6. who submitted what
     who = " tiếp nhận hồ sơ của tổ chức: " if doc.organisation else " tiếp nhận hồ sơ của: "
     w.rich([(doc.receiving_unit, SERIF), (who, SERIF), (doc.applicant_name, SERIF_BOLD)])
-    if doc.owner_name:
+    if doc.owner_name and not doc.proxy:
         w.rich([("Chủ hồ sơ: ", SERIF), (doc.owner_name, SERIF_BOLD)])
+    if doc.identification:
+        w.rich([("Số định danh cá nhân/tổ chức: ", SERIF), (doc.citizen_id or doc.tax_code or DOTS, SERIF)])
     w.rich([("Địa chỉ: ", SERIF), (doc.address or "……………………………………", SERIF)])
+    # the 2018 form: the ID beside the phone, the e-mail below; the 2025 form: the ID on its own
+    # line above, the e-mail beside the phone
+    email_beside = doc.identification and bool(doc.email)
     contact = [("Số điện thoại: ", SERIF), (doc.phone or "…………………", SERIF)]
-    if doc.citizen_id:
+    if doc.citizen_id and not doc.identification:
         contact += [("      Số định danh cá nhân: ", SERIF), (doc.citizen_id, SERIF)]
+    if email_beside:
+        contact += [("      Email: ", SERIF), (doc.email, SERIF)]
     w.rich(contact)
-    if doc.email:
+    if doc.email and not email_beside:
         w.rich([("Email: ", SERIF), (doc.email, SERIF)])
+    if doc.proxy and doc.owner_name:
+        _proxy_block(w, doc, body)
     if doc.priority:
         w.line("Đối tượng được ưu tiên hỗ trợ (người cao tuổi, người khuyết tật …)", font=SERIF_ITALIC)
     w.rich([("Nội dung yêu cầu giải quyết: ", SERIF), (doc.procedure_name, SERIF_BOLD)])
@@ -278,11 +308,12 @@ def _draw_copy(canvas: Canvas, doc: ReceiptDocument, page, copy: str, spacing: f
         w.rich([("6. Đăng ký nhận kết quả tại: ", SERIF), (doc.receiving_unit, SERIF)])
     volume = doc.register_volume or "……"
     number = f"{doc.register_number:d}" if doc.register_number else "……"
-    w.line(f"Vào Sổ theo dõi hồ sơ, Quyển số: {volume}   Số thứ tự: {number}", font=SERIF_ITALIC)
+    book = "Vào Sổ theo dõi hồ sơ (nếu có):" if doc.book_reference_optional else "Vào Sổ theo dõi hồ sơ,"
+    w.line(f"{book} Quyển số: {volume}   Số thứ tự: {number}", font=SERIF_ITALIC)
     w.skip(gap * 0.2)
 
     # 15. signatures
-    w.signatures((("NGƯỜI NỘP HỒ SƠ", doc.applicant_name), ("NGƯỜI TIẾP NHẬN HỒ SƠ", doc.official_name)))
+    w.signatures(doc.signers or (("NGƯỜI NỘP HỒ SƠ", doc.applicant_name), ("NGƯỜI TIẾP NHẬN HỒ SƠ", doc.official_name)))
 
     # 16. the local lines
     fee = f"Phí, lệ phí đã thu: {money(doc.fee)}." if doc.fee else "Phí, lệ phí: không thu."
@@ -298,4 +329,22 @@ def _draw_copy(canvas: Canvas, doc: ReceiptDocument, page, copy: str, spacing: f
     w.line("Khi đến nhận kết quả, Ông/Bà mang theo Giấy này.", font=SERIF_BOLD_ITALIC, size=small)
     if lookup:
         w.line(" — ".join(lookup) + ".", font=SERIF_ITALIC, size=small)
+    if doc.privacy_notice:
+        w.line(doc.privacy_notice, font=SERIF_ITALIC, size=small)
     return w.pages
+
+
+DOTS = "……………………………"
+
+
+def _proxy_block(w: PageWriter, doc: ReceiptDocument, body: float) -> None:
+    """Someone files for another (TT 03/2025): whose dossier it is, how to reach them, and the
+    paper that authorises the filing; what is not known is left dotted for the pen."""
+    runs = [("Nộp thay cho chủ hồ sơ: ", SERIF_ITALIC), (doc.owner_name, SERIF_BOLD),
+            ("; số định danh cá nhân/tổ chức: ", SERIF), (doc.owner_citizen_id or DOTS, SERIF),
+            ("; địa chỉ: ", SERIF), (doc.owner_address or DOTS, SERIF),
+            ("; số điện thoại: ", SERIF), (doc.owner_phone or "…………………", SERIF)]
+    if doc.owner_email:
+        runs += [("; email: ", SERIF), (doc.owner_email, SERIF)]
+    w.rich(runs)
+    w.rich([("Văn bản ủy quyền: ", SERIF), (doc.authorisation or DOTS, SERIF)])

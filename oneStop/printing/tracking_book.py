@@ -39,12 +39,13 @@ class Column:
 #: Every column the book may have, keyed as regulation profiles name them (``TRACKING_COLUMNS``).
 COLUMNS: dict[str, Column] = {
     "number": Column("STT", 0.03, 5, lambda r: str(r.number), lambda r: r.number, "center"),
+    "register": Column("Quyển số/ Số thứ tự", 0.045, 12, lambda r: r.register, align="center", text_format=True),
     "code": Column("Mã hồ sơ", 0.125, 28, lambda r: r.code, text_format=True),
-    "procedure": Column("Tên thủ tục hành chính", 0.10, 30, lambda r: r.procedure_name),
+    "procedure": Column("Tên thủ tục hành chính", 0.09, 30, lambda r: r.procedure_name),
     "sets": Column("Số lượng hồ sơ (bộ)", 0.04, 8, lambda r: str(r.sets), lambda r: r.sets, "center"),
-    "applicant": Column("Tên cá nhân, tổ chức", 0.08, 22, lambda r: r.applicant),
-    "contact": Column("Địa chỉ, số điện thoại", 0.09, 30, lambda r: ", ".join(x for x in (r.address, r.phone) if x)),
-    "agency": Column("Cơ quan chủ trì giải quyết", 0.075, 22, lambda r: r.agency),
+    "applicant": Column("Tên cá nhân, tổ chức", 0.075, 22, lambda r: r.applicant),
+    "contact": Column("Địa chỉ, số điện thoại", 0.08, 30, lambda r: ", ".join(x for x in (r.address, r.phone) if x)),
+    "agency": Column("Cơ quan chủ trì giải quyết", 0.065, 22, lambda r: r.agency),
     "received": Column("Nhận hồ sơ", 0.052, 16, lambda r: _d(r.received_at), lambda r: r.received_at),
     "due": Column("Hẹn trả kết quả", 0.052, 16, lambda r: _d(r.due_at), lambda r: r.due_at),
     "transferred": Column("Chuyển hồ sơ đến cơ quan giải quyết", 0.052, 16, lambda r: _d(r.transferred_at),
@@ -53,10 +54,10 @@ COLUMNS: dict[str, Column] = {
                               lambda r: r.result_at),
     "returned": Column("Trả kết quả", 0.052, 16, lambda r: _d(r.returned_at), lambda r: r.returned_at),
     "return_method": Column("Phương thức nhận kết quả", 0.06, 18, lambda r: r.return_method),
-    "status": Column("Tình trạng", 0.055, 24,
+    "status": Column("Tình trạng", 0.05, 24,
                      lambda r: "; ".join(x for x in (r.status_label, r.timeliness_label) if x)),
     "signature": Column("Ký nhận", 0.04, 10, lambda r: ""),
-    "note": Column("Ghi chú", 0.045, 20, lambda r: r.note),
+    "note": Column("Ghi chú", 0.04, 20, lambda r: r.note),
 }
 assert tuple(COLUMNS) == TRACKING_COLUMNS
 

@@ -57,20 +57,52 @@ def receipt_document(
     printed_at,  # type: ignore[no-untyped-def]
     reprint: bool,
     copies: int = 2,
+    head_name: str = "",
 ) -> "ReceiptDocument":
+    """The receipt of a dossier as its profile's Mẫu 01 prints it: the 2018 form, or with what
+    Thông tư 03/2025 adds (a document number, the identification line, the proxy block, the book
+    reference as optional, the privacy notice, the signers) where the profile's form asks."""
     from oneStop.printing.receipt import ReceiptDocument, ReceiptLine  # reportlab: loaded when first needed
 
-    form = profile.form("receipt") if profile else None
-    owner = dossier.owner.name if dossier.owner and dossier.owner.name != dossier.applicant.name else ""
-    all_copies = ("Liên 1: Lưu", "Liên 2: Giao người nộp", "Liên 3: Lưu bưu chính")
+    form = profile.form("receipt") if profile and "receipt" in profile.forms else None
+    owner = dossier.owner if dossier.owner and dossier.owner.name != dossier.applicant.name else None
+    # the copy markers: the profile's, then the postal service's third copy; the setting counts them
+    labels = list(form.copies if form and form.copies else ("Liên 1: Lưu", "Liên 2: Giao người nộp"))
+    if len(labels) < 3:
+        labels.append("Liên 3: Lưu bưu chính")
+    book_has_register = bool(profile and "tracking_book" in profile.forms
+                             and (not profile.form("tracking_book").columns
+                                  or "register" in profile.form("tracking_book").columns))
+    extra: dict[str, Any] = {}
+    if form is not None:
+        day = to_local(dossier.received_at).date()
+        seq = int(dossier.code.rsplit("-", 1)[-1]) if dossier.code.rsplit("-", 1)[-1].isdigit() else 0
+        names = {"applicant": dossier.applicant.name, "official": official_name, "actor": official_name,
+                 "head": head_name, "none": ""}
+        extra = dict(
+            form_number=form.number, title=form.title,
+            document_number=form.document_number_for(dossier.code, seq, day),
+            identification=form.has("identification"),
+            proxy=form.has("proxy"),
+            book_reference_optional=form.has("book_reference_optional"),
+            privacy_notice=form.text.get("privacy_notice", "") if form.has("privacy_notice") else "",
+            signers=tuple((s.title, names[s.who]) for s in form.signers),
+        )
+    register_known = book_has_register or profile is None or form is None or not form.has("book_reference_optional")
     return ReceiptDocument(
-        **({"form_number": form.number, "title": form.title} if form else {}),
+        **extra,
         managing_agency=agency.managing_agency,
         receiving_unit=agency.name,
         place=agency.place or agency.province,
         code=dossier.code,
         applicant_name=dossier.applicant.name,
-        owner_name=owner,
+        owner_name=owner.name if owner else "",
+        owner_address=owner.address if owner else "",
+        owner_citizen_id=(owner.citizen_id or owner.tax_code) if owner else "",
+        owner_phone=owner.phone if owner else "",
+        owner_email=owner.email if owner else "",
+        authorisation=dossier.authorisation,
+        tax_code=dossier.applicant.tax_code,
         organisation=dossier.applicant.is_organisation,
         address=dossier.applicant.address,
         phone=dossier.applicant.phone,
@@ -85,8 +117,9 @@ def receipt_document(
         due_at=to_local(dossier.due_at),
         return_by_post=dossier.return_method is ReturnMethod.POST,
         delivery_address=dossier.delivery_address,
-        register_volume=dossier.register_volume,
-        register_number=dossier.register_number,
+        # the book's reference only where the book in force shows it (its "register" column)
+        register_volume=dossier.register_volume if register_known else "",
+        register_number=dossier.register_number if register_known else 0,
         fee=dossier.fee,
         official_name=official_name,
         lookup_url=agency.lookup_url,
@@ -95,7 +128,7 @@ def receipt_document(
         priority=dossier.priority,
         printed_at=to_local(printed_at),
         reprint_at=to_local(printed_at) if reprint else None,
-        copies=all_copies[: max(1, min(copies, len(all_copies)))],
+        copies=tuple(labels[: max(1, min(copies, len(labels)))]),
     )
 
 
@@ -208,6 +241,7 @@ class PrintService:
                 printed_at=now,
                 reprint=reprint,
                 copies=values[S.PRINT_COPIES.key],
+                head_name=values[S.REPORT_HEAD_NAME.key],
             )
             from oneStop.printing.receipt import render_receipt
 

@@ -41,6 +41,18 @@ PROCEDURE_2025 = Procedure(
 )
 
 
+def publish_2018_forms(app, admin, *, since: str = "2026-01-01") -> None:  # type: ignore[no-untyped-def]
+    """Put the bundled 2018 forms (Thông tư 01/2018) back in force from ``since``, under another
+    id: a test about the 2018 papers receives its dossiers under them while the clock says 2026,
+    when Thông tư 03/2025's forms are in force."""
+    import json
+
+    from oneStop.resources import resources_path
+
+    profile = json.loads((resources_path("profiles") / "tt01-2018.json").read_text(encoding="utf-8"))
+    app.profiles.publish(admin, {**profile, "id": "tt01-2018-thu", "effective_from": since, "effective_to": None})
+
+
 def add_procedure(app, procedure: Procedure = TEST_PROCEDURE) -> Procedure:  # type: ignore[no-untyped-def]
     with app.uow(write=True) as uow:
         app.catalog.store(uow, [procedure], actor="admin", source="test")

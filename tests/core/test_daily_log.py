@@ -101,7 +101,8 @@ def test_json_xlsx_and_pdf_carry_the_same_numbers(app, supervisor, book):
 
     workbook = load_workbook(io.BytesIO(app.supervision.export_log(supervisor, log, "xlsx")))
     sheet = workbook["So theo doi"]
-    codes = [row[1] for row in sheet.iter_rows(min_row=5, values_only=True) if row[1]]
+    column = [c.value for c in sheet[4]].index("Mã hồ sơ")
+    codes = [row[column] for row in sheet.iter_rows(min_row=5, values_only=True) if row[column]]
     assert codes == [r.code for r in log.rows]
     summary = {row[0]: row[1] for row in workbook["Tong hop"].iter_rows(min_row=2, values_only=True)}
     assert summary["Tổng số hồ sơ"] == 4 and summary["Tiến độ: Đang xử lý quá hạn"] == 2
@@ -133,28 +134,31 @@ def test_log_from_the_command_line(app, supervisor, book, tmp_path, capsys):
 
 def test_the_book_follows_the_profile_in_force_columns_and_parts_per_field(app, admin, supervisor, book):
     """Issue 15: the tracking book's number, title and columns come from the regulation profile
-    (Mẫu 07 of TT 03/2025 has fewer columns and is kept per field); the 2018 book keeps all."""
+    (Mẫu 07 of TT 03/2025, bundled and in force in 2026, has fewer columns and is kept per field);
+    a profile with the 2018 book keeps every column, with the receipt's book reference."""
     from dataclasses import replace
 
     from tests.core.helpers import TEST_PROCEDURE, add_procedure
 
-    log = app.supervision.daily_log(supervisor, date(2026, 11, 19), date(2026, 11, 23))
-    before = " ".join(" ".join(page_texts(app.supervision.export_log(supervisor, log, "pdf"))).split())
-    assert "Mẫu số 06" in before and "Chuyển hồ sơ đến cơ quan giải quyết" in before and "Lĩnh vực:" not in before
-    app.profiles.publish(admin, {
-        "id": "tt03-thu", "name": "TT 03/2025 (thử)", "effective_from": "2026-11-01",
-        "forms": {"tracking_book": {"number": "Mẫu số 07", "title": "SỔ THEO DÕI HỒ SƠ", "fields": ["per_field"],
-                                    "columns": ["number", "code", "procedure", "applicant", "received", "due",
-                                                "returned", "signature"]}}})
     add_procedure(app, replace(TEST_PROCEDURE, code="9.999002", field="Chứng thực"))
+    log = app.supervision.daily_log(supervisor, date(2026, 11, 19), date(2026, 11, 23))
     pdf = app.supervision.export_log(supervisor, log, "pdf")
     text = " ".join(unicodedata.normalize("NFC", " ".join(page_texts(pdf))).split())
     assert "Mẫu số 07" in text and "Chuyển hồ sơ đến cơ quan giải quyết" not in text
     assert "Lĩnh vực: Hộ tịch" in text and all(r.code in text for r in log.rows)
     workbook = load_workbook(io.BytesIO(app.supervision.export_log(supervisor, log, "xlsx")))
     sheet = workbook["So theo doi"]
-    assert [c.value for c in sheet[4]] == ["STT", "Mã hồ sơ", "Tên thủ tục hành chính", "Tên cá nhân, tổ chức",
-                                           "Nhận hồ sơ", "Hẹn trả kết quả", "Trả kết quả", "Ký nhận"]
+    assert [c.value for c in sheet[4]] == [
+        "STT", "Mã hồ sơ", "Tên thủ tục hành chính", "Tên cá nhân, tổ chức", "Địa chỉ, số điện thoại",
+        "Cơ quan chủ trì giải quyết", "Nhận hồ sơ", "Hẹn trả kết quả", "Trả kết quả", "Phương thức nhận kết quả",
+        "Ký nhận"]
     assert sheet.cell(5, 1).value == "Lĩnh vực: Hộ tịch"
     numbers = [row[0] for row in sheet.iter_rows(min_row=6, max_row=5 + len(log.rows), values_only=True)]
     assert numbers == list(range(1, len(log.rows) + 1))  # numbered within the field
+
+    app.profiles.publish(admin, {
+        "id": "tt01-thu", "name": "Sổ theo mẫu 2018 (thử)", "effective_from": "2026-11-01",
+        "forms": {"tracking_book": {"number": "Mẫu số 06", "title": "SỔ THEO DÕI HỒ SƠ"}}})
+    text = " ".join(" ".join(page_texts(app.supervision.export_log(supervisor, log, "pdf"))).split())
+    assert "Mẫu số 06" in text and "Chuyển hồ sơ đến cơ quan giải quyết" in text and "Lĩnh vực:" not in text
+    assert all(f"{r.register} {r.code}" in text for r in log.rows)  # the receipt's "Quyển số/Số thứ tự"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -58,6 +58,13 @@ def test_text_that_looks_like_a_formula_is_text_in_every_exported_spreadsheet(re
     assert code == 0, err
     dossier = _receive(ready, "--address", "=1+2", "--notes=-3+4", procedure="9.000001")
     day = dossier["received_at"][:10]
+    # the 2018 book, with its notes column (the 2025 one has none): every column a cell can reach
+    every_column = tmp_path / "so-2018.json"
+    every_column.write_text(json.dumps({"id": "so-day-du", "name": "Sổ đủ cột", "effective_from": "2026-01-01",
+                                        "forms": {"tracking_book": {"number": "Mẫu số 06", "title": "SỔ"}}}),
+                            encoding="utf-8")
+    code, out, err = ready("profiles", "publish", str(every_column))
+    assert code == 0, err
 
     book = tmp_path / "book.xlsx"
     code, out, err = ready("log", "--date", day, "--format", "xlsx", "--out", str(book), "--user", "binh")

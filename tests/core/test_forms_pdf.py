@@ -11,7 +11,7 @@ import pytest
 from oneStop.domain.lifecycle import Transition
 from oneStop.domain.models import Applicant
 from oneStop.services.form_builders import NothingToPrint
-from tests.core.helpers import add_procedure, counts, draft
+from tests.core.helpers import add_procedure, counts, draft, publish_2018_forms
 from tests.core.pdf_tools import decode, font_names, page_images, page_sizes_mm, page_texts
 
 
@@ -21,6 +21,8 @@ def squash(text: str) -> str:
 
 @pytest.fixture
 def dossier(app, admin, official):  # type: ignore[no-untyped-def]
+    """A dossier received under the 2018 forms."""
+    publish_2018_forms(app, admin)
     add_procedure(app)
     return app.reception.receive(official, draft())
 
@@ -227,7 +229,7 @@ def test_the_2025_supplement_request_has_its_number_the_id_and_a_phone_to_call(a
     received under the 2018 profile prints none of it."""
     publish_tt03(app, admin)
     new = app.reception.receive(official, draft())
-    assert (dossier.profile_id, new.profile_id) == ("tt01-2018", "tt03-thu")
+    assert (dossier.profile_id, new.profile_id) == ("tt01-2018-thu", "tt03-thu")
     seq = int(new.code.rsplit("-", 1)[1])
     request = {"reason": "Giấy chứng sinh bị mờ", "documents": [{"name": "Giấy chứng sinh", "count": 1}]}
     clock.advance(hours=2)

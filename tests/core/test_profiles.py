@@ -30,13 +30,14 @@ def text_of(pdf: bytes) -> str:
 
 def test_a_published_profile_governs_dossiers_received_from_its_first_day(app, admin, official, clock):
     add_procedure(app)
-    before = app.reception.receive(official, draft())  # Monday 23/11: the bundled profile
+    before = app.reception.receive(official, draft())  # Monday 23/11: the bundled 2025 profile
     published = app.profiles.publish(admin, DECREE_2025)
-    assert published.id == "nd118-2025" and [p.id for p in app.profiles.all()] == ["tt01-2018", "nd118-2025"]
+    assert published.id == "nd118-2025"
+    assert [p.id for p in app.profiles.all()] == ["tt01-2018", "tt03-2025", "nd118-2025"]
     still_old = app.reception.receive(official, draft())
     clock.advance(days=1)  # Tuesday 24/11: the new profile is in force
     after = app.reception.receive(official, draft())
-    assert (before.profile_id, still_old.profile_id, after.profile_id) == ("tt01-2018", "tt01-2018", "nd118-2025")
+    assert (before.profile_id, still_old.profile_id, after.profile_id) == ("tt03-2025", "tt03-2025", "nd118-2025")
     new_receipt = text_of(app.printing.receipt(official, after.code).pdf)
     assert "Mẫu số 01a" in new_receipt and "(MẪU MỚI)" in new_receipt
     old_receipt = text_of(app.printing.receipt(official, before.code).pdf)  # a reprint keeps its own papers
@@ -59,7 +60,7 @@ def test_publishing_is_an_administrators_act_and_leaves_an_event(app, admin, off
     assert [(e.actor, e.payload["profile"]["id"]) for e in events] == [(admin.username, "nd118-2025")]
     # the same id published again replaces the earlier one
     app.profiles.publish(admin, {**DECREE_2025, "name": "Nghị định 118/2025/NĐ-CP (sửa)"})
-    assert app.profiles.require("nd118-2025").name.endswith("(sửa)") and len(app.profiles.all()) == 2
+    assert app.profiles.require("nd118-2025").name.endswith("(sửa)") and len(app.profiles.all()) == 3
 
 
 @pytest.mark.parametrize("change, words", [
@@ -87,7 +88,7 @@ def test_a_wrong_profile_is_refused_naming_what_is_wrong(app, admin, change, wor
     with pytest.raises(ValidationError, match="Bộ quy định") as refused:
         app.profiles.publish(admin, {**DECREE_2025, **change})
     assert words in str(refused.value)
-    assert [p.id for p in app.profiles.all()] == ["tt01-2018"]
+    assert [p.id for p in app.profiles.all()] == ["tt01-2018", "tt03-2025"]
 
 
 def test_profiles_from_the_command_line(app, admin, tmp_path, capsys):
@@ -101,7 +102,8 @@ def test_profiles_from_the_command_line(app, admin, tmp_path, capsys):
     assert "Đã công bố nd118-2025" in capsys.readouterr().out
     assert main(["--data-dir", str(root), "profiles", "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert [(p["id"], p["effective_from"]) for p in listed] == [("tt01-2018", "2019-01-06"), ("nd118-2025", "2026-11-24")]
+    assert [(p["id"], p["effective_from"]) for p in listed] == [
+        ("tt01-2018", "2019-01-06"), ("tt03-2025", "2025-11-01"), ("nd118-2025", "2026-11-24")]
     source.write_text("{not json", encoding="utf-8")
     assert main(["--data-dir", str(root), "profiles", "publish", str(source)]) == 1
     assert "Bộ quy định (biểu mẫu): không phải JSON hợp lệ" in capsys.readouterr().err
@@ -137,3 +139,23 @@ def test_the_profile_in_force_sets_the_least_digits_of_the_daily_number(app, adm
     after = app.reception.receive(official, draft())
     assert len(before.code.rsplit("-", 1)[1]) == 4 and len(after.code.rsplit("-", 1)[1]) == 6
     assert app.dossiers.show(official, after.code).dossier.code == after.code  # the longer code reads back
+
+
+def test_the_bundled_profiles_hand_over_on_1_november_2025_with_the_seven_forms_of_2025():
+    """Thông tư 03/2025's forms from 01/11/2025 (the administrator may publish another date,
+    rules §11.4); the 2018 forms end the day before."""
+    from datetime import date
+
+    from oneStop.domain.profiles import FORM_KEYS, load_profiles, profile_for
+    from oneStop.resources import resources_path
+
+    bundled = load_profiles(resources_path("profiles"))
+    assert profile_for(bundled, date(2025, 10, 31)).id == "tt01-2018"
+    assert profile_for(bundled, date(2025, 11, 1)).id == "tt03-2025"
+    assert profile_for(bundled, date(2026, 12, 4)).id == "tt03-2025"
+    tt03 = profile_for(bundled, date(2026, 12, 4))
+    assert [tt03.form(k).number for k in FORM_KEYS] == [f"Mẫu số 0{n}" for n in range(1, 8)]
+    assert tt03.form("apology").title == "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"
+    assert tt03.form("apology").signers[0].who == "head" and tt03.form("apology").has("extension")
+    assert tt03.form("tracking_book").has("per_field") and len(tt03.form("tracking_book").columns) == 11
+    assert "91/2025/QH15" in tt03.form("receipt").text["privacy_notice"]

@@ -65,20 +65,79 @@ def _longest(*, reprint: bool, code: str = "G12.18.112.001-261204-0012") -> Rece
     )
 
 
+def _longest_2025(*, reprint: bool) -> ReceiptDocument:
+    """The longest receipt with what Thông tư 03/2025 adds: the document number, the
+    identification line, the proxy block at its longest, the optional book line and the privacy
+    notice (the bundled profile's wording)."""
+    import json
+    from dataclasses import replace
+
+    from oneStop.resources import resources_path
+
+    profile = json.loads((resources_path("profiles") / "tt03-2025.json").read_text(encoding="utf-8"))
+    return replace(
+        _longest(reprint=reprint),
+        document_number="123456/GTN",
+        identification=True,
+        tax_code="0101234567-001",
+        proxy=True,
+        owner_address=_long("Số 7 ngõ 12 phố Trần Phú, phường Hạc Thành, tỉnh Thanh Hóa; ", MAX_ADDRESS),
+        owner_citizen_id="038195004321",
+        owner_phone="0987654321",
+        owner_email="nguyenthihoangphuongthao.chuhoso@example.com.vn",
+        authorisation=_long("Giấy ủy quyền số 12/UQ ngày 01/12/2026 chứng thực tại UBND phường Hạc Thành ", 200),
+        book_reference_optional=True,
+        privacy_notice=profile["forms"]["receipt"]["text"]["privacy_notice"],
+    )
+
+
 def _pages(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
+@pytest.mark.parametrize("form", ["2018", "2025"])
 @pytest.mark.parametrize("reprint", [False, True])
 @pytest.mark.parametrize("paper", ["A5", "A4"])
-def test_the_longest_receipt_takes_one_sheet_per_copy(paper, reprint):
-    """A5 receipts ran onto a second sheet, the signature block alone on it (issue 15)."""
-    doc = _longest(reprint=reprint)
+def test_the_longest_receipt_takes_one_sheet_per_copy(paper, reprint, form):
+    """A5 receipts ran onto a second sheet, the signature block alone on it (issue 15). The
+    2025 form with a proxy block fits the same sheet on A4 at the longest, and on A5 with an
+    owner's details and addresses as long as real ones run (the extreme on A5 continues: the next
+    test)."""
+    if form == "2018":
+        doc = _longest(reprint=reprint)
+    elif paper == "A4":
+        doc = _longest_2025(reprint=reprint)
+    else:
+        from dataclasses import replace
+
+        doc = replace(_longest_2025(reprint=reprint), owner_address="Số 7 ngõ 12 phố Trần Phú, phường Hạc Thành, tỉnh Thanh Hóa",
+                      authorisation="Giấy ủy quyền số 12/UQ ngày 01/12/2026, chứng thực tại UBND phường Hạc Thành",
+                      address="Số 125 đường Lê Lợi, phường Điện Biên, thành phố Thanh Hóa, tỉnh Thanh Hóa",
+                      delivery_address="Thôn Đông, xã Quảng Phú, tỉnh Thanh Hóa",
+                      procedure_name="Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất trong "
+                                     "các trường hợp chuyển đổi, chuyển nhượng, cho thuê, cho thuê lại, thừa kế, tặng "
+                                     "cho, góp vốn bằng quyền sử dụng đất")
     pdf = render_receipt(doc, paper=paper)
     texts = page_texts(pdf)
     assert _pages(pdf) == len(doc.copies) == 2, (paper, reprint)
     for text, copy in zip(texts, doc.copies):
         assert copy in text and "NGƯỜI TIẾP NHẬN HỒ SƠ" in text and "mang theo Giấy này" in text
+
+
+def test_the_longest_2025_receipt_on_a5_continues_with_the_code_and_the_signatures_whole():
+    """Every field at the longest reception allows and a proxy block at the longest does not fit
+    one A5 sheet at 8 pt: the copy continues on a second sheet that names the form, the code and
+    the copy, with both signature blocks and the small print together on it."""
+    doc = _longest_2025(reprint=True)
+    pdf = render_receipt(doc, paper="A5")
+    texts = page_texts(pdf)
+    assert len(texts) == 4
+    for n, copy in enumerate(doc.copies):
+        first, second = texts[2 * n], texts[2 * n + 1]
+        assert copy in first and "Nộp thay cho chủ hồ sơ" in first and "Văn bản ủy quyền" in first
+        assert f"{doc.code} ({copy}, tiếp theo)" in " ".join(second.split())
+        for words in ("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", "mang theo Giấy này", "91/2025/QH15"):
+            assert words in " ".join(second.split()) and words not in first, words
 
 
 def test_the_type_never_goes_under_8_points_on_a5_and_what_cannot_fit_continues_with_the_code():

@@ -13,7 +13,7 @@ from oneStop import settings as S
 from oneStop.domain.models import Applicant, ReturnMethod
 from oneStop.printing.fonts import missing_glyphs
 from oneStop.printing.receipt import ReceiptDocument, ReceiptLine, render_receipt
-from tests.core.helpers import add_procedure, draft
+from tests.core.helpers import add_procedure, draft, publish_2018_forms
 from tests.core.pdf_tools import decode, font_names, page_images, page_sizes_mm, page_texts
 
 TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
@@ -178,7 +178,9 @@ def test_the_font_covers_every_vietnamese_letter():
     assert missing_glyphs(lower + lower.upper() + "–—…“”‘’₫№") == set()
 
 
-def test_organisation_and_owner_lines(app, official, procedure):
+def test_organisation_and_owner_lines(app, admin, official, procedure):
+    """The 2018 form names the owner on one line (the 2025 proxy block: test_receipt_2025)."""
+    publish_2018_forms(app, admin)
     d = app.reception.receive(
         official,
         draft(

@@ -77,12 +77,13 @@ def test_every_sheet_prints_on_a4_fit_to_width_with_its_headers_repeated(app, ad
 
 def test_dates_are_date_cells_with_a_vietnamese_format(app, admin, supervisor, data):
     sheet = workbooks(app, admin, supervisor)["book"]["So theo doi"]
-    first = [cell for cell in sheet[5]]
-    received, due, returned = first[7], first[8], first[11]
+    at = {cell.value: n for n, cell in enumerate(sheet[4])}  # the headings' row
+    first = next(list(row) for row in sheet.iter_rows(min_row=5) if isinstance(row[0].value, int))  # after "Lĩnh vực"
+    received, due, returned = (first[at[h]] for h in ("Nhận hồ sơ", "Hẹn trả kết quả", "Trả kết quả"))
     assert received.is_date and received.value == datetime(2026, 11, 19, 9, 0)  # Vietnam's wall clock
     assert received.number_format == "dd/mm/yyyy hh:mm" and due.is_date and returned.is_date
-    assert first[1].data_type == "s" and first[1].value == data.code and first[1].number_format == "@"
-    assert isinstance(first[0].value, int) and isinstance(first[3].value, int)
+    code = first[at["Mã hồ sơ"]]
+    assert code.data_type == "s" and code.value == data.code and code.number_format == "@"
 
 
 def test_the_summary_sheet_speaks_vietnamese_and_rates_are_percent_numbers(app, admin, supervisor, data):

@@ -543,7 +543,7 @@ def test_reference_data_reaches_every_counter(central_url, counters, clock):
     first.profiles.publish(admin, {"id": "nd118-2025", "name": "Nghị định 118/2025/NĐ-CP",
                                    "effective_from": "2026-11-01",
                                    "forms": {"receipt": {"number": "Mẫu số 01a", "title": "GIẤY TIẾP NHẬN (MỚI)"}}})
-    assert second.profiles.for_day(date(2026, 11, 23)).id == "tt01-2018"  # read before the sync
+    assert second.profiles.for_day(date(2026, 11, 23)).id == "tt03-2025"  # read before the sync
     clock.now = datetime.now(UTC)  # the PCs' clocks agree with the server's: codes may be issued
     with first.uow(write=True) as uow:
         first.catalog.store(uow, [Procedure("9.888001", "Thủ tục mới của tỉnh", "Tư pháp", "UBND xã", 3)],
