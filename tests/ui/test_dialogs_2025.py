@@ -1,5 +1,6 @@
 """The dialogs the 2025 regime changed, looked at on the counter's 1366×768 screen (issue 15),
-pressed and typed as a hand does: the receipt's preview keeps its buttons on the screen."""
+pressed and typed as a hand does: the receipt's preview keeps its buttons on the screen; the
+agency's settings grow to their fields."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from oneStop.domain.models import DocumentForm, RequiredDocument
 from tests.core.helpers import PROCEDURE_2025, add_procedure, draft
 from tests.core.pdf_tools import page_texts
 from tests.ui.helpers import on_screen, open_window, press
+from tests.ui.test_admin import retype, save_button, settings_dialog
 from ui.dialogs.print_preview import PrintPreviewDialog
 from ui.receipts import ReceiptPrinting
 
@@ -48,3 +50,28 @@ def test_the_receipts_preview_keeps_its_buttons_on_the_screen_and_saves_the_pdf_
     assert target.read_bytes() == printed.pdf
     assert d.code in page_texts(printed.pdf)[0]
     preview.close()
+
+
+# --- the agency's settings ------------------------------------------------------------------------
+
+
+def fields_at_their_height(dialog) -> None:  # type: ignore[no-untyped-def]
+    """The dialog is as tall as its form asks, no field squeezed below its own height."""
+    assert dialog.height() >= dialog.sizeHint().height()
+    for key, editor in {**dialog.editors, **dialog.contact}.items():
+        assert editor.height() >= editor.minimumSizeHint().height(), key
+
+
+def test_the_agency_settings_grow_to_their_fields_once_loaded_and_when_a_value_is_refused(
+        qtbot, app, tasks, admin):
+    """Opened with a one-line «Đang tải…», the dialog kept that size: with the loaded note on two
+    lines the receipt group's fields were drawn squeezed."""
+    dialog = settings_dialog(qtbot, app, tasks, admin)
+    fields_at_their_height(dialog)
+    retype(dialog.contact["lookup_url"], "dichvucong.thanhhoa.gov.vn")
+    retype(dialog.contact["hotline"], "12345")
+    press(qtbot, save_button(dialog))
+    assert dialog.contact_errors["lookup_url"].isVisible() and dialog.contact_errors["hotline"].isVisible()
+    fields_at_their_height(dialog)
+    on_screen(dialog, dialog.contact_errors["hotline"], save_button(dialog))
+    qtbot.waitUntil(tasks.is_idle, timeout=5000)

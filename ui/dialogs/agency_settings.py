@@ -231,12 +231,23 @@ class AgencySettingsDialog(QDialog):
                                     "Khối số và số chữ số của mã hồ sơ đổi từ ngày hôm sau."))
         self._enable_editors(True)
         ok_button(self.buttons).setEnabled(True)
+        self._fit()
         first = self.editors[S.WORK_START.key]
         first.setFocus()
+
+    def _fit(self) -> None:
+        """Grow to what the form needs now: the dialog opens with a one-line «Đang tải…», the
+        loaded notes and the refusals under the fields take more lines, and a dialog once shown
+        keeps its size (the receipt group's fields were squeezed below their height)."""
+        layout = self.layout()
+        assert layout is not None
+        layout.activate()
+        self.resize(self.size().expandedTo(self.sizeHint()))
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self.status.setText(describe(exc))
         self.status.setProperty("role", "field-error")
+        self._fit()
 
     def _show(self, key: str, editor: QWidget, value: Any) -> None:
         if isinstance(editor, QSpinBox):
@@ -343,6 +354,7 @@ class AgencySettingsDialog(QDialog):
         self.status.setText(describe(exc))
         self.status.setProperty("role", "field-error")
         self.status.style().polish(self.status)
+        self._fit()
 
     def _show_refusals(self, refused: dict[str, str]) -> None:
         for key, problem in refused.items():
@@ -352,6 +364,7 @@ class AgencySettingsDialog(QDialog):
             help_text = S.get(key).help
             message = problem.split(f"{help_text}: ", 1)[-1]  # the label already names the setting
             set_error(self.editors[key], message, self.errors[key])
+        self._fit()
         fields: dict[str, QWidget] = {**self.editors, **self.contact}
         first = next(key for key in fields if key in refused)
         fields[first].setFocus()
