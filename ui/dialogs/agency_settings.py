@@ -111,7 +111,7 @@ class AgencySettingsDialog(QDialog):
         form = QFormLayout(box)
         for setting in settings:
             editor = self._editor(setting)
-            editor.setToolTip(setting.help)
+            editor.setToolTip(self._help(setting))
             self.editors[setting.key] = editor
             form.addRow(self._label(setting), editor if setting is not S.CUTOFF else self._cutoff_row(editor))
             error = error_label()
@@ -166,6 +166,31 @@ class AgencySettingsDialog(QDialog):
             S.BACKUP_KEEP_DAYS.key: self.tr("Giữ bản sao lưu (ngày)"),
         }
         return labels[setting.key]
+
+    def _help(self, setting: S.Setting) -> str:
+        """The setting's help (``oneStop.settings`` declares it in Vietnamese) in the interface's
+        language, as the field's tooltip."""
+        helps = {
+            S.WORK_START.key: self.tr("Giờ bắt đầu làm việc"),
+            S.WORK_END.key: self.tr("Giờ kết thúc làm việc"),
+            S.CUTOFF.key: self.tr("Giờ chốt tiếp nhận: hồ sơ nhận sau giờ này tính từ ngày làm việc tiếp theo "
+                                  "(để trống: không áp dụng)"),
+            S.RECEIPT_PAPER.key: self.tr("Khổ giấy in phiếu tiếp nhận"),
+            S.PRINT_COPIES.key: self.tr("Số liên phiếu tiếp nhận"),
+            S.CODE_BLOCK_SIZE.key: self.tr("Khối số hồ sơ của mỗi quầy (mỗi ngày)"),
+            S.CODE_DIGITS.key: self.tr("Số chữ số của số thứ tự trong mã hồ sơ"),
+            S.MAX_BACKDATE_DAYS.key: self.tr("Số ngày tối đa được ghi thời điểm tiếp nhận lùi về trước (hồ sơ nhận "
+                                             "khi máy chưa ghi được)"),
+            S.TARGET_POSTAL_IN.key: self.tr("Chỉ tiêu tỉ lệ hồ sơ tiếp nhận qua bưu chính công ích (%)"),
+            S.TARGET_POSTAL_OUT.key: self.tr("Chỉ tiêu tỉ lệ kết quả trả qua bưu chính công ích (%)"),
+            S.DUE_SOON_DAYS.key: self.tr("Số ngày làm việc tới để cảnh báo hồ sơ sắp đến hạn"),
+            S.EARLY_DAYS.key: self.tr("Số ngày làm việc trước hẹn để tính là trả trước hạn"),
+            S.TRACKING_FORMATS.key: self.tr("Các dạng số hiệu bưu gửi khác S10 được chấp nhận (chữ, số, \\d, ., "
+                                            "[A-Z0-9], {n}, {n,m}, ?; cách nhau bởi ;)"),
+            S.MAX_CLOCK_SKEW.key: self.tr("Độ lệch đồng hồ tối đa so với máy chủ trung tâm (phút)"),
+            S.BACKUP_KEEP_DAYS.key: self.tr("Số ngày giữ các bản sao dữ liệu trong thư mục sao lưu"),
+        }
+        return helps[setting.key]
 
     @staticmethod
     def _editor(setting: S.Setting) -> QWidget:
