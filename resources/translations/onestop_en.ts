@@ -4,6 +4,10 @@
 <context>
     <name>AboutDialog</name>
     <message>
+        <source>chưa có</source>
+        <translation>none yet</translation>
+    </message>
+    <message>
         <source>Giới thiệu và chẩn đoán</source>
         <translation>About and diagnostics</translation>
     </message>
@@ -60,6 +64,10 @@
         <translation>(not chosen)</translation>
     </message>
     <message>
+        <source>Ghi gói chẩn đoán</source>
+        <translation>Write the diagnostics bundle</translation>
+    </message>
+    <message>
         <source>Đang ghi gói chẩn đoán…</source>
         <translation>Writing the diagnostics bundle…</translation>
     </message>
@@ -94,6 +102,10 @@ Backup passphrase:</translation>
     <message>
         <source>Đã sao lưu dữ liệu: %1</source>
         <translation>Data backed up: %1</translation>
+    </message>
+    <message>
+        <source>Chọn thư mục sao lưu</source>
+        <translation>Choose the backup folder</translation>
     </message>
     <message>
         <source>Đang kiểm tra thư mục…</source>
@@ -249,6 +261,66 @@ Backup passphrase:</translation>
     <message>
         <source>Giữ bản sao lưu (ngày)</source>
         <translation>Keep backups (days)</translation>
+    </message>
+    <message>
+        <source>Giờ bắt đầu làm việc</source>
+        <translation>Start of the working day</translation>
+    </message>
+    <message>
+        <source>Giờ kết thúc làm việc</source>
+        <translation>End of the working day</translation>
+    </message>
+    <message>
+        <source>Giờ chốt tiếp nhận: hồ sơ nhận sau giờ này tính từ ngày làm việc tiếp theo (để trống: không áp dụng)</source>
+        <translation>Reception cut-off: a dossier received after this time counts from the next working day (empty: not applied)</translation>
+    </message>
+    <message>
+        <source>Khổ giấy in phiếu tiếp nhận</source>
+        <translation>Paper size of the printed receipt</translation>
+    </message>
+    <message>
+        <source>Số liên phiếu tiếp nhận</source>
+        <translation>Number of copies of the receipt</translation>
+    </message>
+    <message>
+        <source>Khối số hồ sơ của mỗi quầy (mỗi ngày)</source>
+        <translation>Block of dossier numbers of each counter (per day)</translation>
+    </message>
+    <message>
+        <source>Số chữ số của số thứ tự trong mã hồ sơ</source>
+        <translation>Digits of the sequence number in the dossier code</translation>
+    </message>
+    <message>
+        <source>Số ngày tối đa được ghi thời điểm tiếp nhận lùi về trước (hồ sơ nhận khi máy chưa ghi được)</source>
+        <translation>Maximum days a reception time may be backdated (dossiers received while this PC could not record them)</translation>
+    </message>
+    <message>
+        <source>Chỉ tiêu tỉ lệ hồ sơ tiếp nhận qua bưu chính công ích (%)</source>
+        <translation>Target share of dossiers received through the public postal service (%)</translation>
+    </message>
+    <message>
+        <source>Chỉ tiêu tỉ lệ kết quả trả qua bưu chính công ích (%)</source>
+        <translation>Target share of results returned through the public postal service (%)</translation>
+    </message>
+    <message>
+        <source>Số ngày làm việc tới để cảnh báo hồ sơ sắp đến hạn</source>
+        <translation>Working days ahead in which a dossier is flagged as due soon</translation>
+    </message>
+    <message>
+        <source>Số ngày làm việc trước hẹn để tính là trả trước hạn</source>
+        <translation>Working days before the appointment from which a return counts as early</translation>
+    </message>
+    <message>
+        <source>Các dạng số hiệu bưu gửi khác S10 được chấp nhận (chữ, số, \d, ., [A-Z0-9], {n}, {n,m}, ?; cách nhau bởi ;)</source>
+        <translation>Postal tracking number formats accepted besides S10 (letters, digits, \d, ., [A-Z0-9], {n}, {n,m}, ?; separated by ;)</translation>
+    </message>
+    <message>
+        <source>Độ lệch đồng hồ tối đa so với máy chủ trung tâm (phút)</source>
+        <translation>Maximum clock difference from the central server (minutes)</translation>
+    </message>
+    <message>
+        <source>Số ngày giữ các bản sao dữ liệu trong thư mục sao lưu</source>
+        <translation>Days the backups are kept in the backup folder</translation>
     </message>
     <message>
         <source>trống: chỉ nhận S10</source>
@@ -580,6 +652,19 @@ Backup passphrase:</translation>
     <message>
         <source>Không yêu cầu nộp: dữ liệu của giấy tờ này đã có trên VNeID hoặc cơ sở dữ liệu quốc gia (Chỉ thị 24/CT-TTg); hồ sơ ghi nhận là khai thác dữ liệu, không phải bản giấy.</source>
         <translation>Not to be requested: this document&apos;s data is already on VNeID or in a national database (Directive 24/CT-TTg); the dossier records it as taken from data, not as a paper.</translation>
+    </message>
+    <message>
+        <source>Bản chính</source>
+        <extracomment>The forms as the screen names them; the core&apos;s labels (``DocumentForm.label``) are the Vietnamese printed on the forms, these follow the interface&apos;s language.</extracomment>
+        <translation>Original</translation>
+    </message>
+    <message>
+        <source>Bản sao chứng thực</source>
+        <translation>Certified copy</translation>
+    </message>
+    <message>
+        <source>Bản photo</source>
+        <translation>Photocopy</translation>
     </message>
     <message>
         <source>Khai thác dữ liệu</source>
@@ -1763,6 +1848,7 @@ Backup passphrase:</translation>
     <name>PrintPreviewDialog</name>
     <message>
         <source>Bản in lại — %1</source>
+        <extracomment>An A5 page at the preview&apos;s resolution, the bar under it and the margins. What the window manager adds around a window (title bar, borders) and a taskbar may take.</extracomment>
         <translation>Reprint — %1</translation>
     </message>
     <message>
@@ -2549,6 +2635,159 @@ What was recorded on this PC after the backup was made will no longer be in the 
     <message>
         <source>Hủy</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>TransitionDialog</name>
+    <message>
+        <source>Chuyển đến cơ quan</source>
+        <extracomment>The payload fields each transition asks for.</extracomment>
+        <translation>Sent to the agency</translation>
+    </message>
+    <message>
+        <source>Nhận từ cơ quan</source>
+        <translation>Received from the agency</translation>
+    </message>
+    <message>
+        <source>Ghi chú</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Giấy tờ cần bổ sung (mỗi dòng một loại)</source>
+        <translation>Documents to supplement (one per line)</translation>
+    </message>
+    <message>
+        <source>Lý do</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Ngày hẹn trả mới</source>
+        <translation>New result date</translation>
+    </message>
+    <message>
+        <source>Số tiền (đồng)</source>
+        <translation>Amount (đồng)</translation>
+    </message>
+    <message>
+        <source>Trả kết quả</source>
+        <translation>Return the result</translation>
+    </message>
+    <message>
+        <source>Họ tên người nhận</source>
+        <translation>Recipient&apos;s full name</translation>
+    </message>
+    <message>
+        <source>Số định danh người nhận</source>
+        <translation>Recipient&apos;s ID number</translation>
+    </message>
+    <message>
+        <source>Người nhận</source>
+        <translation>Recipient</translation>
+    </message>
+    <message>
+        <source>Đề nghị</source>
+        <translation>Request</translation>
+    </message>
+    <message>
+        <source>Chuyển hồ sơ đến cơ quan giải quyết</source>
+        <extracomment>Each step&apos;s title: the core&apos;s words for it (``Transition.label``), capitalised, translatable.</extracomment>
+        <translation>Send the dossier to the processing agency</translation>
+    </message>
+    <message>
+        <source>Nhận kết quả từ cơ quan giải quyết</source>
+        <translation>Receive the result from the processing agency</translation>
+    </message>
+    <message>
+        <source>Yêu cầu bổ sung, hoàn thiện hồ sơ</source>
+        <translation>Ask to supplement and complete the dossier</translation>
+    </message>
+    <message>
+        <source>Nhận hồ sơ bổ sung</source>
+        <translation>Receive the supplement</translation>
+    </message>
+    <message>
+        <source>Từ chối tiếp nhận, giải quyết hồ sơ</source>
+        <translation>Refuse to receive and process the dossier</translation>
+    </message>
+    <message>
+        <source>Xin lỗi và hẹn lại ngày trả kết quả</source>
+        <translation>Apologise and set a new result date</translation>
+    </message>
+    <message>
+        <source>Yêu cầu thực hiện nghĩa vụ tài chính</source>
+        <translation>Ask for the financial obligation</translation>
+    </message>
+    <message>
+        <source>Ghi nhận đã thực hiện nghĩa vụ tài chính</source>
+        <translation>Record the financial obligation as met</translation>
+    </message>
+    <message>
+        <source>Dừng xử lý hồ sơ</source>
+        <translation>Stop processing the dossier</translation>
+    </message>
+    <message>
+        <source>Ghi nhận công dân rút hồ sơ</source>
+        <translation>Record the applicant&apos;s withdrawal</translation>
+    </message>
+    <message>
+        <source>Ghi nhận đã có kết quả</source>
+        <translation>Record the result as ready</translation>
+    </message>
+    <message>
+        <source>Ghi nhận bưu chính đã phát kết quả</source>
+        <translation>Record the result as delivered by post</translation>
+    </message>
+    <message>
+        <source>Ghi nhận bưu chính không phát được kết quả</source>
+        <translation>Record the result as undeliverable by post</translation>
+    </message>
+    <message>
+        <source>Giấy tờ của thủ tục cần bổ sung (Dấu cách: chọn)</source>
+        <translation>The procedure&apos;s documents to supplement (Space: select)</translation>
+    </message>
+    <message>
+        <source>Theo đề nghị của người nộp hồ sơ (in Thông báo dừng)</source>
+        <translation>At the applicant&apos;s request (prints the stop notice)</translation>
+    </message>
+    <message>
+        <source>Tại Bộ phận Một cửa</source>
+        <translation>At the one-stop counter</translation>
+    </message>
+    <message>
+        <source>Qua bưu chính công ích</source>
+        <translation>Through the public postal service</translation>
+    </message>
+    <message>
+        <source>Giấy tờ khác cần bổ sung (mỗi dòng một loại)</source>
+        <translation>Other documents to supplement (one per line)</translation>
+    </message>
+    <message>
+        <source>Ghi nhận</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>Huỷ</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>%1 — khai thác dữ liệu</source>
+        <translation>%1 — taken from data</translation>
+    </message>
+    <message>
+        <source>Xác nhận từ chối</source>
+        <translation>Confirm the refusal</translation>
+    </message>
+    <message>
+        <source>Từ chối tiếp nhận, giải quyết hồ sơ này? Việc này được ghi lại và in Phiếu từ chối (Mẫu 03).</source>
+        <translation>Refuse to receive and process this dossier? This is recorded and prints the refusal slip (Form 03).</translation>
+    </message>
+    <message>
+        <source>&amp;Từ chối</source>
+        <translation>&amp;Refuse</translation>
+    </message>
+    <message>
+        <source>&amp;Không</source>
+        <translation>&amp;No</translation>
     </message>
 </context>
 <context>

@@ -32,10 +32,6 @@ from ui.tasks import TaskRunner
 from ui.widgets.common import dialog_buttons
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("AboutDialog", text)
-
-
 def size_text(size: int) -> str:
     """``12,3 MB``; small databases in KB."""
     if size < 1024 * 1024:
@@ -45,7 +41,7 @@ def size_text(size: int) -> str:
 
 def _when(value: str | None) -> str:
     if not value:
-        return _tr("chưa có")
+        return QCoreApplication.translate("AboutDialog", "chưa có")
     try:
         return fmt.date_time(to_local(datetime.fromisoformat(value)))
     except ValueError:
@@ -133,7 +129,8 @@ class AboutDialog(QDialog):
 
     @classmethod
     def ask_bundle_path(cls, parent: QWidget, suggested: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(parent, _tr("Ghi gói chẩn đoán"), suggested, "Zip (*.zip)")
+        path, _ = QFileDialog.getSaveFileName(parent, QCoreApplication.translate("AboutDialog", "Ghi gói chẩn đoán"),
+                                              suggested, "Zip (*.zip)")
         return path
 
     def _on_diagnostics_clicked(self) -> None:
@@ -199,7 +196,8 @@ class AboutDialog(QDialog):
 
     @classmethod
     def ask_folder(cls, parent: QWidget, current: str) -> str:
-        return QFileDialog.getExistingDirectory(parent, _tr("Chọn thư mục sao lưu"), current)
+        return QFileDialog.getExistingDirectory(
+            parent, QCoreApplication.translate("AboutDialog", "Chọn thư mục sao lưu"), current)
 
     def _on_folder_clicked(self) -> None:
         folder = self.ask_folder(self, self.fields["backup_folder"].text())

@@ -111,7 +111,7 @@ class AgencySettingsDialog(QDialog):
         form = QFormLayout(box)
         for setting in settings:
             editor = self._editor(setting)
-            editor.setToolTip(setting.help)
+            editor.setToolTip(self._help(setting))
             self.editors[setting.key] = editor
             form.addRow(self._label(setting), editor if setting is not S.CUTOFF else self._cutoff_row(editor))
             error = error_label()
@@ -166,6 +166,31 @@ class AgencySettingsDialog(QDialog):
             S.BACKUP_KEEP_DAYS.key: self.tr("Giữ bản sao lưu (ngày)"),
         }
         return labels[setting.key]
+
+    def _help(self, setting: S.Setting) -> str:
+        """The setting's help (``oneStop.settings`` declares it in Vietnamese) in the interface's
+        language, as the field's tooltip."""
+        helps = {
+            S.WORK_START.key: self.tr("Giờ bắt đầu làm việc"),
+            S.WORK_END.key: self.tr("Giờ kết thúc làm việc"),
+            S.CUTOFF.key: self.tr("Giờ chốt tiếp nhận: hồ sơ nhận sau giờ này tính từ ngày làm việc tiếp theo "
+                                  "(để trống: không áp dụng)"),
+            S.RECEIPT_PAPER.key: self.tr("Khổ giấy in phiếu tiếp nhận"),
+            S.PRINT_COPIES.key: self.tr("Số liên phiếu tiếp nhận"),
+            S.CODE_BLOCK_SIZE.key: self.tr("Khối số hồ sơ của mỗi quầy (mỗi ngày)"),
+            S.CODE_DIGITS.key: self.tr("Số chữ số của số thứ tự trong mã hồ sơ"),
+            S.MAX_BACKDATE_DAYS.key: self.tr("Số ngày tối đa được ghi thời điểm tiếp nhận lùi về trước (hồ sơ nhận "
+                                             "khi máy chưa ghi được)"),
+            S.TARGET_POSTAL_IN.key: self.tr("Chỉ tiêu tỉ lệ hồ sơ tiếp nhận qua bưu chính công ích (%)"),
+            S.TARGET_POSTAL_OUT.key: self.tr("Chỉ tiêu tỉ lệ kết quả trả qua bưu chính công ích (%)"),
+            S.DUE_SOON_DAYS.key: self.tr("Số ngày làm việc tới để cảnh báo hồ sơ sắp đến hạn"),
+            S.EARLY_DAYS.key: self.tr("Số ngày làm việc trước hẹn để tính là trả trước hạn"),
+            S.TRACKING_FORMATS.key: self.tr("Các dạng số hiệu bưu gửi khác S10 được chấp nhận (chữ, số, \\d, ., "
+                                            "[A-Z0-9], {n}, {n,m}, ?; cách nhau bởi ;)"),
+            S.MAX_CLOCK_SKEW.key: self.tr("Độ lệch đồng hồ tối đa so với máy chủ trung tâm (phút)"),
+            S.BACKUP_KEEP_DAYS.key: self.tr("Số ngày giữ các bản sao dữ liệu trong thư mục sao lưu"),
+        }
+        return helps[setting.key]
 
     @staticmethod
     def _editor(setting: S.Setting) -> QWidget:
@@ -231,12 +256,23 @@ class AgencySettingsDialog(QDialog):
                                     "Khối số và số chữ số của mã hồ sơ đổi từ ngày hôm sau."))
         self._enable_editors(True)
         ok_button(self.buttons).setEnabled(True)
+        self._fit()
         first = self.editors[S.WORK_START.key]
         first.setFocus()
+
+    def _fit(self) -> None:
+        """Grow to what the form needs now: the dialog opens with a one-line «Đang tải…», the
+        loaded notes and the refusals under the fields take more lines, and a dialog once shown
+        keeps its size (the receipt group's fields were squeezed below their height)."""
+        layout = self.layout()
+        assert layout is not None
+        layout.activate()
+        self.resize(self.size().expandedTo(self.sizeHint()))
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self.status.setText(describe(exc))
         self.status.setProperty("role", "field-error")
+        self._fit()
 
     def _show(self, key: str, editor: QWidget, value: Any) -> None:
         if isinstance(editor, QSpinBox):
@@ -343,6 +379,7 @@ class AgencySettingsDialog(QDialog):
         self.status.setText(describe(exc))
         self.status.setProperty("role", "field-error")
         self.status.style().polish(self.status)
+        self._fit()
 
     def _show_refusals(self, refused: dict[str, str]) -> None:
         for key, problem in refused.items():
@@ -352,6 +389,7 @@ class AgencySettingsDialog(QDialog):
             help_text = S.get(key).help
             message = problem.split(f"{help_text}: ", 1)[-1]  # the label already names the setting
             set_error(self.editors[key], message, self.errors[key])
+        self._fit()
         fields: dict[str, QWidget] = {**self.editors, **self.contact}
         first = next(key for key in fields if key in refused)
         fields[first].setFocus()

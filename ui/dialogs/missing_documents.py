@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.widgets.common import confirm
-from ui.widgets.documents import ChecklistRow
+from ui.widgets.documents import ChecklistRow, form_label
 
 RECEIVE, SUPPLEMENT, REFUSE = "receive", "supplement", "refuse"
 
@@ -37,7 +37,7 @@ class MissingDocumentsDialog(QDialog):
         self.missing = list(missing)
         self.choice: str | None = None
         self.reason = ""
-        lines = "".join(f"<li>{_escape(r.name)} — {_escape(r.form.label)} × {r.count}</li>" for r in self.missing)
+        lines = "".join(f"<li>{_escape(r.name)} — {_escape(form_label(r.form))} × {r.count}</li>" for r in self.missing)
         text = QLabel(self.tr("Chưa đánh dấu đã nhận các giấy tờ bắt buộc sau:") + f"<ul>{lines}</ul>"
                       + self.tr("Theo quy định, hồ sơ chưa đầy đủ thì hướng dẫn bổ sung một lần, đầy đủ, "
                                 "bằng văn bản (Mẫu 02)."))

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -66,6 +66,11 @@ class PrintPreviewDialog(QDialog):
 
     printed = Signal(str)  # the printer's name
 
+    #: An A5 page at the preview's resolution, the bar under it and the margins.
+    PREFERRED_SIZE = QSize(720, 860)
+    #: What the window manager adds around a window (title bar, borders) and a taskbar may take.
+    FRAME_ROOM = QSize(40, 70)
+
     def __init__(self, flow: "ReceiptPrinting", receipt: PrintedReceipt, printer: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,7 +79,7 @@ class PrintPreviewDialog(QDialog):
         self.printer = printer
         title = self.tr("Bản in lại — %1") if receipt.reprint else self.tr("Phiếu tiếp nhận — %1")
         self.setWindowTitle(title.replace("%1", receipt.code))
-        self.resize(720, 860)
+        self.resize(self.fitting_size(parent))
 
         self.pages = QWidget()
         self.pages_layout = QVBoxLayout(self.pages)
@@ -108,6 +113,16 @@ class PrintPreviewDialog(QDialog):
         self.rendered_pages = 0
         flow.tasks.submit(lambda: printing.render_pages(receipt.pdf, printing.PREVIEW_DPI),
                           on_done=self._on_rendered, quiet=True, parent=self)
+
+    @classmethod
+    def fitting_size(cls, parent: QWidget | None) -> QSize:
+        """The preferred size, shrunk to the screen the dialog opens on: on a 1366×768 counter
+        screen a 860-pixel window put its buttons (Lưu PDF…, Chọn máy in…) below the screen's
+        edge. The page scrolls inside."""
+        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+        if screen is None:
+            return cls.PREFERRED_SIZE
+        return cls.PREFERRED_SIZE.boundedTo(screen.availableGeometry().size() - cls.FRAME_ROOM)
 
     @classmethod
     def present(cls, flow: "ReceiptPrinting", receipt: PrintedReceipt, printer: str = "",

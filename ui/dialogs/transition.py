@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Callable, Sequence
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QObject, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, QEvent, QObject, Qt
+from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +29,7 @@ from oneStop.domain.models import Dossier, RequiredDocument
 from ui.errors import describe, field_errors
 from ui.tasks import TaskRunner
 from ui.widgets.common import confirm, set_error
+from ui.widgets.documents import form_label, from_data_reason
 
 #: The payload fields each transition asks for.
 FIELDS: dict[Transition, tuple[str, ...]] = {
@@ -47,24 +49,54 @@ FIELDS: dict[Transition, tuple[str, ...]] = {
     Transition.UNDELIVERABLE: ("reason",),
 }
 
+# Written out (not looked up through a helper) so that pyside6-lupdate finds them for the English
+# translation; shown through QCoreApplication.translate("TransitionDialog", …).
 LABELS = {
-    "to_agency": "Chuyển đến cơ quan",
-    "from_agency": "Nhận từ cơ quan",
-    "note": "Ghi chú",
-    "documents": "Giấy tờ cần bổ sung (mỗi dòng một loại)",
-    "reason": "Lý do",
-    "new_due_at": "Ngày hẹn trả mới",
-    "amount": "Số tiền (đồng)",
-    "method": "Trả kết quả",
-    "collected_by": "Họ tên người nhận",
-    "collected_id": "Số định danh người nhận",
-    "recipient": "Người nhận",
-    "requested_by": "Đề nghị",
+    "to_agency": QT_TRANSLATE_NOOP("TransitionDialog", "Chuyển đến cơ quan"),
+    "from_agency": QT_TRANSLATE_NOOP("TransitionDialog", "Nhận từ cơ quan"),
+    "note": QT_TRANSLATE_NOOP("TransitionDialog", "Ghi chú"),
+    "documents": QT_TRANSLATE_NOOP("TransitionDialog", "Giấy tờ cần bổ sung (mỗi dòng một loại)"),
+    "reason": QT_TRANSLATE_NOOP("TransitionDialog", "Lý do"),
+    "new_due_at": QT_TRANSLATE_NOOP("TransitionDialog", "Ngày hẹn trả mới"),
+    "amount": QT_TRANSLATE_NOOP("TransitionDialog", "Số tiền (đồng)"),
+    "method": QT_TRANSLATE_NOOP("TransitionDialog", "Trả kết quả"),
+    "collected_by": QT_TRANSLATE_NOOP("TransitionDialog", "Họ tên người nhận"),
+    "collected_id": QT_TRANSLATE_NOOP("TransitionDialog", "Số định danh người nhận"),
+    "recipient": QT_TRANSLATE_NOOP("TransitionDialog", "Người nhận"),
+    "requested_by": QT_TRANSLATE_NOOP("TransitionDialog", "Đề nghị"),
+}
+
+#: Each step's title: the core's words for it (``Transition.label``), capitalised, translatable.
+TITLES = {
+    Transition.TRANSFERRED: QT_TRANSLATE_NOOP("TransitionDialog", "Chuyển hồ sơ đến cơ quan giải quyết"),
+    Transition.RESULT_RECEIVED: QT_TRANSLATE_NOOP("TransitionDialog", "Nhận kết quả từ cơ quan giải quyết"),
+    Transition.SUPPLEMENT_REQUESTED: QT_TRANSLATE_NOOP("TransitionDialog", "Yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    Transition.SUPPLEMENT_RECEIVED: QT_TRANSLATE_NOOP("TransitionDialog", "Nhận hồ sơ bổ sung"),
+    Transition.REFUSED: QT_TRANSLATE_NOOP("TransitionDialog", "Từ chối tiếp nhận, giải quyết hồ sơ"),
+    Transition.APOLOGISED: QT_TRANSLATE_NOOP("TransitionDialog", "Xin lỗi và hẹn lại ngày trả kết quả"),
+    Transition.FINANCIAL_REQUESTED: QT_TRANSLATE_NOOP("TransitionDialog", "Yêu cầu thực hiện nghĩa vụ tài chính"),
+    Transition.FINANCIAL_MET: QT_TRANSLATE_NOOP("TransitionDialog", "Ghi nhận đã thực hiện nghĩa vụ tài chính"),
+    Transition.STOPPED: QT_TRANSLATE_NOOP("TransitionDialog", "Dừng xử lý hồ sơ"),
+    Transition.WITHDRAWN: QT_TRANSLATE_NOOP("TransitionDialog", "Ghi nhận công dân rút hồ sơ"),
+    Transition.RESULT_READY: QT_TRANSLATE_NOOP("TransitionDialog", "Ghi nhận đã có kết quả"),
+    Transition.RETURNED: QT_TRANSLATE_NOOP("TransitionDialog", "Trả kết quả"),
+    Transition.DELIVERED: QT_TRANSLATE_NOOP("TransitionDialog", "Ghi nhận bưu chính đã phát kết quả"),
+    Transition.UNDELIVERABLE: QT_TRANSLATE_NOOP("TransitionDialog", "Ghi nhận bưu chính không phát được kết quả"),
 }
 
 
 def _tr(text: str) -> str:
+    """A text written out above (LABELS, TITLES) in the interface's language."""
     return QCoreApplication.translate("TransitionDialog", text)
+
+
+def transition_title(transition: Transition) -> str:
+    """The step's name as a title, in the interface's language.
+
+    >>> transition_title(Transition.STOPPED)
+    'Dừng xử lý hồ sơ'
+    """
+    return _tr(TITLES[transition])
 
 
 class TransitionDialog(QDialog):
@@ -74,8 +106,9 @@ class TransitionDialog(QDialog):
     Ghi nhận keeps the dialog open until the core has taken the step; a refusal shows under the
     fields and nothing typed is lost. ``dossier`` pre-fills who collects a result (the applicant)
     and ``checklist`` (the procedure's documents) lets a supplement request pick documents with
-    their form and count. Tab leaves a note, Enter records (Shift+Enter for a new line), and a
-    refusal asks for a confirmation.
+    their form and count (one whose data is taken from VNeID or a national database is shown and
+    cannot be picked: it is never asked for). Tab leaves a note, Enter records (Shift+Enter for a
+    new line), and a refusal asks for a confirmation.
     """
 
     def __init__(self, transition: Transition, parent: QWidget | None = None, *,
@@ -85,22 +118,16 @@ class TransitionDialog(QDialog):
         self.transition = transition
         self._record, self._tasks = record, tasks
         self.result_value: Any = None
-        self.setWindowTitle(transition.label.capitalize())
+        self.setWindowTitle(transition_title(transition))
         self.inputs: dict[str, Any] = {}
         self.checklist: QListWidget | None = None
         form = QFormLayout(self)
         if transition is Transition.SUPPLEMENT_REQUESTED and checklist:
-            self.checklist = QListWidget()
-            self.checklist.setObjectName("checklist")
-            for document in checklist:
-                item = QListWidgetItem(f"{document.name} — {document.form.label} × {document.count}")
-                item.setData(Qt.ItemDataRole.UserRole, {"name": document.name, "form": document.form.value,
-                                                        "count": document.count})
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Unchecked)
-                self.checklist.addItem(item)
-            self.checklist.setMaximumHeight(140)
-            form.addRow(_tr("Giấy tờ của thủ tục cần bổ sung (Dấu cách: chọn)"), self.checklist)
+            self.checklist = self._checklist(checklist)
+            # the title over the list and the list across the dialog: beside a long title the
+            # documents' names were cut short
+            form.addRow(QLabel(self.tr("Giấy tờ của thủ tục cần bổ sung (Dấu cách: chọn)")))
+            form.addRow(self.checklist)
         for name in FIELDS[transition]:
             if name in ("reason", "note", "documents"):
                 widget: Any = QPlainTextEdit()
@@ -114,19 +141,21 @@ class TransitionDialog(QDialog):
             elif name == "requested_by":
                 # TT 03/2025 Art. 7: the counter records a stop the applicant asks for (and prints the
                 # stop notice); any other stop is a supervisor's, and the core says so
-                widget = QCheckBox(_tr("Theo đề nghị của người nộp hồ sơ (in Thông báo dừng)"))
+                widget = QCheckBox(self.tr("Theo đề nghị của người nộp hồ sơ (in Thông báo dừng)"))
                 widget.setChecked(True)
             elif name == "method":
                 widget = QComboBox()
-                widget.addItem(_tr("Tại Bộ phận Một cửa"), "counter")
-                widget.addItem(_tr("Qua bưu chính công ích"), "post")
+                widget.addItem(self.tr("Tại Bộ phận Một cửa"), "counter")
+                widget.addItem(self.tr("Qua bưu chính công ích"), "post")
             else:
                 widget = QLineEdit()
             widget.setObjectName(name)
             self.inputs[name] = widget
-            label = LABELS[name] if not (name == "documents" and self.checklist is not None) else \
-                "Giấy tờ khác cần bổ sung (mỗi dòng một loại)"
-            form.addRow(_tr(label), widget)
+            if name == "documents" and self.checklist is not None:
+                label = self.tr("Giấy tờ khác cần bổ sung (mỗi dòng một loại)")
+            else:
+                label = _tr(LABELS[name])
+            form.addRow(label, widget)
         if transition is Transition.RETURNED and dossier is not None:  # most results go to the applicant
             self.inputs["collected_by"].setText(dossier.applicant.name)
             if "*" not in dossier.applicant.citizen_id:  # never a masked number
@@ -140,11 +169,41 @@ class TransitionDialog(QDialog):
         self.error.setVisible(False)
         form.addRow(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_tr("Ghi nhận"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_tr("Huỷ"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Ghi nhận"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Huỷ"))
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
+
+    def _checklist(self, documents: Sequence[RequiredDocument]) -> QListWidget:
+        """The procedure's documents to tick; one whose data the state holds (Chỉ thị 24/CT-TTg)
+        is listed but cannot be asked for. Wide enough for the names on this screen."""
+        checklist = QListWidget()
+        checklist.setObjectName("checklist")
+        for document in documents:
+            if document.from_data:
+                text = self.tr("%1 — khai thác dữ liệu").replace("%1", document.name)
+            else:
+                text = f"{document.name} — {form_label(document.form)} × {document.count}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, {"name": document.name, "form": document.form.value,
+                                                    "count": document.count})
+            if document.from_data:
+                item.setFlags(Qt.ItemFlag.NoItemFlags)  # shown, never ticked: nothing to ask for
+                item.setForeground(QBrush(QColor("#555555")))
+                item.setToolTip(f"{document.name}\n{from_data_reason()}")
+            else:
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+                item.setToolTip(text)
+            checklist.addItem(item)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = int(screen.availableGeometry().width() * 0.8) if screen is not None else 1000
+        widest = max((checklist.fontMetrics().horizontalAdvance(checklist.item(row).text())
+                      for row in range(checklist.count())), default=0)
+        checklist.setMinimumWidth(min(widest + 60, room))  # the check box, the margins, a scroll bar
+        checklist.setMaximumHeight(140)
+        return checklist
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         if isinstance(watched, QPlainTextEdit) and event.type() == QEvent.Type.KeyPress:
@@ -180,7 +239,8 @@ class TransitionDialog(QDialog):
         if self.checklist is None:
             return []
         items = (self.checklist.item(row) for row in range(self.checklist.count()))
-        return [item.data(Qt.ItemDataRole.UserRole) for item in items if item.checkState() == Qt.CheckState.Checked]
+        return [item.data(Qt.ItemDataRole.UserRole) for item in items
+                if item.flags() & Qt.ItemFlag.ItemIsUserCheckable and item.checkState() == Qt.CheckState.Checked]
 
     def _submit(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -223,6 +283,8 @@ class TransitionDialog(QDialog):
 
 
 def _confirm_refusal(parent: QWidget) -> bool:
-    return confirm(parent, _tr("Xác nhận từ chối"),
-                   _tr("Từ chối tiếp nhận, giải quyết hồ sơ này? Việc này được ghi lại và in Phiếu từ chối (Mẫu 03)."),
-                   _tr("&Từ chối"), _tr("&Không"))
+    translate = QCoreApplication.translate
+    return confirm(parent, translate("TransitionDialog", "Xác nhận từ chối"),
+                   translate("TransitionDialog", "Từ chối tiếp nhận, giải quyết hồ sơ này? Việc này được ghi lại "
+                                                 "và in Phiếu từ chối (Mẫu 03)."),
+                   translate("TransitionDialog", "&Từ chối"), translate("TransitionDialog", "&Không"))

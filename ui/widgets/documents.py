@@ -8,7 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +34,31 @@ from oneStop.domain.drafts import MAX_DOCUMENT_COUNT
 from oneStop.domain.models import DocumentForm, ReceivedDocument, RequiredDocument
 
 Index = QModelIndex | QPersistentModelIndex
+
+#: The forms as the screen names them; the core's labels (``DocumentForm.label``) are the
+#: Vietnamese printed on the forms, these follow the interface's language.
+_FORM_LABELS = {
+    DocumentForm.ORIGINAL: QT_TRANSLATE_NOOP("DocumentChecklistModel", "Bản chính"),
+    DocumentForm.CERTIFIED_COPY: QT_TRANSLATE_NOOP("DocumentChecklistModel", "Bản sao chứng thực"),
+    DocumentForm.PHOTOCOPY: QT_TRANSLATE_NOOP("DocumentChecklistModel", "Bản photo"),
+}
+
+
+def form_label(form: DocumentForm) -> str:
+    """The form's name in the interface's language (Vietnamese: the core's own label).
+
+    >>> form_label(DocumentForm.CERTIFIED_COPY)
+    'Bản sao chứng thực'
+    """
+    return QCoreApplication.translate("DocumentChecklistModel", _FORM_LABELS[form])
+
+
+def from_data_reason() -> str:
+    """Why a document taken from data is not asked for, in the interface's language."""
+    return QCoreApplication.translate(
+        "DocumentChecklistModel",
+        "Không yêu cầu nộp: dữ liệu của giấy tờ này đã có trên VNeID hoặc cơ sở dữ liệu quốc gia "
+        "(Chỉ thị 24/CT-TTg); hồ sơ ghi nhận là khai thác dữ liệu, không phải bản giấy.")
 
 
 @dataclass(frozen=True)
@@ -86,8 +120,7 @@ class DocumentChecklistModel(QAbstractTableModel):
             self._set(row, replace(self._rows[row], received=not self._rows[row].received))
 
     def from_data_reason(self) -> str:
-        return self.tr("Không yêu cầu nộp: dữ liệu của giấy tờ này đã có trên VNeID hoặc cơ sở dữ liệu quốc gia "
-                       "(Chỉ thị 24/CT-TTg); hồ sơ ghi nhận là khai thác dữ liệu, không phải bản giấy.")
+        return from_data_reason()
 
     def _set(self, row: int, value: ChecklistRow) -> None:
         self._rows[row] = value
@@ -116,14 +149,14 @@ class DocumentChecklistModel(QAbstractTableModel):
             if column == self.NAME:
                 return row.name
             if column == self.FORM:
-                return row.form.label if role == Qt.ItemDataRole.DisplayRole else row.form.value
+                return form_label(row.form) if role == Qt.ItemDataRole.DisplayRole else row.form.value
             if column == self.COUNT:
                 return row.count
         if row.from_data:
             if role == Qt.ItemDataRole.DisplayRole and column == self.RECEIVED:
                 return self.tr("Khai thác dữ liệu")
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return self.from_data_reason()
+            if role == Qt.ItemDataRole.ToolTipRole:  # the name first: a long one is cut short in its cell
+                return f"{row.name}\n{self.from_data_reason()}" if column == self.NAME else self.from_data_reason()
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QBrush(QColor("#555555"))
         if role == Qt.ItemDataRole.CheckStateRole and column == self.RECEIVED and not row.from_data:
@@ -177,7 +210,7 @@ class _FormDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:  # noqa: N802
         editor = QComboBox(parent)
         for form in DocumentForm:
-            editor.addItem(form.label, form.value)
+            editor.addItem(form_label(form), form.value)
         return editor
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
