@@ -532,3 +532,39 @@ def test_an_error_goes_when_its_field_is_put_right_and_the_last_banner_goes_with
     assert view.name.property("error") is False and view.name.toolTip() == ""
     assert "Họ tên người nộp" not in view.errors.text()
     assert "Số định danh cá nhân (CCCD)" in view.errors.text() and view.citizen_id.property("error") is True
+
+
+def test_after_saving_the_next_applicant_starts_at_the_top_of_the_form(qtbot, window, view, printers, counter_printer):
+    """Seen at 1366×768 (issue 15): after Ctrl+S at the bottom of the form, the procedure field
+    had the keyboard but was scrolled out of sight; and a refused field low in the form took the
+    cursor off screen."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QScrollArea
+
+    window.resize(1366, 600)  # a laptop's screen less the task bar: the form scrolls
+    qtbot.wait(50)
+    scroll = view.findChild(QScrollArea)
+    bar = scroll.verticalScrollBar()
+    assert bar.maximum() > 0
+    pick(qtbot, view, "thu nghiem")
+    fill_applicant(view)
+    view.notes.setFocus()
+    bar.setValue(bar.maximum())  # the official wrote a note at the bottom
+    type_text(view.notes, "Ghi chú")
+    qtbot.keyClick(view.notes, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bar.value() == 0 and view.picker.edit.hasFocus(), timeout=5000)
+    viewport = scroll.viewport()
+    top_left = view.picker.edit.mapTo(viewport, QPoint(0, 0))
+    assert 0 <= top_left.y() and top_left.y() + view.picker.edit.height() <= viewport.height()
+
+    # a refused field far from the top is brought into view with the cursor
+    pick(qtbot, view, "thu nghiem")
+    fill_applicant(view, delivery_address="")
+    view.return_method.setCurrentIndex(view.return_method.findData(ReturnMethod.POST.value))
+    view.phone.clear()
+    bar.setValue(0)
+    qtbot.keyClick(view.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: view.errors.isVisible(), timeout=5000)
+    focused = QApplication.focusWidget()
+    corner = focused.mapTo(viewport, QPoint(0, 0))
+    assert 0 <= corner.y() and corner.y() + focused.height() <= viewport.height(), focused.objectName()

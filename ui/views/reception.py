@@ -287,6 +287,7 @@ class ReceptionView(QWidget):
         body_layout.addLayout(grid)
         body_layout.addStretch(1)
         scroll = QScrollArea()
+        self._scroll = scroll
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -744,6 +745,7 @@ class ReceptionView(QWidget):
         first = next((self._field_widgets[e.field] for e in errors if e.field in self._field_widgets), None)
         if first is not None:
             first.setFocus()
+            self._scroll.ensureWidgetVisible(first)  # the cursor is where the official can see it
 
     def _on_error_cleared(self, widget: QWidget) -> None:
         """A field in error was edited: its reasons leave the list (the core checks it again on saving)."""
@@ -777,6 +779,8 @@ class ReceptionView(QWidget):
         self.returning_hint.setVisible(False)
         self.use_returning.setVisible(False)
         self.picker.edit.setFocus()
+        # the next applicant starts at the top: the field with the keyboard is on screen
+        self._scroll.verticalScrollBar().setValue(0)
 
 
 def _read_attachments(paths: list[Path]) -> tuple[AttachmentDraft, ...]:
