@@ -163,8 +163,8 @@ Backup passphrase:</translation>
         <translation>Receipt and dossier codes</translation>
     </message>
     <message>
-        <source>Chỉ tiêu và cảnh báo</source>
-        <translation>Targets and warnings</translation>
+        <source>Chỉ tiêu, thời hạn, người ký</source>
+        <translation>Targets, time limits, signatory</translation>
     </message>
     <message>
         <source>Bưu chính, đồng bộ, sao lưu</source>
@@ -251,6 +251,14 @@ Backup passphrase:</translation>
         <translation>Early return from (days before due)</translation>
     </message>
     <message>
+        <source>Số lần gia hạn tối đa</source>
+        <translation>Most extensions</translation>
+    </message>
+    <message>
+        <source>Thủ trưởng cơ quan, đơn vị</source>
+        <translation>Head of the agency</translation>
+    </message>
+    <message>
         <source>Dạng số hiệu bưu gửi khác S10</source>
         <translation>Tracking number formats besides S10</translation>
     </message>
@@ -309,6 +317,14 @@ Backup passphrase:</translation>
     <message>
         <source>Số ngày làm việc trước hẹn để tính là trả trước hạn</source>
         <translation>Working days before the appointment from which a return counts as early</translation>
+    </message>
+    <message>
+        <source>Số lần tối đa xin lỗi và hẹn lại (gia hạn) thời gian giải quyết một hồ sơ</source>
+        <translation>Most times a dossier may be apologised for and its time extended</translation>
+    </message>
+    <message>
+        <source>Họ tên thủ trưởng cơ quan, đơn vị: ký báo cáo định kỳ và văn bản xin lỗi, gia hạn (để trống: ghi tay)</source>
+        <translation>Full name of the head of the agency: signs the periodic report and the apology and request to extend (empty: written by hand)</translation>
     </message>
     <message>
         <source>Các dạng số hiệu bưu gửi khác S10 được chấp nhận (chữ, số, \d, ., [A-Z0-9], {n}, {n,m}, ?; cách nhau bởi ;)</source>

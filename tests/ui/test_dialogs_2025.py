@@ -258,3 +258,23 @@ def test_in_english_the_about_window_says_none_yet_for_a_sync_never_made(qtbot, 
     with qtbot.waitSignal(dialog.loaded, timeout=5000):
         dialog.load()
     assert dialog.fields["last_sync"].text() == "none yet"
+
+
+def test_the_head_who_signs_and_the_extensions_allowed_are_set_in_the_agency_settings(qtbot, app, tasks, admin):
+    """The setting report.head_name (the head of the agency signs the 2025 apology and request
+    to extend, and the periodic report) and lifecycle.max_extensions were reachable only from the
+    command line (issue 15): typed here, they are saved as the core checks them."""
+    dialog = settings_dialog(qtbot, app, tasks, admin)
+    head, extensions = dialog.editors[S.REPORT_HEAD_NAME.key], dialog.editors[S.MAX_EXTENSIONS.key]
+    fields_at_their_height(dialog)
+    on_screen(dialog, head, extensions)
+    retype(extensions, "4")  # more than the law's one extension and the setting's 3 is not typed
+    assert extensions.value() in (1, 3)
+    retype(extensions, "2")
+    head.setFocus()
+    QTest.keyClick(head, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_text(head, "Trần Văn Thủ")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        press(qtbot, save_button(dialog))
+    assert app.settings.get(S.REPORT_HEAD_NAME) == "Trần Văn Thủ"
+    assert app.settings.get(S.MAX_EXTENSIONS) == 2

@@ -48,7 +48,8 @@ GROUPS: tuple[tuple[str, tuple[S.Setting, ...]], ...] = (
     (QT_TRANSLATE_NOOP("AgencySettingsDialog", "Giờ làm việc"), (S.WORK_START, S.WORK_END, S.CUTOFF)),
     (QT_TRANSLATE_NOOP("AgencySettingsDialog", "Phiếu tiếp nhận và mã hồ sơ"), (S.RECEIPT_PAPER, S.PRINT_COPIES, S.CODE_BLOCK_SIZE, S.CODE_DIGITS,
                                      S.MAX_BACKDATE_DAYS)),
-    (QT_TRANSLATE_NOOP("AgencySettingsDialog", "Chỉ tiêu và cảnh báo"), (S.TARGET_POSTAL_IN, S.TARGET_POSTAL_OUT, S.DUE_SOON_DAYS, S.EARLY_DAYS)),
+    (QT_TRANSLATE_NOOP("AgencySettingsDialog", "Chỉ tiêu, thời hạn, người ký"),
+     (S.TARGET_POSTAL_IN, S.TARGET_POSTAL_OUT, S.DUE_SOON_DAYS, S.EARLY_DAYS, S.MAX_EXTENSIONS, S.REPORT_HEAD_NAME)),
     (QT_TRANSLATE_NOOP("AgencySettingsDialog", "Bưu chính, đồng bộ, sao lưu"), (S.TRACKING_FORMATS, S.MAX_CLOCK_SKEW, S.BACKUP_KEEP_DAYS)),
 )
 
@@ -161,6 +162,8 @@ class AgencySettingsDialog(QDialog):
             S.TARGET_POSTAL_OUT.key: self.tr("Trả kết quả qua bưu chính (%)"),
             S.DUE_SOON_DAYS.key: self.tr("Cảnh báo sắp đến hạn (ngày)"),
             S.EARLY_DAYS.key: self.tr("Trả trước hạn từ (ngày)"),
+            S.MAX_EXTENSIONS.key: self.tr("Số lần gia hạn tối đa"),
+            S.REPORT_HEAD_NAME.key: self.tr("Thủ trưởng cơ quan, đơn vị"),
             S.TRACKING_FORMATS.key: self.tr("Dạng số hiệu bưu gửi khác S10"),
             S.MAX_CLOCK_SKEW.key: self.tr("Lệch đồng hồ tối đa (phút)"),
             S.BACKUP_KEEP_DAYS.key: self.tr("Giữ bản sao lưu (ngày)"),
@@ -185,6 +188,9 @@ class AgencySettingsDialog(QDialog):
             S.TARGET_POSTAL_OUT.key: self.tr("Chỉ tiêu tỉ lệ kết quả trả qua bưu chính công ích (%)"),
             S.DUE_SOON_DAYS.key: self.tr("Số ngày làm việc tới để cảnh báo hồ sơ sắp đến hạn"),
             S.EARLY_DAYS.key: self.tr("Số ngày làm việc trước hẹn để tính là trả trước hạn"),
+            S.MAX_EXTENSIONS.key: self.tr("Số lần tối đa xin lỗi và hẹn lại (gia hạn) thời gian giải quyết một hồ sơ"),
+            S.REPORT_HEAD_NAME.key: self.tr("Họ tên thủ trưởng cơ quan, đơn vị: ký báo cáo định kỳ và văn bản xin lỗi, "
+                                            "gia hạn (để trống: ghi tay)"),
             S.TRACKING_FORMATS.key: self.tr("Các dạng số hiệu bưu gửi khác S10 được chấp nhận (chữ, số, \\d, ., "
                                             "[A-Z0-9], {n}, {n,m}, ?; cách nhau bởi ;)"),
             S.MAX_CLOCK_SKEW.key: self.tr("Độ lệch đồng hồ tối đa so với máy chủ trung tâm (phút)"),
