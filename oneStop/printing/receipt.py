@@ -41,6 +41,8 @@ DOT = 72 / 600
 #: 9 dots (0.38 mm) fit there: narrower bars do not read from a slightly blurred 150 dpi scan
 MODULE = 10 * DOT
 MODULE_BESIDE_QR = 9 * DOT
+#: tan 4°: how far a scan line held 4° off the bars drifts across the symbol's width
+TILT_SLOPE = 0.07
 #: spacing factors tried before the type gets smaller, and the smallest body size, in points,
 #: on any paper (legibility is a size on the page, not a share of the paper's usual type),
 #: before a copy is allowed to continue on a second sheet
@@ -226,6 +228,9 @@ def _draw_copy(canvas: Canvas, doc: ReceiptDocument, page, copy: str, spacing: f
     qr_x = w.x + w.width - qr_size + 2 * mm
     qr_bottom = block_top - qr_size + body * 0.2
     draw_qr(canvas, doc.qr_text or doc.code, qr_x, qr_bottom, qr_size)
+    # a scan line tilted 4° must cross the whole symbol: the wider the symbol (a long code on
+    # its own row, A4), the taller its bars
+    bar_height = max(bar_height, code128_width(doc.code, module) * TILT_SLOPE)
     bar_y = (w.y if beside_qr else qr_bottom - gap * 0.3) - bar_height - gap * 0.1
     draw_code128(canvas, doc.code, w.x - 10 * module, bar_y, module=module, height=bar_height)
     below = min(bar_y, qr_bottom) - gap * 0.3

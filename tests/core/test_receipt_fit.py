@@ -213,3 +213,26 @@ def test_the_code128_reads_from_a_blurred_tilted_150_dpi_scan(code, paper):
     for image in page_images(pdf, dpi=150):
         scan = image.filter(ImageFilter.GaussianBlur(0.6)).rotate(3, expand=True, fillcolor=255)
         assert decode(scan).get("Code128") == [code], (paper, code)
+
+
+LONG_AGENCIES = {  # agency identifiers longer than 2025's usual four groups (QĐ 20/2020: up to 35 characters)
+    "G12.18.112.001.0001": 31, "G12.18.112.001.0001.0002": 36, "G12.18.112.001.0001.0002.0003.00045": 47}
+
+
+@pytest.mark.parametrize("agency, paper, dpi", [
+    ("G12.18.112.001.0001", "A4", 150), ("G12.18.112.001.0001.0002", "A4", 150),
+    ("G12.18.112.001.0001", "A5", 200), ("G12.18.112.001.0001.0002", "A5", 200),
+    ("G12.18.112.001.0001.0002.0003.00045", "A4", 200), ("G12.18.112.001.0001.0002.0003.00045", "A5", 300),
+])
+def test_a_long_agencys_code128_reads_blurred_and_tilted_at_the_resolution_its_bars_allow(agency, paper, dpi):
+    """A code of 31 to 47 characters spans the sheet: its bars are as wide as the paper allows
+    (on A5, 0.34 mm for 31 characters: under two pixels at 150 dpi, so a scan must resolve
+    200 dpi; the 35-character identifier, 300 dpi) and as tall as a scan line tilted 4° across
+    its whole width needs (on A4 a 3° tilt missed the 8 mm bars of a 180 mm symbol)."""
+    code = f"{agency}-261204-0012"
+    assert len(code) == LONG_AGENCIES[agency]
+    pdf = render_receipt(_longest(reprint=False, code=code), paper=paper)
+    assert _pages(pdf) == 2
+    for image in page_images(pdf, dpi=dpi):
+        scan = image.filter(ImageFilter.GaussianBlur(0.6 * dpi / 150)).rotate(3, expand=True, fillcolor=255)
+        assert decode(scan).get("Code128") == [code], (paper, dpi)
