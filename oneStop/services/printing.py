@@ -162,11 +162,11 @@ class PrintService:
     def form(self, actor: User, kind: str, code: str, *, paper: str | None = None) -> PrintedForm:
         """Mẫu 02 (supplement), 03 (refusal), 04 (apology), the stop notice (stop) or the
         control sheet (control-sheet) of a dossier, built from its events. Printing is recorded
-        as an event."""
+        as an event. ``paper`` None: the paper the dossier's profile gives the form (A5 unless it
+        says otherwise)."""
         if kind not in FORM_KINDS:
             raise InvalidFormat("paper", f"không có mẫu «{kind}»; chọn một trong: {', '.join(FORM_KINDS)}")
-        paper = (paper or "A5").upper()
-        if paper not in PAPERS:
+        if paper is not None and paper.upper() not in PAPERS:
             raise InvalidFormat("paper", "phải là A5 hoặc A4")
         with self._uow(write=True) as uow:
             official = authorize(uow, actor, Permission.PRINT)
@@ -178,6 +178,7 @@ class PrintService:
             names = user_names(uow)
             now = uow.now()
             spec = self._form_spec(dossier, kind)
+            paper = (paper or spec.paper).upper()
             from oneStop.services.form_builders import build_form  # reportlab: loaded when first needed
 
             pdf = build_form(kind, dossier, events, agency, names, spec, now=now, paper=paper,

@@ -312,3 +312,17 @@ def test_a_stop_notice_whose_profile_leaves_out_the_id_prints_no_id_line(app, ad
     app.lifecycle.transition(supervisor, new.code, Transition.STOPPED, {"reason": "Người nộp đề nghị"})
     text = printed(app, official, "stop", new)
     assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in text and "Số định danh" not in text and "038190012345" not in text
+
+
+def test_a_form_prints_on_the_paper_its_profile_gives_unless_another_is_asked(app, admin, official, clock):
+    """A profile's form may say A4 (issue 15: the paper is the profile's); asked for A5, A5."""
+    app.profiles.publish(admin, {"id": "giay-a4", "name": "Phiếu từ chối khổ A4", "effective_from": "2026-11-01",
+                                 "forms": {"refusal": {"number": "Mẫu số 03", "title": "PHIẾU TỪ CHỐI TIẾP NHẬN",
+                                                       "paper": "A4"}}})
+    add_procedure(app)
+    dossier = app.reception.receive(official, draft())
+    app.lifecycle.transition(official, dossier.code, Transition.REFUSED, {"reason": "Không thuộc thẩm quyền"})
+    printed = app.printing.form(official, "refusal", dossier.code)
+    assert printed.paper == "A4" and page_sizes_mm(printed.pdf) == [(210, 297)]
+    assert page_sizes_mm(app.printing.form(official, "refusal", dossier.code, paper="a5").pdf) == [(148, 210)]
+    assert page_sizes_mm(app.printing.form(official, "control-sheet", dossier.code).pdf)[0] == (148, 210)
