@@ -758,20 +758,20 @@ Backup passphrase:</translation>
         <translation>Print form…</translation>
     </message>
     <message>
-        <source>Phiếu yêu cầu bổ sung (Mẫu 02)</source>
-        <translation>Request for additional documents (Form 02)</translation>
+        <source>Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ</source>
+        <translation>Request to supplement the dossier</translation>
     </message>
     <message>
-        <source>Phiếu từ chối (Mẫu 03)</source>
-        <translation>Refusal (Form 03)</translation>
+        <source>Phiếu từ chối tiếp nhận giải quyết hồ sơ</source>
+        <translation>Refusal of the dossier</translation>
     </message>
     <message>
-        <source>Phiếu xin lỗi, hẹn lại (Mẫu 04)</source>
-        <translation>Apology and new appointment (Form 04)</translation>
+        <source>Văn bản xin lỗi, hẹn lại (gia hạn)</source>
+        <translation>Apology and new appointment (extension)</translation>
     </message>
     <message>
-        <source>Phiếu kiểm soát (Mẫu 05)</source>
-        <translation>Control sheet (Form 05)</translation>
+        <source>Phiếu kiểm soát quá trình giải quyết hồ sơ</source>
+        <translation>Processing control sheet</translation>
     </message>
     <message>
         <source>Thông báo dừng giải quyết hồ sơ</source>

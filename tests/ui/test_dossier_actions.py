@@ -206,9 +206,9 @@ def test_a_form_prints_straight_to_the_counters_printer_from_the_menu(qtbot, app
         press(qtbot, dialog.forms_button)
         qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None, timeout=3000)
         menu = QApplication.activePopupWidget()
-        for _ in range(4):  # Mẫu 02, 03, 04, 05: the control sheet
+        for _ in range(4):  # supplement, refusal, apology, then the control sheet
             QTest.keyClick(menu, Qt.Key.Key_Down)
-        assert menu.activeAction().text() == "Phiếu kiểm soát (Mẫu 05)"
+        assert menu.activeAction().text() == "Phiếu kiểm soát quá trình giải quyết hồ sơ"
         QTest.keyClick(menu, Qt.Key.Key_Return)
     assert printed.args == ["control-sheet", PRINTER] and printers.names == [PRINTER]
     assert d.code in decode_barcodes(read_pdf(printers.files[0]))

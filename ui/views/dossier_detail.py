@@ -102,10 +102,12 @@ class DossierDetailDialog(QDialog):
         self.action_button.setMenu(self.action_menu)
         self.forms_button = QPushButton(self.tr("In phiếu…"))
         self.forms_menu = QMenu(self)
-        forms = (("supplement", self.tr("Phiếu yêu cầu bổ sung (Mẫu 02)")),
-                 ("refusal", self.tr("Phiếu từ chối (Mẫu 03)")),
-                 ("apology", self.tr("Phiếu xin lỗi, hẹn lại (Mẫu 04)")),
-                 ("control-sheet", self.tr("Phiếu kiểm soát (Mẫu 05)")),
+        # named without their numbers: a form's number is the dossier's profile's (the control
+        # sheet is Mẫu 05 of 2018 and Mẫu 06 of 2025), printed on the form itself
+        forms = (("supplement", self.tr("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")),
+                 ("refusal", self.tr("Phiếu từ chối tiếp nhận giải quyết hồ sơ")),
+                 ("apology", self.tr("Văn bản xin lỗi, hẹn lại (gia hạn)")),
+                 ("control-sheet", self.tr("Phiếu kiểm soát quá trình giải quyết hồ sơ")),
                  ("stop", self.tr("Thông báo dừng giải quyết hồ sơ")))
         for kind, label in forms:  # to this counter's printer, as the receipt goes
             self.forms_menu.addAction(label, lambda k=kind: self.print_form(k))
