@@ -353,6 +353,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--collected-id", help="số định danh của người nhận kết quả")
     t.add_argument("--method", choices=["counter", "post"], help="trả kết quả tại quầy hay qua bưu chính")
     t.add_argument("--amount", type=_money, help="số tiền nghĩa vụ tài chính (đồng)")
+    t.add_argument("--fee", type=_money, help="phí, lệ phí thu lúc này (đồng): khi nhận hồ sơ bổ sung "
+                                              "(supplement_received) hoặc khi trả kết quả (returned)")
     t.add_argument("--note")
     t.add_argument("--at", help="thời điểm, ISO-8601 (mặc định: bây giờ)")
     t.add_argument("--json", action="store_true")
@@ -965,6 +967,7 @@ def cmd_transition(app, args) -> int:  # type: ignore[no-untyped-def]
         "collected_id": args.collected_id,
         "method": args.method,
         "amount": args.amount,
+        "fee": args.fee,
         "new_due_at": _parse_when(args.new_due, "new_due_at").isoformat() if args.new_due else None,
     }
     if args.at_applicants_request:

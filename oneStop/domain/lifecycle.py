@@ -26,7 +26,16 @@ from typing import Any, Mapping
 from oneStop.domain.citizen_id import validate as validate_citizen_id
 from oneStop.domain.clock import to_utc
 from oneStop.domain.errors import InvalidFormat, OneStopError, ValidationError
-from oneStop.domain.models import DocumentForm, Dossier, DossierStatus, ReturnMethod, Role, evolve
+from oneStop.domain.models import (
+    DocumentForm,
+    Dossier,
+    DossierStatus,
+    FeeCollected,
+    FeeStage,
+    ReturnMethod,
+    Role,
+    evolve,
+)
 from oneStop.domain.permissions import Permission
 from oneStop.domain.text import clean
 
@@ -131,11 +140,28 @@ _RULES: dict[Transition, Rule] = {
 }
 
 
+#: The steps at which the counter may collect a fee, and the stage the national catalogue records
+#: it under (rules §11.9: 2 at supplement, 4 at return; 1, at reception, is the reception's).
+FEE_STAGES: dict[Transition, FeeStage] = {
+    Transition.SUPPLEMENT_RECEIVED: FeeStage.SUPPLEMENT,
+    Transition.RETURNED: FeeStage.RETURN,
+}
+
+
 def normalise_payload(transition: Transition, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Clean what the user typed, per transition; raise ValidationError naming the field.
 
+    ``fee``: whole đồng collected at this step, only when the supplement is brought or the
+    result collected (:data:`FEE_STAGES`); 0 or absent is nothing collected and not written.
+
     >>> normalise_payload(Transition.REFUSED, {"reason": "  Không  thuộc thẩm quyền "})
     {'reason': 'Không thuộc thẩm quyền'}
+    >>> normalise_payload(Transition.SUPPLEMENT_RECEIVED, {"fee": "20000"}), normalise_payload(Transition.SUPPLEMENT_RECEIVED, {"fee": 0})
+    ({'fee': 20000}, {})
+    >>> normalise_payload(Transition.TRANSFERRED, {"to_agency": "Phòng Tư pháp", "fee": 20000})
+    Traceback (most recent call last):
+    ...
+    oneStop.domain.errors.InvalidFormat: Phí, lệ phí: chỉ thu khi nhận hồ sơ bổ sung hoặc khi trả kết quả
     """
     out: dict[str, Any] = {}
     text_fields = {
@@ -163,6 +189,14 @@ def normalise_payload(transition: Transition, payload: Mapping[str, Any]) -> dic
 
         amount = money.validate(payload["amount"], "amount")
         out["amount"] = amount
+    if "fee" in payload and payload["fee"] not in (None, ""):
+        from oneStop.domain import money
+
+        fee = money.validate(payload["fee"], "fee")
+        if fee:
+            if transition not in FEE_STAGES:
+                raise InvalidFormat("fee", "chỉ thu khi nhận hồ sơ bổ sung hoặc khi trả kết quả")
+            out["fee"] = fee
     if payload.get("new_due_at"):
         value = payload["new_due_at"]
         try:
@@ -351,6 +385,9 @@ def apply(state: Dossier, transition: Transition, payload: Mapping[str, Any], at
                        return_method=ReturnMethod.COUNTER)
     if transition in (Transition.RESULT_READY, Transition.RESULT_RECEIVED):
         changes["result_at"] = state.result_at or at
+    if payload.get("fee") and transition in FEE_STAGES:  # collected then, through the dossier's channel
+        changes["fee_collected"] = state.fee_collected + (
+            FeeCollected(int(payload["fee"]), at, FEE_STAGES[transition], state.channel),)
     if r.target is not None:
         changes["status"] = r.target
     target = changes.get("status", state.status)

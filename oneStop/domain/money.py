@@ -1,7 +1,7 @@
 """Money: whole đồng in an ``int``, bounded in one place.
 
-Every amount the program takes (a fee typed at the counter or imported with the catalog, a
-postal fee, a financial obligation) is a whole number of đồng from 0 to :data:`MAX_DONG`
+Every amount the program takes (a fee typed at the counter — at reception, with the supplement
+or with the result — or imported with the catalog, a postal fee, a financial obligation) is a whole number of đồng from 0 to :data:`MAX_DONG`
 (10^12, a thousand billion): larger numbers are typing mistakes, and SQLite's integers and
 the printed forms could not hold numbers like 2^63 or 1e300.
 

@@ -357,7 +357,8 @@ def _received(p: Mapping[str, Any]) -> None:
 
 
 def _fees_collected(value: Any) -> None:
-    """What was collected for a dossier, when (rules §11.9)."""
+    """What was collected for a dossier at its reception (rules §11.9); a fee collected later
+    travels with its own step (``dossier.supplement_received``, ``dossier.returned``)."""
     from oneStop.domain.drafts import MAX_FEE
     from oneStop.domain.models import Channel, FeeStage
 
@@ -371,6 +372,8 @@ def _fees_collected(value: Any) -> None:
         _instant(item["at"], "fee")
         if item["stage"] not in {s.value for s in FeeStage}:
             raise InvalidEvent("fee", f"không có giai đoạn thu «{str(item['stage'])[:20]}»")
+        if item["stage"] != FeeStage.RECEPTION.value:
+            raise InvalidEvent("fee", "khi tiếp nhận chỉ ghi phí, lệ phí thu khi tiếp nhận")
         if item["channel"] not in {c.value for c in Channel}:
             raise InvalidEvent("channel", "không có kênh tiếp nhận này")
 
@@ -433,6 +436,11 @@ def _transition_check(transition: Any) -> Check:
     from oneStop.domain.lifecycle import normalise_payload
 
     def check_(p: Mapping[str, Any]) -> None:
+        from oneStop.domain.drafts import MAX_FEE
+
+        for key in ("fee", "amount"):  # money as the edge writes it: whole đồng, never 2.0e4 nor "20000"
+            if key in p:
+                _int(p[key], key, 0, MAX_FEE)
         extra = {k: p[k] for k in ("from_agency", "previous_due_at") if k in p}
         clean = normalise_payload(transition, {k: v for k, v in p.items() if k not in extra})
         if "previous_due_at" in extra:

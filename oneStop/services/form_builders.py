@@ -11,7 +11,7 @@ from typing import Callable, Mapping, Sequence
 from oneStop.domain.clock import to_local
 from oneStop.domain.errors import OneStopError
 from oneStop.domain.events import Kind
-from oneStop.domain.lifecycle import Transition
+from oneStop.domain.lifecycle import FEE_STAGES, Transition
 from oneStop.domain.models import Agency, DocumentForm, Dossier, Event
 from oneStop.domain.profiles import FormSpec, Signer
 from oneStop.printing.layout import money
@@ -179,8 +179,9 @@ def control_sheet(
     classify: Callable[[Dossier], str] | None,
 ) -> ControlSheetDocument:
     """The rows of the control sheet from the events, in the order they happened: one row per
-    handover of the dossier; what is not a handover (an apology, a financial obligation) is a
-    dated line under the table. The receiving unit is named as its header names it."""
+    handover of the dossier; what is not a handover (an apology, a financial obligation, a fee
+    collected when the supplement is brought or the result collected) is a dated line under the
+    table. The receiving unit is named as its header names it."""
     unit = agency.name or UNIT
     post = "Bưu chính công ích"
 
@@ -248,6 +249,9 @@ def control_sheet(
             notes.append(f"{at:%H:%M %d/%m/%Y}: yêu cầu thực hiện nghĩa vụ tài chính{amount} ({who}).")
         elif transition is Transition.FINANCIAL_MET:
             notes.append(f"{at:%H:%M %d/%m/%Y}: người nộp đã thực hiện nghĩa vụ tài chính ({who}).")
+        if transition in FEE_STAGES and p.get("fee"):  # money collected then (rules §11.9)
+            notes.append(f"{at:%H:%M %d/%m/%Y}: thu phí, lệ phí {money(int(p['fee']))} "
+                         f"{FEE_STAGES[transition].label.lower()} ({who}).")
     return ControlSheetDocument(
         header, dossier.code, dossier.applicant.name, to_local(dossier.received_at), to_local(dossier.due_at),
         dossier.processing_agency or dossier.procedure.agency, tuple(rows), tuple(cooperating), tuple(notes),

@@ -46,7 +46,9 @@ class LifecycleService:
         """Record one transition of the dossier ``code`` and return the dossier after it.
 
         ``at`` is when it happened (default: now); it may be earlier than now (an official
-        catching up), never before the reception nor in the future.
+        catching up), never before the reception nor in the future. The payload's ``fee`` (whole
+        đồng, on ``supplement_received`` and ``returned`` only) is what was collected then: the
+        dossier keeps it with that stage, at ``at``, through the dossier's channel.
         """
         try:
             transition = Transition(transition)

@@ -822,6 +822,10 @@ Backup passphrase:</translation>
         <translation>new appointment %1</translation>
     </message>
     <message>
+        <source>thu phí, lệ phí %1</source>
+        <translation>fees collected %1</translation>
+    </message>
+    <message>
         <source>qua bưu chính</source>
         <translation>by post</translation>
     </message>
@@ -2685,6 +2689,10 @@ What was recorded on this PC after the backup was made will no longer be in the 
         <translation>Amount (đồng)</translation>
     </message>
     <message>
+        <source>Phí, lệ phí thu lúc này</source>
+        <translation>Fees collected now</translation>
+    </message>
+    <message>
         <source>Trả kết quả</source>
         <translation>Return the result</translation>
     </message>
@@ -2764,6 +2772,10 @@ What was recorded on this PC after the backup was made will no longer be in the 
     <message>
         <source>Theo đề nghị của người nộp hồ sơ (in Thông báo dừng)</source>
         <translation>At the applicant&apos;s request (prints the stop notice)</translation>
+    </message>
+    <message>
+        <source>Số tiền phí, lệ phí thu của người nộp ở bước này (đồng); để 0 nếu không thu</source>
+        <translation>Fees collected from the applicant at this step (đồng); leave 0 if nothing is collected</translation>
     </message>
     <message>
         <source>Tại Bộ phận Một cửa</source>

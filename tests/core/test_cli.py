@@ -188,6 +188,36 @@ def test_the_applicant_asks_to_stop_and_gets_the_stop_notice(ready, tmp_path):
     assert json.loads(out)["status"] == "received"
 
 
+def test_a_fee_collected_with_the_supplement_and_with_the_result_from_the_command_line(ready):
+    """Issue 15 (rules §11.9): ``--fee`` on ``supplement_received`` and ``returned`` records what
+    was collected then; ``dossier show --json`` lists every collection with its stage's code."""
+    code = _receive(ready, "--fee", "20000", "--received-at", "2026-11-20T09:30:00+07:00")["code"]
+    steps = [("09:40", "supplement_requested", "--reason", "Thiếu giấy", "--document", "Giấy chứng sinh"),
+             ("10:00", "supplement_received", "--fee", "30000"),
+             ("10:30", "result_ready"),
+             ("11:00", "returned", "--collected-by", "Phạm Văn Nam", "--fee", "15000")]
+    for at, to, *extra in steps:
+        rc, out, err = ready("transition", code, "--user", "hoa", "--to", to, *extra,
+                             "--at", f"2026-11-20T{at}:00+07:00", "--json")
+        assert rc == 0, err
+    rc, out, err = ready("dossier", "show", code, "--json")
+    assert rc == 0, err
+    shown = json.loads(out)
+    assert [(f["amount"], f["stage"], f["stage_code"], f["channel"]) for f in shown["fee_collected"]] == [
+        (20_000, "reception", 1, "direct"), (30_000, "supplement", 2, "direct"), (15_000, "return", 4, "direct")]
+    assert [f["at"] for f in shown["fee_collected"]][1:] == ["2026-11-20T10:00:00+07:00", "2026-11-20T11:00:00+07:00"]
+    # not whole đồng: refused before anything is written; a fee at another step: named, nothing written
+    other = _receive(ready)["code"]
+    rc, _, err = ready("transition", other, "--user", "hoa", "--to", "transferred", "--agency", "Phòng Tư pháp",
+                       "--fee", "-5000")
+    assert rc == 2 and "--fee" in err and "phải là số đồng nguyên, không âm" in err
+    rc, _, err = ready("transition", other, "--user", "hoa", "--to", "transferred", "--agency", "Phòng Tư pháp",
+                       "--fee", "10000")
+    assert rc == 1 and "Phí, lệ phí: chỉ thu khi nhận hồ sơ bổ sung hoặc khi trả kết quả" in err
+    rc, out, _ = ready("dossier", "show", other, "--json")
+    assert [e["kind"] for e in json.loads(out)["events"]] == ["dossier.received"]
+
+
 def test_an_agency_with_a_2025_identifier_is_set_up_and_receives(run):
     """Quyết định 20/2020/QĐ-TTg as amended by 09/2025: ``G12.18.112.001`` (issue 15; the
     2018 form was the only one accepted)."""

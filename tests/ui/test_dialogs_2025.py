@@ -154,6 +154,19 @@ def test_in_english_the_stop_at_the_applicants_request_is_asked_and_recorded_in_
     assert stopped == [{"reason": "Người nộp xin dừng", "requested_by": "applicant"}]
 
 
+@pytest.mark.parametrize("transition", [Transition.SUPPLEMENT_RECEIVED, Transition.RETURNED])
+def test_in_english_the_fee_collected_at_a_step_is_asked_in_english(qtbot, english, transition):
+    step = TransitionDialog(transition)
+    qtbot.addWidget(step)
+    step.show()
+    qtbot.waitExposed(step)
+    on_screen(step, step.inputs["fee"])
+    assert form_label_text(step, "fee") == "Fees collected now"
+    assert step.inputs["fee"].toolTip() == ("Fees collected from the applicant at this step (đồng); "
+                                            "leave 0 if nothing is collected")
+    assert (step.inputs["fee"].value(), step.inputs["fee"].suffix()) == (0, " đ")
+
+
 def test_a_supplement_request_shows_whole_names_and_never_asks_for_a_document_taken_from_data(
         qtbot, app, tasks, official):
     d = received(app, official)

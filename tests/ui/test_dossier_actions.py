@@ -165,12 +165,73 @@ def test_a_supplement_request_picks_from_the_checklist_with_form_and_count(qtbot
     assert asked[0]["documents"] == [{"name": "Giấy tờ tùy thân", "form": "ban_photo", "count": 2}]
 
 
+def test_the_fee_collected_with_the_supplement_and_with_the_result_is_typed_and_shown(qtbot, app, tasks, official):
+    """Issue 15 (rules §11.9): bringing the supplement and collecting the result each ask for the
+    fee collected then, reached and typed from the keyboard; the detail lists every collection
+    with its stage and the history says what each step collected."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from tests.ui.helpers import type_text
+
+    add_procedure(app)  # 20.000 đồng at reception
+    d = app.reception.receive(official, draft())
+    app.lifecycle.transition(official, d.code, Transition.SUPPLEMENT_REQUESTED,
+                             {"documents": ["Giấy chứng sinh"], "reason": "Thiếu giấy chứng sinh"})
+    dialog = open_detail(qtbot, app, tasks, official, d.code)
+    seen: dict[str, object] = {}
+
+    def bring(step: TransitionDialog) -> None:
+        fee = step.inputs["fee"]
+        assert fee.hasFocus()  # the first field: typed straight away
+        type_text(fee, "30000")
+        seen["supplement"] = fee.value()
+        QTest.keyClick(fee, Qt.Key.Key_Tab)
+        assert step.inputs["note"].hasFocus()
+        type_text(step.inputs["note"], "Đã nộp giấy chứng sinh\n")  # Enter records
+
+    timer, answered = answer_step(qtbot, bring)
+    with qtbot.waitSignal(dialog.loaded, timeout=15000):
+        dialog.record(Transition.SUPPLEMENT_RECEIVED)
+    qtbot.waitUntil(tasks.is_idle, timeout=5000)
+    assert answered and seen["supplement"] == 30_000
+
+    def collect(step: TransitionDialog) -> None:
+        assert step.inputs["method"].hasFocus()
+        for name in ("collected_by", "collected_id", "fee"):  # Tab by Tab to the fee
+            QTest.keyClick(step.focusWidget(), Qt.Key.Key_Tab)
+            assert step.inputs[name].hasFocus(), name
+        type_text(step.inputs["fee"], "15000")
+        seen["return"] = step.inputs["fee"].value()
+        QTest.keyClick(step.inputs["fee"], Qt.Key.Key_Return)  # Enter records from the fee too
+
+    app.lifecycle.transition(official, d.code, Transition.RESULT_READY, {})
+    dialog.reload()
+    qtbot.waitUntil(lambda: Transition.RETURNED in dialog.allowed, timeout=5000)
+    timer, answered = answer_step(qtbot, collect)
+    with qtbot.waitSignal(dialog.loaded, timeout=15000):
+        dialog.record(Transition.RETURNED)
+    qtbot.waitUntil(tasks.is_idle, timeout=5000)
+    assert seen["return"] == 15_000
+    steps = {e.kind: e.payload for e in app.dossiers.show(official, d.code).events}
+    assert steps[Transition.SUPPLEMENT_RECEIVED.kind] == {"fee": 30_000, "note": "Đã nộp giấy chứng sinh"}
+    assert steps[Transition.RETURNED.kind]["fee"] == 15_000
+    collected = [(f.amount, f.stage.value) for f in app.dossiers.get(official, d.code).fee_collected]
+    assert collected == [(20_000, "reception"), (30_000, "supplement"), (15_000, "return")]
+    html = dialog.fields.text()
+    for line in ("20.000 đ — khi tiếp nhận", "30.000 đ — khi bổ sung hồ sơ", "15.000 đ — khi trả kết quả"):
+        assert line in html, line
+    details = [dialog.timeline.item(r, 3).text() for r in range(dialog.timeline.rowCount())]
+    assert "thu phí, lệ phí 30.000 đ · Đã nộp giấy chứng sinh" in details
+    assert any(text.startswith("thu phí, lệ phí 15.000 đ · người nhận: Nguyễn Thị Hường") for text in details)
+
+
 def test_the_transition_form_asks_only_for_what_it_needs(qtbot):
     dialog = TransitionDialog(Transition.RETURNED)
     qtbot.addWidget(dialog)
-    assert set(dialog.inputs) == {"method", "collected_by", "collected_id"}
+    assert set(dialog.inputs) == {"method", "collected_by", "collected_id", "fee"}
     dialog.inputs["collected_by"].setText("Phạm Văn Nam")
-    assert dialog.payload() == {"method": "counter", "collected_by": "Phạm Văn Nam", "collected_id": ""}
+    assert dialog.payload() == {"method": "counter", "collected_by": "Phạm Văn Nam", "collected_id": "", "fee": 0}
     supplement = TransitionDialog(Transition.SUPPLEMENT_REQUESTED)
     qtbot.addWidget(supplement)
     supplement.inputs["documents"].setPlainText("Giấy chứng sinh\n\nSổ hộ khẩu\n")

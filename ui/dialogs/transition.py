@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Callable, Sequence
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, QEvent, QObject, Qt
-from PySide6.QtGui import QBrush, QColor, QGuiApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFocusEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QSpinBox,
     QWidget,
 )
 
@@ -31,12 +32,15 @@ from ui.tasks import TaskRunner
 from ui.widgets.common import confirm, set_error
 from ui.widgets.documents import form_label, from_data_reason
 
+# Fees typed here stay below this (QSpinBox is 32-bit); the core allows more.
+MAX_FEE_ON_SCREEN = 2_000_000_000
+
 #: The payload fields each transition asks for.
 FIELDS: dict[Transition, tuple[str, ...]] = {
     Transition.TRANSFERRED: ("to_agency", "note"),
     Transition.RESULT_RECEIVED: ("from_agency", "note"),
     Transition.SUPPLEMENT_REQUESTED: ("documents", "reason"),
-    Transition.SUPPLEMENT_RECEIVED: ("note",),
+    Transition.SUPPLEMENT_RECEIVED: ("fee", "note"),
     Transition.REFUSED: ("reason",),
     Transition.APOLOGISED: ("new_due_at", "reason"),
     Transition.FINANCIAL_REQUESTED: ("amount", "note"),
@@ -44,7 +48,7 @@ FIELDS: dict[Transition, tuple[str, ...]] = {
     Transition.STOPPED: ("requested_by", "reason"),
     Transition.WITHDRAWN: ("reason",),
     Transition.RESULT_READY: ("note",),
-    Transition.RETURNED: ("method", "collected_by", "collected_id"),
+    Transition.RETURNED: ("method", "collected_by", "collected_id", "fee"),
     Transition.DELIVERED: ("recipient",),
     Transition.UNDELIVERABLE: ("reason",),
 }
@@ -59,6 +63,7 @@ LABELS = {
     "reason": QT_TRANSLATE_NOOP("TransitionDialog", "Lý do"),
     "new_due_at": QT_TRANSLATE_NOOP("TransitionDialog", "Ngày hẹn trả mới"),
     "amount": QT_TRANSLATE_NOOP("TransitionDialog", "Số tiền (đồng)"),
+    "fee": QT_TRANSLATE_NOOP("TransitionDialog", "Phí, lệ phí thu lúc này"),
     "method": QT_TRANSLATE_NOOP("TransitionDialog", "Trả kết quả"),
     "collected_by": QT_TRANSLATE_NOOP("TransitionDialog", "Họ tên người nhận"),
     "collected_id": QT_TRANSLATE_NOOP("TransitionDialog", "Số định danh người nhận"),
@@ -85,6 +90,17 @@ TITLES = {
 }
 
 
+class MoneyField(QSpinBox):
+    """Whole đồng. Whatever brings the focus to it (the dialog opening, Tab, a click), its text is
+    selected: the digits typed replace the 0 instead of being written before it (30000 typed
+    into «0 đ» made 300.000)."""
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt name)
+        super().focusInEvent(event)
+        self.selectAll()
+        QTimer.singleShot(0, self.selectAll)  # after a click has placed the cursor
+
+
 def _tr(text: str) -> str:
     """A text written out above (LABELS, TITLES) in the interface's language."""
     return QCoreApplication.translate("TransitionDialog", text)
@@ -107,8 +123,9 @@ class TransitionDialog(QDialog):
     fields and nothing typed is lost. ``dossier`` pre-fills who collects a result (the applicant)
     and ``checklist`` (the procedure's documents) lets a supplement request pick documents with
     their form and count (one whose data is taken from VNeID or a national database is shown and
-    cannot be picked: it is never asked for). Tab leaves a note, Enter records (Shift+Enter for a
-    new line), and a refusal asks for a confirmation.
+    cannot be picked: it is never asked for). Bringing the supplement and collecting the result
+    ask for the fee collected then, in whole đồng. Tab leaves a note, Enter records (Shift+Enter
+    for a new line), and a refusal asks for a confirmation.
     """
 
     def __init__(self, transition: Transition, parent: QWidget | None = None, *,
@@ -143,6 +160,14 @@ class TransitionDialog(QDialog):
                 # stop notice); any other stop is a supervisor's, and the core says so
                 widget = QCheckBox(self.tr("Theo đề nghị của người nộp hồ sơ (in Thông báo dừng)"))
                 widget.setChecked(True)
+            elif name == "fee":  # collected now (rules §11.9); 0 is nothing collected
+                widget = MoneyField()
+                widget.setRange(0, MAX_FEE_ON_SCREEN)
+                widget.setSingleStep(1000)
+                widget.setGroupSeparatorShown(True)
+                widget.setSuffix(" đ")
+                widget.setToolTip(self.tr("Số tiền phí, lệ phí thu của người nộp ở bước này (đồng); "
+                                          "để 0 nếu không thu"))
             elif name == "method":
                 widget = QComboBox()
                 widget.addItem(self.tr("Tại Bộ phận Một cửa"), "counter")
@@ -228,6 +253,8 @@ class TransitionDialog(QDialog):
                 out[name] = value.replace(tzinfo=VN_TZ).isoformat()
             elif isinstance(widget, QComboBox):
                 out[name] = widget.currentData()
+            elif isinstance(widget, QSpinBox):
+                out[name] = widget.value()
             elif isinstance(widget, QCheckBox):
                 if widget.isChecked():
                     out[name] = "applicant"

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from oneStop.domain.events import Kind
-from oneStop.domain.lifecycle import Transition
+from oneStop.domain.lifecycle import FEE_STAGES, Transition
 from oneStop.domain.models import Applicant, DocumentForm, Dossier, Event, RequiredDocument, ReturnMethod, User
 from oneStop.domain.permissions import Permission, allowed
 from oneStop.services.app import App
@@ -237,7 +237,8 @@ class DossierDetailDialog(QDialog):
     # --- text ---------------------------------------------------------------------------------------
 
     def _event_detail(self, event: Event) -> str:
-        """What the step was: where it went, which documents, why, who collected the result."""
+        """What the step was: where it went, which documents, the fee collected, why, who collected
+        the result."""
         payload = event.payload or {}
         if event.kind in (Kind.RECEIPT_PRINTED, Kind.RECEIPT_REPRINTED):
             return self.tr("Khổ %1, %2 liên").replace("%1", str(payload.get("paper", "?"))).replace(
@@ -265,6 +266,8 @@ class DossierDetailDialog(QDialog):
                 pass
         if payload.get("amount"):
             parts.append(fmt.money(int(payload["amount"])))
+        if payload.get("fee") and Transition.of_kind(event.kind) in FEE_STAGES:  # collected at this step
+            parts.append(self.tr("thu phí, lệ phí %1").replace("%1", fmt.money(int(payload["fee"]))))
         if payload.get("method") == "post":
             parts.append(self.tr("qua bưu chính"))
         if payload.get("collected_by"):
