@@ -40,8 +40,9 @@ FORMAT = "%(asctime)s %(levelname)-7s %(process)d %(threadName)s %(name)s: %(mes
 log = logging.getLogger(__name__)
 
 # Dossier codes are what the log is for; they are kept whole even where their digits would look
-# like something else: <agency code>-<yymmdd>-<daily number>, e.g. 000.17.22.H56-261123-0001.
-_DOSSIER_CODE = r"(?<![\w.-])[0-9A-Z]+(?:\.[0-9A-Z]+)*-\d{6}-\d{4,7}(?![\w-])"
+# like something else: <agency code>-<yymmdd or yyyymmdd>-<daily number>, e.g. 000.17.22.H56-261123-0001
+# or G09.20-20260609-0092637.
+_DOSSIER_CODE = r"(?<![\w.-])[0-9A-Z]+(?:\.[0-9A-Z]+)*-\d{6}(?:\d{2})?-\d{4,7}(?![\w-])"
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 # a password in a URL: scheme://user:password@host
 _URL_SECRET = r"(?<=://)[^:/@\s]+:[^@\s/]+@"
@@ -65,6 +66,8 @@ def scrub(text: str) -> str:
 
     >>> scrub("hồ sơ 000.17.22.H56-261123-0001: CCCD 038095001234, ĐT 0987 654 321, nam@example.vn")
     'hồ sơ 000.17.22.H56-261123-0001: CCCD [id], ĐT [phone], [email]'
+    >>> scrub("hồ sơ G12.18.112.001-20261123-0000001 (ngày viết yyyymmdd)")
+    'hồ sơ G12.18.112.001-20261123-0000001 (ngày viết yyyymmdd)'
     >>> scrub("CMND 123456789; +84987654321; postgresql://c1:s3cret@db.tinh.gov.vn/onestop")
     'CMND [id]; [phone]; postgresql://***@db.tinh.gov.vn/onestop'
     >>> scrub("lô BG-261123-1-01, bưu gửi EE471108151FR, 2026-11-23 09:30:00, 12 hồ sơ")

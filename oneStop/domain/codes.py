@@ -1,16 +1,20 @@
 """Agency codes and dossier codes (mã hồ sơ, Thông tư 01/2018/TT-VPCP).
 
-A dossier code is ``<agency code>-<yymmdd>-<daily sequence>``: the receiving agency's
+A dossier code is ``<agency code>-<date>-<daily sequence>``: the receiving agency's
 electronic identifier (:func:`validate_agency_code`: the 2025 form, top level first, up to 35
 characters such as G12.18.112.001, or the 2018 form, the province last such as
 000.17.22.H56), the date of receipt and a zero-padded
-number that restarts every day. Counters working offline share the day's numbers in blocks
-(:func:`sequence_block`) so two counters never issue the same code.
+number that restarts every day. The date is written ``yymmdd`` (the circular) or
+``yyyymmdd`` (a 2026 ministry system: ``G09.20-20260609-0092637``, rules §11.3), as the
+regulation profile in force says; both forms are read back. Counters working offline share
+the day's numbers in blocks (:func:`sequence_block`) so two counters never issue the same code.
 
 >>> format_dossier_code("000.17.22.H56", date(2021, 5, 31), 1)
 '000.17.22.H56-210531-0001'
 >>> parse_dossier_code(" 000.17.22.h56-210531-0001 ")
 ('000.17.22.H56', datetime.date(2021, 5, 31), 1)
+>>> parse_dossier_code("G09.20-20260609-0092637")
+('G09.20', datetime.date(2026, 6, 9), 92637)
 >>> sequence_block(2, 1000)
 (1001, 2000)
 """
@@ -26,6 +30,7 @@ from oneStop.domain.errors import InvalidAgencyCode, InvalidDossierCode, Validat
 __all__ = [
     "AGENCY_CODE_MAX_LENGTH",
     "DOSSIER_CODE_MAX_LENGTH",
+    "DATE_FORMATS",
     "compact_agency_code",
     "validate_agency_code",
     "is_valid_agency_code",
@@ -41,15 +46,20 @@ __all__ = [
 #: Quyết định 20/2020/QĐ-TTg (amended by 09/2025): at most 35 characters; the 2018 form 13.
 AGENCY_CODE_MAX_LENGTH = 35
 AGENCY_CODE_2018_MAX_LENGTH = 13
-#: The longest dossier code: the agency, "-", yymmdd, "-" and the longest daily number.
-DOSSIER_CODE_MAX_LENGTH = AGENCY_CODE_MAX_LENGTH + 1 + 6 + 1 + 7
+#: How a dossier code's date may be written (rules §3: yymmdd; §11.3, a 2026 ministry system:
+#: yyyymmdd), as the regulation profile names it, with its strftime pattern.
+DATE_FORMATS = {"yymmdd": "%y%m%d", "yyyymmdd": "%Y%m%d"}
+#: The years an eight-digit date may carry: a code of 1999 or 2100 is a typing error.
+YEARS = (2000, 2099)
+#: The longest dossier code: the agency, "-", yyyymmdd, "-" and the longest daily number.
+DOSSIER_CODE_MAX_LENGTH = AGENCY_CODE_MAX_LENGTH + 1 + 8 + 1 + 7
 #: Allowed lengths of the daily sequence: 4 in the circular, 6–7 in ministry systems.
 SEQUENCE_DIGITS = (4, 7)
 
 _GROUP = re.compile(r"[A-Z0-9]+")
 _PROVINCE_GROUP = re.compile(r"[A-Z][0-9]{2}")
 _LEVEL_ONE_GROUP = re.compile(r"[A-Y][0-9]{2}")
-_DOSSIER = re.compile(r"(?P<agency>[^-]+)-(?P<day>[0-9]{6})-(?P<seq>[0-9]+)")
+_DOSSIER = re.compile(r"(?P<agency>[^-]+)-(?P<day>[0-9]{6}|[0-9]{8})-(?P<seq>[0-9]+)")
 
 
 def _strip_invisible(s: str) -> str:
@@ -136,14 +146,18 @@ def compact_dossier_code(s: str) -> str:
     return _strip_invisible(s or "").upper()
 
 
-def format_dossier_code(agency_code: str, day: date, seq: int, digits: int = 4) -> str:
-    """The dossier code for the ``seq``-th dossier of ``day`` at the agency.
+def format_dossier_code(agency_code: str, day: date, seq: int, digits: int = 4, date_format: str = "yymmdd") -> str:
+    """The dossier code for the ``seq``-th dossier of ``day`` at the agency, its date written
+    as ``date_format`` says (a key of :data:`DATE_FORMATS`).
 
     Raises ``ValueError`` when ``seq`` does not fit in ``digits`` digits (never wrap around),
-    :class:`InvalidAgencyCode` for a bad agency code.
+    when ``date_format`` is none of :data:`DATE_FORMATS` or ``day``'s year is outside
+    :data:`YEARS`, and :class:`InvalidAgencyCode` for a bad agency code.
 
     >>> format_dossier_code("H56", date(2026, 11, 23), 12, digits=6)
     'H56-261123-000012'
+    >>> format_dossier_code("G09.20", date(2026, 6, 9), 92637, digits=7, date_format="yyyymmdd")
+    'G09.20-20260609-0092637'
     >>> format_dossier_code("H56", date(2026, 11, 23), 10000)
     Traceback (most recent call last):
     ...
@@ -151,11 +165,15 @@ def format_dossier_code(agency_code: str, day: date, seq: int, digits: int = 4) 
     """
     if not isinstance(digits, int) or not 1 <= digits <= 9:
         raise ValueError(f"Số chữ số của số thứ tự ({digits}) không hợp lệ")
+    if date_format not in DATE_FORMATS:
+        raise ValueError(f"Dạng ngày của mã hồ sơ «{date_format}» không hợp lệ: phải là một trong {', '.join(DATE_FORMATS)}")
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise ValueError(f"Năm {day.year} không hợp lệ trong mã hồ sơ: phải từ {YEARS[0]} đến {YEARS[1]}")
     last = 10**digits - 1
     if isinstance(seq, bool) or not isinstance(seq, int) or not 1 <= seq <= last:
         raise ValueError(f"Số thứ tự {seq} không hợp lệ: phải từ 1 đến {last}")
     agency = validate_agency_code(agency_code)
-    return f"{agency}-{day:%y%m%d}-{seq:0{digits}d}"
+    return f"{agency}-{day.strftime(DATE_FORMATS[date_format])}-{seq:0{digits}d}"
 
 
 def parse_dossier_code(
@@ -163,15 +181,27 @@ def parse_dossier_code(
 ) -> tuple[str, date, int]:
     """The agency code, the date of receipt and the daily number of a dossier code.
 
+    The date may be written in either form of :data:`DATE_FORMATS`: six digits (``yymmdd``,
+    a year of the 2000s) or eight (``yyyymmdd``, a year of :data:`YEARS`).
     Raises :class:`InvalidDossierCode` naming ``field`` when ``s`` is not a dossier code.
     ``digits`` is the allowed length of the number: one length, or (shortest, longest).
 
     >>> parse_dossier_code("000.17.22.H56-261123-1234567")
     ('000.17.22.H56', datetime.date(2026, 11, 23), 1234567)
+    >>> parse_dossier_code("000.17.22.h56-20261123-0000001")
+    ('000.17.22.H56', datetime.date(2026, 11, 23), 1)
     >>> parse_dossier_code("000.17.22.H56-261323-0001")
     Traceback (most recent call last):
     ...
     oneStop.domain.errors.InvalidDossierCode: Mã hồ sơ: ngày tiếp nhận «261323» (yymmdd) không phải ngày có thật
+    >>> parse_dossier_code("000.17.22.H56-20260229-0001")
+    Traceback (most recent call last):
+    ...
+    oneStop.domain.errors.InvalidDossierCode: Mã hồ sơ: ngày tiếp nhận «20260229» (yyyymmdd) không phải ngày có thật
+    >>> parse_dossier_code("000.17.22.H56-19991231-0001")
+    Traceback (most recent call last):
+    ...
+    oneStop.domain.errors.InvalidDossierCode: Mã hồ sơ: ngày tiếp nhận «19991231» (yyyymmdd): năm phải từ 2000 đến 2099
     """
     if not isinstance(s, str):
         raise InvalidDossierCode(field, "phải là văn bản")
@@ -181,7 +211,8 @@ def parse_dossier_code(
     found = _DOSSIER.fullmatch(code) if code.isascii() else None
     if found is None:
         raise InvalidDossierCode(
-            field, "phải có dạng <mã cơ quan>-<yymmdd>-<số thứ tự>, ví dụ 000.17.22.H56-210531-0001"
+            field, "phải có dạng <mã cơ quan>-<yymmdd>-<số thứ tự>, ví dụ 000.17.22.H56-210531-0001 "
+                   "(ngày cũng có thể viết yyyymmdd: 000.17.22.H56-20210531-0001)"
         )
     try:
         agency = validate_agency_code(found["agency"])
@@ -189,10 +220,14 @@ def parse_dossier_code(
         problem = f"mã cơ quan «{found['agency']}» không hợp lệ ({exc.problem})"
         raise InvalidDossierCode(field, problem) from None
     raw_day = found["day"]
+    form = "yymmdd" if len(raw_day) == 6 else "yyyymmdd"
+    year = 2000 + int(raw_day[:2]) if form == "yymmdd" else int(raw_day[:4])
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise InvalidDossierCode(field, f"ngày tiếp nhận «{raw_day}» ({form}): năm phải từ {YEARS[0]} đến {YEARS[1]}")
     try:
-        day = date(2000 + int(raw_day[:2]), int(raw_day[2:4]), int(raw_day[4:]))
+        day = date(year, int(raw_day[-4:-2]), int(raw_day[-2:]))
     except ValueError:
-        problem = f"ngày tiếp nhận «{raw_day}» (yymmdd) không phải ngày có thật"
+        problem = f"ngày tiếp nhận «{raw_day}» ({form}) không phải ngày có thật"
         raise InvalidDossierCode(field, problem) from None
     low, high = _digit_range(digits)
     raw_seq = found["seq"]
@@ -212,6 +247,8 @@ def validate_dossier_code(
 
     >>> validate_dossier_code(" 000.17.22.h56-210531-0001 ")
     '000.17.22.H56-210531-0001'
+    >>> validate_dossier_code("g09.20-20260609-0092637\\r\\n")
+    'G09.20-20260609-0092637'
     >>> validate_dossier_code("000.17.22.H56-210531-01")
     Traceback (most recent call last):
     ...
@@ -223,8 +260,10 @@ def validate_dossier_code(
 
 def is_valid_dossier_code(s: str, *, digits: int | tuple[int, int] = SEQUENCE_DIGITS) -> bool:
     """
-    >>> is_valid_dossier_code("000.17.22.H56-210531-0001")
-    True
+    >>> is_valid_dossier_code("000.17.22.H56-210531-0001"), is_valid_dossier_code("000.17.22.H56-20210531-0001")
+    (True, True)
+    >>> is_valid_dossier_code("000.17.22.H56-2021531-0001")       # seven digits: neither form
+    False
     >>> is_valid_dossier_code("C0000.17.22.H56-210531-0001")      # a scanner prefix glued on
     False
     """

@@ -168,7 +168,7 @@ class InvalidAgencyCode(ValidationError):
 
 
 class InvalidDossierCode(ValidationError):
-    """Not a dossier code of the form <agency>-<yymmdd>-<sequence>."""
+    """Not a dossier code of the form <agency>-<yymmdd or yyyymmdd>-<sequence>."""
 
 
 class ValidationErrors(OneStopError):

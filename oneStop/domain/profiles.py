@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from oneStop.domain.codes import DATE_FORMATS
 from oneStop.domain.glyphs import unprintable
 
 
@@ -60,7 +61,7 @@ TRACKING_COLUMNS = (
 SIGNER_ROLES = ("applicant", "official", "actor", "head", "none")
 
 #: The ways a dossier code's date may be written (rules §3: yymmdd; a 2026 ministry system: yyyymmdd).
-CODE_DATE_FORMATS = {"yymmdd": "%y%m%d", "yyyymmdd": "%Y%m%d"}
+CODE_DATE_FORMATS = DATE_FORMATS
 
 _DEFAULT_PAPER = {"tracking_book": "A4"}
 _DEFAULT_COPIES = {"receipt": ("Liên 1: Lưu", "Liên 2: Giao người nộp")}

@@ -211,9 +211,19 @@ def _draw_copy(canvas: Canvas, doc: ReceiptDocument, page, copy: str, spacing: f
     bar_height = (10 if spacing >= 1 else 8) * mm  # a tilted scan still crosses 8 mm of bars
     qr_size = 19 * mm
     block_top = w.y
-    code_size = body * 1.05
-    w.rich([("Mã hồ sơ: ", SERIF), (doc.code, SERIF_BOLD)], size=code_size)
+    # the code's text ends before the QR code (drawn 19 mm wide, or 15), never under it: the
+    # longest code (52 characters, a 35-character identifier and the date written yyyymmdd)
+    # takes slightly smaller type; one of wide letters the floor's, else a line of its own
+    room = w.width - 19 * mm + 1 * mm
+    label_width = stringWidth("Mã hồ sơ: ", SERIF, body * 1.05) + stringWidth(doc.code, SERIF_BOLD, body * 1.05)
+    code_size = max(SMALLEST_BODY, min(body * 1.05, body * 1.05 * room / label_width * 0.999))
     code_line_end = w.x + stringWidth("Mã hồ sơ: ", SERIF, code_size) + stringWidth(doc.code, SERIF_BOLD, code_size)
+    if code_line_end - w.x <= room:
+        w.rich([("Mã hồ sơ: ", SERIF), (doc.code, SERIF_BOLD)], size=code_size)
+    else:
+        w.rich([("Mã hồ sơ:", SERIF)], size=code_size)
+        code_size = fit_size(doc.code, SERIF_BOLD, code_size, room, minimum=SMALLEST_BODY)
+        w.rich([(doc.code, SERIF_BOLD)], size=code_size, width=room)
     modules = len(code128_modules(doc.code))
     module = min(MODULE, math.floor((w.width - qr_size) / ((modules + 20) * DOT) - 1e-6) * DOT)
     beside_qr = module >= MODULE_BESIDE_QR

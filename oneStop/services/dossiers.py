@@ -59,8 +59,10 @@ def scanned_code(text: str) -> str | None:
 
     >>> scanned_code("  ]C0000.17.22.H56-261122-0001\\r")
     '000.17.22.H56-261122-0001'
+    >>> scanned_code("]C0G09.20-20260609-0092637\\r\\n")    # the date written yyyymmdd
+    'G09.20-20260609-0092637'
     """
-    found = re.search(r"[0-9A-Za-z.]{1,%d}-\d{6}-\d{4,7}" % codes.AGENCY_CODE_MAX_LENGTH, text or "")
+    found = re.search(r"[0-9A-Za-z.]{1,%d}-\d{6}(?:\d{2})?-\d{4,7}" % codes.AGENCY_CODE_MAX_LENGTH, text or "")
     if not found:
         return None
     candidate = found.group(0).upper()

@@ -148,8 +148,9 @@ class ReceptionService:
             assert counter is not None
             check_clock(uow, counter.id, now, self._settings.get(S.MAX_CLOCK_SKEW))
             day = local_date(received_at)
+            spec = profile_for(self._profiles, day).dossier_code
             code = self._next_code(uow, counter.agency_code, counter.number, day, self._settings.all(day),
-                                   min_digits=profile_for(self._profiles, day).dossier_code.min_digits)
+                                   min_digits=spec.min_digits, date_format=spec.date_format)
             volume = str(to_local(received_at).year)
             register_number = self._next_register_number(uow, counter.id, volume)
             refs = self._store_attachments(uow, clean.attachments)
@@ -204,16 +205,18 @@ class ReceptionService:
 
     @staticmethod
     def _next_code(uow: UnitOfWork, agency_code: str, counter: int, day: date, settings: dict, *,
-                   min_digits: int = 4) -> str:
+                   min_digits: int = 4, date_format: str = "yymmdd") -> str:
         """The next code of this counter's block for the day; refuse past the block's end.
 
         The daily number has the digits the agency's setting says, and at least as many as the
-        regulation profile in force asks for (``dossier_code.min_digits``).
+        regulation profile in force asks for (``dossier_code.min_digits``); the date is written
+        as that profile says (``dossier_code.date_format``: yymmdd or yyyymmdd).
 
         The block and the digits are fixed for the day when its first code is issued (a change
         of the settings takes effect the next day, on every counter alike). A number whose code
         is already held by a dossier (received from another counter, or under a date written
-        by hand) is passed over, so one bad number never stops the counter."""
+        by hand), its date written in either form, is passed over, so one bad number never
+        stops the counter."""
         row = uow.session.get(DailySequenceRow, (agency_code, day, counter))
         if row is None or row.block_first is None:
             digits = max(settings[S.CODE_DIGITS.key], min_digits)
@@ -233,8 +236,9 @@ class ReceptionService:
             number += 1
             if number > last:
                 raise SequenceExhausted(counter, day.strftime("%d/%m/%Y"), first, last)
-            code = codes.format_dossier_code(agency_code, day, number, digits)
-            if uow.session.scalar(select(DossierRow.id).where(DossierRow.code == code)) is None:
+            code = codes.format_dossier_code(agency_code, day, number, digits, date_format)
+            held = [codes.format_dossier_code(agency_code, day, number, digits, form) for form in codes.DATE_FORMATS]
+            if uow.session.scalar(select(DossierRow.id).where(DossierRow.code.in_(held)).limit(1)) is None:
                 break
             log.warning("dossier code %s is already held: passed over", code)
         row.last_number = number

@@ -53,6 +53,22 @@ def publish_2018_forms(app, admin, *, since: str = "2026-01-01") -> None:  # typ
     app.profiles.publish(admin, {**profile, "id": "tt01-2018-thu", "effective_from": since, "effective_to": None})
 
 
+def publish_code_form(app, admin, *, date_format: str = "yyyymmdd", min_digits: int = 7,  # type: ignore[no-untyped-def]
+                      since: str = "2026-11-23") -> str:
+    """Put the bundled 2025 profile (Thông tư 03/2025) back in force from ``since``, under
+    another id, with the dossier code of a 2026 ministry system (rules §11.3): the date
+    ``yyyymmdd`` and a daily number of 7 digits (``G09.20-20260609-0092637``). Return its id."""
+    import json
+
+    from oneStop.resources import resources_path
+
+    profile = json.loads((resources_path("profiles") / "tt03-2025.json").read_text(encoding="utf-8"))
+    profile_id = f"tt03-2025-{date_format}"
+    app.profiles.publish(admin, {**profile, "id": profile_id, "effective_from": since, "effective_to": None,
+                                 "dossier_code": {"date_format": date_format, "min_digits": min_digits}})
+    return profile_id
+
+
 def add_procedure(app, procedure: Procedure = TEST_PROCEDURE) -> Procedure:  # type: ignore[no-untyped-def]
     with app.uow(write=True) as uow:
         app.catalog.store(uow, [procedure], actor="admin", source="test")

@@ -89,6 +89,52 @@ def test_format_dossier_code(agency, day, seq, digits, expected):
     assert codes.validate_dossier_code(expected) == expected
 
 
+@pytest.mark.parametrize(
+    "agency, day, seq, digits, expected",
+    [
+        ("G09.20", date(2026, 6, 9), 92637, 7, "G09.20-20260609-0092637"),  # a 2026 ministry system (rules §11.3)
+        ("000.17.22.h56", date(2026, 11, 23), 1, 4, "000.17.22.H56-20261123-0001"),
+        ("H15", date(2000, 1, 1), 1, 7, "H15-20000101-0000001"),
+        ("H15", date(2099, 12, 31), 9_999_999, 7, "H15-20991231-9999999"),
+        ("H15", date(2028, 2, 29), 12, 6, "H15-20280229-000012"),  # leap day
+    ],
+)
+def test_format_dossier_code_with_an_eight_digit_date(agency, day, seq, digits, expected):
+    """Issue 15: the profile's ``dossier_code.date_format`` "yyyymmdd" writes the year whole."""
+    assert codes.format_dossier_code(agency, day, seq, digits, "yyyymmdd") == expected
+    assert codes.parse_dossier_code(expected) == (agency.upper(), day, seq)
+    assert codes.parse_dossier_code(expected.lower() + "\r\n") == (agency.upper(), day, seq)
+    assert codes.validate_dossier_code(f" {expected.lower()} ") == expected
+    assert codes.is_valid_dossier_code(expected)
+    # the same dossier in the six-digit form names the same agency, day and number
+    short = codes.format_dossier_code(agency, day, seq, digits, "yymmdd")
+    assert short == expected.replace(f"-{day:%Y%m%d}-", f"-{day:%y%m%d}-")
+    assert codes.parse_dossier_code(short) == codes.parse_dossier_code(expected)
+
+
+def test_the_longest_code_has_the_eight_digit_date():
+    longest = codes.format_dossier_code("G12.18.112.001.0001.0002.0003.00045", date(2026, 12, 5), 9_999_999, 7,
+                                        "yyyymmdd")
+    assert len(longest) == codes.DOSSIER_CODE_MAX_LENGTH == 35 + 1 + 8 + 1 + 7
+    assert codes.validate_dossier_code(longest) == longest
+
+
+def test_the_date_forms_are_the_profiles():
+    from oneStop.domain.profiles import CODE_DATE_FORMATS
+
+    assert CODE_DATE_FORMATS == codes.DATE_FORMATS == {"yymmdd": "%y%m%d", "yyyymmdd": "%Y%m%d"}
+
+
+@pytest.mark.parametrize("date_format, day, message", [
+    ("ddmmyy", date(2026, 1, 2), "Dạng ngày của mã hồ sơ «ddmmyy» không hợp lệ"),
+    ("yyyymmdd", date(1999, 12, 31), "Năm 1999 không hợp lệ trong mã hồ sơ: phải từ 2000 đến 2099"),
+    ("yymmdd", date(2100, 1, 1), "Năm 2100 không hợp lệ"),  # would read back as 2000
+])
+def test_format_refuses_a_date_it_cannot_write_so_that_it_reads_back(date_format, day, message):
+    with pytest.raises(ValueError, match=message):
+        codes.format_dossier_code("000.17.22.H56", day, 1, 4, date_format)
+
+
 @pytest.mark.parametrize("seq, digits", [(0, 4), (-1, 4), (10000, 4), (1_000_000, 6), (10_000_000, 7)])
 def test_format_refuses_numbers_that_do_not_fit_rather_than_wrap(seq, digits):
     with pytest.raises(ValueError, match=f"Số thứ tự {seq} không hợp lệ"):
@@ -111,6 +157,11 @@ def test_format_refuses_a_bad_agency_code():
         ("H56-210531-00001", "H56-210531-00001"),
         ("H56-210531-000001", "H56-210531-000001"),
         ("H56-210531-0000001", "H56-210531-0000001"),
+        ("G09.20-20260609-0092637", "G09.20-20260609-0092637"),  # the date written yyyymmdd
+        (" g09.20 - 20260609 - 0092637\x1d", "G09.20-20260609-0092637"),
+        ("H56-20240229-0001", "H56-20240229-0001"),  # leap day
+        ("H56-20000101-0001", "H56-20000101-0001"),
+        ("H56-20991231-0001", "H56-20991231-0001"),
     ],
 )
 def test_valid_dossier_codes(raw, expected):
@@ -122,7 +173,8 @@ def test_valid_dossier_codes(raw, expected):
     "raw, part",
     [
         ("", "không được để trống"),
-        ("000.17.22.H56", "phải có dạng <mã cơ quan>-<yymmdd>-<số thứ tự>"),
+        ("000.17.22.H56", "phải có dạng <mã cơ quan>-<yymmdd>-<số thứ tự>, ví dụ 000.17.22.H56-210531-0001 "
+                          "(ngày cũng có thể viết yyyymmdd: 000.17.22.H56-20210531-0001)"),
         ("000.17.22.H56-21053-0001", "phải có dạng"),
         ("000.17.22.H56-210531", "phải có dạng"),
         ("000.17.22.H56-210531-0001-1", "phải có dạng"),
@@ -137,6 +189,18 @@ def test_valid_dossier_codes(raw, expected):
         ("H56-210531-001", "số thứ tự «001» phải gồm từ 4 đến 7 chữ số"),
         ("H56-210531-00000001", "số thứ tự «00000001» phải gồm từ 4 đến 7 chữ số"),
         ("H56-210531-0000", "số thứ tự phải từ 1 trở lên"),
+        # the date written yyyymmdd: a real date of a plausible year; seven digits are neither form
+        ("H56-20260229-0001", "ngày tiếp nhận «20260229» (yyyymmdd) không phải ngày có thật"),
+        ("H56-20261323-0001", "ngày tiếp nhận «20261323» (yyyymmdd) không phải ngày có thật"),
+        ("H56-20261100-0001", "ngày tiếp nhận «20261100» (yyyymmdd)"),
+        ("H56-19991231-0001", "ngày tiếp nhận «19991231» (yyyymmdd): năm phải từ 2000 đến 2099"),
+        ("H56-21000101-0001", "năm phải từ 2000 đến 2099"),
+        ("H56-26112301-0001", "năm phải từ 2000 đến 2099"),  # yymmdd and two digits more
+        ("H56-2026112-0001", "phải có dạng"),
+        ("H56-202611230-0001", "phải có dạng"),
+        ("H56-20261123-001", "số thứ tự «001» phải gồm từ 4 đến 7 chữ số"),
+        ("H56-20261123", "phải có dạng"),
+        ("G12.18.112.001.0001.0002.0003.000456-20261123-0001", "dài quá 35 ký tự"),
     ],
 )
 def test_invalid_dossier_codes(raw, part):

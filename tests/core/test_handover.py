@@ -282,13 +282,58 @@ def test_the_outgoing_list_names_the_result_the_fee_and_the_postal_delivery(post
     assert "Đăng ký trả kết quả qua bưu điện" not in text
 
 
+def test_a_code_with_the_date_written_yyyymmdd_is_scanned_listed_and_printed(app, admin, official, postal, clock,
+                                                                             capsys):
+    """Issue 15 (rules §11.3): under a profile that writes the code's date in eight digits and
+    its number in seven, a scan of the code (as the scanner types it: a symbology prefix, CR LF)
+    finds the dossier, the handover list prints it whole and its barcode reads back, and the
+    command line scans it too."""
+    import json
+
+    from oneStop.cli import main
+    from tests.core.helpers import publish_code_form
+    from tests.core.pdf_tools import decode, page_images, page_texts
+
+    publish_code_form(app, admin)
+    add_procedure(app)
+    app.handover.save_postal_unit(admin, "BC-QP", "Bưu cục Quảng Phú")
+    a, b = ready_by_post(app, official), ready_by_post(app, official)
+    assert (a.code, b.code) == ("000.17.22.H56-20261123-0000001", "000.17.22.H56-20261123-0000002")
+    batch = open_out(app, postal)
+    first = app.handover.scan(postal, batch.number, f"]C0{a.code}\r\n")
+    assert first.outcome is Outcome.ACCEPTED and first.code == a.code, first
+    assert app.handover.scan(postal, batch.number, S10[0]).outcome is Outcome.TRACKING
+    assert app.handover.scan(postal, batch.number, a.code.lower()).outcome is Outcome.DUPLICATE
+    unknown = app.handover.scan(postal, batch.number, "000.17.22.H56-20261123-0000999")
+    assert unknown.outcome is Outcome.UNKNOWN and "Không có hồ sơ mã 000.17.22.H56-20261123-0000999" in unknown.reason
+    app.handover.close(official, batch.number)
+    pdf = app.handover.print_list(official, batch.number)
+    assert sorted(decode(page_images(pdf)[0])["Code128"]) == sorted([batch.number, a.code])
+    assert a.code in page_texts(pdf)[0]
+    root = app.paths.root
+    app.close()
+
+    def run(*args):  # type: ignore[no-untyped-def]
+        code = main(["--data-dir", str(root), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, err = run("handover", "open", "--direction", "out", "--user", "buu.dien", "--postal-unit", "BC-QP",
+                         "--postal-staff", "Trần Văn Bưu")
+    assert code == 0, err
+    code, out, err = run("handover", "scan", out.strip().splitlines()[-1], b.code, "--user", "buu.dien",
+                         "--tracking", S10[1])
+    assert code == 0 and json.loads(out)["outcome"] == "accepted" and json.loads(out)["code"] == b.code, (out, err)
+
+
 LONGEST = "G12.18.112.001.0001.0002.0003.00045"  # 35 characters, the 2025 form's longest
 
 
 @pytest.mark.parametrize("direction", ["out", "in"])
 def test_the_longest_2025_code_prints_whole_on_one_line_and_scans(direction):
-    """A 2025 dossier code of 35+1+6+1+7 characters (issue 15): on one line in its column,
-    never cut, its barcode readable and inside its column, even after a short 2018 code."""
+    """A 2025 dossier code of 35+1+6+1+7 characters (issue 15), and of 35+1+8+1+7 with the date
+    written yyyymmdd (rules §11.3): on one line in its column, never cut, its barcode readable
+    and inside its column, even after a short 2018 code."""
     import io
     from datetime import datetime
 
@@ -296,7 +341,8 @@ def test_the_longest_2025_code_prints_whole_on_one_line_and_scans(direction):
     from oneStop.printing.handover_list import HandoverLine, HandoverListDocument, render_handover_list
     from tests.core.pdf_tools import page_images
 
-    codes = ["000.17.22.H56-261204-0001"] + [f"{LONGEST}-261204-{n:07d}" for n in (12, 1234567, 9999999)]
+    codes = ["000.17.22.H56-261204-0001", f"{LONGEST}-261204-0000012", f"{LONGEST}-261204-1234567",
+             f"{LONGEST}-20261204-9999999"]
     assert len(codes[-1]) == DOSSIER_CODE_MAX_LENGTH
     when = datetime(2026, 12, 4, 9, 30)
     lines = tuple(HandoverLine(code=code, procedure="Đăng ký thành lập hộ kinh doanh", sets=1, owner="Nguyễn Thị Hường",

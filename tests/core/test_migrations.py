@@ -56,3 +56,25 @@ def test_times_the_driver_wrote_without_microseconds_take_sqlalchemys_form(tmp_p
         assert conn.execute(text("SELECT device_time FROM events ORDER BY seq")).scalars().all() == [
             "2026-11-23 03:00:00.000000", "2026-11-23 03:04:05.000006"]
     engine.dispose()
+
+
+def test_every_column_holding_a_code_takes_the_longest(tmp_path):
+    """Issue 15 (rules §11.3): the longest dossier code, a 35-character identifier with its date
+    written yyyymmdd and a 7-digit number (52 characters), fits every column that holds one,
+    as the migrations declare them; so does the longest agency identifier."""
+    from oneStop.domain.codes import AGENCY_CODE_MAX_LENGTH, DOSSIER_CODE_MAX_LENGTH
+
+    url = sqlite_url(tmp_path / "fresh.sqlite3")
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        lengths = {(table, c["name"]): getattr(c["type"], "length", None) for table in ("dossiers", "handover_items", "agencies", "counters",
+                                                                       "daily_sequences")
+                   for c in inspect(conn).get_columns(table)}
+    engine.dispose()
+    assert DOSSIER_CODE_MAX_LENGTH == 52
+    for column in (("dossiers", "code"), ("handover_items", "code")):
+        assert lengths[column] >= DOSSIER_CODE_MAX_LENGTH, column
+    for column in (("agencies", "code"), ("counters", "agency_code"), ("dossiers", "agency_code"),
+                   ("daily_sequences", "agency_code")):
+        assert lengths[column] >= AGENCY_CODE_MAX_LENGTH, column

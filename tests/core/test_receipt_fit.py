@@ -8,6 +8,7 @@ import io
 from datetime import datetime
 
 import pytest
+import zxingcpp
 from PIL import ImageFilter
 from pypdf import PdfReader
 
@@ -238,3 +239,52 @@ def test_a_long_agencys_code128_reads_blurred_and_tilted_at_the_resolution_its_b
     for image in page_images(pdf, dpi=dpi):
         scan = image.filter(ImageFilter.GaussianBlur(0.6 * dpi / 150)).rotate(3, expand=True, fillcolor=255)
         assert decode(scan).get("Code128") == [code], (paper, dpi)
+
+
+#: the longest dossier code (rules §11.3): a 35-character agency identifier, the date written
+#: yyyymmdd and a 7-digit number, 52 characters
+LONGEST_CODE = "G12.18.112.001.0001.0002.0003.00045-20261204-9999999"
+
+
+@pytest.mark.parametrize("form", ["2018", "2025"])
+@pytest.mark.parametrize("paper", ["A5", "A4"])
+def test_the_longest_code_keeps_the_longest_receipt_on_its_sheet_and_reads_back(paper, form):
+    """The Code128 of the longest code takes its own row under the QR code, within the paper;
+    the longest receipt still takes one sheet per copy, and both symbols read back at 300 dpi."""
+    from dataclasses import replace
+
+    from oneStop.domain.codes import DOSSIER_CODE_MAX_LENGTH
+
+    assert len(LONGEST_CODE) == DOSSIER_CODE_MAX_LENGTH
+    doc = replace(_longest(reprint=True) if form == "2018" else _longest_2025(reprint=True), code=LONGEST_CODE)
+    if form == "2025" and paper == "A5":  # as long as real ones run (the previous test)
+        doc = replace(doc, owner_address="Số 7 ngõ 12 phố Trần Phú, phường Hạc Thành, tỉnh Thanh Hóa",
+                      authorisation="Giấy ủy quyền số 12/UQ ngày 01/12/2026", address="Số 125 đường Lê Lợi, phường Điện Biên",
+                      delivery_address="Thôn Đông, xã Quảng Phú, tỉnh Thanh Hóa", procedure_name="Đăng ký biến động đất đai")
+    pdf = render_receipt(doc, paper=paper)
+    assert _pages(pdf) == len(doc.copies) == 2
+    for image, text in zip(page_images(pdf), page_texts(pdf)):
+        found = decode(image)
+        assert found.get("Code128") == [LONGEST_CODE] and found.get("QRCode") == [LONGEST_CODE], found
+        assert LONGEST_CODE in text and "NGƯỜI TIẾP NHẬN HỒ SƠ" in text
+
+
+@pytest.mark.parametrize("code", [LONGEST_CODE, "W99.WMWMW.MWMWM.WWWWW.MMMMM.WMWMW.M-20261204-9999999"])
+@pytest.mark.parametrize("paper", ["A5", "A4"])
+def test_the_codes_text_is_whole_on_one_line_and_ends_before_the_qr_code(code, paper):
+    """The code's text ran under the QR code, which painted over its date, and broke across
+    lines (a 35-character identifier of wide letters, valid as QĐ 20/2020 writes them; two more
+    digits of the date made the longest real one run to the QR's edge). Now it is one line that
+    ends before the QR code, at 8 pt or more."""
+    from dataclasses import replace
+
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from oneStop.printing.layout import SERIF_BOLD
+
+    pdf = render_receipt(replace(_longest(reprint=False), code=code), paper=paper)
+    (x, _, size, _), = [s for s in _strings(pdf) if s[3] == code]
+    qr = [r for r in zxingcpp.read_barcodes(page_images(pdf)[0]) if r.format.name == "QRCode"]
+    assert [r.text for r in qr] == [code]
+    qr_left = min(qr[0].position.top_left.x, qr[0].position.bottom_left.x) * 72 / 300
+    assert size >= 8 - 0.01 and x + stringWidth(code, SERIF_BOLD, size) + 2 < qr_left, (x, size, qr_left)

@@ -13,7 +13,7 @@ from oneStop import settings as S
 from oneStop.domain.models import Applicant, ReturnMethod
 from oneStop.printing.fonts import missing_glyphs
 from oneStop.printing.receipt import ReceiptDocument, ReceiptLine, render_receipt
-from tests.core.helpers import add_procedure, draft, publish_2018_forms
+from tests.core.helpers import add_procedure, draft, publish_2018_forms, publish_code_form
 from tests.core.pdf_tools import decode, font_names, page_images, page_sizes_mm, page_texts
 
 TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
@@ -46,11 +46,15 @@ def test_both_barcodes_decode_back_to_the_dossier_code_on_every_copy(app, offici
 
 @pytest.mark.parametrize("agency_code", ["000.17.22.H56", "G12.18.112.001", "G12.18.112.001.0001.0002.0003.00045"])
 @pytest.mark.parametrize("paper", ["A5", "A4"])
-def test_nothing_is_printed_in_the_code128s_quiet_zones_on_any_copy(tmp_path, clock, agency_code, paper):
+@pytest.mark.parametrize("date_format", ["yymmdd", "yyyymmdd"])
+def test_nothing_is_printed_in_the_code128s_quiet_zones_on_any_copy(tmp_path, clock, agency_code, paper, date_format):
     """«Liên 2: Giao người nộp» was printed over the symbol's right quiet zone (issue 15): ten
-    modules of white on each side, as a scanner needs them."""
+    modules of white on each side, as a scanner needs them. The code of a profile that writes
+    the date yyyymmdd with 7 digits (rules §11.3) is the longest: 35 + 1 + 8 + 1 + 7 characters
+    with a 35-character agency identifier; its Code128 and QR read back whole from 300 dpi."""
     import zxingcpp
 
+    from oneStop.domain.codes import DOSSIER_CODE_MAX_LENGTH
     from oneStop.domain.models import Role
     from oneStop.services.app import App
     from tests.conftest import PASSWORD, setup_request
@@ -58,18 +62,25 @@ def test_nothing_is_printed_in_the_code128s_quiet_zones_on_any_copy(tmp_path, cl
     with App(tmp_path / "quay", clock=clock) as app:
         admin = app.setup.set_up(setup_request(agency_code=agency_code))
         add_procedure(app)
+        if date_format == "yyyymmdd":
+            publish_code_form(app, admin)
         official = app.auth.add_user(admin, "cb1", "Nguyễn Thị Hoa", Role.OFFICIAL, PASSWORD)
         code = app.reception.receive(official, draft()).code
         pdf = app.printing.receipt(official, code, paper=paper).pdf
+    if date_format == "yyyymmdd":
+        assert code == f"{agency_code}-20261123-0000001"
+        assert len(code) == DOSSIER_CODE_MAX_LENGTH or len(agency_code) < 35
     quiet = round(10 * 0.2117 / 25.4 * 300) - 2  # ten of the narrowest modules, in pixels at 300 dpi
     for number, image in enumerate(page_images(pdf), 1):
         (symbol,) = [r for r in zxingcpp.read_barcodes(image) if r.format.name == "Code128"]
         assert symbol.text == code
+        assert decode(image).get("QRCode") == [code]
         corners = symbol.position
         top = min(corners.top_left.y, corners.top_right.y)
         bottom = max(corners.bottom_left.y, corners.bottom_right.y)
         left = min(corners.top_left.x, corners.bottom_left.x)
         right = max(corners.top_right.x, corners.bottom_right.x)
+        assert 0 <= left - 3 - quiet and right + 3 + quiet < image.width  # the symbol and its quiet zones on the paper
         pixels = image.load()
         for x0, x1 in ((right + 3, right + 3 + quiet), (left - 3 - quiet, left - 3)):
             dark = [(x, y) for x in range(max(0, x0), x1) for y in range(top, bottom + 1) if pixels[x, y] < 160]
@@ -162,10 +173,14 @@ def test_a_long_document_list_continues_on_a_next_page_and_nothing_is_cut():
     assert decode(page_images(pdf)[0]).get("Code128") == ["000.17.22.H56-261123-0042"]
 
 
-def test_a_seven_digit_sequence_still_fits_and_scans():
-    code = "000.17.22.H56-261123-1234567"
-    pdf = render_receipt(_document(code=code, copies=("Liên 1: Lưu",)))
+@pytest.mark.parametrize("code", ["000.17.22.H56-261123-1234567", "000.17.22.H56-20261123-1234567",
+                                  "G12.18.112.001.0001.0002.0003.00045-20261123-9999999"])
+@pytest.mark.parametrize("paper", ["A5", "A4"])
+def test_a_seven_digit_sequence_still_fits_and_scans(code, paper):
+    """And with the date written yyyymmdd (rules §11.3): the longest code there is, at 300 dpi."""
+    pdf = render_receipt(_document(code=code, copies=("Liên 1: Lưu",)), paper=paper)
     assert decode(page_images(pdf)[0]) == {"Code128": [code], "QRCode": [code]}
+    assert code in squash(page_texts(pdf)[0])  # the code's text whole, on one line
 
 
 def test_a_character_outside_the_font_prints_as_a_question_mark_not_a_blank():

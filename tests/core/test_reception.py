@@ -27,11 +27,11 @@ from oneStop.domain.models import (
     Role,
     User,
 )
-from oneStop.persistence.models import AttachmentRow, EventRow
+from oneStop.persistence.models import AttachmentRow, DailySequenceRow, DossierRow, EventRow
 from oneStop.services.app import App
 from oneStop.services.dossiers import rebuild_projection
 from tests.conftest import AGENCY_CODE, setup_request
-from tests.core.helpers import add_procedure, counts, draft
+from tests.core.helpers import add_procedure, counts, draft, publish_code_form
 
 
 @pytest.fixture
@@ -51,6 +51,90 @@ def test_the_sequence_restarts_on_a_new_business_day(app, official, procedure, c
     app.reception.receive(official, draft())
     clock.advance(days=1)
     assert app.reception.receive(official, draft()).code == f"{AGENCY_CODE}-261124-0001"
+
+
+def test_the_profile_in_force_writes_the_codes_date_in_eight_digits(app, admin, official, procedure, clock, capsys):
+    """Issue 15 (rules §11.3): a profile whose ``dossier_code`` is ``{"date_format": "yyyymmdd",
+    "min_digits": 7}`` makes reception issue codes like a 2026 ministry system's
+    (``G09.20-20260609-0092637``), and everything that reads a code back takes them."""
+    import json
+
+    from oneStop.cli import main
+    from oneStop.domain import vocabulary
+
+    profile_id = publish_code_form(app, admin)  # in force from today, Monday 23/11/2026
+    first = app.reception.receive(official, draft())
+    second = app.reception.receive(official, draft())
+    assert (first.code, second.code) == (f"{AGENCY_CODE}-20261123-0000001", f"{AGENCY_CODE}-20261123-0000002")
+    assert first.profile_id == profile_id
+    # read back: by its code, typed in lower case, scanned with a prefix and a CR LF, on its day
+    assert app.dossiers.get(official, first.code.lower()).code == first.code
+    assert [d.code for d in app.dossiers.find(official, f" ]C0{first.code}\r\n")] == [first.code]
+    assert [d.code for d in app.dossiers.find(official, second.code.lower())] == [second.code]
+    assert app.dossiers.show(official, f"]C0{second.code}\t").dossier.code == second.code
+    # its event is one the vocabulary accepts (as a peer checks it), and the projection rebuilds
+    with app.uow() as uow:
+        payload = uow.session.scalar(select(EventRow.payload).where(EventRow.dossier_id == first.id,
+                                                                   EventRow.kind == Kind.DOSSIER_RECEIVED))
+    vocabulary.check(Kind.DOSSIER_RECEIVED, payload, dossier_id=first.id)
+    with app.uow(write=True) as uow:
+        rebuild_projection(uow)
+        uow.commit()
+    assert app.dossiers.get(official, first.code) == replace(first, synced=False)
+    # the next day restarts the number, the date still written whole
+    clock.advance(days=1)
+    third = app.reception.receive(official, draft())
+    assert third.code == f"{AGENCY_CODE}-20261124-0000001"
+    # the command line shows it
+    root = app.paths.root
+    app.close()
+    assert main(["--data-dir", str(root), "dossier", "show", third.code.lower(), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["code"] == third.code
+    assert main(["--data-dir", str(root), "dossier", "list", "--search", first.code, "--json"]) == 0
+    assert [d["code"] for d in json.loads(capsys.readouterr().out)] == [first.code]
+
+
+def test_a_profile_that_changes_the_date_form_during_the_day_never_repeats_a_number(app, admin, official, procedure):
+    """The same day's number is one dossier whatever the form of its date: a number held under
+    the other form (a sequence behind, a dossier from elsewhere) is passed over."""
+    before = app.reception.receive(official, draft())
+    assert before.code == f"{AGENCY_CODE}-261123-0001"
+    publish_code_form(app, admin)  # in force from today, after the day's first code
+    after = app.reception.receive(official, draft())
+    # the day's digits were fixed by its first code; the date takes the form of the profile in force
+    assert after.code == f"{AGENCY_CODE}-20261123-0002"
+    with app.uow(write=True) as uow:  # the day's sequence set back, as if the counter had lost it
+        uow.session.get(DailySequenceRow, (AGENCY_CODE, before.received_at.astimezone(VN_TZ).date(), 1)).last_number = 0
+        uow.commit()
+    again = app.reception.receive(official, draft())
+    assert again.code == f"{AGENCY_CODE}-20261123-0003"  # 0001 (held as -261123-0001) and 0002 passed over
+    with app.uow() as uow:
+        assert len(uow.session.scalars(select(DossierRow.code)).all()) == 3
+
+
+def test_a_received_events_code_must_name_its_day_in_either_form(app, admin, official, procedure):
+    """The vocabulary a peer's reception is checked against (issue 15): the date in the code is
+    the local day of reception, whether written yyyymmdd or yymmdd."""
+    from oneStop.domain import vocabulary
+    from oneStop.domain.vocabulary import InvalidEvent
+
+    publish_code_form(app, admin)
+    dossier = app.reception.receive(official, draft())
+    with app.uow() as uow:
+        payload = uow.session.scalar(select(EventRow.payload).where(EventRow.dossier_id == dossier.id))
+    assert payload["code"] == f"{AGENCY_CODE}-20261123-0000001"
+    vocabulary.check(Kind.DOSSIER_RECEIVED, payload, dossier_id=dossier.id)
+    # the same day in the other form is the same day
+    vocabulary.check(Kind.DOSSIER_RECEIVED, {**payload, "code": f"{AGENCY_CODE}-261123-0000001"}, dossier_id=dossier.id)
+    for other in ("20261122", "20261124", "20251123", "261122"):
+        with pytest.raises(InvalidEvent) as caught:
+            vocabulary.check(Kind.DOSSIER_RECEIVED, {**payload, "code": f"{AGENCY_CODE}-{other}-0000001"},
+                             dossier_id=dossier.id)
+        assert caught.value.field == "dossier_code" and "ngày trong mã hồ sơ khác ngày tiếp nhận" in str(caught.value)
+    with pytest.raises(InvalidEvent) as caught:  # not a day at all
+        vocabulary.check(Kind.DOSSIER_RECEIVED, {**payload, "code": f"{AGENCY_CODE}-20261131-0000001"},
+                         dossier_id=dossier.id)
+    assert caught.value.field == "dossier_code" and "«20261131» (yyyymmdd) không phải ngày có thật" in str(caught.value)
 
 
 def test_appointment_counts_working_days_from_the_procedure(app, official, procedure):

@@ -33,7 +33,10 @@ def test_the_2025_form_is_accepted_and_the_2018_form_keeps_working():
         with pytest.raises(InvalidAgencyCode, match=words):
             codes.validate_agency_code(bad)
     code = codes.format_dossier_code(LONGEST, date(2026, 12, 5), 1234567, digits=7)
-    assert len(code) == codes.DOSSIER_CODE_MAX_LENGTH
+    assert len(code) == codes.DOSSIER_CODE_MAX_LENGTH - 2  # the date written yymmdd
+    assert codes.parse_dossier_code(code.lower()) == (LONGEST, date(2026, 12, 5), 1234567)
+    code = codes.format_dossier_code(LONGEST, date(2026, 12, 5), 1234567, digits=7, date_format="yyyymmdd")
+    assert len(code) == codes.DOSSIER_CODE_MAX_LENGTH  # the date written yyyymmdd (rules §11.3)
     assert codes.parse_dossier_code(code.lower()) == (LONGEST, date(2026, 12, 5), 1234567)
 
 
