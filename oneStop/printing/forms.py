@@ -53,7 +53,8 @@ class Party:
 
 
 #: Side-by-side signature blocks: (title, the name printed under the signature).
-Signatures = tuple[tuple[str, str], ...]
+#: (title, name under the signature[, note under the title]) of each signer
+Signatures = tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class ApologyDocument:
     reason: str
     signer_name: str
     signer_title: str = "THỦ TRƯỞNG CƠ QUAN"
+    signer_note: str = "(Ký và ghi rõ họ tên)"
     return_place: str = ""
     number: str = ""  # "Số: …/…" left blank for the clerk when empty
     extension: bool = False  # TT 03/2025: an apology *and a request to extend* the time
@@ -278,7 +280,7 @@ def render_apology(doc: ApologyDocument, *, paper: str = "A5") -> bytes:
     )
     w.line("Xin trân trọng cảm ơn!", font=SERIF_ITALIC)
     w.skip(page.body * 0.5)
-    w.signatures((("", ""), (doc.signer_title, doc.signer_name)))
+    w.signatures((("", ""), (doc.signer_title, doc.signer_name, doc.signer_note)))
     return _finish(canvas, buffer)
 
 

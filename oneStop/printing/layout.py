@@ -384,20 +384,23 @@ class PageWriter:
         self.y -= size * 0.6 * self.spacing
 
     # -- signatures ----------------------------------------------------------------------------
-    def signatures(self, blocks: Sequence[tuple[str, str]], *, space: float | None = None) -> None:
-        """Side-by-side signature blocks: (title, name printed under the signature). A long
-        name (an organisation's) wraps within its own block at the body size, never running
-        into the next block nor shrunk out of reading."""
+    def signatures(self, blocks: Sequence[tuple[str, ...]], *, space: float | None = None) -> None:
+        """Side-by-side signature blocks: (title, name printed under the signature[, the note
+        under the title, "(Ký và ghi rõ họ tên)" by default]). A long name (an organisation's)
+        wraps within its own block at the body size, never running into the next block nor
+        shrunk out of reading."""
         p = self.paper
         space = space if space is not None else p.body * 3.6 * max(self.spacing, 0.75)
         w = self.width / len(blocks)
         name_leading = p.body * 1.2
-        names = [wrap_runs([(name, SERIF_BOLD)], p.body, w - 4) if name else [] for _, name in blocks]
+        names = [wrap_runs([(block[1], SERIF_BOLD)], p.body, w - 4) if block[1] else [] for block in blocks]
         lines = max((len(n) for n in names), default=1) or 1
         need = p.body * 2.6 + space + p.body * 0.3 + lines * name_leading
         self.ensure(need)
         top = self.y
-        for i, (title, _) in enumerate(blocks):
+        for i, block in enumerate(blocks):
+            title = block[0]
+            note = block[2] if len(block) > 2 else "(Ký và ghi rõ họ tên)"
             if not title:
                 continue  # an empty block keeps its place (the signature sits on the right)
             cx = self.x + w * i + w / 2
@@ -406,7 +409,7 @@ class PageWriter:
             self.c.drawCentredString(cx, y, printable(title, SERIF_BOLD))
             y -= p.body * 1.25
             self.c.setFont(SERIF_ITALIC, p.body * 0.9)
-            self.c.drawCentredString(cx, y, "(Ký và ghi rõ họ tên)")
+            self.c.drawCentredString(cx, y, printable(note, SERIF_ITALIC))
             y -= space
             for line in names[i]:
                 self.draw_runs(line, self.x + w * i + 2, y, p.body, align="center", width=w - 4)

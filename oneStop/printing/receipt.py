@@ -115,8 +115,8 @@ class ReceiptDocument:
     #: "Vào Sổ theo dõi hồ sơ (nếu có)": the book may be electronic only
     book_reference_optional: bool = False
     privacy_notice: str = ""
-    #: (title, name printed under it); () is the 2018 pair (applicant, receiving official)
-    signers: tuple[tuple[str, str], ...] = ()
+    #: (title, name printed under it[, note]); () is the 2018 pair (applicant, receiving official)
+    signers: tuple[tuple[str, ...], ...] = ()
 
 
 def processing_time(days: int, hours: int) -> str:

@@ -101,7 +101,7 @@ def build_form(
 
     def signers(event: Event) -> Signatures:  # () when the profile names none
         actor = names.get(event.actor, event.actor)
-        return tuple((s.title, _signer_name(s, actor=actor, applicant=dossier.applicant.name, head=head_name))
+        return tuple((s.title, _signer_name(s, actor=actor, applicant=dossier.applicant.name, head=head_name), s.note)
                      for s in spec.signers)
 
     if kind == "supplement":
@@ -144,7 +144,7 @@ def build_form(
                 new_due_at=to_local(datetime.fromisoformat(event.payload["new_due_at"])),
                 reason=event.payload.get("reason", ""),
                 signer_name=signed[0][1] if signed else names.get(event.actor, event.actor),
-                **({"signer_title": signed[0][0]} if signed else {}),
+                **({"signer_title": signed[0][0], "signer_note": signed[0][2]} if signed else {}),
                 return_place=agency.name,
                 number=number(event),
                 extension=spec.has("extension"),

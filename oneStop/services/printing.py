@@ -86,7 +86,7 @@ def receipt_document(
             proxy=form.has("proxy"),
             book_reference_optional=form.has("book_reference_optional"),
             privacy_notice=form.text.get("privacy_notice", "") if form.has("privacy_notice") else "",
-            signers=tuple((s.title, names[s.who]) for s in form.signers),
+            signers=tuple((s.title, names[s.who], s.note) for s in form.signers),
         )
     register_known = book_has_register or profile is None or form is None or not form.has("book_reference_optional")
     return ReceiptDocument(

@@ -86,7 +86,8 @@ def test_the_2025_apology_asks_to_extend_and_is_signed_by_the_head(app, admin, o
     text = text_of(app.printing.form(official, "apology", dossier.code).pdf)
     assert "V/v xin lỗi và đề nghị gia hạn thời gian giải quyết hồ sơ" in text and "Số: 1/XLGH" in text
     assert "đề nghị Ông/Bà đồng ý gia hạn thời gian giải quyết hồ sơ đến 16 giờ 00 phút, ngày 08 tháng 12" in text
-    assert "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ" in text and "Trần Văn Thủ" in text and "Lê Văn Bình" not in text
+    assert "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ (Ký, ghi rõ họ tên và đóng dấu) Trần Văn Thủ" in text  # the profile's note
+    assert "Lê Văn Bình" not in text and "(Ký và ghi rõ họ tên)" not in text
 
 
 def test_control_sheet_is_the_history_printed(app, official, supervisor, dossier, clock):
