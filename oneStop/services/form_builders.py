@@ -85,6 +85,7 @@ def build_form(
     paper: str,
     classify: Callable[[Dossier], str] | None,
     head_name: str = "",
+    extension: bool = False,
 ) -> bytes:
     """Form ``kind`` of the dossier as its profile's ``spec`` says (number, title, who signs,
     its document number, the optional contents of its ``fields``); ``head_name`` is the head of
@@ -166,7 +167,8 @@ def build_form(
             paper=paper,
         )
     if kind == "control-sheet":
-        return render_control_sheet(control_sheet(dossier, events, agency, names, header(now), classify), paper=paper)
+        return render_control_sheet(control_sheet(dossier, events, agency, names, header(now), classify,
+                                                  extension=extension), paper=paper)
     raise ValueError(kind)
 
 
@@ -177,11 +179,14 @@ def control_sheet(
     names: Mapping[str, str],
     header: FormHeader,
     classify: Callable[[Dossier], str] | None,
+    *,
+    extension: bool = False,
 ) -> ControlSheetDocument:
     """The rows of the control sheet from the events, in the order they happened: one row per
     handover of the dossier; what is not a handover (an apology, a financial obligation, a fee
     collected when the supplement is brought or the result collected) is a dated line under the
-    table. The receiving unit is named as its header names it."""
+    table. The receiving unit is named as its header names it. ``extension``: the dossier's
+    profile writes the apology as a request to extend the time (Thông tư 03/2025, Mẫu 04)."""
     unit = agency.name or UNIT
     post = "Bưu chính công ích"
 
@@ -242,8 +247,9 @@ def control_sheet(
                                    giver_name=who))
         elif transition is Transition.APOLOGISED:  # a letter to the applicant, not a handover
             new_due = to_local(datetime.fromisoformat(p["new_due_at"]))
-            notes.append(f"{at:%H:%M %d/%m/%Y}: xin lỗi, hẹn lại ngày trả kết quả {new_due:%H:%M %d/%m/%Y} "
-                         f"({who}). Lý do: {p.get('reason', '')}")
+            step = "xin lỗi, đề nghị gia hạn thời gian giải quyết đến" if extension else \
+                "xin lỗi, hẹn lại ngày trả kết quả"
+            notes.append(f"{at:%H:%M %d/%m/%Y}: {step} {new_due:%H:%M %d/%m/%Y} ({who}). Lý do: {p.get('reason', '')}")
         elif transition is Transition.FINANCIAL_REQUESTED:
             amount = f" {money(int(p['amount']))}" if p.get("amount") else ""
             notes.append(f"{at:%H:%M %d/%m/%Y}: yêu cầu thực hiện nghĩa vụ tài chính{amount} ({who}).")

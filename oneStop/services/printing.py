@@ -183,7 +183,8 @@ class PrintService:
 
             pdf = build_form(kind, dossier, events, agency, names, spec, now=now, paper=paper,
                              head_name=self._settings.get(S.REPORT_HEAD_NAME),
-                             classify=self._classifier(now))
+                             classify=self._classifier(now),
+                             extension=self._form_spec(dossier, "apology").has("extension"))
             uow.append(Kind.FORM_PRINTED, official.username, dossier_id=dossier.id, payload={"form": kind, "paper": paper})
             uow.commit()
         return PrintedForm(kind, dossier.code, pdf, paper)

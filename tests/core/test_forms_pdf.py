@@ -327,3 +327,18 @@ def test_a_form_prints_on_the_paper_its_profile_gives_unless_another_is_asked(ap
     assert printed.paper == "A4" and page_sizes_mm(printed.pdf) == [(210, 297)]
     assert page_sizes_mm(app.printing.form(official, "refusal", dossier.code, paper="a5").pdf) == [(148, 210)]
     assert page_sizes_mm(app.printing.form(official, "control-sheet", dossier.code).pdf)[0] == (148, 210)
+
+
+def test_under_the_2025_forms_the_control_sheet_notes_the_apology_as_a_request_to_extend(app, admin, official,
+                                                                                         supervisor, clock):
+    """Thông tư 03/2025's Mẫu 04 asks the applicant to agree to an extension: the control sheet
+    of a dossier received under it names the step so; a 2018 dossier's says "hẹn lại"."""
+    add_procedure(app)
+    dossier = app.reception.receive(official, draft())
+    assert dossier.profile_id == "tt03-2025"
+    clock.advance(hours=2)
+    app.lifecycle.transition(supervisor, dossier.code, Transition.APOLOGISED,
+                             {"reason": "Chờ xác minh", "new_due_at": "2026-12-10T16:00:00+07:00"})
+    text = text_of(app.printing.form(supervisor, "control-sheet", dossier.code).pdf)
+    assert "Mẫu số 06" in text
+    assert "xin lỗi, đề nghị gia hạn thời gian giải quyết đến 16:00 10/12/2026" in text and "hẹn lại" not in text
