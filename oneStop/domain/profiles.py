@@ -73,6 +73,15 @@ class Signer:
     who: str = "none"  # one of SIGNER_ROLES
     note: str = "(Ký và ghi rõ họ tên)"
 
+    def name(self, *, official: str, applicant: str, head: str) -> str:
+        """The name printed under the title: the official who acted (``official`` and ``actor``),
+        the applicant, the head of the agency, or none (written by hand).
+
+        >>> Signer("THỦ TRƯỞNG CƠ QUAN", "head").name(official="Hoa", applicant="Hường", head="Thủ")
+        'Thủ'
+        """
+        return {"actor": official, "official": official, "applicant": applicant, "head": head}.get(self.who, "")
+
 
 @dataclass(frozen=True)
 class FormSpec:
@@ -90,14 +99,17 @@ class FormSpec:
         """Whether the form prints the optional content ``name`` (one of :data:`FORM_FIELDS`)."""
         return name in self.fields
 
-    def document_number_for(self, code: str, seq: int, day: date) -> str:
-        """The "Số: …" of this form for a dossier, or "" when the form has none.
+    def document_number_for(self, code: str, day: date) -> str:
+        """The "Số: …" of this form for a dossier, or "" when the form has none; ``{seq}`` is the
+        daily number at the end of the dossier's code.
 
-        >>> FormSpec("Mẫu số 01", "X", document_number="{seq}/GTN-{yyyy}").document_number_for("H56-260101-0012", 12, date(2026, 1, 1))
+        >>> FormSpec("Mẫu số 01", "X", document_number="{seq}/GTN-{yyyy}").document_number_for("H56-260101-0012", date(2026, 1, 1))
         '12/GTN-2026'
         """
         if not self.document_number:
             return ""
+        tail = code.rsplit("-", 1)[-1]
+        seq = int(tail) if tail.isdigit() else 0
         return self.document_number.format(seq=seq, code=code, yyyy=f"{day:%Y}", yy=f"{day:%y}")
 
     @classmethod

@@ -13,7 +13,7 @@ from oneStop.domain.errors import OneStopError
 from oneStop.domain.events import Kind
 from oneStop.domain.lifecycle import FEE_STAGES, Transition
 from oneStop.domain.models import Agency, DocumentForm, Dossier, Event
-from oneStop.domain.profiles import FormSpec, Signer
+from oneStop.domain.profiles import FormSpec
 from oneStop.printing.layout import money
 from oneStop.printing.forms import (
     ApologyDocument,
@@ -42,12 +42,6 @@ class NothingToPrint(OneStopError):
     that was never refused)."""
 
 
-def _daily_number(code: str) -> int:
-    """The daily number at the end of a dossier code (``…-261204-0012`` → 12)."""
-    tail = code.rsplit("-", 1)[-1]
-    return int(tail) if tail.isdigit() else 0
-
-
 def _last(events: Sequence[Event], transition: Transition) -> Event | None:
     found = [e for e in events if e.kind == transition.kind]
     return found[-1] if found else None
@@ -61,16 +55,6 @@ def _party(d: Dossier, spec: FormSpec) -> Party:
     if spec.has("identification"):
         identification = (a.tax_code or a.citizen_id) if a.is_organisation else a.citizen_id
     return Party(a.name, a.address, a.phone, a.email, a.is_organisation, identification)
-
-
-def _signer_name(signer: Signer, *, actor: str, applicant: str, head: str) -> str:
-    """The name printed under ``signer``'s title: the official who acted (for ``actor`` and
-    ``official``), the applicant, the head of the agency, or none (written by hand).
-
-    >>> _signer_name(Signer("THỦ TRƯỞNG CƠ QUAN", "head"), actor="Hoa", applicant="Hường", head="Thủ")
-    'Thủ'
-    """
-    return {"actor": actor, "official": actor, "applicant": applicant, "head": head}.get(signer.who, "")
 
 
 def build_form(
@@ -97,12 +81,11 @@ def build_form(
                           to_local(dated))
 
     def number(event: Event) -> str:  # "Số: …" from the dossier's daily number and the event's local date
-        return spec.document_number_for(dossier.code, _daily_number(dossier.code),
-                                        to_local(event.business_time).date())
+        return spec.document_number_for(dossier.code, to_local(event.business_time).date())
 
     def signers(event: Event) -> Signatures:  # () when the profile names none
         actor = names.get(event.actor, event.actor)
-        return tuple((s.title, _signer_name(s, actor=actor, applicant=dossier.applicant.name, head=head_name), s.note)
+        return tuple((s.title, s.name(official=actor, applicant=dossier.applicant.name, head=head_name), s.note)
                      for s in spec.signers)
 
     if kind == "supplement":

@@ -70,25 +70,23 @@ def receipt_document(
     labels = list(form.copies if form and form.copies else ("Liên 1: Lưu", "Liên 2: Giao người nộp"))
     if len(labels) < 3:
         labels.append("Liên 3: Lưu bưu chính")
-    book_has_register = bool(profile and "tracking_book" in profile.forms
-                             and (not profile.form("tracking_book").columns
-                                  or "register" in profile.form("tracking_book").columns))
     extra: dict[str, Any] = {}
     if form is not None:
-        day = to_local(dossier.received_at).date()
-        seq = int(dossier.code.rsplit("-", 1)[-1]) if dossier.code.rsplit("-", 1)[-1].isdigit() else 0
-        names = {"applicant": dossier.applicant.name, "official": official_name, "actor": official_name,
-                 "head": head_name, "none": ""}
         extra = dict(
             form_number=form.number, title=form.title,
-            document_number=form.document_number_for(dossier.code, seq, day),
+            document_number=form.document_number_for(dossier.code, to_local(dossier.received_at).date()),
             identification=form.has("identification"),
             proxy=form.has("proxy"),
             book_reference_optional=form.has("book_reference_optional"),
             privacy_notice=form.text.get("privacy_notice", "") if form.has("privacy_notice") else "",
-            signers=tuple((s.title, names[s.who], s.note) for s in form.signers),
+            signers=tuple((s.title, s.name(official=official_name, applicant=dossier.applicant.name, head=head_name),
+                           s.note) for s in form.signers),
         )
-    register_known = book_has_register or profile is None or form is None or not form.has("book_reference_optional")
+    # the book's reference is printed unless the receipt calls the book optional and the book in
+    # force has no "Quyển số/Số thứ tự" column to find it in
+    book = profile.forms.get("tracking_book") if profile else None
+    register_known = not (form is not None and form.has("book_reference_optional")) or (
+        book is not None and (not book.columns or "register" in book.columns))
     return ReceiptDocument(
         **extra,
         managing_agency=agency.managing_agency,
@@ -117,7 +115,6 @@ def receipt_document(
         due_at=to_local(dossier.due_at),
         return_by_post=dossier.return_method is ReturnMethod.POST,
         delivery_address=dossier.delivery_address,
-        # the book's reference only where the book in force shows it (its "register" column)
         register_volume=dossier.register_volume if register_known else "",
         register_number=dossier.register_number if register_known else 0,
         fee=dossier.fee,

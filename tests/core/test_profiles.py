@@ -121,7 +121,7 @@ def test_a_form_holds_its_paper_copies_number_signers_and_wording():
         "tracking_book": {"number": "Mẫu số 07", "title": "SỔ", "columns": ["number", "code", "received"]}}})
     receipt = profile.form("receipt")
     assert (receipt.paper, receipt.copies) == ("A5", ("Liên 1: Lưu", "Liên 2: Giao người nộp"))  # 2018 practice
-    assert receipt.document_number_for("G12.18.112.001-261204-0012", 12, date(2026, 12, 4)) == "12/GTN-2026"
+    assert receipt.document_number_for("G12.18.112.001-261204-0012", date(2026, 12, 4)) == "12/GTN-2026"
     assert receipt.has("privacy_notice") and not receipt.has("proxy")
     assert [(s.title, s.who) for s in receipt.signers] == [("NGƯỜI TIẾP NHẬN HỒ SƠ", "official")]
     assert profile.form("tracking_book").paper == "A4" and profile.form("tracking_book").columns == (
