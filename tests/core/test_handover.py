@@ -32,6 +32,22 @@ def open_out(app, user):  # type: ignore[no-untyped-def]
     return app.handover.open(user, "out", "BC-QP", "Trần Văn Bưu", "NV0012")
 
 
+def command_line(app, capsys):  # type: ignore[no-untyped-def]
+    """Close ``app`` and give ``run(*args)``: the command line on its data folder, answering
+    (exit code, stdout, stderr)."""
+    from oneStop.cli import main
+
+    root = app.paths.root
+    app.close()
+
+    def run(*args):  # type: ignore[no-untyped-def]
+        code = main(["--data-dir", str(root), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
 def test_accepted_then_tracking_then_close_returns_the_results_by_post(post, official, postal):
     app = post
     a, b = ready_by_post(app, official), ready_by_post(app, official)
@@ -223,17 +239,9 @@ def test_the_printed_list_scans_back_item_by_item(post, official, postal):
 def test_handover_from_the_command_line(post, official, postal, tmp_path, capsys):
     import json
 
-    from oneStop.cli import main
-
     app = post
     d = ready_by_post(app, official)
-    root = app.paths.root
-    app.close()
-
-    def run(*args):  # type: ignore[no-untyped-def]
-        code = main(["--data-dir", str(root), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
+    run = command_line(app, capsys)
 
     code, out, err = run("handover", "open", "--direction", "out", "--user", "buu.dien", "--postal-unit", "BC-QP",
                          "--postal-staff", "Trần Văn Bưu")
@@ -290,7 +298,6 @@ def test_a_code_with_the_date_written_yyyymmdd_is_scanned_listed_and_printed(app
     command line scans it too."""
     import json
 
-    from oneStop.cli import main
     from tests.core.helpers import publish_code_form
     from tests.core.pdf_tools import decode, page_images, page_texts
 
@@ -310,13 +317,7 @@ def test_a_code_with_the_date_written_yyyymmdd_is_scanned_listed_and_printed(app
     pdf = app.handover.print_list(official, batch.number)
     assert sorted(decode(page_images(pdf)[0])["Code128"]) == sorted([batch.number, a.code])
     assert a.code in page_texts(pdf)[0]
-    root = app.paths.root
-    app.close()
-
-    def run(*args):  # type: ignore[no-untyped-def]
-        code = main(["--data-dir", str(root), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
+    run = command_line(app, capsys)
 
     code, out, err = run("handover", "open", "--direction", "out", "--user", "buu.dien", "--postal-unit", "BC-QP",
                          "--postal-staff", "Trần Văn Bưu")

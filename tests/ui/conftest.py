@@ -134,3 +134,14 @@ def counter_printer(app, official):  # type: ignore[no-untyped-def]
     """This counter has a printer chosen: "save and print" prints without a dialog."""
     app.settings.set(official, S.PRINTER, PRINTER)
     return PRINTER
+
+
+@pytest.fixture
+def english(qapp, monkeypatch):  # type: ignore[no-untyped-def]
+    """The interface in English for one test (ONESTOP_LANG unset), Vietnamese again after it."""
+    from ui.i18n import install_translator
+
+    monkeypatch.delenv("ONESTOP_LANG", raising=False)
+    assert install_translator(qapp, "en")
+    yield
+    install_translator(qapp, "vi")

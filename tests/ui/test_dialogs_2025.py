@@ -39,14 +39,6 @@ PROCEDURE = replace(PROCEDURE_2025, documents=(
 ))
 
 
-@pytest.fixture
-def english(qapp, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.delenv("ONESTOP_LANG", raising=False)
-    assert install_translator(qapp, "en")
-    yield
-    install_translator(qapp, "vi")
-
-
 def received(app, official):  # type: ignore[no-untyped-def]
     add_procedure(app, PROCEDURE)
     return app.reception.receive(official, draft(procedure_code=PROCEDURE.code))

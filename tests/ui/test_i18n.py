@@ -9,14 +9,6 @@ from oneStop.resources import resources_path
 from ui.i18n import chosen_language, install_translator
 
 
-@pytest.fixture
-def english(qapp, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.delenv("ONESTOP_LANG", raising=False)
-    assert install_translator(qapp, "en")
-    yield
-    install_translator(qapp, "vi")
-
-
 def test_the_compiled_english_translation_ships_with_its_source():
     assert resources_path("translations", "onestop_en.ts").is_file()
     assert resources_path("translations", "onestop_en.qm").stat().st_size > 1000
